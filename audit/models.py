@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from bankcore.models import AppendOnlyModel
+
+
+class AuditEvent(AppendOnlyModel):
+    """One state change or staff action: who, what, to which object, from where, when.
+
+    Rows are insert-only. ``actor_label`` keeps the actor's email as it was at the time,
+    so the log reads the same after a user's details change.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_recent_idx"),
+            models.Index(fields=["object_type", "object_id", "-occurred_at"], name="audit_object_recent_idx"),
+            models.Index(fields=["action", "-occurred_at"], name="audit_action_recent_idx"),
+            models.Index(fields=["request_id"], name="audit_request_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}:{self.object_id}"

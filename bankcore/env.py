@@ -1,0 +1,97 @@
+"""Every environment variable bankcore reads, with its default and meaning.
+
+Settings read the environment only through this module, so this registry is the one
+list the README, docker-compose.yml and their tests are checked against.
+"""
+
+import os
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Variable:
+    default: str | None
+    help: str
+
+
+VARIABLES: dict[str, Variable] = {
+    "DEBUG": Variable("false", "Django debug mode; only for local development."),
+    "SECRET_KEY": Variable(None, "Django secret key; required unless DEBUG is on."),
+    "ALLOWED_HOSTS": Variable("localhost,127.0.0.1", "Comma-separated host names served."),
+    "CSRF_TRUSTED_ORIGINS": Variable("", "Comma-separated origins trusted for admin forms."),
+    "SECURE_SSL_REDIRECT": Variable(
+        "true",
+        "Redirect plain HTTP to HTTPS when DEBUG is off (set false behind a TLS proxy "
+        "that already redirects).",
+    ),
+    "TRUSTED_PROXY_COUNT": Variable(
+        "0", "How many reverse proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR."
+    ),
+    "DATABASE_URL": Variable(
+        None, "PostgreSQL URL (postgres://user:pass@host:5432/name); unset means SQLite."
+    ),
+    "SQLITE_PATH": Variable("var/bankcore.sqlite3", "SQLite file used when DATABASE_URL is unset."),
+    "DB_POOL_MIN_SIZE": Variable("2", "Connections each process keeps open in its pool."),
+    "DB_POOL_MAX_SIZE": Variable("8", "Most connections one process's pool may open."),
+    "DB_POOL_TIMEOUT": Variable("10", "Seconds a request waits for a pooled connection."),
+    "DB_CONNECT_TIMEOUT": Variable("5", "Seconds to wait for PostgreSQL to accept a connection."),
+    "SLOW_QUERY_MS": Variable("200", "Queries slower than this many milliseconds are logged."),
+    "REDIS_URL": Variable(None, "Redis URL (redis://host:6379/0); unset means in-process cache."),
+    "REDIS_SOCKET_TIMEOUT": Variable("0.5", "Seconds before a Redis call counts as failed."),
+    "LOGIN_FAILURES_PER_EMAIL": Variable("5", "Failed logins allowed per email per window."),
+    "LOGIN_FAILURES_PER_ADDRESS": Variable("20", "Failed logins allowed per client address per window."),
+    "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),
+    "REGISTRATIONS_PER_HOUR": Variable("20", "Sign-ups allowed per client address per hour."),
+    "AUTH_TOKEN_TTL_MINUTES": Variable("480", "Lifetime of a session token."),
+    "SILK_ENABLED": Variable("false", "Mount django-silk at /silk/ (staff only)."),
+    "SILK_SAMPLE_PERCENT": Variable("10", "Percent of requests silk records when enabled."),
+    "SENTRY_DSN": Variable(None, "Sentry DSN; unset means Sentry is off."),
+    "SENTRY_ENVIRONMENT": Variable("production", "Environment name reported to Sentry."),
+    "SENTRY_TRACES_SAMPLE_RATE": Variable("0.05", "Fraction of requests traced in Sentry."),
+    "LOG_LEVEL": Variable("INFO", "Level of bankcore's own loggers."),
+    "STATIC_ROOT": Variable("staticfiles", "Where collectstatic puts admin assets."),
+}
+
+
+def _raw(name: str) -> str | None:
+    if name not in VARIABLES:
+        raise ImproperlyConfigured(f"{name} is not a documented bankcore environment variable")
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return VARIABLES[name].default
+    return value
+
+
+def env_str(name: str) -> str | None:
+    return _raw(name)
+
+
+def env_bool(name: str) -> bool:
+    value = (_raw(name) or "").strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str) -> int:
+    value = _raw(name)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_float(name: str) -> float:
+    value = _raw(name)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in (_raw(name) or "").split(",") if item.strip()]

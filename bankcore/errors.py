@@ -1,0 +1,70 @@
+"""bankcore's one exception family.
+
+A domain error is an expected refusal: it carries a stable snake_case ``code``, the HTTP
+status the API answers with, and a human ``detail``. The API's exception handler renders
+them; they are never reported to Sentry.
+"""
+
+
+class DomainError(Exception):
+    code = "error"
+    status = 400
+    detail = "The request could not be completed."
+
+    def __init__(self, detail: str | None = None, *, extra: dict | None = None):
+        if detail is not None:
+            self.detail = detail
+        self.extra = extra or {}
+        super().__init__(self.detail)
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    detail = "Not found."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    detail = "The request conflicts with the current state."
+
+
+class BusinessRuleViolation(DomainError):
+    code = "business_rule_violation"
+    status = 422
+    detail = "The request breaks a business rule."
+
+
+class DependencyUnavailable(DomainError):
+    code = "service_unavailable"
+    status = 503
+    detail = "A service bankcore depends on is unavailable. Try again shortly."
+
+
+class InvalidCredentials(DomainError):
+    # One message for an unknown email and a wrong password, so neither is revealed.
+    code = "invalid_credentials"
+    status = 400
+    detail = "Email or password is incorrect."
+
+
+class LoginThrottled(DomainError):
+    code = "throttled"
+    status = 429
+    detail = "Too many failed login attempts. Try again later."
+
+    def __init__(self, retry_after: int):
+        super().__init__(extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    detail = "An account with this email already exists."
+
+
+class PasswordIncorrect(DomainError):
+    code = "password_incorrect"
+    status = 400
+    detail = "The current password is incorrect."

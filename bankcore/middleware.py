@@ -1,0 +1,49 @@
+import time
+
+import sentry_sdk
+
+from bankcore.observability import (
+    REQUEST_ID_HEADER,
+    RequestContext,
+    begin_request,
+    client_ip,
+    current_timings,
+    end_request,
+    request_id_from,
+)
+
+
+class RequestContextMiddleware:
+    """Outermost middleware: request id, client address, and the Server-Timing header.
+
+    The id comes from the caller's X-Request-ID when it is safe to echo, otherwise it is
+    generated; it is returned on every response, stamped on every log line and audit
+    event, and tagged in Sentry.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.perf_counter()
+        context = RequestContext(
+            request_id=request_id_from(request.headers.get(REQUEST_ID_HEADER)),
+            ip=client_ip(request.META),
+            user_agent=request.headers.get("User-Agent", "")[:512],
+        )
+        request.request_id = context.request_id
+        tokens = begin_request(context)
+        try:
+            sentry_sdk.set_tag("request_id", context.request_id)
+            response = self.get_response(request)
+            timings = current_timings()
+            total_ms = (time.perf_counter() - start) * 1000
+            response[REQUEST_ID_HEADER] = context.request_id
+            response["Server-Timing"] = (
+                f'db;dur={timings.db_ms:.1f};desc="{timings.db_queries} queries", '
+                f'cache;dur={timings.cache_ms:.1f};desc="{timings.cache_calls} calls", '
+                f"total;dur={total_ms:.1f}"
+            )
+            return response
+        finally:
+            end_request(tokens)

@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """For insert-only tables: bulk updates and deletes through the ORM are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are insert-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are insert-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A model whose rows, once inserted, are never changed or deleted by the application."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are insert-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are insert-only")

@@ -1,0 +1,212 @@
+"""Request context, timing, slow-query logging, Sentry and silk wiring.
+
+Everything here runs on every request or every query, so it stays small: a context
+variable per request, a perf_counter around each query and cache call.
+"""
+
+import ipaddress
+import logging
+import random
+import re
+import time
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+
+slow_query_logger = logging.getLogger("bankcore.db.slow")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+@dataclass
+class RequestTimings:
+    db_ms: float = 0.0
+    db_queries: int = 0
+    cache_ms: float = 0.0
+    cache_calls: int = 0
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    ip: str | None
+    user_agent: str
+
+
+_timings: ContextVar[RequestTimings | None] = ContextVar("bankcore_timings", default=None)
+_context: ContextVar[RequestContext | None] = ContextVar("bankcore_request", default=None)
+
+
+def current_timings() -> RequestTimings | None:
+    return _timings.get()
+
+
+def current_request_context() -> RequestContext | None:
+    return _context.get()
+
+
+def begin_request(context: RequestContext):
+    """Start timing a request; returns the tokens that end_request() needs."""
+    return _context.set(context), _timings.set(RequestTimings())
+
+
+def end_request(tokens) -> None:
+    context_token, timings_token = tokens
+    _context.reset(context_token)
+    _timings.reset(timings_token)
+
+
+def request_id_from(header_value: str | None) -> str:
+    """Keep a caller's request id when it is safe to log and echo; otherwise make one."""
+    if header_value and _VALID_REQUEST_ID.match(header_value):
+        return header_value
+    return uuid.uuid4().hex
+
+
+def client_ip(meta) -> str | None:
+    """The client address, trusting X-Forwarded-For only as far as our own proxies."""
+    address = meta.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def add_cache_time(elapsed_ms: float) -> None:
+    timings = _timings.get()
+    if timings is not None:
+        timings.cache_ms += elapsed_ms
+        timings.cache_calls += 1
+
+
+def time_query(execute, sql, params, many, context):
+    """Database execute wrapper: adds to the request's db time and logs slow queries.
+
+    Only the SQL text is logged, never its parameters: they can hold personal data.
+    """
+    start = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        timings = _timings.get()
+        if timings is not None:
+            timings.db_ms += elapsed_ms
+            timings.db_queries += 1
+        if elapsed_ms >= settings.SLOW_QUERY_MS:
+            slow_query_logger.warning(
+                "slow query: %.1f ms: %s",
+                elapsed_ms,
+                sql,
+                extra={"duration_ms": round(elapsed_ms, 1), "sql": sql},
+            )
+
+
+def install_query_timer(sender, connection, **kwargs) -> None:
+    """connection_created receiver: wrap every query of every connection, once."""
+    if time_query not in connection.execute_wrappers:
+        connection.execute_wrappers.append(time_query)
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps each log record with the request id, or '-' outside a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = _context.get()
+        record.request_id = context.request_id if context else "-"
+        return True
+
+
+class RateLimitFilter(logging.Filter):
+    """Lets one record per logger and message through per interval.
+
+    A Redis outage fails every cache call; one line per interval says so without
+    flooding the log with a traceback per request.
+    """
+
+    def __init__(self, interval_seconds: float = 30.0):
+        super().__init__()
+        self.interval_seconds = interval_seconds
+        self._last_emitted: dict[tuple[str, str], float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        last = self._last_emitted.get(key)
+        if last is not None and now - last < self.interval_seconds:
+            return False
+        self._last_emitted[key] = now
+        return True
+
+
+def silk_should_intercept(request) -> bool:
+    """Sample requests for silk; never record health probes or silk's own pages."""
+    if request.path == "/health" or request.path.startswith("/silk/"):
+        return False
+    return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
+
+
+SENTRY_DENYLIST_EXTRA = [
+    "account_number",
+    "destination_account_number",
+    "iban",
+    "digest",
+    "token_key",
+    "current_password",
+    "new_password",
+    "email",
+]
+
+
+def _sentry_before_send(event, hint):
+    from rest_framework.exceptions import APIException
+
+    from bankcore.errors import DomainError
+
+    exc_info = hint.get("exc_info")
+    if exc_info and isinstance(exc_info[1], (DomainError, APIException)):
+        return None  # expected refusals are answered with a 4xx, not reported
+    request = event.get("request")
+    if request:
+        request.pop("data", None)
+        request.pop("cookies", None)
+        request.pop("query_string", None)
+        headers = request.get("headers") or {}
+        for name in list(headers):
+            if name.lower() in {"authorization", "cookie", "x-csrftoken", "idempotency-key"}:
+                headers[name] = "[Filtered]"
+    return event
+
+
+def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float, transport=None) -> None:
+    """Turn Sentry on with no personal data, no bodies and no local variables."""
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST, EventScrubber
+
+    options = {
+        "dsn": dsn,
+        "environment": environment,
+        "traces_sample_rate": traces_sample_rate,
+        "send_default_pii": False,
+        "max_request_body_size": "never",
+        "include_local_variables": False,
+        "event_scrubber": EventScrubber(
+            denylist=DEFAULT_DENYLIST + SENTRY_DENYLIST_EXTRA,
+            pii_denylist=DEFAULT_PII_DENYLIST,
+            recursive=True,
+        ),
+        "before_send": _sentry_before_send,
+        "integrations": [DjangoIntegration(transaction_style="url")],
+    }
+    if transport is not None:
+        options["transport"] = transport
+    sentry_sdk.init(**options)

@@ -1,0 +1,307 @@
+"""bankcore settings: everything comes from the environment (see bankcore/env.py).
+
+With no DATABASE_URL and no REDIS_URL the service runs on SQLite and an in-process
+cache (the embedded default); production sets both.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from bankcore.env import env_bool, env_float, env_int, env_list, env_str
+from bankcore.observability import sentry_init, silk_should_intercept
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG")
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "insecure-local-development-key-never-used-when-debug-is-off"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT")
+
+SILK_ENABLED = env_bool("SILK_ENABLED")
+SILK_SAMPLE_PERCENT = env_float("SILK_SAMPLE_PERCENT")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "bankcore",
+    "accounts",
+    "audit",
+    "transfers",
+    "kyc",
+]
+if SILK_ENABLED:
+    INSTALLED_APPS.append("silk")
+
+MIDDLEWARE = [
+    "bankcore.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+if SILK_ENABLED:
+    MIDDLEWARE.append("silk.middleware.SilkyMiddleware")
+
+ROOT_URLCONF = "bankcore.urls"
+WSGI_APPLICATION = "bankcore.wsgi.application"
+# API paths have no trailing slash and an unknown path is a 404, never a redirect.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database -------------------------------------------------------------------------------
+
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    from psycopg_pool import ConnectionPool
+
+    default_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+    default_database["OPTIONS"] = {
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT"),
+        # Django's native pool: per process, opened lazily (after gunicorn forks).
+        "pool": {
+            "min_size": env_int("DB_POOL_MIN_SIZE"),
+            "max_size": env_int("DB_POOL_MAX_SIZE"),
+            "timeout": env_int("DB_POOL_TIMEOUT"),
+            "check": ConnectionPool.check_connection,
+        },
+    }
+    # The pool owns connection lifetime; Django must not close connections itself.
+    default_database["CONN_MAX_AGE"] = 0
+else:
+    sqlite_path = BASE_DIR / env_str("SQLITE_PATH")
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    default_database = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": sqlite_path,
+        "OPTIONS": {
+            # SQLite ignores row locks: take the write lock when a transaction begins.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+DATABASES = {"default": default_database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SLOW_QUERY_MS = env_float("SLOW_QUERY_MS")
+
+# Cache ----------------------------------------------------------------------------------
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    redis_timeout = env_float("REDIS_SOCKET_TIMEOUT")
+    redis_options = {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "SOCKET_CONNECT_TIMEOUT": redis_timeout,
+        "SOCKET_TIMEOUT": redis_timeout,
+    }
+    CACHES = {
+        # Redis errors become misses here: slower, never failing.
+        "default": {
+            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bankcore",
+            "OPTIONS": {**redis_options, "IGNORE_EXCEPTIONS": True},
+        },
+        # Login throttling must see Redis errors, so it can fall back instead of failing open.
+        "throttle": {
+            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bankcore",
+            "OPTIONS": redis_options,
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "bankcore.cache_backends.TimedLocMemCache", "LOCATION": "default"},
+        "throttle": {"BACKEND": "bankcore.cache_backends.TimedLocMemCache", "LOCATION": "throttle"},
+    }
+# Counts login failures in-process while Redis is down: per-process limits beat none.
+CACHES["throttle_fallback"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "throttle-fallback",
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "bankcore.cache"
+
+# Authentication -------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_TTL": timedelta(minutes=env_int("AUTH_TOKEN_TTL_MINUTES")),
+    "AUTO_REFRESH": False,
+}
+LOGIN_FAILURES_PER_EMAIL = env_int("LOGIN_FAILURES_PER_EMAIL")
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS")
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS")
+
+# API ------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "bankcore.api.pagination.NewestFirstCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"registration": f"{env_int('REGISTRATIONS_PER_HOUR')}/hour"},
+    "EXCEPTION_HANDLER": "bankcore.api.exceptions.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "bankcore API",
+    "DESCRIPTION": "Accounts, ledger, transfers, wires and KYC for bankcore customers.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Security -------------------------------------------------------------------------------
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT") and not DEBUG
+# Load balancers probe /health over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Static files ---------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Observability --------------------------------------------------------------------------
+
+LOG_LEVEL = env_str("LOG_LEVEL")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "bankcore.observability.RequestIdFilter"},
+        "once_per_interval": {"()": "bankcore.observability.RateLimitFilter", "interval_seconds": 30},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "bankcore": {"level": LOG_LEVEL},
+        "accounts": {"level": LOG_LEVEL},
+        "audit": {"level": LOG_LEVEL},
+        "bankcore.cache": {"level": LOG_LEVEL, "filters": ["once_per_interval"]},
+        "bankcore.throttle": {"level": LOG_LEVEL, "filters": ["once_per_interval"]},
+    },
+}
+
+SILKY_AUTHENTICATION = True
+SILKY_AUTHORISATION = True
+SILKY_PERMISSIONS = lambda user: user.is_staff  # noqa: E731 - silk wants a callable setting
+SILKY_INTERCEPT_FUNC = silk_should_intercept
+SILKY_MAX_REQUEST_BODY_SIZE = 0
+SILKY_MAX_RESPONSE_BODY_SIZE = 0
+SILKY_META = False
+SILKY_MAX_RECORDED_REQUESTS = 10_000
+SILKY_SENSITIVE_KEYS = {
+    "username",
+    "email",
+    "api",
+    "token",
+    "key",
+    "secret",
+    "password",
+    "signature",
+    "authorization",
+    "account_number",
+    "idempotency",
+}
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE"),
+    )

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the real settings, read from the same environment.
+
+DATABASE_URL and REDIS_URL are honoured as in production, so the suite runs against
+real PostgreSQL and Redis when they are set and on SQLite and local memory otherwise.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bankcore-test-suite-secret-key-not-for-any-deployment")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SILK_ENABLED", "true")
+os.environ.setdefault("SILK_SAMPLE_PERCENT", "0")
+
+from bankcore.settings import *  # noqa: F403
+from bankcore.settings import CACHES
+
+# Argon2 is the production hasher (pinned by a test); the suite hashes many passwords,
+# and a deliberately slow hash would dominate its run time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each test run gets its own key space, so runs on one Redis never see each other's keys.
+for alias in ("default", "throttle"):
+    CACHES[alias]["KEY_PREFIX"] = f"bankcore-test-{os.getpid()}"

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bankcore import views
+
+api_patterns = [
+    path("", include("accounts.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("health", views.health, name="health"),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+if settings.SILK_ENABLED:
+    urlpatterns.append(path("silk/", include("silk.urls", namespace="silk")))
+
+handler400 = "bankcore.views.bad_request"
+handler403 = "bankcore.views.permission_denied"
+handler404 = "bankcore.views.not_found"
+handler500 = "bankcore.views.server_error"
