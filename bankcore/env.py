@@ -52,6 +52,14 @@ VARIABLES: dict[str, Variable] = {
     "SENTRY_TRACES_SAMPLE_RATE": Variable("0.05", "Fraction of requests traced in Sentry."),
     "LOG_LEVEL": Variable("INFO", "Level of bankcore's own loggers."),
     "STATIC_ROOT": Variable("staticfiles", "Where collectstatic puts admin assets."),
+    # Read by gunicorn.conf.py, not by Django.
+    "GUNICORN_BIND": Variable("0.0.0.0:8000", "Address gunicorn listens on."),
+    "GUNICORN_WORKERS": Variable("2", "gunicorn worker processes (gthread)."),
+    "GUNICORN_THREADS": Variable("8", "Threads per worker."),
+    "GUNICORN_MAX_REQUESTS": Variable("5000", "Requests before a worker is recycled."),
+    "GUNICORN_MAX_REQUESTS_JITTER": Variable("500", "Random spread added to GUNICORN_MAX_REQUESTS."),
+    "GUNICORN_TIMEOUT": Variable("30", "Seconds before a silent worker is restarted."),
+    "GUNICORN_FORWARDED_ALLOW_IPS": Variable("127.0.0.1", "Proxies whose X-Forwarded-* gunicorn trusts."),
 }
 
 

@@ -196,7 +196,8 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float, transp
         "dsn": dsn,
         "environment": environment,
         "traces_sample_rate": traces_sample_rate,
-        "send_default_pii": False,
+        # send_default_pii is left unset, which is False: no user identity, cookies or IPs.
+        # (Setting it explicitly is deprecated; data_collection would switch the scrubber off.)
         "max_request_body_size": "never",
         "include_local_variables": False,
         "event_scrubber": EventScrubber(

@@ -88,9 +88,8 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    from psycopg_pool import ConnectionPool
-
-    default_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+    # CONN_HEALTH_CHECKS makes the pool check each connection before handing it out.
+    default_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
     default_database["OPTIONS"] = {
         "connect_timeout": env_int("DB_CONNECT_TIMEOUT"),
         # Django's native pool: per process, opened lazily (after gunicorn forks).
@@ -98,7 +97,6 @@ if DATABASE_URL:
             "min_size": env_int("DB_POOL_MIN_SIZE"),
             "max_size": env_int("DB_POOL_MAX_SIZE"),
             "timeout": env_int("DB_POOL_TIMEOUT"),
-            "check": ConnectionPool.check_connection,
         },
     }
     # The pool owns connection lifetime; Django must not close connections itself.

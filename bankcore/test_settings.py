@@ -21,3 +21,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test run gets its own key space, so runs on one Redis never see each other's keys.
 for alias in ("default", "throttle"):
     CACHES[alias]["KEY_PREFIX"] = f"bankcore-test-{os.getpid()}"
+
+# Whitenoise serves STATIC_ROOT, which collectstatic fills in production.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Templates rendered in tests (admin, silk) need no collectstatic manifest.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

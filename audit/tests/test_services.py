@@ -1,0 +1,45 @@
+import pytest
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from bankcore.observability import RequestContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_record_names_actor_target_and_request(customer, staff_user):
+    context = RequestContext(request_id="r-1", ip="192.0.2.4", user_agent="admin-browser")
+    event = audit_record(
+        action="auth.password_changed",
+        actor=staff_user,
+        target=customer,
+        before={"is_active": True},
+        after={"is_active": False},
+        context=context,
+    )
+    event.refresh_from_db()
+    assert event.actor == staff_user
+    assert event.actor_label == staff_user.email
+    assert (event.object_type, event.object_id) == ("accounts.user", str(customer.pk))
+    assert (event.before, event.after) == ({"is_active": True}, {"is_active": False})
+    assert (event.request_id, event.ip_address, event.user_agent) == ("r-1", "192.0.2.4", "admin-browser")
+
+
+def test_audit_record_outside_a_request_has_no_request_details():
+    event = audit_record(action="auth.login_failed", object_type="accounts.user", after={"email": "x@y.z"})
+    assert event.actor is None
+    assert (event.request_id, event.ip_address, event.user_agent) == ("", None, "")
+
+
+def test_audit_events_cannot_be_changed_or_deleted(customer):
+    event = audit_record(action="auth.user_registered", target=customer)
+    event.action = "something_else"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get().action == "auth.user_registered"

@@ -1,0 +1,25 @@
+import pytest
+import yaml
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_describes_the_auth_endpoints(api_client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = api_client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/auth/register", "/api/auth/login", "/api/auth/logout", "/api/auth/me"):
+        assert path in schema["paths"], path
+    assert "/api/auth/login/" not in schema["paths"]
+
+
+def test_swagger_ui_is_served_without_a_cdn(api_client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = api_client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn." not in html
+    assert "unpkg" not in html

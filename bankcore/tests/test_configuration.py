@@ -1,0 +1,150 @@
+"""The settings, docker-compose.yml, gunicorn.conf.py and README agree with each other."""
+
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+
+from bankcore.env import VARIABLES
+
+ROOT = Path(settings.BASE_DIR)
+
+
+@pytest.mark.django_db
+def test_real_services_are_used_when_their_urls_are_set():
+    """CI sets DATABASE_URL and REDIS_URL; then the suite must really be on them."""
+    if os.environ.get("DATABASE_URL"):
+        assert connection.vendor == "postgresql"
+        assert connection.settings_dict["OPTIONS"]["pool"]["max_size"] >= 1
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version_num")
+            assert int(cursor.fetchone()[0]) >= 150000
+    else:
+        assert connection.vendor == "sqlite"
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    cache = caches["default"]
+    if os.environ.get("REDIS_URL"):
+        from django_redis import get_redis_connection
+        from django_redis.cache import RedisCache
+
+        assert isinstance(cache, RedisCache)
+        assert get_redis_connection("default").ping() is True
+        assert isinstance(caches["throttle"], RedisCache)
+    else:
+        from django.core.cache.backends.locmem import LocMemCache
+
+        assert isinstance(cache, LocMemCache)
+    cache.set("configuration-probe", 42)
+    assert cache.get("configuration-probe") == 42
+
+
+def test_production_hashes_passwords_with_argon2():
+    import bankcore.settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-c", "import bankcore.settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_undocumented_variables_cannot_be_read():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from bankcore.env import env_str
+
+    with pytest.raises(ImproperlyConfigured):
+        env_str("NOT_A_BANKCORE_SETTING")
+
+
+def test_every_environment_variable_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in VARIABLES if f"`{name}`" not in readme]
+    assert missing == []
+
+
+def test_every_variable_the_settings_read_is_documented():
+    sources = [ROOT / "bankcore" / "settings.py", ROOT / "gunicorn.conf.py"]
+    read = set()
+    for source in sources:
+        text = source.read_text()
+        read |= set(re.findall(r'env_\w+\("([A-Z0-9_]+)"\)', text))
+        read |= set(re.findall(r'os\.environ\.get\("([A-Z0-9_]+)"', text))
+    assert read, "the pattern must find the variables"
+    assert read - set(VARIABLES) == set()
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+class TestDockerCompose:
+    def test_runs_postgres_16_redis_7_migrate_app_and_locust(self, compose):
+        services = compose["services"]
+        assert set(services) == {"postgres", "redis", "migrate", "app", "locust"}
+        assert services["postgres"]["image"] == "postgres:16"
+        assert services["redis"]["image"] == "redis:7"
+        assert "gunicorn.conf.py" in services["app"]["command"]
+        assert "bankcore.wsgi" in services["app"]["command"]
+        assert "migrate --noinput" in " ".join(services["migrate"]["command"])
+        assert "loadtest/locustfile.py" in " ".join(services["locust"]["command"])
+
+    def test_start_order_waits_for_health_and_migrations(self, compose):
+        services = compose["services"]
+        assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert services["migrate"]["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert services["locust"]["depends_on"]["app"]["condition"] == "service_healthy"
+        assert "/health" in " ".join(services["app"]["healthcheck"]["test"])
+
+    def test_app_environment_matches_the_settings(self, compose):
+        app_env = compose["services"]["app"]["environment"]
+        assert set(app_env) - set(VARIABLES) == set(), "compose sets variables bankcore never reads"
+        assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"} <= set(app_env)
+        postgres = compose["services"]["postgres"]["environment"]
+        expected_url = (
+            f"postgres://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}"
+            f"@postgres:5432/{postgres['POSTGRES_DB']}"
+        )
+        assert app_env["DATABASE_URL"] == expected_url
+        assert app_env["REDIS_URL"].startswith("redis://redis:6379/")
+        assert "app" in app_env["ALLOWED_HOSTS"].split(","), "locust reaches the app as http://app:8000"
+
+    def test_pool_fits_under_postgres_connection_limit(self, compose):
+        app_env = compose["services"]["app"]["environment"]
+        per_process = int(app_env["DB_POOL_MAX_SIZE"])
+        processes = int(app_env["GUNICORN_WORKERS"]) + 1  # the migrate step holds connections too
+        assert processes * per_process < 100  # PostgreSQL's default max_connections
+
+
+def test_gunicorn_uses_threads_recycles_workers_and_never_preloads(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("GUNICORN_"):
+            monkeypatch.delenv(name)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread"
+    assert config["preload_app"] is False
+    assert config["max_requests"] > 0
+    assert config["max_requests_jitter"] > 0
+    assert config["workers"] >= 1
+    assert config["threads"] >= 1

@@ -1,0 +1,106 @@
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from accounts.tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+PROJECT_ROOT = Path(settings.BASE_DIR)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_caches_at(url: str) -> dict:
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    caches = {
+        "default": {
+            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
+        },
+        "throttle": {
+            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "LOCATION": url,
+            "OPTIONS": options,
+        },
+    }
+    return {**settings.CACHES, **caches}
+
+
+def test_health_reports_database_and_cache(api_client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = api_client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    for check in ("database", "cache"):
+        assert body["checks"][check]["ok"] is True
+        assert body["checks"][check]["latency_ms"] >= 0
+
+
+def test_redis_down_is_degraded_and_login_still_works(api_client, customer):
+    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{closed_port()}/0")):
+        health = api_client.get("/health")
+        login = api_client.post(
+            "/api/auth/login", {"email": customer.email, "password": DEFAULT_PASSWORD}, format="json"
+        )
+        me = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {login.json()['token']}")
+    assert health.status_code == 200
+    assert health.json()["status"] == "degraded"
+    assert health.json()["checks"]["cache"]["ok"] is False
+    assert health.json()["checks"]["database"]["ok"] is True
+    assert login.status_code == 200
+    assert me.status_code == 200
+
+
+def test_redis_down_still_throttles_wrong_passwords(api_client, customer):
+    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{closed_port()}/0")):
+        statuses = [
+            api_client.post(
+                "/api/auth/login", {"email": customer.email, "password": "wrong-one"}, format="json"
+            ).status_code
+            for _ in range(6)
+        ]
+    assert statuses == [400] * 5 + [429]
+
+
+def test_database_down_is_503():
+    """A real process whose DATABASE_URL points at a port where no PostgreSQL listens."""
+    script = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/health');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bankcore.settings",
+        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{closed_port()}/bankcore",
+        "DB_POOL_TIMEOUT": "1",
+        "DB_CONNECT_TIMEOUT": "1",
+        "SECRET_KEY": "health-test-secret-key",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["status"] == 503
+    assert outcome["body"]["status"] == "unavailable"
+    assert outcome["body"]["checks"]["database"]["ok"] is False
+    assert outcome["body"]["checks"]["cache"]["ok"] is True

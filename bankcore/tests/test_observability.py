@@ -1,0 +1,94 @@
+import logging
+
+import pytest
+
+from audit.models import AuditEvent
+from bankcore.observability import RateLimitFilter, client_ip
+
+pytestmark = pytest.mark.django_db
+
+
+def test_request_id_is_echoed_when_safe(api_client):
+    response = api_client.get("/health", HTTP_X_REQUEST_ID="lb-7f3a.42")
+    assert response["X-Request-ID"] == "lb-7f3a.42"
+
+
+@pytest.mark.parametrize("sent", [None, "", "has spaces", "x" * 65, "semi;colon", "new\nline"])
+def test_request_id_is_generated_when_missing_or_unsafe(api_client, sent):
+    headers = {} if sent is None else {"HTTP_X_REQUEST_ID": sent}
+    response = api_client.get("/health", **headers)
+    request_id = response["X-Request-ID"]
+    assert request_id != sent
+    assert len(request_id) == 32
+    assert int(request_id, 16) >= 0
+
+
+def test_server_timing_reports_db_cache_and_total(api_client):
+    header = api_client.get("/health")["Server-Timing"]
+    names = [part.strip().split(";")[0] for part in header.split(",")]
+    assert names == ["db", "cache", "total"]
+    assert 'desc="1 queries"' in header
+    assert 'desc="3 calls"' in header
+
+
+def test_error_responses_carry_request_id_too(api_client):
+    response = api_client.get("/api/auth/me", HTTP_X_REQUEST_ID="abc-123")
+    assert response.status_code == 401
+    assert response["X-Request-ID"] == "abc-123"
+
+
+def test_slow_queries_are_logged_with_sql_but_not_parameters(api_client, customer, settings, caplog):
+    settings.SLOW_QUERY_MS = 0
+    with caplog.at_level(logging.WARNING, logger="bankcore.db.slow"):
+        api_client.post("/api/auth/login", {"email": customer.email, "password": "nope"}, format="json")
+    records = [r for r in caplog.records if r.name == "bankcore.db.slow"]
+    assert records, "every query is slow at a 0 ms threshold"
+    user_lookup = next(r for r in records if "accounts_user" in r.sql)
+    assert user_lookup.duration_ms >= 0
+    assert "slow query" in user_lookup.getMessage()
+    assert customer.email not in user_lookup.getMessage()
+    assert user_lookup.request_id != "-"
+
+
+def test_fast_queries_are_not_logged(api_client, settings, caplog):
+    settings.SLOW_QUERY_MS = 60_000
+    with caplog.at_level(logging.WARNING, logger="bankcore.db.slow"):
+        api_client.get("/health")
+    assert not [r for r in caplog.records if r.name == "bankcore.db.slow"]
+
+
+def test_audit_events_carry_request_id_address_and_agent(api_client, customer):
+    api_client.post(
+        "/api/auth/login",
+        {"email": customer.email, "password": "wrong-password"},
+        format="json",
+        HTTP_X_REQUEST_ID="req-1",
+        HTTP_USER_AGENT="bankcore-ios/3.1",
+        REMOTE_ADDR="203.0.113.7",
+    )
+    event = AuditEvent.objects.get()
+    assert (event.request_id, event.ip_address, event.user_agent) == (
+        "req-1",
+        "203.0.113.7",
+        "bankcore-ios/3.1",
+    )
+
+
+def test_forwarded_for_is_trusted_only_as_far_as_our_proxies(settings):
+    meta = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"}
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(meta) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(meta) == "203.0.113.9"
+    assert client_ip({"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-ip"}) is None
+
+
+def test_repeated_log_lines_are_let_through_once_per_interval():
+    limiter = RateLimitFilter(interval_seconds=60)
+
+    def record(msg):
+        return logging.LogRecord("bankcore.cache", logging.ERROR, __file__, 1, msg, None, None)
+
+    assert limiter.filter(record("Exception ignored")) is True
+    assert limiter.filter(record("Exception ignored")) is False
+    assert limiter.filter(record("another message")) is True

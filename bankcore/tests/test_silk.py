@@ -1,0 +1,46 @@
+import pytest
+from silk.models import Request
+
+pytestmark = pytest.mark.django_db
+
+
+def test_silk_sends_anonymous_users_to_log_in(client):
+    response = client.get("/silk/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_silk_refuses_customers(client, customer):
+    client.force_login(customer)
+    assert client.get("/silk/").status_code == 403
+
+
+def test_silk_refuses_customer_api_tokens(customer_client):
+    response = customer_client.get("/silk/")
+    assert response.status_code == 302  # a Bearer token is not a staff session
+
+
+def test_silk_is_open_to_staff(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/silk/").status_code == 200
+
+
+def test_silk_records_no_bodies_and_masks_secrets(api_client, customer, settings):
+    settings.SILK_SAMPLE_PERCENT = 100
+    api_client.post(
+        "/api/auth/login",
+        {"email": customer.email, "password": "a-Secret-in-transit"},
+        format="json",
+        HTTP_AUTHORIZATION="Bearer should-not-be-kept",
+    )
+    recorded = Request.objects.get(path="/api/auth/login")
+    assert recorded.raw_body == ""
+    assert recorded.body == ""
+    assert "should-not-be-kept" not in recorded.encoded_headers
+    assert recorded.response.raw_body == ""
+
+
+def test_silk_does_not_record_health_probes(api_client, settings):
+    settings.SILK_SAMPLE_PERCENT = 100
+    api_client.get("/health")
+    assert not Request.objects.exists()

@@ -1,0 +1,24 @@
+"""gunicorn settings for bankcore (`gunicorn -c gunicorn.conf.py bankcore.wsgi`).
+
+Threads share one connection pool per worker process. Keep
+workers x DB_POOL_MAX_SIZE below PostgreSQL's max_connections.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Recycle workers now and then so a slow leak never becomes an outage; the jitter keeps
+# them from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# No preloading: the database pool must be created in each worker, after the fork.
+preload_app = False
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
