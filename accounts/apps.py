@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Customers and accounts"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401 - connects the audit receivers
+        from accounts import (
+            schema,  # noqa: F401 - registers the Bearer scheme with the OpenAPI generator
+            signals,  # noqa: F401 - connects the audit receivers
+        )

@@ -23,3 +23,12 @@ def test_swagger_ui_is_served_without_a_cdn(api_client, django_assert_num_querie
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn." not in html
     assert "unpkg" not in html
+
+
+def test_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
