@@ -92,3 +92,11 @@ def test_repeated_log_lines_are_let_through_once_per_interval():
     assert limiter.filter(record("Exception ignored")) is True
     assert limiter.filter(record("Exception ignored")) is False
     assert limiter.filter(record("another message")) is True
+
+
+def test_cache_and_throttle_errors_are_rate_limited_in_the_logging_config(settings):
+    loggers = settings.LOGGING["loggers"]
+    assert settings.DJANGO_REDIS_LOGGER == "bankcore.cache"
+    assert settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS is True
+    assert "once_per_interval" in loggers["bankcore.cache"]["filters"]
+    assert "once_per_interval" in loggers["bankcore.throttle"]["filters"]

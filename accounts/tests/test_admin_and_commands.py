@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.management.commands.seed_demo import DEMO_USERS
+from accounts.models import User
+from accounts.tests.factories import DEFAULT_PASSWORD
+from audit import actions
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_login_to_admin_is_audited(client, staff_user):
+    client.post("/admin/login/", {"username": staff_user.email, "password": "wrong-password"})
+    response = client.post("/admin/login/", {"username": staff_user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    failed, succeeded = AuditEvent.objects.order_by("id")
+    assert failed.action == actions.LOGIN_FAILED
+    assert failed.after == {"email": staff_user.email, "via": "admin"}
+    assert succeeded.action == actions.LOGIN_SUCCEEDED
+    assert succeeded.actor == staff_user
+
+
+def test_staff_can_browse_users_but_never_delete_them(client, customer):
+    admin = User.objects.create_superuser("root@example.test", DEFAULT_PASSWORD)
+    client.force_login(admin)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{customer.pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{customer.pk}/delete/").status_code == 403
+
+
+def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    for email, password, _name, is_staff, is_superuser in DEMO_USERS:
+        assert f"{email} / {password}" in output
+        user = User.objects.get(email=email)
+        assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser)
+    assert User.objects.count() == len(DEMO_USERS)
+    email, password = DEMO_USERS[0][:2]
+    response = api_client.post("/api/auth/login", {"email": email, "password": password}, format="json")
+    assert response.status_code == 200
+    compliance = User.objects.get(email="compliance@bankcore.test")
+    assert compliance.has_perm("accounts.view_user")
+    assert not compliance.has_perm("accounts.delete_user")
