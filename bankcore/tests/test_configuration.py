@@ -48,9 +48,16 @@ def test_real_services_are_used_when_their_urls_are_set():
 
 
 def test_production_hashes_passwords_with_argon2():
+    from django.utils.module_loading import import_string
+
     import bankcore.settings as production
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    hasher = import_string(production.PASSWORD_HASHERS[0])()
+    assert hasher.algorithm == "argon2"
+    encoded = hasher.encode("a-Good-passphrase-1", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hasher.verify("a-Good-passphrase-1", encoded)
+    assert not hasher.verify("another-passphrase", encoded)
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
