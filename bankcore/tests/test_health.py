@@ -82,7 +82,10 @@ def test_database_down_is_503():
         "import django, json; django.setup();"
         "from django.test import Client;"
         "r = Client().get('/health');"
-        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+        "login = Client().post('/api/auth/login', {'email': 'a@b.test', 'password': 'x'},"
+        " content_type='application/json');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json(),"
+        " 'login_status': login.status_code, 'login_body': login.json()}))"
     )
     env = {
         **os.environ,
@@ -104,3 +107,6 @@ def test_database_down_is_503():
     assert outcome["body"]["status"] == "unavailable"
     assert outcome["body"]["checks"]["database"]["ok"] is False
     assert outcome["body"]["checks"]["cache"]["ok"] is True
+    # The API answers a database outage with a JSON 503, not a 500.
+    assert outcome["login_status"] == 503
+    assert outcome["login_body"]["code"] == "service_unavailable"
