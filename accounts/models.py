@@ -1,7 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from bankcore.models import AppendOnlyModel
+from bankcore.money import CURRENCY_CHOICES
 
 
 def normalize_email(email: str) -> str:
@@ -62,3 +66,145 @@ class User(AbstractBaseUser, PermissionsMixin):
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+
+class Account(models.Model):
+    """A bank account. Customer accounts never go below zero; system accounts may.
+
+    System accounts are the bank's own (cash, wire clearing, …): money from outside enters
+    and leaves through them, so the ledger always sums to zero. ``balance`` is kept in step
+    with the sum of the account's ledger entries by the posting service alone.
+    """
+
+    class Kind(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        SAVINGS = "savings", "Savings"
+        SYSTEM = "system", "System"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        FROZEN = "frozen", "Frozen"
+        CLOSED = "closed", "Closed"
+
+    number = models.CharField(max_length=12, unique=True)
+    customer = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_accounts", db_index=False
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    balance = models.BigIntegerField(default=0, help_text="Minor units of the currency.")
+    # NULL, not "", for customer accounts: the partial unique constraint skips NULLs.
+    system_code = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "id"], name="account_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=True) | Q(balance__gte=0),
+                name="account_customer_balance_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="system", customer__isnull=True, system_code__isnull=False)
+                    | (~Q(kind="system") & Q(customer__isnull=False, system_code__isnull=True))
+                ),
+                name="account_system_or_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["system_code", "currency"],
+                condition=Q(system_code__isnull=False),
+                name="account_system_code_currency_uniq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.currency})"
+
+    @property
+    def is_system(self) -> bool:
+        return self.customer_id is None
+
+
+class Posting(AppendOnlyModel):
+    """One movement of money: a set of ledger entries that sums to zero."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit"
+        TRANSFER = "transfer", "Internal transfer"
+        WIRE = "wire", "Wire"
+        REVERSAL = "reversal", "Reversal"
+        FEE = "fee", "Fee"
+        ADJUSTMENT = "adjustment", "Adjustment"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.CharField(max_length=255, blank=True)
+    initiated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"posting {self.pk} ({self.kind})"
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One leg of a posting on one account; the API calls it a transaction.
+
+    The primary key is the ledger's order: unique and increasing, so history pages by it.
+    ``customer`` and ``currency`` repeat the account's so that a customer's history and the
+    per-currency sums read one index each.
+    """
+
+    class Type(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit"
+        TRANSFER_IN = "transfer_in", "Transfer in"
+        TRANSFER_OUT = "transfer_out", "Transfer out"
+        WIRE_OUT = "wire_out", "Wire out"
+        WIRE_REVERSAL = "wire_reversal", "Wire reversal"
+        FEE = "fee", "Fee"
+        ADJUSTMENT = "adjustment", "Adjustment"
+
+    class Status(models.TextChoices):
+        POSTED = "posted", "Posted"
+
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
+    customer = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    amount = models.BigIntegerField(help_text="Signed minor units: credit positive, debit negative.")
+    balance_after = models.BigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    type = models.CharField(max_length=16, choices=Type.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.POSTED)
+    description = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "ledger entries"
+        indexes = [
+            models.Index(fields=["account", "-id"], name="entry_account_recent_idx"),
+            models.Index(fields=["account", "type", "-id"], name="entry_account_type_recent_idx"),
+            models.Index(fields=["account", "created_at"], name="entry_account_created_idx"),
+            models.Index(fields=["customer", "-id"], name="entry_customer_recent_idx"),
+            models.Index(fields=["customer", "type", "-id"], name="entry_customer_type_recent_idx"),
+            models.Index(fields=["customer", "created_at"], name="entry_customer_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="entry_amount_non_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"entry {self.pk}: {self.amount} {self.currency} on account {self.account_id}"

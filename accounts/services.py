@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -6,10 +8,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import User, normalize_email
+from accounts.models import Account, LedgerEntry, Posting, User, normalize_email
+from accounts.numbers import account_number_generate
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import EmailTaken, InvalidCredentials, LoginThrottled, PasswordIncorrect
+from bankcore.errors import (
+    AccountLimitReached,
+    AccountNotActive,
+    CurrencyMismatch,
+    EmailTaken,
+    InsufficientFunds,
+    InvalidCredentials,
+    LoginThrottled,
+    PasswordIncorrect,
+)
+from bankcore.money import format_amount
 from bankcore.throttling import FailureLimiter
 
 
@@ -112,3 +125,196 @@ def user_ensure(
     if created:
         audit_record(action=actions.USER_REGISTERED, target=user, after={"email": user.email})
     return user, created
+
+
+# Accounts --------------------------------------------------------------------------------
+
+MAX_ACCOUNTS_PER_CUSTOMER = 10
+
+
+def _account_insert(**fields) -> Account:
+    # Twelve-digit numbers are drawn at random; on the rare collision, draw again.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Account.objects.create(number=account_number_generate(), **fields)
+        except IntegrityError:
+            system_code = fields.get("system_code")
+            if (
+                system_code
+                and Account.objects.filter(system_code=system_code, currency=fields["currency"]).exists()
+            ):
+                raise
+    raise RuntimeError("could not draw a free account number")
+
+
+@transaction.atomic
+def account_open(*, customer: User, kind: str, currency: str) -> Account:
+    """Open an empty account for ``customer``; at most MAX_ACCOUNTS_PER_CUSTOMER of them."""
+    User.objects.select_for_update().filter(pk=customer.pk).get()  # serialises concurrent opens
+    if Account.objects.filter(customer=customer).count() >= MAX_ACCOUNTS_PER_CUSTOMER:
+        raise AccountLimitReached()
+    account = _account_insert(customer=customer, kind=kind, currency=currency)
+    audit_record(
+        action=actions.ACCOUNT_OPENED,
+        actor=customer,
+        target=account,
+        after={"number": account.number, "kind": kind, "currency": currency},
+    )
+    return account
+
+
+def system_account(*, code: str, currency: str) -> Account:
+    """The bank's own account ``code`` in ``currency``, opened on first use."""
+    account = Account.objects.filter(system_code=code, currency=currency).first()
+    if account is not None:
+        return account
+    try:
+        return _account_insert(kind=Account.Kind.SYSTEM, currency=currency, system_code=code)
+    except IntegrityError:  # opened by a concurrent request a moment ago
+        return Account.objects.get(system_code=code, currency=currency)
+
+
+def _account_set_status(*, account: Account, status: str, actor: User, reason: str, action: str) -> Account:
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    before = locked.status
+    locked.status = status
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=action,
+        actor=actor,
+        target=locked,
+        before={"status": before},
+        after={"status": status, "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def account_freeze(*, account: Account, actor: User, reason: str) -> Account:
+    """Stop all money movement on a customer account until it is unfrozen."""
+    return _account_set_status(
+        account=account,
+        status=Account.Status.FROZEN,
+        actor=actor,
+        reason=reason,
+        action=actions.ACCOUNT_FROZEN,
+    )
+
+
+@transaction.atomic
+def account_unfreeze(*, account: Account, actor: User, reason: str) -> Account:
+    return _account_set_status(
+        account=account,
+        status=Account.Status.ACTIVE,
+        actor=actor,
+        reason=reason,
+        action=actions.ACCOUNT_UNFROZEN,
+    )
+
+
+# The ledger: the one place money moves --------------------------------------------------
+
+SYSTEM_CASH = "cash"
+
+
+@dataclass(frozen=True)
+class Leg:
+    account_id: int
+    amount: int  # signed minor units
+    type: str
+    description: str = ""
+
+
+def accounts_lock(account_ids) -> dict[int, Account]:
+    """Lock accounts in primary-key order, so two postings can never wait on each other."""
+    locked = Account.objects.filter(pk__in=set(account_ids)).order_by("pk").select_for_update()
+    return {account.pk: account for account in locked}
+
+
+def posting_create(
+    *,
+    kind: str,
+    legs: Sequence[Leg],
+    initiated_by: User | None = None,
+    description: str = "",
+    reverses: Posting | None = None,
+) -> Posting:
+    """Move money: write one posting whose entries sum to zero, and the new balances.
+
+    The only code that changes a balance. It must run inside the caller's (durable)
+    transaction, next to the caller's audit event. It locks every account involved in
+    primary-key order and checks the rules after the lock: all accounts in one currency,
+    customer accounts active and never below zero. Refusals raise a DomainError and
+    write nothing.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("posting_create must run inside a transaction")
+    if len(legs) < 2 or any(leg.amount == 0 for leg in legs) or sum(leg.amount for leg in legs) != 0:
+        raise ValueError("a posting needs two or more non-zero legs that sum to zero")
+
+    accounts = accounts_lock(leg.account_id for leg in legs)
+    if len(accounts) != len({leg.account_id for leg in legs}):
+        raise Account.DoesNotExist("a leg names an account that does not exist")
+    currencies = {account.currency for account in accounts.values()}
+    if len(currencies) != 1:
+        raise CurrencyMismatch()
+    currency = currencies.pop()
+
+    balances = {pk: account.balance for pk, account in accounts.items()}
+    entries = []
+    for leg in legs:
+        account = accounts[leg.account_id]
+        if not account.is_system and account.status != Account.Status.ACTIVE:
+            raise AccountNotActive(f"Account {account.number} is {account.status}.")
+        balances[account.pk] += leg.amount
+        if not account.is_system and balances[account.pk] < 0:
+            raise InsufficientFunds(
+                f"Account {account.number} has {format_amount(account.balance, currency)} {currency}."
+            )
+        entries.append(
+            LedgerEntry(
+                account=account,
+                customer_id=account.customer_id,
+                amount=leg.amount,
+                balance_after=balances[account.pk],
+                currency=currency,
+                type=leg.type,
+                description=leg.description or description,
+            )
+        )
+
+    posting = Posting.objects.create(
+        kind=kind, description=description, initiated_by=initiated_by, reverses=reverses
+    )
+    for entry in entries:
+        entry.posting = posting
+    LedgerEntry.objects.bulk_create(entries)
+    now = timezone.now()
+    for pk, account in accounts.items():
+        account.balance, account.updated_at = balances[pk], now
+    Account.objects.bulk_update(accounts.values(), ["balance", "updated_at"])
+    return posting
+
+
+@transaction.atomic(durable=True)
+def deposit_create(*, account: Account, amount: int, reason: str, actor: User) -> Posting:
+    """Cash in: credit a customer account from the bank's cash account, audited."""
+    cash = system_account(code=SYSTEM_CASH, currency=account.currency)
+    posting = posting_create(
+        kind=Posting.Kind.DEPOSIT,
+        legs=[
+            Leg(cash.pk, -amount, LedgerEntry.Type.DEPOSIT),
+            Leg(account.pk, amount, LedgerEntry.Type.DEPOSIT),
+        ],
+        initiated_by=actor,
+        description=reason,
+    )
+    audit_record(
+        action=actions.DEPOSIT_POSTED,
+        actor=actor,
+        target=account,
+        after={"posting": posting.pk, "amount": amount, "currency": account.currency, "reason": reason},
+    )
+    return posting

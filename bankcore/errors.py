@@ -68,3 +68,49 @@ class PasswordIncorrect(DomainError):
     code = "password_incorrect"
     status = 400
     detail = "The current password is incorrect."
+
+
+class InsufficientFunds(BusinessRuleViolation):
+    code = "insufficient_funds"
+    detail = "The account does not have enough funds."
+
+
+class AccountNotActive(BusinessRuleViolation):
+    code = "account_not_active"
+    detail = "The account is frozen or closed."
+
+
+class CurrencyMismatch(BusinessRuleViolation):
+    code = "currency_mismatch"
+    detail = "The currencies of the amount and the accounts must match."
+
+
+class SameAccount(BusinessRuleViolation):
+    code = "same_account"
+    detail = "The source and destination accounts are the same."
+
+
+class DestinationNotFound(BusinessRuleViolation):
+    code = "destination_not_found"
+    detail = "No customer account has that account number."
+
+
+class AccountLimitReached(BusinessRuleViolation):
+    code = "account_limit_reached"
+    detail = "The customer already has the most accounts allowed."
+
+
+class IdempotencyKeyReused(BusinessRuleViolation):
+    code = "idempotency_key_reused"
+    detail = "This Idempotency-Key was already used with a different request."
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code = "idempotency_request_in_progress"
+    detail = "The first request with this Idempotency-Key is still running. Retry shortly."
+
+
+class IdempotencyKeyInvalid(DomainError):
+    code = "idempotency_key_invalid"
+    status = 400
+    detail = "Send an Idempotency-Key header of 1 to 255 printable characters."

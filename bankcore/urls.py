@@ -7,6 +7,7 @@ from bankcore import views
 
 api_patterns = [
     path("", include("accounts.api.urls")),
+    path("", include("transfers.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

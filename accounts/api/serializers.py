@@ -2,7 +2,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from accounts.models import User, normalize_email
+from accounts.models import Account, LedgerEntry, User, normalize_email
+from accounts.selectors import account_available_balance
+from bankcore.api.fields import CurrencyField, money
 
 
 def _validated_password(password: str, user: User) -> str:
@@ -54,3 +56,67 @@ class SessionOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
     user = UserOutputSerializer()
+
+
+class AccountOpenInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[Account.Kind.CHECKING, Account.Kind.SAVINGS])
+    currency = CurrencyField()
+
+
+class AccountOutputSerializer(serializers.ModelSerializer):
+    balance = serializers.SerializerMethodField()
+    available_balance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Account
+        fields = ["id", "number", "kind", "currency", "status", "balance", "available_balance", "opened_at"]
+        read_only_fields = fields
+
+    def get_balance(self, account) -> str:
+        return money(account.balance, account.currency)
+
+    def get_available_balance(self, account) -> str:
+        return money(account_available_balance(account), account.currency)
+
+
+class BalanceOutputSerializer(serializers.Serializer):
+    account_id = serializers.IntegerField(source="id")
+    currency = serializers.CharField()
+    balance = serializers.SerializerMethodField()
+    available_balance = serializers.SerializerMethodField()
+    as_of = serializers.DateTimeField(source="updated_at")
+
+    def get_balance(self, account) -> str:
+        return money(account.balance, account.currency)
+
+    def get_available_balance(self, account) -> str:
+        return money(account_available_balance(account), account.currency)
+
+
+class LedgerEntryOutputSerializer(serializers.ModelSerializer):
+    account_id = serializers.IntegerField()
+    posting_id = serializers.IntegerField()
+    amount = serializers.SerializerMethodField()
+    balance_after = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "account_id",
+            "posting_id",
+            "type",
+            "status",
+            "amount",
+            "balance_after",
+            "currency",
+            "description",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_amount(self, entry) -> str:
+        return money(entry.amount, entry.currency)
+
+    def get_balance_after(self, entry) -> str:
+        return money(entry.balance_after, entry.currency)
