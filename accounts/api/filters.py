@@ -1,14 +1,24 @@
 import django_filters
+from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from accounts.models import LedgerEntry
 
 
+class IdFilter(django_filters.Filter):
+    """A primary key: a whole number within BIGINT's range, or a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class LedgerEntryFilter(django_filters.FilterSet):
     """History filters; each pairs with an index that also serves the order (-id)."""
 
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = IdFilter(field_name="account_id")
     type = django_filters.ChoiceFilter(choices=LedgerEntry.Type.choices)
     status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

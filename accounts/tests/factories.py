@@ -1,6 +1,7 @@
 import factory
 
-from accounts.models import User
+from accounts.models import Account, User
+from accounts.numbers import account_number_generate
 
 DEFAULT_PASSWORD = "correct-horse-Battery-9"
 
@@ -17,3 +18,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, password: str = DEFAULT_PASSWORD, **kwargs):
         return model_class.objects.create_user(*args, password=password, **kwargs)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    """An empty customer account; fund it through the ledger with ``fund()``."""
+
+    class Meta:
+        model = Account
+
+    number = factory.LazyFunction(account_number_generate)
+    customer = factory.SubFactory(UserFactory)
+    kind = Account.Kind.CHECKING
+    currency = "USD"
+
+
+def fund(account: Account, amount: int) -> Account:
+    """Deposit ``amount`` minor units through the posting service, like a teller would."""
+    from accounts.services import deposit_create
+
+    teller = User.objects.filter(is_staff=True).first() or UserFactory(is_staff=True)
+    deposit_create(account=account, amount=amount, reason="test funding", actor=teller)
+    account.refresh_from_db()
+    return account

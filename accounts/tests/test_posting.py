@@ -1,0 +1,105 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from accounts.models import Account, LedgerEntry, Posting
+from accounts.services import Leg, account_freeze, deposit_create, posting_create, system_account
+from accounts.tests.factories import AccountFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
+
+pytestmark = pytest.mark.django_db
+
+
+def move(source, destination, amount):
+    with transaction.atomic():
+        return posting_create(
+            kind=Posting.Kind.TRANSFER,
+            legs=[
+                Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+                Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+            ],
+        )
+
+
+def test_deposit_credits_customer_from_the_cash_account(staff_user):
+    account = AccountFactory()
+    deposit_create(account=account, amount=5000, reason="cash at branch", actor=staff_user)
+    account.refresh_from_db()
+    cash = system_account(code="cash", currency="USD")
+    assert (account.balance, cash.balance) == (5000, -5000)
+    posting = Posting.objects.get()
+    assert sorted(posting.entries.values_list("amount", flat=True)) == [-5000, 5000]
+    assert posting.entries.get(account=account).balance_after == 5000
+    event = AuditEvent.objects.get(action=actions.DEPOSIT_POSTED)
+    assert (event.actor, event.after["amount"], event.after["reason"]) == (staff_user, 5000, "cash at branch")
+
+
+def test_posting_moves_money_and_records_balance_after():
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+    posting = move(source, destination, 300)
+    source.refresh_from_db()
+    destination.refresh_from_db()
+    assert (source.balance, destination.balance) == (700, 300)
+    entries = {entry.account_id: entry for entry in posting.entries.all()}
+    assert (entries[source.pk].balance_after, entries[destination.pk].balance_after) == (700, 300)
+    assert entries[destination.pk].customer_id == destination.customer_id
+
+
+def test_posting_refuses_overdraft_and_writes_nothing():
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+    postings_before = Posting.objects.count()
+    with pytest.raises(InsufficientFunds):
+        move(source, destination, 1001)
+    source.refresh_from_db()
+    assert source.balance == 1000
+    assert Posting.objects.count() == postings_before
+
+
+def test_posting_refuses_frozen_accounts_either_side(staff_user):
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+    account_freeze(account=destination, actor=staff_user, reason="court order")
+    with pytest.raises(AccountNotActive):
+        move(source, destination, 1)
+    with pytest.raises(AccountNotActive):
+        move(destination, source, 1)
+
+
+def test_posting_refuses_mixed_currencies():
+    with pytest.raises(CurrencyMismatch):
+        move(fund(AccountFactory(), 1000), AccountFactory(currency="EUR"), 1)
+
+
+@pytest.mark.parametrize("amounts", [[-5, 4], [0, 0], [5]])
+def test_posting_refuses_legs_that_do_not_balance(amounts):
+    accounts = [AccountFactory() for _ in amounts]
+    with pytest.raises(ValueError, match="sum to zero"), transaction.atomic():
+        posting_create(
+            kind=Posting.Kind.ADJUSTMENT,
+            legs=[
+                Leg(a.pk, amount, LedgerEntry.Type.ADJUSTMENT)
+                for a, amount in zip(accounts, amounts, strict=True)
+            ],
+        )
+
+
+@pytest.mark.django_db(transaction=True)  # a plain test runs inside a transaction already
+def test_posting_outside_a_transaction_is_refused():
+    source, destination = fund(AccountFactory(), 10), AccountFactory()
+    legs = [Leg(source.pk, -1, "transfer_out"), Leg(destination.pk, 1, "transfer_in")]
+    with pytest.raises(RuntimeError):
+        posting_create(kind=Posting.Kind.TRANSFER, legs=legs)
+
+
+def test_database_refuses_a_negative_customer_balance():
+    account = AccountFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(balance=-1)
+
+
+def test_system_accounts_may_go_negative_and_exist_once_per_currency():
+    cash = system_account(code="cash", currency="EUR")
+    assert system_account(code="cash", currency="EUR") == cash
+    assert system_account(code="cash", currency="USD") != cash
+    Account.objects.filter(pk=cash.pk).update(balance=-10)
+    assert cash.is_system

@@ -1,0 +1,287 @@
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Account, LedgerEntry, Posting
+from accounts.services import account_freeze
+from accounts.tests.factories import AccountFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+from transfers.models import IdempotencyKey, Transfer
+from transfers.tests.helpers import transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def send(client, source, destination_number, amount="10.00", currency="USD", key=None, **extra):
+    payload = {
+        "source_account": source.pk if isinstance(source, Account) else source,
+        "destination_account_number": destination_number,
+        "amount": amount,
+        "currency": currency,
+        "description": "rent",
+        **extra,
+    }
+    headers = {} if key is False else {"HTTP_IDEMPOTENCY_KEY": key or uuid.uuid4().hex}
+    return client.post("/api/transfers", payload, format="json", **headers)
+
+
+@pytest.fixture
+def source(customer):
+    return fund(AccountFactory(customer=customer), 100_00)
+
+
+@pytest.fixture
+def destination():
+    return AccountFactory()
+
+
+def balances(*accounts):
+    return [Account.objects.get(pk=a.pk).balance for a in accounts]
+
+
+def test_transfer_moves_money(customer_client, customer, source, destination, django_assert_num_queries):
+    # token, claim (savepoint x3), source, destination, lock, posting, entries, balances,
+    # transfer, complete claim, audit, and the durable transaction's savepoint pair
+    with django_assert_num_queries(15):
+        response = send(customer_client, source, destination.number, "25.50")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    transfer = Transfer.objects.get()
+    assert body == {
+        "id": transfer.pk,
+        "source_account": source.pk,
+        "destination_account_number": destination.number,
+        "amount": "25.50",
+        "currency": "USD",
+        "description": "rent",
+        "status": "completed",
+        "posting_id": transfer.posting_id,
+        "created_at": body["created_at"],
+    }
+    assert balances(source, destination) == [100_00 - 25_50, 25_50]
+    assert sorted(transfer.posting.entries.values_list("type", "amount")) == [
+        ("transfer_in", 2550),
+        ("transfer_out", -2550),
+    ]
+    event = AuditEvent.objects.get(action=actions.TRANSFER_CREATED)
+    assert (event.actor, event.object_id) == (customer, str(transfer.pk))
+
+
+def test_transfer_to_own_other_account(customer_client, customer, source):
+    savings = AccountFactory(customer=customer, kind="savings")
+    assert send(customer_client, source, savings.number).status_code == 201
+    assert balances(source, savings) == [90_00, 10_00]
+
+
+@pytest.mark.parametrize(
+    ("setup", "status", "code"),
+    [
+        ("overdraft", 422, "insufficient_funds"),
+        ("same_account", 422, "same_account"),
+        ("currency_of_amount", 422, "currency_mismatch"),
+        ("currency_of_destination", 422, "currency_mismatch"),
+        ("frozen_source", 422, "account_not_active"),
+        ("frozen_destination", 422, "account_not_active"),
+        ("unknown_destination", 422, "destination_not_found"),
+        ("system_destination", 422, "destination_not_found"),
+        ("someone_elses_source", 404, "not_found"),
+    ],
+)
+def test_refusals_have_clear_codes_and_change_nothing(
+    customer_client, staff_user, source, destination, setup, status, code
+):
+    from accounts.numbers import account_number_generate
+    from accounts.services import system_account
+
+    amount, currency, target = "10.00", "USD", destination.number
+    if setup == "overdraft":
+        amount = "100.01"
+    elif setup == "same_account":
+        target = source.number
+    elif setup == "currency_of_amount":
+        currency = "EUR"
+    elif setup == "currency_of_destination":
+        target = AccountFactory(currency="EUR").number
+    elif setup == "frozen_source":
+        account_freeze(account=source, actor=staff_user, reason="test")
+    elif setup == "frozen_destination":
+        account_freeze(account=destination, actor=staff_user, reason="test")
+    elif setup == "unknown_destination":
+        target = account_number_generate()
+    elif setup == "system_destination":
+        target = system_account(code="cash", currency="USD").number
+    before = (balances(source, destination), Posting.objects.count(), LedgerEntry.objects.count())
+    sender = source
+    if setup == "someone_elses_source":
+        sender = fund(AccountFactory(), 100_00)
+        before = (balances(source, destination), Posting.objects.count(), LedgerEntry.objects.count())
+    response = send(customer_client, sender, target, amount, currency)
+    assert response.status_code == status, response.json()
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+    assert (balances(source, destination), Posting.objects.count(), LedgerEntry.objects.count()) == before
+    assert not Transfer.objects.exists()
+    assert not IdempotencyKey.objects.exists(), "a failed request leaves no key behind"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("destination_account_number", "12345"),
+        ("destination_account_number", "123456789012"),  # wrong check digits
+        ("source_account", "abc"),
+        ("source_account", 2**70),
+        ("currency", "XYZ"),
+        ("amount", 10.5),
+        ("amount", "-1.00"),
+        ("description", "x" * 141),
+    ],
+)
+def test_field_errors_are_400_naming_the_field(customer_client, source, destination, field, value):
+    payload = {"destination_account_number": destination.number, field: value}
+    number = payload.pop("destination_account_number")
+    response = send(customer_client, payload.pop("source_account", source.pk), number, **payload)
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["fields"]
+    assert balances(source) == [100_00]
+
+
+def test_missing_body_fields_are_named(customer_client):
+    response = customer_client.post("/api/transfers", {}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {
+        "source_account",
+        "destination_account_number",
+        "amount",
+        "currency",
+    }
+
+
+INVALID_AMOUNTS = st.one_of(
+    st.text(max_size=30).filter(lambda text: not text.replace(".", "", 1).isascii() or not text.strip()),
+    st.integers().map(str).filter(lambda text: text.startswith("-") or int(text) == 0),
+    st.decimals(allow_nan=True, allow_infinity=True)
+    .map(str)
+    .filter(lambda text: "E" in text or "N" in text or "I" in text),
+    st.from_regex(r"\A[0-9]{1,5}\.[0-9]{3,8}\Z"),
+    st.from_regex(r"\A[0-9]{18,40}\Z"),
+    st.sampled_from(
+        ["1e5", "1E-2", " 1.00", "1.00 ", "+1", "0x10", "1_000", "\u0661.\u0660\u0660", "0.00", "NaN", "-0.0"]
+    ),
+    st.floats(allow_nan=False)
+    | st.integers()
+    | st.booleans()
+    | st.none()
+    | st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=INVALID_AMOUNTS)
+def test_any_invalid_amount_is_a_400_and_changes_nothing(customer_client, source, destination, amount):
+    response = send(customer_client, source, destination.number, amount)
+    assert response.status_code == 400, (amount, response.json())
+    assert "amount" in response.json()["fields"]
+    assert balances(source, destination) == [100_00, 0]
+    assert not Transfer.objects.exists()
+
+
+class TestIdempotency:
+    def test_same_key_and_body_replays_the_first_response(self, customer_client, source, destination):
+        first = send(customer_client, source, destination.number, key="pay-rent-1")
+        again = send(customer_client, source, destination.number, key="pay-rent-1")
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.json() == first.json()
+        assert again["Idempotent-Replayed"] == "true"
+        assert Transfer.objects.count() == Posting.objects.filter(kind="transfer").count() == 1
+        assert balances(source) == [90_00]
+
+    def test_replay_query_count(self, customer_client, source, destination, django_assert_num_queries):
+        send(customer_client, source, destination.number, key="k")
+        with django_assert_num_queries(6):  # token, failed claim (savepoint, insert, rollback), read key
+            send(customer_client, source, destination.number, key="k")
+
+    def test_same_key_with_another_body_is_422(self, customer_client, source, destination):
+        send(customer_client, source, destination.number, "10.00", key="k")
+        response = send(customer_client, source, destination.number, "11.00", key="k")
+        assert response.status_code == 422
+        assert response.json()["code"] == "idempotency_key_reused"
+        assert Transfer.objects.count() == 1
+
+    def test_key_still_in_progress_is_409(self, customer_client, customer, source, destination):
+        from transfers.idempotency import request_fingerprint
+
+        body = {
+            "source_account": source.pk,
+            "destination_account_number": destination.number,
+            "amount": "10.00",
+            "currency": "USD",
+            "description": "rent",
+        }
+        IdempotencyKey.objects.create(
+            customer=customer,
+            key="busy",
+            fingerprint=request_fingerprint(method="POST", path="/api/transfers", body=body),
+        )
+        response = send(customer_client, source, destination.number, key="busy")
+        assert response.status_code == 409
+        assert response.json()["code"] == "idempotency_request_in_progress"
+        assert not Transfer.objects.exists()
+
+    @pytest.mark.parametrize("key", [False, "", "k" * 256, "tab\there", "ключ"])
+    def test_missing_or_malformed_key_is_400(self, customer_client, source, destination, key):
+        headers = {} if key is False else {"HTTP_IDEMPOTENCY_KEY": key}
+        response = customer_client.post(
+            "/api/transfers",
+            {
+                "source_account": source.pk,
+                "destination_account_number": destination.number,
+                "amount": "1.00",
+                "currency": "USD",
+            },
+            format="json",
+            **headers,
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "idempotency_key_invalid"
+        assert not Transfer.objects.exists()
+
+    def test_keys_are_scoped_to_the_customer(self, customer_client, source, destination, api_client):
+        from accounts.services import auth_token_issue
+
+        send(customer_client, source, destination.number, key="shared-key")
+        other_source = fund(AccountFactory(), 50_00)
+        token, _ = auth_token_issue(user=other_source.customer)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = send(api_client, other_source, destination.number, key="shared-key")
+        assert response.status_code == 201
+        assert Transfer.objects.count() == 2
+
+    def test_a_failed_request_frees_its_key(self, customer_client, source, destination):
+        assert send(customer_client, source, destination.number, "500.00", key="k").status_code == 422
+        assert send(customer_client, source, destination.number, "500.00", key="k").status_code == 422
+        fund(source, 500_00)
+        assert send(customer_client, source, destination.number, "500.00", key="k").status_code == 201
+
+
+class TestListing:
+    def test_lists_only_the_callers_transfers(
+        self, customer_client, source, destination, django_assert_num_queries
+    ):
+        mine = [transfer(source, destination, n) for n in (1, 2, 3)]
+        stranger = fund(AccountFactory(), 10_00)
+        theirs = transfer(stranger, source, 5)
+        with django_assert_num_queries(2):
+            response = customer_client.get("/api/transfers?page_size=2")
+        body = response.json()
+        assert [t["id"] for t in body["results"]] == [mine[2].pk, mine[1].pk]
+        assert body["next"]
+        rest = customer_client.get(body["next"]).json()
+        assert [t["id"] for t in rest["results"]] == [mine[0].pk]
+        assert customer_client.get(f"/api/transfers/{theirs.pk}").status_code == 404
+        with django_assert_num_queries(2):
+            detail = customer_client.get(f"/api/transfers/{mine[0].pk}")
+        assert detail.json()["destination_account_number"] == destination.number
