@@ -38,7 +38,8 @@ def test_parse_amount_reads_minor_units(text, currency, minor):
         ("1,000.00", "USD"),
         ("1.", "USD"),
         (".5", "USD"),
-        ("\u0661\u0662\u0663", "USD")("", "USD"),  # Arabic-Indic digits,
+        ("\u0661\u0662\u0663", "USD"),  # Arabic-Indic digits
+        ("", "USD"),
         ("1.00", "XYZ"),
         (str(MAX_AMOUNT_MINOR // 100 + 1), "USD"),
         ("9" * 40, "USD"),
