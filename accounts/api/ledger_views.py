@@ -14,12 +14,14 @@ from accounts.api.serializers import (
     LedgerEntryOutputSerializer,
 )
 from accounts.models import Account, LedgerEntry
+from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from bankcore.api.viewsets import CustomerScopedViewSet
 
 
 class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
     queryset = Account.objects.order_by("id")
     serializer_class = AccountOutputSerializer
+    pagination_class = OldestFirstCursorPagination
     lookup_value_regex = r"[0-9]+"
 
     @extend_schema(request=AccountOpenInputSerializer, responses={201: AccountOutputSerializer})
@@ -37,7 +39,12 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerS
     @extend_schema(
         responses={200: LedgerEntryOutputSerializer(many=True)}, parameters=HISTORY_FILTER_PARAMETERS
     )
-    @action(detail=True, methods=["get"], serializer_class=LedgerEntryOutputSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=LedgerEntryOutputSerializer,
+        pagination_class=NewestFirstCursorPagination,
+    )
     def transactions(self, request, pk=None):
         account = get_object_or_404(self.get_queryset(), pk=pk)
         filterset = LedgerEntryFilter(

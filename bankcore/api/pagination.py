@@ -12,3 +12,9 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class OldestFirstCursorPagination(NewestFirstCursorPagination):
+    """For short lists read in the order they were made, such as a customer's accounts."""
+
+    ordering = "id"

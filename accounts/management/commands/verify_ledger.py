@@ -1,0 +1,44 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.verification import ledger_verify
+
+
+class Command(BaseCommand):
+    help = "Check the ledger's invariants over the whole database; exit non-zero on any breach."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=20, help="Offenders to list per check.")
+
+    def handle(self, *args, limit: int, **options):
+        start = time.perf_counter()
+        report = ledger_verify(limit=limit)
+        elapsed = time.perf_counter() - start
+        self.stdout.write(
+            f"Checked {report.entries} ledger entries on {report.accounts} accounts in {elapsed:.2f} s."
+        )
+        checks = [
+            (
+                "entries of a currency that do not sum to zero",
+                report.unbalanced_currencies,
+                "currency {0}: {1}",
+            ),
+            ("postings whose entries do not sum to zero", report.unbalanced_postings, "posting {0}: {1}"),
+            (
+                "accounts whose balance differs from their entries",
+                report.balance_mismatches,
+                "account {0}: balance {1}, entries {2}",
+            ),
+            ("customer accounts below zero", report.negative_customer_accounts, "account {0}: {1}"),
+        ]
+        for title, offenders, line in checks:
+            if offenders:
+                self.stdout.write(self.style.ERROR(f"BREACH: {title}:"))
+                for offender in offenders:
+                    self.stdout.write("  " + line.format(*offender))
+            else:
+                self.stdout.write(f"ok: no {title}")
+        if not report.ok:
+            raise CommandError("The ledger breaks its invariants (see above).")
+        self.stdout.write(self.style.SUCCESS("The ledger is consistent."))
