@@ -171,7 +171,7 @@ INVALID_AMOUNTS = st.one_of(
     st.sampled_from(
         ["1e5", "1E-2", " 1.00", "1.00 ", "+1", "0x10", "1_000", "\u0661.\u0660\u0660", "0.00", "NaN", "-0.0"]
     ),
-    st.floats(allow_nan=False)
+    st.floats(allow_nan=False, allow_infinity=False)
     | st.integers()
     | st.booleans()
     | st.none()
@@ -187,6 +187,20 @@ def test_any_invalid_amount_is_a_400_and_changes_nothing(customer_client, source
     assert "amount" in response.json()["fields"]
     assert balances(source, destination) == [100_00, 0]
     assert not Transfer.objects.exists()
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_json_numbers_in_the_body_are_400(customer_client, source, destination, literal):
+    body = (
+        f'{{"source_account": {source.pk}, "destination_account_number": "{destination.number}", '
+        f'"amount": {literal}, "currency": "USD"}}'
+    )
+    response = customer_client.post(
+        "/api/transfers", data=body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] in {"parse_error", "validation_error"}
+    assert balances(source, destination) == [100_00, 0]
 
 
 class TestIdempotency:
