@@ -100,6 +100,10 @@ class Account(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        permissions = [
+            ("post_deposit", "Can post a cash deposit to a customer account"),
+            ("freeze_account", "Can freeze and unfreeze accounts"),
+        ]
         indexes = [
             models.Index(fields=["customer", "id"], name="account_customer_idx"),
         ]

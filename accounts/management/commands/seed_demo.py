@@ -1,27 +1,35 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from accounts.services import user_ensure
+from accounts.services import account_open, deposit_create, user_ensure
+from transfers.services import transfer_create
 
 DEMO_USERS = [
     # (email, password, full name, is_staff, is_superuser)
     ("customer@bankcore.test", "demo-customer-Pass-2026", "Dana Customer", False, False),
+    ("payee@bankcore.test", "demo-payee-Pass-2026", "Pat Payee", False, False),
     ("compliance@bankcore.test", "demo-compliance-Pass-2026", "Casey Compliance", True, False),
     ("admin@bankcore.test", "demo-admin-Pass-2026", "Alex Admin", True, True),
 ]
 COMPLIANCE_GROUP = "compliance"
-COMPLIANCE_PERMISSIONS = ["view_user", "change_user"]
+COMPLIANCE_PERMISSIONS = [
+    "view_user",
+    "change_user",
+    "view_account",
+    "view_ledgerentry",
+    "freeze_account",
+    "post_deposit",
+]
 
 
 class Command(BaseCommand):
     help = "Create (or reset) the demo customer and staff users and print their credentials."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         group, _ = Group.objects.get_or_create(name=COMPLIANCE_GROUP)
         group.permissions.set(Permission.objects.filter(codename__in=COMPLIANCE_PERMISSIONS))
         self.stdout.write("Demo users (email / password):")
+        users = {}
         for email, password, full_name, is_staff, is_superuser in DEMO_USERS:
             user, created = user_ensure(
                 email=email,
@@ -35,3 +43,36 @@ class Command(BaseCommand):
             role = "superuser" if is_superuser else "staff" if is_staff else "customer"
             state = "created" if created else "reset"
             self.stdout.write(f"  {role:<9} {email} / {password}  ({state})")
+            users[email] = user
+        self._demo_money(
+            users["customer@bankcore.test"], users["payee@bankcore.test"], users["admin@bankcore.test"]
+        )
+
+    def _demo_money(self, customer, payee, teller):
+        """Funded accounts and some history for the demo customer, made once."""
+        if customer.bank_accounts.exists():
+            return
+        checking = account_open(customer=customer, kind="checking", currency="USD")
+        savings = account_open(customer=customer, kind="savings", currency="USD")
+        euros = account_open(customer=customer, kind="checking", currency="EUR")
+        payee_account = account_open(customer=payee, kind="checking", currency="USD")
+        deposit_create(account=checking, amount=2_500_00, reason="Opening deposit at branch", actor=teller)
+        deposit_create(account=euros, amount=800_00, reason="Opening deposit at branch", actor=teller)
+        for amount, destination, description in [
+            (500_00, savings, "Monthly savings"),
+            (1_250_00, payee_account, "Rent, November"),
+            (42_50, payee_account, "Dinner, split"),
+        ]:
+            transfer_create(
+                customer=customer,
+                source_account_id=checking.pk,
+                destination_number=destination.number,
+                amount=amount,
+                currency="USD",
+                description=description,
+                idempotency_record=None,
+            )
+        self.stdout.write(
+            f"Demo accounts of {customer.email}: checking {checking.number}, savings {savings.number}, "
+            f"EUR {euros.number}; payee account {payee_account.number}."
+        )
