@@ -186,7 +186,7 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "type",
         "amount_display",
         "balance_after_display",
-        "posting",
+        "posting_ref",
     ]
     list_filter = ["type", "currency"]
     search_fields = ["=account__number", "customer__email", "=posting__id"]
@@ -199,6 +199,10 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="amount")
     def amount_display(self, entry):
         return format_amount(entry.amount, entry.currency)
+
+    @admin.display(description="posting")
+    def posting_ref(self, entry):
+        return entry.posting_id
 
     @admin.display(description="balance after")
     def balance_after_display(self, entry):
