@@ -299,3 +299,19 @@ class TestListing:
         with django_assert_num_queries(2):
             detail = customer_client.get(f"/api/transfers/{mine[0].pk}")
         assert detail.json()["destination_account_number"] == destination.number
+
+
+def test_keys_older_than_a_day_are_forgotten(customer_client, source, destination):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    send(customer_client, source, destination.number, "1.00", key="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    # A day-old key starts over: the same key may now move money again.
+    assert send(customer_client, source, destination.number, "2.00", key="old").status_code == 201
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    call_command("purge_idempotency_keys")
+    assert not IdempotencyKey.objects.exists()
+    assert Transfer.objects.count() == 2
