@@ -3,8 +3,9 @@
     DATABASE_URL=... REDIS_URL=... SECRET_KEY=... ALLOWED_HOSTS=testserver \\
         python loadtest/bench_history.py --customers-file /tmp/load.json --requests 300
 
-Times GET /api/transactions, a type-filtered page and GET /api/accounts/{id}/transactions through Django's full stack (middleware, auth, DRF, serializer),
-for customers from a seed_load file; prints the ledger size and per-shape median and p95.
+Times GET /api/transactions, a type-filtered page and GET /api/accounts/{id}/transactions
+through Django's full stack (middleware, auth, DRF, serializer) for customers from a
+seed_load file; prints the ledger size and each shape's median and p95.
 Not a unit test: run it on a quiet machine and write the numbers to docs/PERFORMANCE.md.
 """
 
