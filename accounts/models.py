@@ -86,7 +86,7 @@ class Account(models.Model):
         FROZEN = "frozen", "Frozen"
         CLOSED = "closed", "Closed"
 
-    number = models.CharField(max_length=12, unique=True)
+    number = models.CharField(max_length=12)
     customer = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_accounts", db_index=False
     )
@@ -119,6 +119,7 @@ class Account(models.Model):
                 ),
                 name="account_system_or_customer",
             ),
+            models.UniqueConstraint(fields=["number"], name="account_number_uniq"),
             models.UniqueConstraint(
                 fields=["system_code", "currency"],
                 condition=Q(system_code__isnull=False),
@@ -132,6 +133,12 @@ class Account(models.Model):
     @property
     def is_system(self) -> bool:
         return self.customer_id is None
+
+    @property
+    def available_balance(self) -> int:
+        """What the customer can spend now. Wire holds move money to a clearing account by
+        a posting, so nothing held is still in ``balance``: the two are the same."""
+        return self.balance
 
 
 class Posting(AppendOnlyModel):

@@ -14,9 +14,3 @@ def entry_list_for_customer(*, customer: User) -> QuerySet[LedgerEntry]:
 
 def entry_list_for_account(*, account: Account) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(account=account)
-
-
-def account_available_balance(account: Account) -> int:
-    """What the customer can spend now. Wire holds move money to a clearing account by a
-    posting, so nothing held is still in ``balance``: the two are the same."""
-    return account.balance

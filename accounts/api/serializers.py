@@ -3,8 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import Account, LedgerEntry, User, normalize_email
-from accounts.selectors import account_available_balance
-from bankcore.api.fields import CurrencyField, money
+from bankcore.api.fields import CurrencyField, MoneyField
 
 
 def _validated_password(password: str, user: User) -> str:
@@ -64,40 +63,28 @@ class AccountOpenInputSerializer(serializers.Serializer):
 
 
 class AccountOutputSerializer(serializers.ModelSerializer):
-    balance = serializers.SerializerMethodField()
-    available_balance = serializers.SerializerMethodField()
+    balance = MoneyField()
+    available_balance = MoneyField()
 
     class Meta:
         model = Account
         fields = ["id", "number", "kind", "currency", "status", "balance", "available_balance", "opened_at"]
         read_only_fields = fields
 
-    def get_balance(self, account) -> str:
-        return money(account.balance, account.currency)
-
-    def get_available_balance(self, account) -> str:
-        return money(account_available_balance(account), account.currency)
-
 
 class BalanceOutputSerializer(serializers.Serializer):
     account_id = serializers.IntegerField(source="id")
     currency = serializers.CharField()
-    balance = serializers.SerializerMethodField()
-    available_balance = serializers.SerializerMethodField()
+    balance = MoneyField()
+    available_balance = MoneyField()
     as_of = serializers.DateTimeField(source="updated_at")
-
-    def get_balance(self, account) -> str:
-        return money(account.balance, account.currency)
-
-    def get_available_balance(self, account) -> str:
-        return money(account_available_balance(account), account.currency)
 
 
 class LedgerEntryOutputSerializer(serializers.ModelSerializer):
     account_id = serializers.IntegerField()
     posting_id = serializers.IntegerField()
-    amount = serializers.SerializerMethodField()
-    balance_after = serializers.SerializerMethodField()
+    amount = MoneyField()
+    balance_after = MoneyField()
 
     class Meta:
         model = LedgerEntry
@@ -114,9 +101,3 @@ class LedgerEntryOutputSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_amount(self, entry) -> str:
-        return money(entry.amount, entry.currency)
-
-    def get_balance_after(self, entry) -> str:
-        return money(entry.balance_after, entry.currency)

@@ -44,5 +44,20 @@ class CurrencyField(serializers.ChoiceField):
         super().__init__(choices=CURRENCY_CHOICES, **kwargs)
 
 
-def money(minor: int, currency: str) -> str:
-    return format_amount(minor, currency)
+@extend_schema_field(
+    {"type": "string", "example": "125.40", "description": "Decimal string in the currency's units."}
+)
+class MoneyField(serializers.Field):
+    """Integer minor units read from ``source``, written as the API's decimal string in the
+    currency named by the object's ``currency_attribute``."""
+
+    def __init__(self, *, currency_attribute: str = "currency", **kwargs):
+        super().__init__(read_only=True, **kwargs)
+        self.currency_attribute = currency_attribute
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance), getattr(instance, self.currency_attribute)
+
+    def to_representation(self, value):
+        minor, currency = value
+        return format_amount(minor, currency)

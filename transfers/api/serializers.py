@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from bankcore.api.fields import AmountTextField, CurrencyField, money, to_minor_units
+from bankcore.api.fields import AmountTextField, CurrencyField, MoneyField, to_minor_units
 from transfers.models import Transfer
 
 
@@ -30,7 +30,7 @@ class TransferInputSerializer(serializers.Serializer):
 class TransferOutputSerializer(serializers.ModelSerializer):
     source_account = serializers.IntegerField(source="source_id")
     destination_account_number = serializers.CharField(source="destination.number")
-    amount = serializers.SerializerMethodField()
+    amount = MoneyField()
     posting_id = serializers.IntegerField()
 
     class Meta:
@@ -47,6 +47,3 @@ class TransferOutputSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_amount(self, transfer) -> str:
-        return money(transfer.amount, transfer.currency)
