@@ -21,6 +21,25 @@ def _empty_caches():
             cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _cache_bumps_without_commit(request, monkeypatch):
+    """Retire cached values at once in tests that never commit.
+
+    A plain database test runs inside one transaction that is rolled back, so on_commit
+    callbacks (the cache generation bumps) would never run and a read after a write would
+    see the cached past. There, bumps happen when scheduled. Tests marked
+    ``django_db(transaction=True)`` commit for real and keep the production behaviour;
+    the read-your-writes races are tested that way.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not transactional and "transactional_db" not in request.fixturenames:
+        from bankcore import cache
+
+        monkeypatch.setattr(cache, "bump_on_commit", cache._bump)
+        monkeypatch.setattr("accounts.cache.bump_on_commit", cache._bump)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
@@ -38,11 +57,17 @@ def staff_user(db):
 
 @pytest.fixture
 def customer_client(customer):
-    """An APIClient holding a real Bearer token of ``customer``."""
+    """An APIClient holding a real Bearer token of ``customer``, already used once.
+
+    The first request caches the token and the user, as in a session already under way,
+    so the query counts that tests pin are the endpoint's own. Cold authentication costs
+    two queries (token, user), pinned in accounts/tests/api/test_cached_reads.py.
+    """
     from accounts.services import auth_token_issue
 
     token, _ = auth_token_issue(user=customer)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     client.token = token
+    assert client.get("/api/auth/me").status_code == 200
     return client

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts import cache as keys
 from accounts.models import Account, LedgerEntry, Posting, User, normalize_email
 from accounts.numbers import account_number_generate
 from audit import actions
@@ -155,6 +156,7 @@ def account_open(*, customer: User, kind: str, currency: str) -> Account:
     if Account.objects.filter(customer=customer).count() >= MAX_ACCOUNTS_PER_CUSTOMER:
         raise AccountLimitReached()
     account = _account_insert(customer=customer, kind=kind, currency=currency)
+    keys.accounts_changed([account])
     audit_record(
         action=actions.ACCOUNT_OPENED,
         actor=customer,
@@ -181,6 +183,7 @@ def _account_set_status(*, account: Account, status: str, actor: User, reason: s
     locked.status = status
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "updated_at"])
+    keys.accounts_changed([locked])
     audit_record(
         action=action,
         actor=actor,
@@ -245,9 +248,10 @@ def posting_create(
 
     The only code that changes a balance. It must run inside the caller's (durable)
     transaction, next to the caller's audit event. It locks every account involved in
-    primary-key order and checks the rules after the lock: all accounts in one currency,
-    customer accounts active and never below zero. Refusals raise a DomainError and
-    write nothing.
+    primary-key order and checks the rules after the lock (never a cached balance): all
+    accounts in one currency, customer accounts active and never below zero. Refusals
+    raise a DomainError and write nothing. Cached views of the accounts are retired when
+    the transaction commits.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("posting_create must run inside a transaction")
@@ -295,6 +299,7 @@ def posting_create(
     for pk, account in accounts.items():
         account.balance, account.updated_at = balances[pk], now
     Account.objects.bulk_update(accounts.values(), ["balance", "updated_at"])
+    keys.accounts_changed(accounts.values())
     return posting
 
 

@@ -1,9 +1,17 @@
-"""Audit for back-office (session) logins; the API's login service audits its own."""
+"""Audit for back-office (session) logins, and cache retirement for users and tokens.
+
+The API's login service audits its own logins. Users and tokens change from many places
+(the API, the admin, ``manage.py changepassword``, knox): their cached copies are retired
+from these receivers so that no path can forget it.
+"""
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from knox.models import AuthToken
 
-from accounts.models import normalize_email
+from accounts import cache as keys
+from accounts.models import User, normalize_email
 from audit import actions
 from audit.services import audit_record
 
@@ -23,3 +31,13 @@ def audit_session_login_failed(sender, credentials, request=None, **kwargs):
             object_type="accounts.user",
             after={"email": email, "via": "admin"},
         )
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.retire_cached_user")
+def retire_cached_user(sender, instance, **kwargs):
+    keys.user_changed(instance.pk)
+
+
+@receiver(post_delete, sender=AuthToken, dispatch_uid="accounts.retire_cached_token")
+def retire_cached_token(sender, instance, **kwargs):
+    keys.tokens_ended([instance.digest])

@@ -1,10 +1,11 @@
+from django.http import Http404
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from accounts import cache as keys
 from accounts import selectors, services
 from accounts.api.filters import HISTORY_FILTER_PARAMETERS, LedgerEntryFilter
 from accounts.api.serializers import (
@@ -16,13 +17,50 @@ from accounts.api.serializers import (
 from accounts.models import Account, LedgerEntry
 from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from bankcore.api.viewsets import CustomerScopedViewSet
+from bankcore.cache import TTL, generations, get_or_set
 
 
-class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
+def first_page_cached(view, family: str, cache_key: str, queryset):
+    """A history list, with its plain first page (no filters, no cursor) from the cache.
+
+    Any query parameter means a page the cache does not hold: it is read from the database.
+    """
+    if view.request.query_params:
+        page = view.paginate_queryset(queryset)
+        return view.get_paginated_response(LedgerEntryOutputSerializer(page, many=True).data)
+
+    def render():
+        page = view.paginate_queryset(queryset)
+        return view.get_paginated_response(LedgerEntryOutputSerializer(page, many=True).data).data
+
+    return Response(get_or_set(family, cache_key, render, timeout=TTL.MEDIUM))
+
+
+class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
     queryset = Account.objects.order_by("id")
     serializer_class = AccountOutputSerializer
     pagination_class = OldestFirstCursorPagination
     lookup_value_regex = r"[0-9]+"
+
+    def get_object(self):
+        # Detail, balance and history read the account from the cache; ownership is
+        # checked on the cached row, so another customer's account is still a 404.
+        account = selectors.account_for_customer(
+            customer=self.request.user, account_id=int(self.kwargs["pk"])
+        )
+        if account is None:
+            raise Http404
+        return account
+
+    def list(self, request):
+        if request.query_params:
+            page = self.paginate_queryset(self.get_queryset())
+            return self.get_paginated_response(AccountOutputSerializer(page, many=True).data)
+        # A customer holds at most MAX_ACCOUNTS_PER_CUSTOMER accounts: one page, no cursors.
+        accounts = selectors.account_list_for_customer_cached(customer=request.user)
+        return Response(
+            {"results": AccountOutputSerializer(accounts, many=True).data, "next": None, "previous": None}
+        )
 
     @extend_schema(request=AccountOpenInputSerializer, responses={201: AccountOutputSerializer})
     def create(self, request):
@@ -46,14 +84,14 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerS
         pagination_class=NewestFirstCursorPagination,
     )
     def transactions(self, request, pk=None):
-        account = get_object_or_404(self.get_queryset(), pk=pk)
+        account = self.get_object()
         filterset = LedgerEntryFilter(
             request.query_params, queryset=selectors.entry_list_for_account(account=account), request=request
         )
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
-        return self.get_paginated_response(LedgerEntryOutputSerializer(page, many=True).data)
+        cache_key = keys.account_history_key(account.pk, generations((keys.ACCOUNT, account.pk)))
+        return first_page_cached(self, "history-account", cache_key, filterset.qs)
 
 
 class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
@@ -61,3 +99,8 @@ class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
     serializer_class = LedgerEntryOutputSerializer
     filterset_class = LedgerEntryFilter
     lookup_value_regex = r"[0-9]+"
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        cache_key = keys.customer_history_key(request.user.pk, generations((keys.CUSTOMER, request.user.pk)))
+        return first_page_cached(self, "history-customer", cache_key, queryset)

@@ -135,7 +135,7 @@ class TestLogin:
 
 class TestSession:
     def test_me_returns_profile(self, customer_client, customer, django_assert_num_queries):
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):  # token and user are cached
             response = customer_client.get("/api/auth/me")
         assert response.status_code == 200
         assert response.json() == {
@@ -161,7 +161,7 @@ class TestSession:
         assert response.json()["code"] in {"authentication_failed", "not_authenticated"}
 
     def test_logout_kills_the_token(self, customer_client, customer, django_assert_num_queries):
-        with django_assert_num_queries(5):  # auth, delete token, audit, inside a transaction
+        with django_assert_num_queries(4):  # delete token, audit, inside a transaction
             response = customer_client.post("/api/auth/logout")
         assert response.status_code == 204
         assert customer_client.get("/api/auth/me").status_code == 401
@@ -172,11 +172,17 @@ class TestSession:
         customer_client.post("/api/auth/logout")
         assert bearer(api_client, other_session).get("/api/auth/me").status_code == 200
 
-    def test_expired_token_is_refused(self, customer_client):
-        AuthToken.objects.update(expiry=timezone.now() - timedelta(seconds=1))
-        response = customer_client.get("/api/auth/me")
+    def test_expired_token_is_refused(self, api_client, customer):
+        _, token = AuthToken.objects.create(user=customer, expiry=timedelta(seconds=-1))
+        response = bearer(api_client, token).get("/api/auth/me")
         assert response.status_code == 401
         assert response.json()["code"] == "authentication_failed"
+
+    def test_a_cached_token_still_expires_on_time(self, customer_client, monkeypatch):
+        assert customer_client.get("/api/auth/me").status_code == 200  # served from the cache
+        later = timezone.now() + timedelta(days=2)
+        monkeypatch.setattr("accounts.authentication.timezone.now", lambda: later)
+        assert customer_client.get("/api/auth/me").status_code == 401
 
 
 class TestPasswordChange:
