@@ -1,0 +1,183 @@
+"""Cached reads: no SQL when warm, never older than an acknowledged write."""
+
+import pytest
+from django.core.cache import caches
+from rest_framework.test import APIClient
+
+from accounts import cache as keys
+from accounts.models import Account
+from accounts.services import auth_token_issue
+from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, fund
+from bankcore.cache import TTL, generations, get_or_set
+from transfers.tests.helpers import transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def test_cold_authentication_costs_two_queries_and_warm_none(customer, django_assert_num_queries):
+    token, _ = auth_token_issue(user=customer)
+    client = bearer(token)
+    with django_assert_num_queries(2):  # token, user
+        assert client.get("/api/auth/me").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/api/auth/me").status_code == 200
+
+
+def test_warm_balance_account_and_account_list_need_no_sql(
+    customer_client, customer, django_assert_num_queries
+):
+    account = fund(AccountFactory(customer=customer), 42_00)
+    customer_client.get(f"/api/accounts/{account.pk}/balance")
+    customer_client.get("/api/accounts")
+    with django_assert_num_queries(0):
+        balance = customer_client.get(f"/api/accounts/{account.pk}/balance")
+        detail = customer_client.get(f"/api/accounts/{account.pk}")
+        listed = customer_client.get("/api/accounts")
+        me = customer_client.get("/api/auth/me")
+    assert balance.json()["balance"] == detail.json()["balance"] == "42.00"
+    assert [a["id"] for a in listed.json()["results"]] == [account.pk]
+    assert me.json()["id"] == customer.pk
+
+
+def test_warm_first_history_pages_need_no_sql(customer_client, customer, django_assert_num_queries):
+    account = fund(AccountFactory(customer=customer), 42_00)
+    first = customer_client.get("/api/transactions").json()
+    customer_client.get(f"/api/accounts/{account.pk}/transactions")
+    with django_assert_num_queries(0):
+        again = customer_client.get("/api/transactions").json()
+        account_page = customer_client.get(f"/api/accounts/{account.pk}/transactions").json()
+    assert again == first
+    assert [e["amount"] for e in account_page["results"]] == ["42.00"]
+
+
+def test_another_customers_cached_account_is_still_a_404(customer_client, api_client):
+    other = fund(AccountFactory(), 10_00)
+    token, _ = auth_token_issue(user=other.customer)
+    assert bearer(token).get(f"/api/accounts/{other.pk}/balance").status_code == 200  # now cached
+    assert customer_client.get(f"/api/accounts/{other.pk}/balance").status_code == 404
+    assert customer_client.get(f"/api/accounts/{other.pk}").status_code == 404
+    assert customer_client.get(f"/api/accounts/{other.pk}/transactions").status_code == 404
+
+
+def test_not_found_is_cached_apart_from_a_miss(customer_client, django_assert_num_queries):
+    assert customer_client.get("/api/accounts/987654/balance").status_code == 404
+    with django_assert_num_queries(0):
+        assert customer_client.get("/api/accounts/987654/balance").status_code == 404
+
+
+def test_every_read_after_a_transfer_shows_it(customer_client, customer):
+    source = fund(AccountFactory(customer=customer), 100_00)
+    savings = AccountFactory(customer=customer, kind="savings")
+    for url in (f"/api/accounts/{source.pk}/balance", "/api/accounts", "/api/transactions"):
+        customer_client.get(url)  # warm
+    response = customer_client.post(
+        "/api/transfers",
+        {
+            "source_account": source.pk,
+            "destination_account_number": savings.number,
+            "amount": "30.00",
+            "currency": "USD",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert response.status_code == 201
+    assert customer_client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "70.00"
+    assert customer_client.get(f"/api/accounts/{savings.pk}/balance").json()["balance"] == "30.00"
+    balances = {a["id"]: a["balance"] for a in customer_client.get("/api/accounts").json()["results"]}
+    assert balances == {source.pk: "70.00", savings.pk: "30.00"}
+    newest = customer_client.get("/api/transactions").json()["results"][0]
+    assert newest["posting_id"] == response.json()["posting_id"]
+
+
+def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, customer):
+    source, destination = fund(AccountFactory(customer=customer), 10_00), AccountFactory()
+    customer_client.get(f"/api/accounts/{source.pk}/balance")
+    cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
+    poisoned = Account.objects.get(pk=source.pk)
+    poisoned.balance = 1_000_000_00
+    caches["default"].set(cache_key, poisoned)
+    assert customer_client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "1000000.00"
+    response = customer_client.post(
+        "/api/transfers",
+        {
+            "source_account": source.pk,
+            "destination_account_number": destination.number,
+            "amount": "500.00",
+            "currency": "USD",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "insufficient_funds"
+    assert Account.objects.get(pk=source.pk).balance == 10_00
+
+
+def test_cache_stats_count_hits_and_misses_for_staff_only(customer_client, customer, api_client, staff_user):
+    account = fund(AccountFactory(customer=customer), 1_00)
+    for _ in range(3):
+        customer_client.get(f"/api/accounts/{account.pk}/balance")
+    assert customer_client.get("/api/ops/cache-stats").status_code == 403
+    api_client.force_authenticate(staff_user)
+    report = api_client.get("/api/ops/cache-stats").json()["families"]
+    assert report["account"]["misses"] >= 1
+    assert report["account"]["hits"] >= 2
+    assert 0 < report["account"]["hit_rate"] < 1
+
+
+@pytest.mark.django_db(transaction=True)
+class TestInvalidationOnCommit:
+    """These commit for real: the generation bumps run from transaction.on_commit."""
+
+    def test_logout_ends_a_cached_session_at_once(self, customer):
+        token, _ = auth_token_issue(user=customer)
+        client = bearer(token)
+        assert client.get("/api/auth/me").status_code == 200  # cached now
+        assert client.post("/api/auth/logout").status_code == 204
+        assert client.get("/api/auth/me").status_code == 401
+
+    def test_password_change_ends_every_cached_session_at_once(self, customer):
+        first, second = (bearer(auth_token_issue(user=customer)[0]) for _ in range(2))
+        assert first.get("/api/auth/me").status_code == second.get("/api/auth/me").status_code == 200
+        response = first.post(
+            "/api/auth/password",
+            {"current_password": DEFAULT_PASSWORD, "new_password": "a-Brand-new-secret-7"},
+            format="json",
+        )
+        assert response.status_code == 200
+        assert first.get("/api/auth/me").status_code == 401
+        assert second.get("/api/auth/me").status_code == 401
+        assert bearer(response.json()["token"]).get("/api/auth/me").status_code == 200
+
+    def test_a_password_set_in_the_admin_ends_cached_sessions(self, customer):
+        client = bearer(auth_token_issue(user=customer)[0])
+        assert client.get("/api/auth/me").status_code == 200
+        customer.set_password("set-by-support-Desk-1")
+        customer.save()
+        assert client.get("/api/auth/me").status_code == 401
+
+    def test_a_stale_set_after_the_write_lands_where_nobody_reads(self, customer):
+        """The classic race, forced: a reader misses and reads the old row; the writer
+        commits and retires the generation; only then does the reader set its value."""
+        source, destination = fund(AccountFactory(customer=customer), 100_00), AccountFactory()
+        client = bearer(auth_token_issue(user=customer)[0])
+
+        # The reader's steps, in the order selectors.account_for_customer takes them.
+        cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
+
+        def read_old_row_while_the_writer_commits():
+            old = Account.objects.get(pk=source.pk)
+            transfer(source, destination, 30_00)  # commits and bumps the generation
+            return old
+
+        stale = get_or_set("account", cache_key, read_old_row_while_the_writer_commits, timeout=TTL.MEDIUM)
+        assert stale.balance == 100_00
+        assert caches["default"].get(cache_key).balance == 100_00, "the stale value was set"
+        assert client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "70.00"
