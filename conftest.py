@@ -13,6 +13,9 @@ CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
 def _empty_caches():
     """Each test starts with empty caches; on Redis only this run's key prefix is removed."""
     yield
+    from bankcore.cache import stats
+
+    stats.discard()
     for alias in CACHE_ALIASES:
         cache = caches[alias]
         if hasattr(cache, "delete_pattern"):

@@ -59,8 +59,13 @@ _epoch_bump_pending = threading.Event()
 def generations(*scopes: tuple[str, object]) -> tuple:
     """The current generation of each (scope, id), prefixed by the epoch: one round trip."""
     backend = cache()
-    if _epoch_bump_pending.is_set() and backend.incr(_generation_key(*EPOCH)) is not None:
-        _epoch_bump_pending.clear()
+    if _epoch_bump_pending.is_set():
+        try:
+            bumped = backend.incr(_generation_key(*EPOCH))
+        except ValueError:  # no epoch at all: the cache lost every key, nothing stale is left
+            bumped = True
+        if bumped is not None:
+            _epoch_bump_pending.clear()
     keys = [_generation_key(*EPOCH)] + [_generation_key(scope, object_id) for scope, object_id in scopes]
     found = backend.get_many(keys)
     values = []
@@ -126,6 +131,11 @@ class _Stats:
         known = set(backend.get(families_key) or ())
         if not {family for family, _ in counts} <= known:
             backend.set(families_key, sorted(known | {family for family, _ in counts}), timeout=None)
+
+    def discard(self) -> None:
+        """Forget counts not yet flushed (tests start each from nothing)."""
+        with self._lock:
+            self._counts.clear()
 
     def snapshot(self) -> dict[str, dict[str, int]]:
         self.flush()

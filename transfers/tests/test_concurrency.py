@@ -131,3 +131,58 @@ def test_20_concurrent_requests_with_one_key_make_one_posting():
     assert Posting.objects.filter(kind="transfer").count() == 1
     source.refresh_from_db()
     assert source.balance == 93_00
+
+
+@pytest.mark.skipif(
+    "Redis" not in settings.CACHES["default"]["BACKEND"],
+    reason="reads Redis-cached balances; run with REDIS_URL=redis://127.0.0.1:6379/0 make test, as CI does",
+)
+def test_no_read_after_a_201_shows_the_balance_from_before_it():
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 1_000_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+    acknowledged: list[tuple[float, int]] = []  # (when the 201 arrived, balance after it)
+    reads: list[tuple[float, int]] = []  # (when the read started, balance it showed)
+    statuses: list[int] = []
+    writing = threading.Event()
+    writing.set()
+
+    def writer() -> None:
+        client = bearer_client(token)
+        try:
+            for n in range(40):
+                status, body = post_transfer(client, source, destination, "1.00", f"w-{n}")
+                assert status == 201, body
+                acknowledged.append((time.perf_counter(), 1_000_00 - (n + 1) * 100))
+        finally:
+            writing.clear()
+            connection.close()
+
+    def reader() -> None:
+        client = bearer_client(token)
+        try:
+            while writing.is_set():
+                started = time.perf_counter()
+                response = client.get(f"/api/accounts/{source.pk}/balance")
+                connection.close()
+                statuses.append(response.status_code)
+                if response.status_code == 200:
+                    reads.append((started, round(float(response.json()["balance"]) * 100)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert len(acknowledged) == 40
+    assert set(statuses) == {200}
+    assert len(reads) > 40
+    stale = []
+    for started, shown in reads:
+        seen_before = [after for when, after in acknowledged if when < started]
+        if seen_before and shown > seen_before[-1]:
+            stale.append((started, shown, seen_before[-1]))
+    assert stale == [], f"{len(stale)} reads showed a balance from before an acknowledged transfer"

@@ -1,0 +1,157 @@
+"""Redis going away makes bankcore slower, never wrong: a real redis-server, killed and restarted."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from accounts.services import auth_token_issue
+from accounts.tests.factories import AccountFactory, fund
+from bankcore import cache as kernel
+
+REDIS_SERVER = shutil.which("redis-server")
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        REDIS_SERVER is None,
+        reason="needs the redis-server binary (apt-get install redis-server) to start its own",
+    ),
+]
+
+
+def spare_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OwnRedis:
+    def __init__(self, port: int):
+        self.port = port
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis():
+    server = OwnRedis(spare_port())
+    server.start()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    redis_caches = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
+        },
+        "throttle": {
+            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "LOCATION": url,
+            "OPTIONS": options,
+        },
+    }
+    with override_settings(CACHES=redis_caches):
+        yield server
+    if server.process.poll() is None:
+        server.kill()
+    kernel._epoch_bump_pending.clear()
+
+
+def balance(client, account) -> str:
+    response = client.get(f"/api/accounts/{account.pk}/balance")
+    assert response.status_code == 200, response.content
+    return response.json()["balance"]
+
+
+def send(client, source, destination, amount, key):
+    return client.post(
+        "/api/transfers",
+        {
+            "source_account": source.pk,
+            "destination_account_number": destination.number,
+            "amount": amount,
+            "currency": "USD",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def test_redis_killed_and_restarted_mid_run(own_redis, django_assert_num_queries):
+    source, destination = fund(AccountFactory(), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=source.customer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert balance(client, source) == "100.00"
+    with django_assert_num_queries(0):
+        assert balance(client, source) == "100.00"  # warm, from this Redis
+
+    own_redis.kill()
+    started = time.perf_counter()
+    assert balance(client, source) == "100.00"  # from the database
+    assert send(client, source, destination, "25.00", "during-outage").status_code == 201
+    assert balance(client, source) == "75.00"
+    assert client.get("/health").json()["status"] == "degraded"
+    assert time.perf_counter() - started < 10, "each call fails fast instead of hanging"
+
+    own_redis.start()  # an empty Redis: every counter starts at a fresh generation
+    assert balance(client, source) == "75.00"
+    assert balance(client, source) == "75.00"
+    assert send(client, source, destination, "5.00", "after-outage").status_code == 201
+    assert balance(client, source) == "70.00"
+    assert client.get("/health").json()["status"] == "ok"
+
+
+def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(own_redis):
+    """Redis unreachable for the write but back, with its old keys, for the next read."""
+    source, destination = fund(AccountFactory(), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=source.customer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert balance(client, source) == "100.00"  # cached under the current generation
+
+    # The bump after this write fails as if Redis were unreachable at that moment only.
+    real_incr = caches["default"].incr
+    caches["default"].incr = lambda *args, **kwargs: None
+    try:
+        assert send(client, source, destination, "40.00", "lost-bump").status_code == 201
+    finally:
+        caches["default"].incr = real_incr
+    assert kernel._epoch_bump_pending.is_set()
+    assert balance(client, source) == "60.00"  # the epoch moved: the old key is unreachable
+    assert not kernel._epoch_bump_pending.is_set()
