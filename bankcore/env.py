@@ -40,6 +40,9 @@ VARIABLES: dict[str, Variable] = {
     "SLOW_QUERY_MS": Variable("200", "Queries slower than this many milliseconds are logged."),
     "REDIS_URL": Variable(None, "Redis URL (redis://host:6379/0); unset means in-process cache."),
     "REDIS_SOCKET_TIMEOUT": Variable("0.5", "Seconds before a Redis call counts as failed."),
+    "CACHE_FAILURE_COOLDOWN_SECONDS": Variable(
+        "5", "After a Redis failure, seconds each process reads the database without trying Redis."
+    ),
     "LOGIN_FAILURES_PER_EMAIL": Variable("5", "Failed logins allowed per email per window."),
     "LOGIN_FAILURES_PER_ADDRESS": Variable("20", "Failed logins allowed per client address per window."),
     "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),

@@ -129,12 +129,13 @@ if REDIS_URL:
         "SOCKET_TIMEOUT": redis_timeout,
     }
     CACHES = {
-        # Redis errors become misses here: slower, never failing.
+        # Redis errors become misses here, and a failing Redis is left alone for a
+        # cooldown: slower, never failing, never hanging on every call.
         "default": {
-            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "bankcore",
-            "OPTIONS": {**redis_options, "IGNORE_EXCEPTIONS": True},
+            "OPTIONS": redis_options,
         },
         # Login throttling must see Redis errors, so it can fall back instead of failing open.
         "throttle": {
@@ -154,8 +155,7 @@ CACHES["throttle_fallback"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "throttle-fallback",
 }
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "bankcore.cache"
+CACHE_FAILURE_COOLDOWN_SECONDS = env_float("CACHE_FAILURE_COOLDOWN_SECONDS")
 
 # Authentication -------------------------------------------------------------------------
 

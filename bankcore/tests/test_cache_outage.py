@@ -74,9 +74,9 @@ def own_redis():
     redis_caches = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
             "LOCATION": url,
-            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
+            "OPTIONS": options,
         },
         "throttle": {
             "BACKEND": "bankcore.cache_backends.TimedRedisCache",
@@ -84,7 +84,8 @@ def own_redis():
             "OPTIONS": options,
         },
     }
-    with override_settings(CACHES=redis_caches):
+    # No cooldown here: the test restarts Redis and expects it to be used at once.
+    with override_settings(CACHES=redis_caches, CACHE_FAILURE_COOLDOWN_SECONDS=0):
         yield server
     if server.process.poll() is None:
         server.kill()
@@ -155,3 +156,37 @@ def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(own_redis):
     assert kernel._epoch_bump_pending.is_set()
     assert balance(client, source) == "60.00"  # the epoch moved: the old key is unreachable
     assert not kernel._epoch_bump_pending.is_set()
+
+
+def test_a_hanging_redis_costs_one_timeout_per_cooldown_not_one_per_call(settings):
+    """A Redis that accepts connections and never answers: the first call waits out the
+    socket timeout, then the process leaves Redis alone for the cooldown."""
+    account = fund(AccountFactory(), 10_00)
+    token, _ = auth_token_issue(user=account.customer)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # connections complete in the kernel's backlog; nothing ever answers
+    url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.3, "SOCKET_TIMEOUT": 0.3}
+    hanging = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": options,
+        },
+    }
+    try:
+        with override_settings(CACHES=hanging, CACHE_FAILURE_COOLDOWN_SECONDS=60):
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+            started = time.perf_counter()
+            for _ in range(10):
+                assert balance(client, account) == "10.00"
+            elapsed = time.perf_counter() - started
+            assert caches["default"]._unavailable_until > time.monotonic()
+    finally:
+        silent.close()
+    # Each request makes several cache calls; at 0.3 s apiece, ten requests without the
+    # cooldown would wait for well over ten seconds.
+    assert elapsed < 5, elapsed

@@ -26,9 +26,9 @@ def redis_caches_at(url: str) -> dict:
     options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
     caches = {
         "default": {
-            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
+            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
             "LOCATION": url,
-            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
+            "OPTIONS": options,
         },
         "throttle": {
             "BACKEND": "bankcore.cache_backends.TimedRedisCache",
