@@ -1,0 +1,162 @@
+"""Cached balance reads against the ceiling: a bare DRF view doing one Redis GET.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore REDIS_URL=redis://127.0.0.1:6379/0 \\
+        python loadtest/bench_cache.py --duration 20
+
+Starts gunicorn (gunicorn.conf.py, settings loadtest.bench_settings) on a spare port, makes
+a customer with a funded account and a token, warms both endpoints, then drives each with
+wrk (apt-get install wrk) in turns, A B A B, and prints requests per second, latency and
+the ratio balance / ceiling. The target is >= 0.70. Not a unit test: run it on a quiet
+machine and record the numbers in docs/PERFORMANCE.md.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "loadtest.bench_settings",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SILK_ENABLED": "false",
+    "SENTRY_DSN": "",
+    "LOG_LEVEL": "WARNING",
+    "SLOW_QUERY_MS": "100000",
+}
+
+
+def spare_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare() -> tuple[str, int]:
+    """A benchmark customer with a funded account; returns (token, account id)."""
+    import django
+
+    django.setup()
+    from django.core.cache import caches
+
+    from accounts.services import account_open, auth_token_issue, deposit_create, user_ensure
+    from loadtest.bench_urls import PROBE_KEY
+
+    customer, _ = user_ensure(email="bench@bankcore.test", password="bench-Pass-2026-x", full_name="Bench")
+    teller, _ = user_ensure(
+        email="bench-teller@bankcore.test", password="bench-Pass-2026-y", full_name="Teller", is_staff=True
+    )
+    account = customer.bank_accounts.first() or account_open(
+        customer=customer, kind="checking", currency="USD"
+    )
+    if account.balance == 0:
+        deposit_create(account=account, amount=100_00, reason="benchmark", actor=teller)
+    caches["default"].set(PROBE_KEY, {"balance": "100.00"}, timeout=None)
+    token, _ = auth_token_issue(user=customer)
+    return token, account.pk
+
+
+def wrk(url: str, *, duration: int, connections: int, threads: int, token: str | None) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", output).group(1)
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=20, help="seconds per run (each endpoint runs twice)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", default="2")
+    parser.add_argument("--threads", default="4")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        raise SystemExit("set DATABASE_URL and REDIS_URL: the benchmark measures PostgreSQL and Redis")
+
+    os.environ.update(BENCH_ENV)
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    token, account_id = prepare()
+
+    port = spare_port()
+    server_env = {**os.environ, "GUNICORN_WORKERS": options.workers, "GUNICORN_THREADS": options.threads}
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "bankcore.wsgi",
+        ],
+        cwd=ROOT,
+        env=server_env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/health", timeout=1)  # noqa: S310 - our own local server
+                break
+            except OSError:
+                time.sleep(0.1)
+        endpoints = {
+            "ceiling: bare DRF view, one Redis GET": (f"{base}/bench/redis-get", None),
+            "GET /api/accounts/{id}/balance (cached)": (f"{base}/api/accounts/{account_id}/balance", token),
+        }
+        for url, bearer in endpoints.values():  # warm caches and connections
+            wrk(url, duration=2, connections=options.connections, threads=options.wrk_threads, token=bearer)
+        results = {name: [] for name in endpoints}
+        for _ in range(2):
+            for name, (url, bearer) in endpoints.items():
+                results[name].append(
+                    wrk(
+                        url,
+                        duration=options.duration,
+                        connections=options.connections,
+                        threads=options.wrk_threads,
+                        token=bearer,
+                    )
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(
+        f"gunicorn {options.workers} workers x {options.threads} threads; wrk {options.wrk_threads} threads, "
+        f"{options.connections} connections, {options.duration} s per run, two runs each"
+    )
+    mean = {}
+    for name, runs in results.items():
+        mean[name] = sum(run["rps"] for run in runs) / len(runs)
+        detail = "; ".join(f"{run['rps']:.0f} req/s p50 {run['p50']} p99 {run['p99']}" for run in runs)
+        errors = sum(run["errors"] for run in runs)
+        print(f"{name:<42} mean {mean[name]:8.0f} req/s   ({detail})   non-2xx: {errors}")
+    ceiling, balance = mean.values()
+    print(f"ratio balance / ceiling: {balance / ceiling:.2f} (target >= 0.70)")
+
+
+if __name__ == "__main__":
+    main()
