@@ -13,9 +13,10 @@ CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
 def _empty_caches():
     """Each test starts with empty caches; on Redis only this run's key prefix is removed."""
     yield
-    from bankcore.cache import stats
+    from bankcore.cache import local_values, stats
 
     stats.discard()
+    local_values.clear()
     for alias in CACHE_ALIASES:
         cache = caches[alias]
         if hasattr(cache, "delete_pattern"):
@@ -62,9 +63,9 @@ def staff_user(db):
 def customer_client(customer):
     """An APIClient holding a real Bearer token of ``customer``, already used once.
 
-    The first request caches the token and the user, as in a session already under way,
-    so the query counts that tests pin are the endpoint's own. Cold authentication costs
-    two queries (token, user), pinned in accounts/tests/api/test_cached_reads.py.
+    The first request caches the session, as in one already under way, so the query
+    counts that tests pin are the endpoint's own. Cold authentication costs one query,
+    pinned in accounts/tests/api/test_cached_reads.py.
     """
     from accounts.services import auth_token_issue
 

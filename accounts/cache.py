@@ -5,8 +5,7 @@ from bankcore.cache import bump_on_commit, key
 # Generation scopes: a write to one makes every value keyed by it unreachable.
 ACCOUNT = "account"  # one account's row: detail, balance, its history's first page
 CUSTOMER = "customer"  # everything listed per customer: accounts, history's first page
-USER = "user"  # the user row: profile, and whether their sessions are still good
-TOKEN = "token"  # one session token
+TOKEN = "token"  # one session: the token and its user, retired on logout and on any user change
 
 
 def account_key(account_id, generations) -> str:
@@ -25,12 +24,8 @@ def account_history_key(account_id, generations) -> str:
     return key("history-account", account_id, *generations)
 
 
-def token_key(digest: str, generations) -> str:
-    return key("token", digest, *generations)
-
-
-def user_key(user_id, generations) -> str:
-    return key("user", user_id, *generations)
+def session_key(digest: str, generations) -> str:
+    return key("session", digest, *generations)
 
 
 def accounts_changed(accounts) -> None:
@@ -41,10 +36,21 @@ def accounts_changed(accounts) -> None:
             bump_on_commit(CUSTOMER, customer_id)
 
 
-def user_changed(user_id) -> None:
-    bump_on_commit(USER, user_id)
-
-
 def tokens_ended(digests) -> None:
+    """Retire cached sessions: on logout, and for every token of a user who changed."""
     for digest in digests:
         bump_on_commit(TOKEN, digest)
+
+
+def request_scopes(request, view_func, view_kwargs) -> list[tuple[str, object]]:
+    """The generations a request will read, known before its view runs."""
+    from knox.crypto import hash_token
+
+    scopes = []
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer " and " " not in header[7:].strip():
+        scopes.append((TOKEN, hash_token(header[7:].strip())))
+    view_class = getattr(view_func, "cls", None)
+    if getattr(view_class, "cache_scope", None) == ACCOUNT and str(view_kwargs.get("pk", "")).isdigit():
+        scopes.append((ACCOUNT, int(view_kwargs["pk"])))
+    return scopes

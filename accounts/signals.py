@@ -34,8 +34,10 @@ def audit_session_login_failed(sender, credentials, request=None, **kwargs):
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.retire_cached_user")
-def retire_cached_user(sender, instance, **kwargs):
-    keys.user_changed(instance.pk)
+def retire_cached_user(sender, instance, created, **kwargs):
+    # Sessions carry the user: a changed user retires every cached session of theirs.
+    if not created:
+        keys.tokens_ended(AuthToken.objects.filter(user_id=instance.pk).values_list("digest", flat=True))
 
 
 @receiver(post_delete, sender=AuthToken, dispatch_uid="accounts.retire_cached_token")

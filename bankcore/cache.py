@@ -12,13 +12,19 @@ a generation never used before, so nothing cached earlier can come back. If a bu
 (Redis unreachable), the process remembers it and bumps the global epoch, which is part of
 every generation, at its next successful cache call; TTLs bound what is left.
 
+A versioned key names a fact that never changes ("account 7 as of generation g"), so
+values are also kept in a small in-process LRU in front of Redis; and the generations a
+request needs can be fetched once, together, at its start (``prefetch``). A warm read is
+then one Redis round trip for the whole request.
+
 Only app ``cache.py`` modules spell keys, through ``key()``.
 """
 
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
+from contextvars import ContextVar
 from enum import IntEnum
 from functools import partial
 
@@ -56,8 +62,19 @@ def _generation_key(scope: str, object_id) -> str:
 _epoch_bump_pending = threading.Event()
 
 
-def generations(*scopes: tuple[str, object]) -> tuple:
-    """The current generation of each (scope, id), prefixed by the epoch: one round trip."""
+_request_generations: ContextVar[dict | None] = ContextVar("bankcore_generations", default=None)
+
+
+def begin_request_generations():
+    """Give the current request its own memo of generations (see ``prefetch``)."""
+    return _request_generations.set({})
+
+
+def end_request_generations(token) -> None:
+    _request_generations.reset(token)
+
+
+def _fetch_generations(scopes) -> dict:
     backend = cache()
     if _epoch_bump_pending.is_set():
         try:
@@ -66,10 +83,10 @@ def generations(*scopes: tuple[str, object]) -> tuple:
             bumped = True
         if bumped is not None:
             _epoch_bump_pending.clear()
-    keys = [_generation_key(*EPOCH)] + [_generation_key(scope, object_id) for scope, object_id in scopes]
-    found = backend.get_many(keys)
-    values = []
-    for generation_key in keys:
+    keys = {scope: _generation_key(*scope) for scope in scopes}
+    found = backend.get_many(list(keys.values()))
+    values = {}
+    for scope, generation_key in keys.items():
         value = found.get(generation_key)
         if value is None:
             fresh = time.time_ns()
@@ -78,8 +95,32 @@ def generations(*scopes: tuple[str, object]) -> tuple:
                 if backend.add(generation_key, fresh, timeout=None)
                 else backend.get(generation_key, fresh)
             )
-        values.append(value)
-    return tuple(values)
+        values[scope] = value
+    return values
+
+
+def prefetch(*scopes: tuple[str, object]) -> None:
+    """Read the epoch and these generations in one round trip, for the rest of the request.
+
+    Reading a generation early is safe: a value computed after a later write is stored
+    under the older generation, which is simply never read again.
+    """
+    memo = _request_generations.get()
+    fetched = _fetch_generations([EPOCH, *scopes])
+    if memo is not None:
+        memo.update(fetched)
+
+
+def generations(*scopes: tuple[str, object]) -> tuple:
+    """The current generation of each (scope, id), prefixed by the epoch."""
+    wanted = [EPOCH, *scopes]
+    memo = _request_generations.get()
+    if memo is not None and all(scope in memo for scope in wanted):
+        return tuple(memo[scope] for scope in wanted)
+    fetched = _fetch_generations(wanted)
+    if memo is not None:
+        memo.update(fetched)
+    return tuple(fetched[scope] for scope in wanted)
 
 
 def _bump(scope: str, object_id) -> None:
@@ -159,21 +200,66 @@ class _Stats:
 stats = _Stats()
 
 
-def get_or_set(family: str, cache_key: str, compute, *, timeout: int, cache_not_found: bool = False):
-    """The cached value of ``cache_key``, or ``compute()``'s, stored for ``timeout`` seconds.
+class _LocalValues:
+    """A bounded LRU of versioned keys to values, in this process.
 
-    With ``cache_not_found``, a ``None`` from compute is remembered as "not found", which
-    is then told apart from a miss: it is returned as None without computing again.
+    Only for keys that carry a generation: their value never changes. Callers treat the
+    values as read-only, since threads share them. Entries expire with their TTL too.
     """
-    backend = cache()
-    value = backend.get(cache_key, MISSING)
+
+    def __init__(self, max_entries: int = 10_000):
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+        self.max_entries = max_entries
+
+    def get(self, cache_key):
+        with self._lock:
+            entry = self._entries.get(cache_key)
+            if entry is None:
+                return MISSING
+            value, expires_at = entry
+            if expires_at < time.monotonic():
+                del self._entries[cache_key]
+                return MISSING
+            self._entries.move_to_end(cache_key)
+            return value
+
+    def set(self, cache_key, value, timeout: int) -> None:
+        with self._lock:
+            self._entries[cache_key] = (value, time.monotonic() + timeout)
+            self._entries.move_to_end(cache_key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+local_values = _LocalValues()
+
+
+def get_or_set(family: str, cache_key: str, compute, *, timeout: int, cache_not_found: bool = False):
+    """The value of the versioned ``cache_key``, or ``compute()``'s, kept for ``timeout`` s.
+
+    Looks in this process first, then in the shared cache. With ``cache_not_found``, a
+    ``None`` from compute is remembered as "not found", which is then told apart from a
+    miss: it is returned as None without computing again.
+    """
+    value = local_values.get(cache_key)
+    if value is MISSING:
+        value = cache().get(cache_key, MISSING)
+        if value is not MISSING:
+            local_values.set(cache_key, value, timeout)
     if value is not MISSING:
         stats.record(family, "hit")
         return None if value == _NOT_FOUND else value
     stats.record(family, "miss")
     value = compute()
     if value is not None:
-        backend.set(cache_key, value, timeout=timeout)
+        cache().set(cache_key, value, timeout=timeout)
+        local_values.set(cache_key, value, timeout)
     elif cache_not_found:
-        backend.set(cache_key, _NOT_FOUND, timeout=timeout)
+        cache().set(cache_key, _NOT_FOUND, timeout=timeout)
+        local_values.set(cache_key, _NOT_FOUND, timeout)
     return value

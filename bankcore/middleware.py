@@ -2,6 +2,7 @@ import time
 
 import sentry_sdk
 
+from bankcore.cache import begin_request_generations, end_request_generations
 from bankcore.observability import (
     REQUEST_ID_HEADER,
     RequestContext,
@@ -33,6 +34,7 @@ class RequestContextMiddleware:
         )
         request.request_id = context.request_id
         tokens = begin_request(context)
+        generations_token = begin_request_generations()
         try:
             sentry_sdk.set_tag("request_id", context.request_id)
             response = self.get_response(request)
@@ -46,4 +48,5 @@ class RequestContextMiddleware:
             )
             return response
         finally:
+            end_request_generations(generations_token)
             end_request(tokens)

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.CachePrefetchMiddleware",
 ]
 if SILK_ENABLED:
     MIDDLEWARE.append("silk.middleware.SilkyMiddleware")

@@ -41,6 +41,7 @@ class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
     serializer_class = AccountOutputSerializer
     pagination_class = OldestFirstCursorPagination
     lookup_value_regex = r"[0-9]+"
+    cache_scope = keys.ACCOUNT  # CachePrefetchMiddleware reads this account's generation early
 
     def get_object(self):
         # Detail, balance and history read the account from the cache; ownership is

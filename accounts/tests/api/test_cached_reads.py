@@ -20,10 +20,10 @@ def bearer(token: str) -> APIClient:
     return client
 
 
-def test_cold_authentication_costs_two_queries_and_warm_none(customer, django_assert_num_queries):
+def test_cold_authentication_costs_one_query_and_warm_none(customer, django_assert_num_queries):
     token, _ = auth_token_issue(user=customer)
     client = bearer(token)
-    with django_assert_num_queries(2):  # token, user
+    with django_assert_num_queries(1):  # the token with its user
         assert client.get("/api/auth/me").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/api/auth/me").status_code == 200
@@ -98,7 +98,6 @@ def test_every_read_after_a_transfer_shows_it(customer_client, customer):
 
 def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, customer):
     source, destination = fund(AccountFactory(customer=customer), 10_00), AccountFactory()
-    customer_client.get(f"/api/accounts/{source.pk}/balance")
     cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
     poisoned = Account.objects.get(pk=source.pk)
     poisoned.balance = 1_000_000_00
