@@ -13,6 +13,7 @@ from accounts.api.serializers import (
     AccountOutputSerializer,
     BalanceOutputSerializer,
     LedgerEntryOutputSerializer,
+    balance_body,
 )
 from accounts.models import Account, LedgerEntry
 from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
@@ -73,7 +74,7 @@ class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
     @extend_schema(responses={200: BalanceOutputSerializer})
     @action(detail=True, methods=["get"])
     def balance(self, request, pk=None):
-        return Response(BalanceOutputSerializer(self.get_object()).data)
+        return Response(balance_body(self.get_object()))
 
     @extend_schema(
         responses={200: LedgerEntryOutputSerializer(many=True)}, parameters=HISTORY_FILTER_PARAMETERS

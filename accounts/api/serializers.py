@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import Account, LedgerEntry, User, normalize_email
 from bankcore.api.fields import CurrencyField, MoneyField
+from bankcore.money import format_amount
 
 
 def _validated_password(password: str, user: User) -> str:
@@ -70,6 +71,22 @@ class AccountOutputSerializer(serializers.ModelSerializer):
         model = Account
         fields = ["id", "number", "kind", "currency", "status", "balance", "available_balance", "opened_at"]
         read_only_fields = fields
+
+
+_AS_OF = serializers.DateTimeField()
+
+
+def balance_body(account: Account) -> dict:
+    """BalanceOutputSerializer's output, built directly: the balance is bankcore's hottest
+    read, and a DRF serializer costs more than the rest of the cached request. A test
+    keeps the two identical."""
+    return {
+        "account_id": account.pk,
+        "currency": account.currency,
+        "balance": format_amount(account.balance, account.currency),
+        "available_balance": format_amount(account.available_balance, account.currency),
+        "as_of": _AS_OF.to_representation(account.updated_at),
+    }
 
 
 class BalanceOutputSerializer(serializers.Serializer):

@@ -94,3 +94,11 @@ def test_odd_account_ids_are_404_not_500(customer_client, account_id):
 
 def test_accounts_need_a_token(api_client):
     assert api_client.get("/api/accounts").status_code == 401
+
+
+def test_the_fast_balance_body_matches_its_serializer(customer):
+    from accounts.api.serializers import BalanceOutputSerializer, balance_body
+
+    account = fund(AccountFactory(customer=customer, currency="KWD"), 1_234_567)
+    assert balance_body(account) == BalanceOutputSerializer(account).data
+    assert balance_body(account)["balance"] == "1234.567"
