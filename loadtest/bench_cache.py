@@ -80,25 +80,63 @@ def wrk(url: str, *, duration: int, connections: int, threads: int, token: str |
     return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
 
 
+def in_process(token: str, account_id: int, rounds: int, requests: int) -> None:
+    """The same comparison without HTTP or a load generator: Django's test client in this
+    process, one request at a time, rounds alternating. Steadier on a noisy machine."""
+    from django.test import Client
+
+    client = Client()
+    endpoints = {
+        "ceiling: bare DRF view, one Redis GET": ("/bench/redis-get", {}),
+        "GET /api/accounts/{id}/balance (cached)": (
+            f"/api/accounts/{account_id}/balance",
+            {"Authorization": f"Bearer {token}"},
+        ),
+    }
+    for url, headers in endpoints.values():
+        for _ in range(50):
+            assert client.get(url, headers=headers).status_code == 200
+    per_request = {name: [] for name in endpoints}
+    for _ in range(rounds):
+        for name, (url, headers) in endpoints.items():
+            started = time.perf_counter()
+            for _ in range(requests):
+                client.get(url, headers=headers)
+            per_request[name].append((time.perf_counter() - started) / requests * 1000)
+    print(f"in-process, one request at a time: {rounds} alternating rounds of {requests} requests")
+    for name, times in per_request.items():
+        print(f"{name:<42} median {statistics.median(times):.3f} ms per request")
+    ceiling, balance = (statistics.median(times) for times in per_request.values())
+    print(f"median ratio (throughput balance / ceiling): {ceiling / balance:.2f} (target >= 0.70)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint per round")
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument(
+        "--in-process", action="store_true", help="time Django's test client in this process instead of HTTP"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", default="2")
     parser.add_argument("--threads", default="4")
     options = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not options.in_process and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
         raise SystemExit("set DATABASE_URL and REDIS_URL: the benchmark measures PostgreSQL and Redis")
 
     os.environ.update(BENCH_ENV)
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    if options.in_process:
+        os.environ["ALLOWED_HOSTS"] = "testserver"
     token, account_id = prepare()
+    if options.in_process:
+        in_process(token, account_id, options.rounds, requests=300)
+        return
 
     port = spare_port()
     server_env = {**os.environ, "GUNICORN_WORKERS": options.workers, "GUNICORN_THREADS": options.threads}
