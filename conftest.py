@@ -38,10 +38,11 @@ def _cache_bumps_without_commit(request, monkeypatch):
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if not transactional and "transactional_db" not in request.fixturenames:
+        from types import SimpleNamespace
+
         from bankcore import cache
 
-        monkeypatch.setattr(cache, "bump_on_commit", cache._bump)
-        monkeypatch.setattr("accounts.cache.bump_on_commit", cache._bump)
+        monkeypatch.setattr(cache, "transaction", SimpleNamespace(on_commit=lambda callback: callback()))
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from accounts.models import Account, LedgerEntry, Posting, User, normalize_email
 from accounts.numbers import account_number_generate
 from audit import actions
 from audit.services import audit_record
+from bankcore.config import config_get
 from bankcore.errors import (
     AccountLimitReached,
     AccountNotActive,
@@ -130,8 +131,6 @@ def user_ensure(
 
 # Accounts --------------------------------------------------------------------------------
 
-MAX_ACCOUNTS_PER_CUSTOMER = 10
-
 
 def _account_insert(**fields) -> Account:
     # Twelve-digit numbers are drawn at random; on the rare collision, draw again.
@@ -151,9 +150,9 @@ def _account_insert(**fields) -> Account:
 
 @transaction.atomic
 def account_open(*, customer: User, kind: str, currency: str) -> Account:
-    """Open an empty account for ``customer``; at most MAX_ACCOUNTS_PER_CUSTOMER of them."""
+    """Open an empty account for ``customer``, up to the ``accounts.max_per_customer`` setting."""
     User.objects.select_for_update().filter(pk=customer.pk).get()  # serialises concurrent opens
-    if Account.objects.filter(customer=customer).count() >= MAX_ACCOUNTS_PER_CUSTOMER:
+    if Account.objects.filter(customer=customer).count() >= config_get("accounts.max_per_customer"):
         raise AccountLimitReached()
     account = _account_insert(customer=customer, kind=kind, currency=currency)
     keys.accounts_changed([account])

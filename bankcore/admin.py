@@ -1,6 +1,11 @@
+from django import forms
+from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
+
+from bankcore.config import DEFAULTS, config_set
+from bankcore.models import SystemSetting
 
 
 class EstimatedCountPaginator(Paginator):
@@ -23,3 +28,28 @@ class EstimatedCountPaginator(Paginator):
             if estimate and estimate > 10_000:
                 return estimate
         return super().count
+
+
+class SystemSettingForm(forms.ModelForm):
+    key = forms.ChoiceField(choices=[(name, f"{name}: {text}") for name, (_, text) in DEFAULTS.items()])
+
+    class Meta:
+        model = SystemSetting
+        fields = ["key", "value"]
+
+
+@admin.register(SystemSetting)
+class SystemSettingAdmin(admin.ModelAdmin):
+    form = SystemSettingForm
+    list_display = ["key", "value", "description", "updated_at"]
+    readonly_fields = ["description", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: audited, and the cached value is retired on commit.
+        saved = config_set(
+            name=form.cleaned_data["key"], value=form.cleaned_data["value"], actor=request.user
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -26,3 +26,18 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{type(self).__name__} rows are insert-only")
+
+
+class SystemSetting(models.Model):
+    """A value staff may change at run time (limits, thresholds), read through the cache."""
+
+    key = models.CharField(max_length=100)
+    value = models.JSONField()
+    description = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="system_setting_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value!r}"

@@ -1,17 +1,17 @@
 import pytest
 
 from accounts.models import Account
-from accounts.services import MAX_ACCOUNTS_PER_CUSTOMER
 from accounts.tests.factories import AccountFactory, fund
 from audit import actions
 from audit.models import AuditEvent
+from bankcore.config import config_get, config_set
 
 pytestmark = pytest.mark.django_db
 
 
 def test_open_account(customer_client, customer, django_assert_num_queries):
-    # lock user, count, insert (in a savepoint), audit; inside one transaction
-    with django_assert_num_queries(8):
+    # lock user, count, the limit setting (cold), insert (in a savepoint), audit; one transaction
+    with django_assert_num_queries(9):
         response = customer_client.post(
             "/api/accounts", {"kind": "savings", "currency": "EUR"}, format="json"
         )
@@ -48,10 +48,20 @@ def test_open_account_validates(customer_client, payload, field):
 
 
 def test_open_account_limit(customer_client, customer):
-    AccountFactory.create_batch(MAX_ACCOUNTS_PER_CUSTOMER, customer=customer)
+    AccountFactory.create_batch(config_get("accounts.max_per_customer"), customer=customer)
     response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
     assert response.status_code == 422
     assert response.json()["code"] == "account_limit_reached"
+
+
+def test_account_limit_is_a_setting_staff_can_change(customer_client, customer, staff_user):
+    AccountFactory.create_batch(2, customer=customer)
+    config_set(name="accounts.max_per_customer", value=2, actor=staff_user)
+    response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
+    assert response.json()["code"] == "account_limit_reached"
+    config_set(name="accounts.max_per_customer", value=3, actor=staff_user)
+    response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
+    assert response.status_code == 201
 
 
 def test_account_list_is_one_query_whatever_its_length(customer_client, customer, django_assert_num_queries):
