@@ -6,7 +6,6 @@ import subprocess
 import time
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.services import auth_token_issue
 from accounts.tests.factories import AccountFactory, fund
 from bankcore import cache as kernel
+from bankcore.tests.helpers import free_port, redis_caches_at
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
@@ -23,12 +23,6 @@ pytestmark = [
         reason="needs the redis-server binary (apt-get install redis-server) to start its own",
     ),
 ]
-
-
-def spare_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OwnRedis:
@@ -67,23 +61,9 @@ class OwnRedis:
 
 @pytest.fixture
 def own_redis():
-    server = OwnRedis(spare_port())
+    server = OwnRedis(free_port())
     server.start()
-    url = f"redis://127.0.0.1:{server.port}/0"
-    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
-    redis_caches = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
-            "LOCATION": url,
-            "OPTIONS": options,
-        },
-        "throttle": {
-            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
-            "LOCATION": url,
-            "OPTIONS": options,
-        },
-    }
+    redis_caches = redis_caches_at(f"redis://127.0.0.1:{server.port}/0")
     # No cooldown here: the test restarts Redis and expects it to be used at once.
     with override_settings(CACHES=redis_caches, CACHE_FAILURE_COOLDOWN_SECONDS=0):
         yield server
@@ -166,16 +146,7 @@ def test_a_hanging_redis_costs_one_timeout_per_cooldown_not_one_per_call(setting
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(64)  # connections complete in the kernel's backlog; nothing ever answers
-    url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
-    options = {"SOCKET_CONNECT_TIMEOUT": 0.3, "SOCKET_TIMEOUT": 0.3}
-    hanging = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
-            "LOCATION": url,
-            "OPTIONS": options,
-        },
-    }
+    hanging = redis_caches_at(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", timeout=0.3)
     try:
         with override_settings(CACHES=hanging, CACHE_FAILURE_COOLDOWN_SECONDS=60):
             client = APIClient()

@@ -1,6 +1,5 @@
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,33 +9,10 @@ from django.conf import settings
 from django.test import override_settings
 
 from accounts.tests.factories import DEFAULT_PASSWORD
+from bankcore.tests.helpers import free_port, redis_caches_at
 
 pytestmark = pytest.mark.django_db
 PROJECT_ROOT = Path(settings.BASE_DIR)
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_caches_at(url: str) -> dict:
-    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
-    caches = {
-        "default": {
-            "BACKEND": "bankcore.cache_backends.ResilientRedisCache",
-            "LOCATION": url,
-            "OPTIONS": options,
-        },
-        "throttle": {
-            "BACKEND": "bankcore.cache_backends.TimedRedisCache",
-            "LOCATION": url,
-            "OPTIONS": options,
-        },
-    }
-    return {**settings.CACHES, **caches}
 
 
 def test_health_reports_database_and_cache(api_client, django_assert_num_queries):
@@ -51,7 +27,7 @@ def test_health_reports_database_and_cache(api_client, django_assert_num_queries
 
 
 def test_redis_down_is_degraded_and_login_still_works(api_client, customer):
-    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{closed_port()}/0")):
+    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{free_port()}/0")):
         health = api_client.get("/health")
         login = api_client.post(
             "/api/auth/login", {"email": customer.email, "password": DEFAULT_PASSWORD}, format="json"
@@ -66,7 +42,7 @@ def test_redis_down_is_degraded_and_login_still_works(api_client, customer):
 
 
 def test_redis_down_still_throttles_wrong_passwords(api_client, customer):
-    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{closed_port()}/0")):
+    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{free_port()}/0")):
         statuses = [
             api_client.post(
                 "/api/auth/login", {"email": customer.email, "password": "wrong-one"}, format="json"
@@ -90,7 +66,7 @@ def test_database_down_is_503():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bankcore.settings",
-        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{closed_port()}/bankcore",
+        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{free_port()}/bankcore",
         "DB_POOL_TIMEOUT": "1",
         "DB_CONNECT_TIMEOUT": "1",
         "SECRET_KEY": "health-test-secret-key",
