@@ -90,13 +90,17 @@ def _fetch_generations(scopes) -> dict:
         value = found.get(generation_key)
         if value is None:
             fresh = time.time_ns()
-            value = (
-                fresh
-                if backend.add(generation_key, fresh, timeout=None)
-                else backend.get(generation_key, fresh)
-            )
+            created = backend.add(generation_key, fresh, timeout=_counter_timeout(scope))
+            value = fresh if created else backend.get(generation_key, fresh)
         values[scope] = value
     return values
+
+
+def _counter_timeout(scope) -> int | None:
+    # Counters may expire: a missing one restarts at a fresh value, which is safe, and
+    # keeps Redis from collecting one per random token a client makes up. The epoch lives
+    # on, or its expiry would retire every cached value at once.
+    return None if scope == EPOCH else TTL.DAY
 
 
 def prefetch(*scopes: tuple[str, object]) -> None:
@@ -129,7 +133,9 @@ def _bump(scope: str, object_id) -> None:
     try:
         bumped = backend.incr(generation_key)
     except ValueError:  # no counter yet: readers will start one from a fresh value
-        bumped = backend.add(generation_key, time.time_ns(), timeout=None) or True
+        bumped = (
+            backend.add(generation_key, time.time_ns(), timeout=_counter_timeout((scope, object_id))) or True
+        )
     if bumped is None:  # the backend swallowed an outage
         logger.warning("cache generation bump failed; the epoch will be bumped on recovery")
         _epoch_bump_pending.set()

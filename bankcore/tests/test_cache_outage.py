@@ -138,7 +138,7 @@ def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(own_redis):
     assert not kernel._epoch_bump_pending.is_set()
 
 
-def test_a_hanging_redis_costs_one_timeout_per_cooldown_not_one_per_call(settings):
+def test_a_hanging_redis_costs_one_timeout_per_cooldown_not_one_per_call():
     """A Redis that accepts connections and never answers: the first call waits out the
     socket timeout, then the process leaves Redis alone for the cooldown."""
     account = fund(AccountFactory(), 10_00)
