@@ -322,3 +322,9 @@ def deposit_create(*, account: Account, amount: int, reason: str, actor: User) -
         after={"posting": posting.pk, "amount": amount, "currency": account.currency, "reason": reason},
     )
     return posting
+
+
+def auth_tokens_purge_expired() -> int:
+    """Delete session tokens past their expiry (they are already refused); returns how many."""
+    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted

@@ -44,3 +44,15 @@ def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, c
     compliance = User.objects.get(email="compliance@bankcore.test")
     assert compliance.has_perm("accounts.view_user")
     assert not compliance.has_perm("accounts.delete_user")
+
+
+def test_purge_expired_sessions_keeps_live_ones(customer, capsys):
+    from datetime import timedelta
+
+    from knox.models import AuthToken
+
+    AuthToken.objects.create(user=customer, expiry=timedelta(seconds=-5))
+    live, _ = AuthToken.objects.create(user=customer)
+    call_command("purge_expired_sessions")
+    assert list(AuthToken.objects.values_list("digest", flat=True)) == [live.digest]
+    assert "Deleted 1 expired session token(s)." in capsys.readouterr().out
