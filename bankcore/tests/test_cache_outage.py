@@ -14,6 +14,7 @@ from accounts.services import auth_token_issue
 from accounts.tests.factories import AccountFactory, fund
 from bankcore import cache as kernel
 from bankcore.tests.helpers import free_port, redis_caches_at
+from transfers.tests.helpers import api_transfer
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
@@ -78,20 +79,6 @@ def balance(client, account) -> str:
     return response.json()["balance"]
 
 
-def send(client, source, destination, amount, key):
-    return client.post(
-        "/api/transfers",
-        {
-            "source_account": source.pk,
-            "destination_account_number": destination.number,
-            "amount": amount,
-            "currency": "USD",
-        },
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
-
-
 def test_redis_killed_and_restarted_mid_run(own_redis, django_assert_num_queries):
     source, destination = fund(AccountFactory(), 100_00), AccountFactory()
     token, _ = auth_token_issue(user=source.customer)
@@ -105,7 +92,7 @@ def test_redis_killed_and_restarted_mid_run(own_redis, django_assert_num_queries
     own_redis.kill()
     started = time.perf_counter()
     assert balance(client, source) == "100.00"  # from the database
-    assert send(client, source, destination, "25.00", "during-outage").status_code == 201
+    assert api_transfer(client, source, destination.number, "25.00", key="during-outage").status_code == 201
     assert balance(client, source) == "75.00"
     assert client.get("/health").json()["status"] == "degraded"
     assert time.perf_counter() - started < 10, "each call fails fast instead of hanging"
@@ -113,7 +100,7 @@ def test_redis_killed_and_restarted_mid_run(own_redis, django_assert_num_queries
     own_redis.start()  # an empty Redis: every counter starts at a fresh generation
     assert balance(client, source) == "75.00"
     assert balance(client, source) == "75.00"
-    assert send(client, source, destination, "5.00", "after-outage").status_code == 201
+    assert api_transfer(client, source, destination.number, "5.00", key="after-outage").status_code == 201
     assert balance(client, source) == "70.00"
     assert client.get("/health").json()["status"] == "ok"
 
@@ -130,7 +117,7 @@ def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(own_redis):
     real_incr = caches["default"].incr
     caches["default"].incr = lambda *args, **kwargs: None
     try:
-        assert send(client, source, destination, "40.00", "lost-bump").status_code == 201
+        assert api_transfer(client, source, destination.number, "40.00", key="lost-bump").status_code == 201
     finally:
         caches["default"].incr = real_incr
     assert kernel._epoch_bump_pending.is_set()

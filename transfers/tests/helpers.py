@@ -14,3 +14,20 @@ def transfer(source: Account, destination: Account, amount: int, description: st
         description=description,
         idempotency_record=None,
     )
+
+
+def api_transfer(
+    client, source: Account, destination_number: str, amount: str, *, key: str, currency: str = "USD"
+):
+    """POST /api/transfers as the client's customer; returns the response."""
+    return client.post(
+        "/api/transfers",
+        {
+            "source_account": source.pk,
+            "destination_account_number": destination_number,
+            "amount": amount,
+            "currency": currency,
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )

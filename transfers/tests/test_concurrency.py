@@ -17,6 +17,7 @@ from accounts.services import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
 from transfers.models import Transfer
+from transfers.tests.helpers import api_transfer
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -35,17 +36,7 @@ def bearer_client(token: str) -> APIClient:
 
 
 def post_transfer(client, source, destination, amount, key):
-    response = client.post(
-        "/api/transfers",
-        {
-            "source_account": source.pk,
-            "destination_account_number": destination.number,
-            "amount": amount,
-            "currency": "USD",
-        },
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=key,
-    )
+    response = api_transfer(client, source, destination.number, amount, key=key)
     # A real server returns the connection to the pool when the request ends.
     connection.close()
     return response.status_code, response.json()

@@ -9,7 +9,7 @@ from accounts.models import Account
 from accounts.services import auth_token_issue
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, fund
 from bankcore.cache import TTL, generations, get_or_set
-from transfers.tests.helpers import transfer
+from transfers.tests.helpers import api_transfer, transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -76,17 +76,7 @@ def test_every_read_after_a_transfer_shows_it(customer_client, customer):
     savings = AccountFactory(customer=customer, kind="savings")
     for url in (f"/api/accounts/{source.pk}/balance", "/api/accounts", "/api/transactions"):
         customer_client.get(url)  # warm
-    response = customer_client.post(
-        "/api/transfers",
-        {
-            "source_account": source.pk,
-            "destination_account_number": savings.number,
-            "amount": "30.00",
-            "currency": "USD",
-        },
-        format="json",
-        HTTP_IDEMPOTENCY_KEY="k",
-    )
+    response = api_transfer(customer_client, source, savings.number, "30.00", key="k")
     assert response.status_code == 201
     assert customer_client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "70.00"
     assert customer_client.get(f"/api/accounts/{savings.pk}/balance").json()["balance"] == "30.00"
@@ -103,17 +93,7 @@ def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, c
     poisoned.balance = 1_000_000_00
     caches["default"].set(cache_key, poisoned)
     assert customer_client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "1000000.00"
-    response = customer_client.post(
-        "/api/transfers",
-        {
-            "source_account": source.pk,
-            "destination_account_number": destination.number,
-            "amount": "500.00",
-            "currency": "USD",
-        },
-        format="json",
-        HTTP_IDEMPOTENCY_KEY="k",
-    )
+    response = api_transfer(customer_client, source, destination.number, "500.00", key="k")
     assert response.status_code == 422
     assert response.json()["code"] == "insufficient_funds"
     assert Account.objects.get(pk=source.pk).balance == 10_00
