@@ -55,7 +55,14 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> Claim:
             )
     except IntegrityError:
         pass
-    existing = IdempotencyKey.objects.select_related("transfer__destination").get(customer=customer, key=key)
+    existing = (
+        IdempotencyKey.objects.select_related("transfer__destination")
+        .filter(customer=customer, key=key)
+        .first()
+    )
+    if existing is None:
+        # The request holding the key failed and freed it after our insert collided with it.
+        raise IdempotencyKeyInProgress()
     if existing.created_at < now - KEY_RETENTION:
         # Forgotten keys start over: the old record is replaced by this request's claim.
         taken = IdempotencyKey.objects.filter(pk=existing.pk, created_at=existing.created_at).update(

@@ -315,3 +315,18 @@ def test_keys_older_than_a_day_are_forgotten(customer_client, source, destinatio
     call_command("purge_idempotency_keys")
     assert not IdempotencyKey.objects.exists()
     assert Transfer.objects.count() == 2
+
+
+def test_a_key_freed_between_collision_and_read_is_a_409_not_a_500(customer, monkeypatch):
+    """Request B's insert collides with A's claim; A fails and frees the key before B reads it."""
+    from django.db import IntegrityError
+
+    from transfers import idempotency
+
+    def collide(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(IdempotencyKey.objects, "create", collide)
+    assert not IdempotencyKey.objects.exists()  # A has freed it already
+    with pytest.raises(idempotency.IdempotencyKeyInProgress):
+        idempotency.idempotency_claim(customer=customer, key="racy", fingerprint="f")
