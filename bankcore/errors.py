@@ -24,6 +24,13 @@ class NotFound(DomainError):
     detail = "Not found."
 
 
+class InvalidCursor(DomainError):
+    # Cursors are made by bankcore; one that does not decode was altered or made up.
+    code = "invalid_cursor"
+    status = 400
+    detail = "The cursor is not one this list issued. Start again from the first page."
+
+
 class Conflict(DomainError):
     code = "conflict"
     status = 409

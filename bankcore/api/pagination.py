@@ -1,4 +1,13 @@
+import re
+
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+
+from bankcore.errors import InvalidCursor
+
+_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
+_LARGEST_ID = 2**63 - 1
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -6,12 +15,36 @@ class NewestFirstCursorPagination(CursorPagination):
 
     The primary key is unique and increases with time, so paging never skips or repeats
     a row even while new rows arrive.
+
+    A cursor or a page size the client made up is refused with a 400 before any query:
+    a cursor's position is compared with the primary key in SQL, so it must be one.
     """
 
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        requested = request.query_params.get(self.page_size_query_param)
+        if requested is None:
+            return self.page_size
+        if not _WHOLE_NUMBER.match(requested) or int(requested) == 0:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [f"Send a whole number from 1 to {self.max_page_size}."]},
+                code="invalid",
+            )
+        return min(int(requested), self.max_page_size)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise InvalidCursor() from None
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (_WHOLE_NUMBER.match(position) and int(position) <= _LARGEST_ID):
+            raise InvalidCursor()
+        return cursor
 
 
 class OldestFirstCursorPagination(NewestFirstCursorPagination):

@@ -1,0 +1,70 @@
+"""Cursors and page sizes the API did not issue: a 400 with a code on every list, never a 500."""
+
+import base64
+
+import pytest
+
+from accounts.tests.factories import AccountFactory, fund
+from transfers.tests.helpers import transfer
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["/api/accounts", "/api/transactions", "/api/accounts/{account}/transactions", "/api/transfers"]
+
+
+@pytest.fixture
+def account(customer):
+    checking = fund(AccountFactory(customer=customer), 100_00)
+    for amount in (1_00, 2_00):
+        transfer(checking, AccountFactory(), amount)
+    return checking
+
+
+def cursor(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize(
+    "made_up",
+    [
+        cursor("p=abc"),
+        cursor("p=1.5"),
+        cursor("p=-1"),
+        cursor("p=99999999999999999999"),
+        cursor("o=x"),
+        cursor("r=maybe"),
+        "not base64 at all",
+        "é",
+    ],
+)
+def test_a_cursor_the_list_did_not_issue_is_a_400_invalid_cursor(customer_client, account, path, made_up):
+    response = customer_client.get(path.format(account=account.pk), {"cursor": made_up})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_cursors_the_list_issued_still_page(customer_client, customer, account, path):
+    AccountFactory(customer=customer)
+    first = customer_client.get(path.format(account=account.pk), {"page_size": 1}).json()
+    assert first["next"] is not None
+    second = customer_client.get(first["next"])
+    assert second.status_code == 200
+    assert second.json()["results"][0]["id"] != first["results"][0]["id"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "1.5", "", " 5", "1e3", "٣"])
+def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(customer_client, account, path, page_size):
+    response = customer_client.get(path.format(account=account.pk), {"page_size": page_size})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["fields"]["page_size"][0]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_page_size_above_the_maximum_is_capped(customer_client, account, path):
+    response = customer_client.get(path.format(account=account.pk), {"page_size": "99999999999999999999"})
+    assert response.status_code == 200
