@@ -1,0 +1,32 @@
+"""The API's JSON parser: input nested too deep is a 400 parse_error, never a RecursionError."""
+
+import json
+
+import pytest
+
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("depth", [100_000, 33])
+def test_json_nested_too_deep_is_a_400_parse_error_that_changes_nothing(api_client, customer, depth):
+    body = "[" * depth + "]" * depth
+    response = api_client.post("/api/auth/login", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert not AuditEvent.objects.exists()
+
+
+def test_json_nested_within_the_limit_is_parsed(api_client, customer):
+    nested = {"email": customer.email, "password": [[[["x"]]]]}
+    response = api_client.post("/api/auth/login", json.dumps(nested), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+
+
+def test_deep_json_to_an_authenticated_endpoint_is_a_400_parse_error(customer_client):
+    body = '{"kind": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    response = customer_client.post("/api/accounts", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
