@@ -4,7 +4,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
-from bankcore.config import DEFAULTS, config_set
+from bankcore.config import DEFAULTS, config_check, config_set
+from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
 
@@ -36,6 +37,15 @@ class SystemSettingForm(forms.ModelForm):
     class Meta:
         model = SystemSetting
         fields = ["key", "value"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "key" in cleaned_data and "value" in cleaned_data:
+            try:
+                config_check(name=cleaned_data["key"], value=cleaned_data["value"])
+            except InvalidSetting as exc:
+                self.add_error("value", exc.detail)
+        return cleaned_data
 
 
 @admin.register(SystemSetting)

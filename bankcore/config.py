@@ -1,15 +1,24 @@
 """Run-time configuration: SystemSetting rows, cached per key and retired on every change.
 
 Settings that code reads have a documented default here; a row overrides it. Staff change
-rows in the admin, through ``config_set``, which is audited.
+rows in the admin, through ``config_set``, which is audited and refuses a value that is not
+of its default's type.
 """
+
+import logging
+import math
 
 from django.db import transaction
 
 from bankcore.cache import TTL, bump_on_commit, generations, get_or_set, key
+from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
+logger = logging.getLogger("bankcore.config")
+
 CONFIG = "config"
+# Whole-number settings end up compared with BIGINT columns in SQL.
+LARGEST_WHOLE_NUMBER = 2**63 - 1
 
 DEFAULTS = {
     "accounts.max_per_customer": (10, "Most accounts one customer may hold."),
@@ -21,7 +30,11 @@ def config_key(name: str, generation) -> str:
 
 
 def config_get(name: str):
-    """The current value of setting ``name``: its row's, or the documented default."""
+    """The current value of setting ``name``: its row's, or the documented default.
+
+    A row that does not hold a valid value (one written before values were checked) is
+    logged and ignored, so a bad setting can never break the code that reads it.
+    """
     default, _ = DEFAULTS[name]
     row = get_or_set(
         "config",
@@ -30,7 +43,41 @@ def config_get(name: str):
         timeout=TTL.HOUR,
         cache_not_found=True,
     )
-    return default if row is None else row
+    if row is None:
+        return default
+    try:
+        config_check(name=name, value=row)
+    except InvalidSetting as exc:
+        logger.error("setting %s holds an invalid value, using its default: %s", name, exc.detail)
+        return default
+    return row
+
+
+def config_check(*, name: str, value) -> None:
+    """Refuse a value that is not of the type of the setting's default, or a negative number.
+
+    JSON has one number type, so a whole number is accepted where the default is a float;
+    a bool is never accepted for a number (nor a number for a bool), although Python's bool
+    is an int.
+    """
+    default, _ = DEFAULTS[name]
+    if isinstance(default, bool):
+        valid, expected = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= LARGEST_WHOLE_NUMBER
+        expected = "a whole number from 0"
+    elif isinstance(default, float):
+        valid = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        )
+        expected = "a number from 0"
+    else:
+        valid, expected = isinstance(value, type(default)), f"a {type(default).__name__}"
+    if not valid:
+        raise InvalidSetting(f"{name} must be {expected}, not {value!r}.", extra={"setting": name})
 
 
 @transaction.atomic
@@ -40,6 +87,7 @@ def config_set(*, name: str, value, actor) -> SystemSetting:
 
     if name not in DEFAULTS:
         raise KeyError(f"{name} is not a bankcore setting")
+    config_check(name=name, value=value)
     setting = SystemSetting.objects.filter(key=name).first()
     before = None if setting is None else setting.value
     setting, _ = SystemSetting.objects.update_or_create(

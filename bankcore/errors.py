@@ -31,6 +31,12 @@ class InvalidCursor(DomainError):
     detail = "The cursor is not one this list issued. Start again from the first page."
 
 
+class InvalidSetting(DomainError):
+    code = "invalid_setting"
+    status = 400
+    detail = "The value does not fit this setting."
+
+
 class Conflict(DomainError):
     code = "conflict"
     status = 409

@@ -272,6 +272,7 @@ LOGGING = {
         "accounts": {"level": LOG_LEVEL},
         "audit": {"level": LOG_LEVEL},
         "bankcore.cache": {"level": LOG_LEVEL, "filters": ["once_per_interval"]},
+        "bankcore.config": {"level": LOG_LEVEL, "filters": ["once_per_interval"]},
         "bankcore.throttle": {"level": LOG_LEVEL, "filters": ["once_per_interval"]},
     },
 }
