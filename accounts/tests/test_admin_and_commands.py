@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.management.commands.seed_demo import DEMO_USERS
 from accounts.models import User
@@ -29,7 +30,8 @@ def test_staff_can_browse_users_but_never_delete_them(client, customer):
     assert client.get(f"/admin/accounts/user/{customer.pk}/delete/").status_code == 403
 
 
-def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, capsys):
+def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, capsys, settings):
+    settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
     output = capsys.readouterr().out
@@ -44,6 +46,19 @@ def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, c
     compliance = User.objects.get(email="compliance@bankcore.test")
     assert compliance.has_perm("accounts.view_user")
     assert not compliance.has_perm("accounts.delete_user")
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_and_changes_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_runs_with_debug_off_only_when_forced(settings, capsys):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(email=DEMO_USERS[0][0]).exists()
 
 
 def test_purge_expired_sessions_keeps_live_ones(customer, capsys):

@@ -137,6 +137,10 @@ class TestDockerCompose:
         assert app_env["REDIS_URL"].startswith("redis://redis:6379/")
         assert "app" in app_env["ALLOWED_HOSTS"].split(","), "locust reaches the app as http://app:8000"
 
+    def test_secret_key_must_be_given_and_has_no_published_default(self, compose):
+        secret_key = compose["services"]["app"]["environment"]["SECRET_KEY"]
+        assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", secret_key), secret_key
+
     def test_pool_fits_under_postgres_connection_limit(self, compose):
         app_env = compose["services"]["app"]["environment"]
         per_process = int(app_env["DB_POOL_MAX_SIZE"])

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import account_open, deposit_create, user_ensure
 from transfers.services import transfer_create
@@ -25,7 +26,21 @@ COMPLIANCE_PERMISSIONS = [
 class Command(BaseCommand):
     help = "Create (or reset) the demo customer and staff users and print their credentials."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. The demo passwords are published: never on a real deployment.",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        # The demo users, a superuser among them, have passwords printed in this file and the
+        # README; outside local development they would be open doors.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates users with published passwords, a superuser among them, and runs only "
+                "with DEBUG on (as `make run` sets it). Pass --force to run it anyway."
+            )
         group, _ = Group.objects.get_or_create(name=COMPLIANCE_GROUP)
         group.permissions.set(Permission.objects.filter(codename__in=COMPLIANCE_PERMISSIONS))
         self.stdout.write("Demo users (email / password):")
