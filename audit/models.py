@@ -30,6 +30,9 @@ class AuditEvent(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The caller's own X-Request-ID, for matching with their logs; chosen by them, so never
+    # trusted to identify the request (request_id does).
+    client_request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -19,7 +19,8 @@ def audit_record(
 
     ``target`` names the object by its model label and primary key; ``object_type`` and
     ``object_id`` name one that has no row (a login attempt for an unknown email).
-    The request's address, user agent and id are taken from the current request.
+    The request's address, user agent, server's id and caller's id are taken from the
+    current request.
     """
     if target is not None:
         object_type = target._meta.label_lower
@@ -37,4 +38,5 @@ def audit_record(
         ip_address=context.ip if context else None,
         user_agent=context.user_agent if context else "",
         request_id=context.request_id if context else "",
+        client_request_id=context.client_request_id if context else "",
     )

@@ -8,18 +8,20 @@ from bankcore.observability import (
     RequestContext,
     begin_request,
     client_ip,
+    client_request_id_from,
     current_timings,
     end_request,
-    request_id_from,
+    new_request_id,
 )
 
 
 class RequestContextMiddleware:
     """Outermost middleware: request id, client address, and the Server-Timing header.
 
-    The id comes from the caller's X-Request-ID when it is safe to echo, otherwise it is
-    generated; it is returned on every response, stamped on every log line and audit
-    event, and tagged in Sentry.
+    The request id is always the server's own, generated here: it is returned in
+    X-Request-ID on every response, stamped on every log line and audit event, and tagged
+    in Sentry. A caller's X-Request-ID, when safe to log, is kept beside it (audit events
+    and Sentry), never in its place: a caller could otherwise reuse one id for many requests.
     """
 
     def __init__(self, get_response):
@@ -28,15 +30,18 @@ class RequestContextMiddleware:
     def __call__(self, request):
         start = time.perf_counter()
         context = RequestContext(
-            request_id=request_id_from(request.headers.get(REQUEST_ID_HEADER)),
+            request_id=new_request_id(),
             ip=client_ip(request.META),
             user_agent=request.headers.get("User-Agent", "")[:512],
+            client_request_id=client_request_id_from(request.headers.get(REQUEST_ID_HEADER)),
         )
         request.request_id = context.request_id
         tokens = begin_request(context)
         generations_token = begin_request_generations()
         try:
             sentry_sdk.set_tag("request_id", context.request_id)
+            if context.client_request_id:
+                sentry_sdk.set_tag("client_request_id", context.client_request_id)
             response = self.get_response(request)
             timings = current_timings()
             total_ms = (time.perf_counter() - start) * 1000

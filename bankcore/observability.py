@@ -34,6 +34,7 @@ class RequestContext:
     request_id: str
     ip: str | None
     user_agent: str
+    client_request_id: str = ""
 
 
 _timings: ContextVar[RequestTimings | None] = ContextVar("bankcore_timings", default=None)
@@ -59,11 +60,19 @@ def end_request(tokens) -> None:
     _timings.reset(timings_token)
 
 
-def request_id_from(header_value: str | None) -> str:
-    """Keep a caller's request id when it is safe to log and echo; otherwise make one."""
+def new_request_id() -> str:
+    """The server's own id for a request: unique, so logs and audit events can name it."""
+    return uuid.uuid4().hex
+
+
+def client_request_id_from(header_value: str | None) -> str:
+    """A caller's request id when it is safe to log, otherwise "".
+
+    Callers choose it freely (and may reuse one), so it never stands in for the server's id.
+    """
     if header_value and _VALID_REQUEST_ID.match(header_value):
         return header_value
-    return uuid.uuid4().hex
+    return ""
 
 
 def client_ip(meta) -> str | None:

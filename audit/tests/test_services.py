@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_audit_record_names_actor_target_and_request(customer, staff_user):
-    context = RequestContext(request_id="r-1", ip="192.0.2.4", user_agent="admin-browser")
+    context = RequestContext(
+        request_id="r-1", ip="192.0.2.4", user_agent="admin-browser", client_request_id="caller-9"
+    )
     event = audit_record(
         action="auth.password_changed",
         actor=staff_user,
@@ -23,12 +25,18 @@ def test_audit_record_names_actor_target_and_request(customer, staff_user):
     assert (event.object_type, event.object_id) == ("accounts.user", str(customer.pk))
     assert (event.before, event.after) == ({"is_active": True}, {"is_active": False})
     assert (event.request_id, event.ip_address, event.user_agent) == ("r-1", "192.0.2.4", "admin-browser")
+    assert event.client_request_id == "caller-9"
 
 
 def test_audit_record_outside_a_request_has_no_request_details():
     event = audit_record(action="auth.login_failed", object_type="accounts.user", after={"email": "x@y.z"})
     assert event.actor is None
-    assert (event.request_id, event.ip_address, event.user_agent) == ("", None, "")
+    assert (event.request_id, event.client_request_id, event.ip_address, event.user_agent) == (
+        "",
+        "",
+        None,
+        "",
+    )
 
 
 def test_audit_events_cannot_be_changed_or_deleted(customer):
