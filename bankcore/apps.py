@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class BankcoreConfig(AppConfig):
@@ -10,3 +13,24 @@ class BankcoreConfig(AppConfig):
         from bankcore.observability import install_query_timer
 
         connection_created.connect(install_query_timer, dispatch_uid="bankcore.query_timer")
+        post_migrate.connect(
+            database_identity_after_migrate, sender=self, dispatch_uid="bankcore.database_identity"
+        )
+
+
+def database_identity_after_migrate(sender, using, apps=global_apps, **kwargs) -> None:
+    """After migrate or flush: a database emptied by flush gets a new identity.
+
+    Its old cached values describe data that is gone, so they must become unreachable.
+    """
+    from bankcore.cache import database_identity, database_identity_forget
+    from bankcore.services import database_identity_ensure
+
+    try:  # migrate passes the models as migrated so far; flush passes none
+        identities = apps.get_model("bankcore", "DatabaseIdentity")
+    except LookupError:  # migrated back to before the table existed
+        return
+    database_identity_ensure(identities=identities, using=using)
+    if using == DEFAULT_DB_ALIAS:
+        database_identity_forget()
+        database_identity()  # read now, so no request pays for it

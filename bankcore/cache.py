@@ -12,6 +12,14 @@ a generation never used before, so nothing cached earlier can come back. If a bu
 (Redis unreachable), the process remembers it and bumps the global epoch, which is part of
 every generation, at its next successful cache call; TTLs bound what is left.
 
+Every key also carries the identity of the database it describes: a random id the
+database was given when it was created (or emptied), read once per process on first use.
+A database that is new, reset or restored from another therefore never reads values cached
+for a different one, even through a Redis that kept its keys. When the id cannot be read
+(the database is down), the cache is not used at all rather than under a guessed id. A
+process keeps the id it read: restore or recreate a database with the app stopped, or
+restart the app afterwards.
+
 A versioned key names a fact that never changes ("account 7 as of generation g"), so
 values are also kept in a small in-process LRU in front of Redis; and the generations a
 request needs can be fetched once, together, at its start (``prefetch``). A warm read is
@@ -29,7 +37,9 @@ from enum import IntEnum
 from functools import partial
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
+
+from bankcore.errors import DependencyUnavailable
 
 logger = logging.getLogger("bankcore.cache")
 
@@ -51,8 +61,45 @@ def cache():
     return caches["default"]
 
 
+_database_identity: str | None = None
+_database_identity_lock = threading.Lock()
+
+
+def database_identity() -> str:
+    """The id of the database this process serves: read on first use, then kept.
+
+    Raises the database's error when it cannot be read, and DependencyUnavailable when
+    it has no id (a table emptied by hand): never a guess.
+    """
+    global _database_identity
+    identity = _database_identity
+    if identity is None:
+        with _database_identity_lock:
+            if _database_identity is None:
+                _database_identity = _read_database_identity()
+            identity = _database_identity
+    return identity
+
+
+def _read_database_identity() -> str:
+    from bankcore.models import DatabaseIdentity
+
+    identity = DatabaseIdentity.objects.order_by("-pk").values_list("value", flat=True).first()
+    if identity is None:
+        logger.error("the database has no identity, so the cache is not used: run manage.py migrate")
+        raise DependencyUnavailable()
+    return identity
+
+
+def database_identity_forget() -> None:
+    """Read the identity again on next use: this process has just (re)made the database."""
+    global _database_identity
+    with _database_identity_lock:
+        _database_identity = None
+
+
 def key(family: str, *parts) -> str:
-    return ":".join(["bc", f"v{SCHEMA_VERSION}", family, *(str(part) for part in parts)])
+    return ":".join(["bc", f"v{SCHEMA_VERSION}", database_identity(), family, *(str(part) for part in parts)])
 
 
 def _generation_key(scope: str, object_id) -> str:
@@ -109,6 +156,10 @@ def prefetch(*scopes: tuple[str, object]) -> None:
     Reading a generation early is safe: a value computed after a later write is stored
     under the older generation, which is simply never read again.
     """
+    try:
+        database_identity()
+    except (DatabaseError, DependencyUnavailable):
+        return  # the view's own cache use meets the same error and answers it with a 503
     memo = _request_generations.get()
     fetched = _fetch_generations([EPOCH, *scopes])
     if memo is not None:

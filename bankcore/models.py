@@ -41,3 +41,22 @@ class SystemSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value!r}"
+
+
+class DatabaseIdentity(models.Model):
+    """A random id given to this database when it was created or emptied.
+
+    Every cache key carries the newest one (see ``bankcore.cache.key``): a database that is
+    new, reset or restored from another never reads values cached for a different one, even
+    through a shared Redis. Rows are only added, never changed.
+    """
+
+    value = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["value"], name="database_identity_value_uniq")]
+        verbose_name_plural = "database identities"
+
+    def __str__(self) -> str:
+        return self.value

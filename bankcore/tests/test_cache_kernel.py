@@ -2,10 +2,15 @@ import pytest
 from django.core.cache import caches
 
 from bankcore import cache as kernel
+from bankcore.models import DatabaseIdentity
+
+# Every key carries the database's identity, read from the database.
+pytestmark = pytest.mark.django_db
 
 
-def test_keys_carry_the_schema_version():
-    assert kernel.key("account", 7, 1, 2) == f"bc:v{kernel.SCHEMA_VERSION}:account:7:1:2"
+def test_keys_carry_the_schema_version_and_the_database_identity():
+    identity = DatabaseIdentity.objects.get().value
+    assert kernel.key("account", 7, 1, 2) == f"bc:v{kernel.SCHEMA_VERSION}:{identity}:account:7:1:2"
 
 
 def test_a_missing_generation_starts_fresh_and_bumps_only_go_forward():
@@ -42,7 +47,6 @@ def test_ttl_constants():
     assert [t.value for t in kernel.TTL] == [30, 300, 1800, 3600, 86400]
 
 
-@pytest.mark.django_db
 def test_cache_stats_command_prints_families(capsys):
     from django.core.management import call_command
 

@@ -1,0 +1,145 @@
+"""The cache key space carries the identity of the database it describes.
+
+A database dropped, recreated and seeded again (a restore, a reset, two environments on one
+Redis) must never read the values another database left in the cache.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Account
+from accounts.numbers import account_number_generate
+from accounts.services import auth_token_issue
+from accounts.tests.factories import AccountFactory, fund
+from bankcore import cache as kernel
+from bankcore.models import DatabaseIdentity
+from bankcore.tests.helpers import free_port
+from transfers.tests.helpers import api_transfer
+
+
+def listed_numbers(client) -> list[str]:
+    response = client.get("/api/accounts")
+    assert response.status_code == 200, response.content
+    return [account["number"] for account in response.json()["results"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_swapped_under_a_warm_cache_never_reads_the_old_ones_values(customer, customer_client):
+    account = AccountFactory(customer=customer)
+    old_number = account.number
+    assert listed_numbers(customer_client) == [old_number]
+    assert customer_client.get(f"/api/accounts/{account.pk}").json()["number"] == old_number
+
+    # Another database takes this one's place, with the same ids for other data, as after
+    # a restore: its rows change under the cache without any write bumping a generation.
+    new_number = account_number_generate()
+    Account.objects.filter(pk=account.pk).update(number=new_number)
+    DatabaseIdentity.objects.all().delete()
+    DatabaseIdentity.objects.create(value="0123456789abcdef")
+    assert listed_numbers(customer_client) == [old_number], "the cache is warm: a process keeps its id"
+
+    kernel.database_identity_forget()  # as a process started after the restore
+    assert listed_numbers(customer_client) == [new_number]
+    assert customer_client.get(f"/api/accounts/{account.pk}").json()["number"] == new_number
+    assert customer_client.get(f"/api/accounts/{account.pk}/balance").status_code == 200
+    sender = fund(AccountFactory(), 10_00)
+    token, _ = auth_token_issue(user=sender.customer)
+    customer_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = api_transfer(customer_client, sender, new_number, "1.00", key="after-restore")
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.django_db
+def test_the_identity_is_read_once_per_process_on_first_cache_use(django_assert_num_queries):
+    stored = DatabaseIdentity.objects.get().value
+    kernel.database_identity_forget()
+    with django_assert_num_queries(1):
+        assert kernel.get_or_set("probe", kernel.key("probe", 1), lambda: "value", timeout=60) == "value"
+    with django_assert_num_queries(0):
+        assert kernel.get_or_set("probe", kernel.key("probe", 1), lambda: "other", timeout=60) == "value"
+    assert kernel.database_identity() == stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_a_new_identity():
+    from django.core.management import call_command
+
+    before = kernel.database_identity()
+    call_command("flush", "--noinput")
+    after = DatabaseIdentity.objects.get().value
+    assert after != before
+    assert kernel.database_identity() == after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_without_an_identity_is_a_503_never_a_guessed_key_space(customer_client):
+    DatabaseIdentity.objects.all().delete()
+    kernel.database_identity_forget()
+    response = customer_client.get("/api/accounts")
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+    DatabaseIdentity.objects.create(value="fedcba9876543210")
+    assert customer_client.get("/api/accounts").status_code == 200
+
+
+def test_a_process_that_cannot_read_the_identity_answers_503_not_500():
+    """A real process whose DATABASE_URL points where no PostgreSQL listens: the request
+    that would first use the cache (the session lookup, after the prefetch) gets a 503."""
+    script = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/api/accounts/1/balance', HTTP_AUTHORIZATION='Bearer ' + 'a' * 64);"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bankcore.settings",
+        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{free_port()}/bankcore",
+        "DB_POOL_TIMEOUT": "1",
+        "DB_CONNECT_TIMEOUT": "1",
+        "SECRET_KEY": "identity-test-secret-key",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"status": 503, "body": outcome["body"]}
+    assert outcome["body"]["code"] == "service_unavailable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_restored_from_its_own_backup_renews_its_identity(customer, customer_client, capsys):
+    from django.core.management import call_command
+
+    from audit.models import AuditEvent
+
+    account = AccountFactory(customer=customer)
+    assert listed_numbers(customer_client) == [account.number]
+    before = kernel.database_identity()
+    new_number = account_number_generate()
+    Account.objects.filter(pk=account.pk).update(number=new_number)  # the backup's rows
+
+    call_command("renew_database_identity")
+
+    after = DatabaseIdentity.objects.order_by("-pk").first().value
+    assert after != before
+    assert after in capsys.readouterr().out
+    assert kernel.database_identity() == after
+    assert listed_numbers(customer_client) == [new_number]
+    event = AuditEvent.objects.get(action="database.identity_renewed")
+    assert (event.before, event.after) == ({"value": before}, {"value": after})
