@@ -92,7 +92,7 @@ def _read_database_identity() -> str:
 
 
 def database_identity_forget() -> None:
-    """Read the identity again on next use: this process has just (re)made the database."""
+    """Read the identity again on next use: this process has just given the database a new one."""
     global _database_identity
     with _database_identity_lock:
         _database_identity = None

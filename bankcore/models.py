@@ -43,12 +43,12 @@ class SystemSetting(models.Model):
         return f"{self.key} = {self.value!r}"
 
 
-class DatabaseIdentity(models.Model):
+class DatabaseIdentity(AppendOnlyModel):
     """A random id given to this database when it was created or emptied.
 
     Every cache key carries the newest one (see ``bankcore.cache.key``): a database that is
     new, reset or restored from another never reads values cached for a different one, even
-    through a shared Redis. Rows are only added, never changed.
+    through a shared Redis. Rows are only added; the newest is the database's identity.
     """
 
     value = models.CharField(max_length=32)

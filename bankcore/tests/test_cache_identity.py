@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from accounts.models import Account
 from accounts.numbers import account_number_generate
@@ -21,6 +22,12 @@ from bankcore import cache as kernel
 from bankcore.models import DatabaseIdentity
 from bankcore.tests.helpers import free_port
 from transfers.tests.helpers import api_transfer
+
+
+def delete_identities() -> None:
+    """As a restore or a careless hand would: identities are insert-only for the application."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bankcore_databaseidentity")
 
 
 def listed_numbers(client) -> list[str]:
@@ -40,7 +47,7 @@ def test_a_database_swapped_under_a_warm_cache_never_reads_the_old_ones_values(c
     # a restore: its rows change under the cache without any write bumping a generation.
     new_number = account_number_generate()
     Account.objects.filter(pk=account.pk).update(number=new_number)
-    DatabaseIdentity.objects.all().delete()
+    delete_identities()
     DatabaseIdentity.objects.create(value="0123456789abcdef")
     assert listed_numbers(customer_client) == [old_number], "the cache is warm: a process keeps its id"
 
@@ -79,7 +86,7 @@ def test_a_flushed_database_gets_a_new_identity():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_without_an_identity_is_a_503_never_a_guessed_key_space(customer_client):
-    DatabaseIdentity.objects.all().delete()
+    delete_identities()
     kernel.database_identity_forget()
     response = customer_client.get("/api/accounts")
     assert response.status_code == 503
