@@ -69,6 +69,36 @@ class TestRegister:
         assert not User.objects.exists()
         assert not AuditEvent.objects.exists()
 
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "cu\u017ftomer@bankcore.test",  # a long s
+            "customer@b\u0430nkcore.test",  # a Cyrillic a
+            "\u0441ustomer@bankcore.test",  # a Cyrillic es
+            "customer@bankcore.t\u0435st",
+            "\uff43ustomer@bankcore.test",  # a fullwidth c
+        ],
+    )
+    def test_register_refuses_lookalike_emails(self, api_client, customer, email):
+        response = api_client.post(
+            "/api/auth/register", {"email": email, "password": "a-Good-passphrase-1"}, format="json"
+        )
+        assert response.status_code == 400, response.json()
+        body = response.json()
+        assert body["code"] == "validation_error"
+        assert "email_lookalike" in [error["code"] for error in body["fields"]["email"]]
+        assert User.objects.count() == 1
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize(
+        "email", ["ivan@\u043f\u0440\u0438\u043c\u0435\u0440.test", "o.brien-2@mail-1.example.test"]
+    )
+    def test_register_accepts_ascii_local_parts_at_one_script_domains(self, api_client, email):
+        response = api_client.post(
+            "/api/auth/register", {"email": email, "password": "a-Good-passphrase-1"}, format="json"
+        )
+        assert response.status_code == 201, response.json()
+
     def test_registration_throttle_ignores_made_up_forwarded_for(self, api_client, settings, monkeypatch):
         settings.TRUSTED_PROXY_COUNT = 0
         monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"registration": "3/hour"})
