@@ -191,9 +191,16 @@ class TestPasswordChangeThrottle:
         assert customer.check_password(DEFAULT_PASSWORD)
         assert customer_client.get("/api/auth/me").status_code == 200
 
-    def test_a_correct_current_password_does_not_use_up_the_limit(
-        self, customer_client, customer, api_client
-    ):
+    def test_a_correct_current_password_gives_its_attempt_back(self, customer_client, customer):
+        for _ in range(settings.LOGIN_FAILURES_PER_EMAIL - 1):
+            self.change(customer_client, "not-it")
+        response = self.change(customer_client, DEFAULT_PASSWORD)
+        assert response.status_code == 200, response.json()
+        customer_client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
+        # Had the correct attempt counted, this one would be over the limit.
+        assert self.change(customer_client, NEW_PASSWORD).status_code == 200
+
+    def test_one_customers_wrong_passwords_do_not_limit_another(self, customer_client, api_client):
         other = UserFactory()
         token = login(api_client, other.email, DEFAULT_PASSWORD).json()["token"]
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
