@@ -56,16 +56,20 @@ def test_a_copy_in_process_never_outlives_the_shared_value(monkeypatch):
     assert kernel.get_or_set("probe", "k-ttl", lambda: "second", timeout=30) == "second"
 
 
+def probe_key(generations) -> str:
+    return kernel.key("probe", *generations)
+
+
 def test_reading_a_lazy_scope_creates_no_counter():
     scope = (kernel.lazy_scope("lazy-thing"), 1)
     assert kernel.generations(scope)[1] is None
     assert caches["default"].get(kernel.key("gen", *scope)) is None
-    assert kernel.get_or_set_lazy("probe", scope, str, lambda: None, timeout=30) is None
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: None, timeout=30) is None
     assert caches["default"].get(kernel.key("gen", *scope)) is None
-    assert kernel.get_or_set_lazy("probe", scope, str, lambda: "found", timeout=30) == "found"
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "found", timeout=30) == "found"
     generation = kernel.generations(scope)[1]
     assert generation is not None, "a value worth caching starts the counter"
-    assert kernel.get_or_set_lazy("probe", scope, str, lambda: "recomputed", timeout=30) == "found"
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "recomputed", timeout=30) == "found"
 
 
 def test_a_write_racing_the_first_lazy_read_keeps_its_value_out():
@@ -75,8 +79,8 @@ def test_a_write_racing_the_first_lazy_read_keeps_its_value_out():
         kernel._bump(*scope)  # the write finds no counter and starts one
         return "from before the write"
 
-    assert kernel.get_or_set_lazy("probe", scope, str, read_while_a_write_commits, timeout=30)
-    assert kernel.get_or_set_lazy("probe", scope, str, lambda: "after", timeout=30) == "after"
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, read_while_a_write_commits, timeout=30)
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "after", timeout=30) == "after"
 
 
 def test_ttl_constants():
