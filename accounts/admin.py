@@ -8,10 +8,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts import services
+from accounts.admin_login import AdminLoginForm
 from accounts.models import Account, LedgerEntry, User
 from bankcore.admin import EstimatedCountPaginator
 from bankcore.errors import DomainError
 from bankcore.money import InvalidAmount, format_amount, parse_amount
+
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreateForm(AdminUserCreationForm):

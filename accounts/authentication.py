@@ -5,14 +5,15 @@ from knox.models import AuthToken
 from rest_framework import exceptions
 
 from accounts import cache as keys
-from bankcore.cache import TTL, generations, get_or_set
+from bankcore.cache import TTL, get_or_set_lazy
 
 
 class BearerTokenAuthentication(TokenAuthentication):
     """``Authorization: Bearer <token>`` against knox's hashed, expiring tokens.
 
     The session (the token, found by its SHA-512 digest, knox's primary key, and its
-    user) is cached under the token's generation, read before the database is. Logout and
+    user) is cached under the token's generation, which only a token that exists gets.
+    Logout and
     any change to the user (password, profile, deactivation) retire it, so a warm request
     needs no SQL and an ended session ends at once. A token issued before the user's last
     password change is refused, however the password was changed.
@@ -24,11 +25,14 @@ class BearerTokenAuthentication(TokenAuthentication):
             digest = hash_token(token.decode("utf-8"))
         except UnicodeDecodeError:
             raise invalid from None
-        auth_token = get_or_set(
+        # Short-lived: a change that retires no generation (a queryset update, a bump lost
+        # to a Redis blip) is seen within TTL.SHORT, in every process.
+        auth_token = get_or_set_lazy(
             "session",
-            keys.session_key(digest, generations((keys.TOKEN, digest))),
+            (keys.TOKEN, digest),
+            lambda generations: keys.session_key(digest, generations),
             lambda: AuthToken.objects.select_related("user").filter(digest=digest).first(),
-            timeout=TTL.MEDIUM,
+            timeout=TTL.SHORT,
         )
         if auth_token is None or auth_token.expiry is None or auth_token.expiry <= timezone.now():
             raise invalid

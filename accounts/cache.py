@@ -1,11 +1,13 @@
 """Cache keys of the accounts app. Nothing else spells them."""
 
-from bankcore.cache import bump_on_commit, key
+from bankcore.cache import bump_on_commit, key, lazy_scope
 
 # Generation scopes: a write to one makes every value keyed by it unreachable.
 ACCOUNT = "account"  # one account's row: detail, balance, its history's first page
 CUSTOMER = "customer"  # everything listed per customer: accounts, history's first page
-TOKEN = "token"  # one session: the token and its user, retired on logout and on any user change
+# One session: the token and its user, retired on logout and on any user change. Lazy: a
+# counter is made only for a token that exists, never for one a client made up.
+TOKEN = lazy_scope("token")
 
 
 def account_key(account_id, generations) -> str:

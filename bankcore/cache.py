@@ -23,7 +23,13 @@ restart the app afterwards.
 A versioned key names a fact that never changes ("account 7 as of generation g"), so
 values are also kept in a small in-process LRU in front of Redis; and the generations a
 request needs can be fetched once, together, at its start (``prefetch``). A warm read is
-then one Redis round trip for the whole request.
+then one Redis round trip for the whole request. A value is stored with the time it
+expires, and a copy taken into a process keeps that time: it never outlives the shared
+value, which bounds how long a missed retirement can last.
+
+Counters of a *lazy* scope (a session token) are never made by a read: only
+``get_or_set_lazy`` makes one, once there is a value to cache, so requests for objects
+that do not exist (a made-up token) leave nothing in Redis.
 
 Only app ``cache.py`` modules spell keys, through ``key()``.
 """
@@ -43,7 +49,7 @@ from bankcore.errors import DependencyUnavailable
 
 logger = logging.getLogger("bankcore.cache")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: values are stored with their expiry time
 MISSING = object()
 _NOT_FOUND = "__bankcore_not_found__"
 EPOCH = ("epoch", 0)
@@ -107,6 +113,13 @@ def _generation_key(scope: str, object_id) -> str:
 
 
 _epoch_bump_pending = threading.Event()
+_lazy_scopes: set[str] = set()
+
+
+def lazy_scope(scope: str) -> str:
+    """Declare ``scope`` lazy: reads never create its counters (see ``get_or_set_lazy``)."""
+    _lazy_scopes.add(scope)
+    return scope
 
 
 _request_generations: ContextVar[dict | None] = ContextVar("bankcore_generations", default=None)
@@ -135,6 +148,9 @@ def _fetch_generations(scopes) -> dict:
     values = {}
     for scope, generation_key in keys.items():
         value = found.get(generation_key)
+        if value is None and scope[0] in _lazy_scopes:
+            values[scope] = None  # no counter: nothing of this object is cached anywhere
+            continue
         if value is None:
             fresh = time.time_ns()
             created = backend.add(generation_key, fresh, timeout=_counter_timeout(scope))
@@ -167,7 +183,10 @@ def prefetch(*scopes: tuple[str, object]) -> None:
 
 
 def generations(*scopes: tuple[str, object]) -> tuple:
-    """The current generation of each (scope, id), prefixed by the epoch."""
+    """The current generation of each (scope, id), prefixed by the epoch.
+
+    A lazy scope without a counter has the generation None.
+    """
     wanted = [EPOCH, *scopes]
     memo = _request_generations.get()
     if memo is not None and all(scope in memo for scope in wanted):
@@ -261,7 +280,8 @@ class _LocalValues:
     """A bounded LRU of versioned keys to values, in this process.
 
     Only for keys that carry a generation: their value never changes. Callers treat the
-    values as read-only, since threads share them. Entries expire with their TTL too.
+    values as read-only, since threads share them. Each entry keeps the expiry time of the
+    shared value it copies (``time.time()``, comparable across processes).
     """
 
     def __init__(self, max_entries: int = 10_000):
@@ -275,15 +295,15 @@ class _LocalValues:
             if entry is None:
                 return MISSING
             value, expires_at = entry
-            if expires_at < time.monotonic():
+            if expires_at <= time.time():
                 del self._entries[cache_key]
                 return MISSING
             self._entries.move_to_end(cache_key)
             return value
 
-    def set(self, cache_key, value, timeout: int) -> None:
+    def set(self, cache_key, value, expires_at: float) -> None:
         with self._lock:
-            self._entries[cache_key] = (value, time.monotonic() + timeout)
+            self._entries[cache_key] = (value, expires_at)
             self._entries.move_to_end(cache_key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -296,6 +316,27 @@ class _LocalValues:
 local_values = _LocalValues()
 
 
+def _store(cache_key: str, value, timeout: int) -> None:
+    expires_at = time.time() + timeout
+    cache().set(cache_key, (value, expires_at), timeout=timeout)
+    local_values.set(cache_key, value, expires_at)
+
+
+def _load(cache_key: str):
+    """The value in this process or else in the shared cache, if it has not expired."""
+    value = local_values.get(cache_key)
+    if value is not MISSING:
+        return value
+    stored = cache().get(cache_key, MISSING)
+    if stored is MISSING:
+        return MISSING
+    value, expires_at = stored
+    if expires_at <= time.time():  # Redis expires it a moment later, by its own clock
+        return MISSING
+    local_values.set(cache_key, value, expires_at)
+    return value
+
+
 def get_or_set(family: str, cache_key: str, compute, *, timeout: int, cache_not_found: bool = False):
     """The value of the versioned ``cache_key``, or ``compute()``'s, kept for ``timeout`` s.
 
@@ -303,20 +344,47 @@ def get_or_set(family: str, cache_key: str, compute, *, timeout: int, cache_not_
     ``None`` from compute is remembered as "not found", which is then told apart from a
     miss: it is returned as None without computing again.
     """
-    value = local_values.get(cache_key)
-    if value is MISSING:
-        value = cache().get(cache_key, MISSING)
-        if value is not MISSING:
-            local_values.set(cache_key, value, timeout)
+    value = _load(cache_key)
     if value is not MISSING:
         stats.record(family, "hit")
         return None if value == _NOT_FOUND else value
     stats.record(family, "miss")
     value = compute()
     if value is not None:
-        cache().set(cache_key, value, timeout=timeout)
-        local_values.set(cache_key, value, timeout)
+        _store(cache_key, value, timeout)
     elif cache_not_found:
-        cache().set(cache_key, _NOT_FOUND, timeout=timeout)
-        local_values.set(cache_key, _NOT_FOUND, timeout)
+        _store(cache_key, _NOT_FOUND, timeout)
+    return value
+
+
+def _counter_start(scope: tuple[str, object]) -> int | None:
+    """Create the missing counter of a lazy scope: its first generation, or None when
+    another call (a write's bump, or a concurrent reader) created it first."""
+    fresh = time.time_ns()
+    if not cache().add(_generation_key(*scope), fresh, timeout=_counter_timeout(scope)):
+        return None
+    memo = _request_generations.get()
+    if memo is not None:
+        memo[scope] = fresh
+    return fresh
+
+
+def get_or_set_lazy(family: str, scope: tuple[str, object], build_key, compute, *, timeout: int):
+    """``get_or_set`` under the generations of one lazy ``scope``; ``build_key(generations)``.
+
+    While the scope has no counter nothing of it is cached, so compute() runs, and only a
+    value worth caching creates the counter. The counter is created after compute(): a
+    write that races it finds no counter, creates one itself, and the value from before
+    the write is then not cached at all.
+    """
+    current = generations(scope)
+    epoch, generation = current
+    if generation is not None:
+        return get_or_set(family, build_key(current), compute, timeout=timeout)
+    stats.record(family, "miss")
+    value = compute()
+    if value is not None:
+        started = _counter_start(scope)
+        if started is not None:
+            _store(build_key((epoch, started)), value, timeout)
     return value

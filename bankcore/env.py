@@ -27,7 +27,9 @@ VARIABLES: dict[str, Variable] = {
         "that already redirects).",
     ),
     "TRUSTED_PROXY_COUNT": Variable(
-        "0", "How many reverse proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR."
+        "0",
+        "How many reverse proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR "
+        "(set it behind a proxy, or all clients share its limits).",
     ),
     "DATABASE_URL": Variable(
         None, "PostgreSQL URL (postgres://user:pass@host:5432/name); unset means SQLite."
@@ -43,7 +45,11 @@ VARIABLES: dict[str, Variable] = {
     "CACHE_FAILURE_COOLDOWN_SECONDS": Variable(
         "5", "After a Redis failure, seconds each process reads the database without trying Redis."
     ),
-    "LOGIN_FAILURES_PER_EMAIL": Variable("5", "Failed logins allowed per email per window."),
+    "LOGIN_FAILURES_PER_EMAIL": Variable(
+        "5",
+        "Failed logins allowed per email per window (see the login rules); "
+        "also wrong current passwords per user.",
+    ),
     "LOGIN_FAILURES_PER_ADDRESS": Variable("20", "Failed logins allowed per client address per window."),
     "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),
     "REGISTRATIONS_PER_HOUR": Variable("20", "Sign-ups allowed per client address per hour."),

@@ -72,6 +72,10 @@ class LoginThrottled(DomainError):
         self.retry_after = retry_after
 
 
+class PasswordChangeThrottled(LoginThrottled):
+    detail = "Too many wrong current passwords. Try again later."
+
+
 class EmailTaken(Conflict):
     code = "email_taken"
     detail = "An account with this email already exists."

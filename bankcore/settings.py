@@ -194,7 +194,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"registration": f"{env_int('REGISTRATIONS_PER_HOUR')}/hour"},
     "EXCEPTION_HANDLER": "bankcore.api.exceptions.exception_handler",
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -22,11 +22,43 @@ logger = logging.getLogger("bankcore.throttle")
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """One attempt, counted before it is checked.
+
+    ``retry_after`` is None when the attempt may go ahead; ``earlier`` estimates the
+    attempts the window held before this one. ``alias`` is the store that counted it, so
+    a reservation is given back where it was taken.
+    """
+
+    key: str
+    alias: str
+    retry_after: int | None
+    earlier: float
+
+    @property
+    def granted(self) -> bool:
+        return self.retry_after is None
+
+    def release(self) -> None:
+        """Give the attempt back: it was refused unchecked, or it succeeded."""
+        try:
+            caches[self.alias].decr(self.key)
+        except ValueError:
+            pass  # the window has expired and forgotten it anyway
+        except STORE_ERRORS as exc:
+            logger.warning("throttle store unavailable, reservation kept: %s", exc.__class__.__name__)
+
+
+@dataclass(frozen=True)
 class FailureLimiter:
     """At most ``limit`` failures per ``window_seconds`` for one identity (sliding window).
 
     The sliding window is the usual two-bucket estimate: the previous fixed window's
     count, weighted by how much of it still overlaps, plus the current window's count.
+
+    ``reserve`` counts an attempt before it is checked (one atomic INCR), so parallel
+    attempts cannot all slip under the limit before any of them is recorded; an attempt
+    that turns out not to be a failure gives its reservation back (``Reservation.release``).
     """
 
     scope: str
@@ -40,10 +72,7 @@ class FailureLimiter:
         keys = [self._key(identity, window - 1), self._key(identity, window)]
         counts = self._call(lambda cache: cache.get_many(keys))
         previous, current = counts.get(keys[0], 0), counts.get(keys[1], 0)
-        elapsed = (now % self.window_seconds) / self.window_seconds
-        if previous * (1 - elapsed) + current < self.limit:
-            return None
-        return max(1, math.ceil(self.window_seconds * (1 - elapsed)))
+        return self._retry_after(now, previous, current)
 
     def record_failure(self, identity: str) -> None:
         key = self._key(identity, int(time.time() // self.window_seconds))
@@ -54,13 +83,43 @@ class FailureLimiter:
 
         self._call(increment)
 
+    def reserve(self, identity: str) -> Reservation:
+        """Count this attempt now; it is refused when the count goes above the limit.
+
+        A refused reservation still counts until it is released.
+        """
+        now = time.time()
+        window = int(now // self.window_seconds)
+        previous_key, key = self._key(identity, window - 1), self._key(identity, window)
+
+        def increment(cache):
+            cache.add(key, 0, timeout=self.window_seconds * 2)
+            return cache.incr(key), cache.get(previous_key, 0)
+
+        alias, (current, previous) = self._call_counted(increment)
+        earlier = previous * (1 - self._elapsed(now)) + current - 1
+        return Reservation(key, alias, self._retry_after(now, previous, current - 1), earlier)
+
+    def _elapsed(self, now: float) -> float:
+        return (now % self.window_seconds) / self.window_seconds
+
+    def _retry_after(self, now: float, previous: int, current: int) -> int | None:
+        elapsed = self._elapsed(now)
+        if previous * (1 - elapsed) + current < self.limit:
+            return None
+        return max(1, math.ceil(self.window_seconds * (1 - elapsed)))
+
     def _key(self, identity: str, window: int) -> str:
         digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
         return f"throttle:v1:{self.scope}:{digest}:{window}"
 
     def _call(self, operation):
+        return self._call_counted(operation)[1]
+
+    def _call_counted(self, operation) -> tuple[str, object]:
+        """(the alias of the store that answered, the answer)."""
         try:
-            return operation(caches["throttle"])
+            return "throttle", operation(caches["throttle"])
         except STORE_ERRORS as exc:
             logger.warning("throttle store unavailable, counting in-process: %s", exc.__class__.__name__)
-            return operation(caches["throttle_fallback"])
+            return "throttle_fallback", operation(caches["throttle_fallback"])

@@ -2,7 +2,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -13,6 +12,7 @@ from accounts.api.serializers import (
     SessionOutputSerializer,
     UserOutputSerializer,
 )
+from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.observability import current_request_context
 
 
@@ -24,7 +24,7 @@ def _session_response(user, token, expiry, *, status_code=status.HTTP_200_OK) ->
 class RegisterView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedThrottle]
     throttle_scope = "registration"
 
     @extend_schema(request=RegisterInputSerializer, responses={201: SessionOutputSerializer})

@@ -1,3 +1,6 @@
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import caches
 
@@ -41,6 +44,48 @@ def test_get_or_set_tells_not_found_from_a_miss():
     assert kernel.get_or_set("probe", "k-uncached", compute, timeout=60) is None
     assert kernel.get_or_set("probe", "k-uncached", compute, timeout=60) is None
     assert len(calls) == 3
+
+
+def test_a_copy_in_process_never_outlives_the_shared_value(monkeypatch):
+    clock = [time.time()]
+    monkeypatch.setattr(
+        kernel,
+        "time",
+        SimpleNamespace(time=lambda: clock[0], monotonic=lambda: clock[0], time_ns=time.time_ns),
+    )
+    assert kernel.get_or_set("probe", "k-ttl", lambda: "first", timeout=30) == "first"
+    kernel.local_values.clear()  # another process, which has not read it yet
+    clock[0] += 25
+    assert kernel.get_or_set("probe", "k-ttl", lambda: "second", timeout=30) == "first"
+    clock[0] += 6  # the shared value's 30 s are over, though the copy was taken 6 s ago
+    assert kernel.get_or_set("probe", "k-ttl", lambda: "second", timeout=30) == "second"
+
+
+def probe_key(generations) -> str:
+    return kernel.key("probe", *generations)
+
+
+def test_reading_a_lazy_scope_creates_no_counter():
+    scope = (kernel.lazy_scope("lazy-thing"), 1)
+    assert kernel.generations(scope)[1] is None
+    assert caches["default"].get(kernel.key("gen", *scope)) is None
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: None, timeout=30) is None
+    assert caches["default"].get(kernel.key("gen", *scope)) is None
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "found", timeout=30) == "found"
+    generation = kernel.generations(scope)[1]
+    assert generation is not None, "a value worth caching starts the counter"
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "recomputed", timeout=30) == "found"
+
+
+def test_a_write_racing_the_first_lazy_read_keeps_its_value_out():
+    scope = (kernel.lazy_scope("lazy-thing"), 2)
+
+    def read_while_a_write_commits():
+        kernel._bump(*scope)  # the write finds no counter and starts one
+        return "from before the write"
+
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, read_while_a_write_commits, timeout=30)
+    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "after", timeout=30) == "after"
 
 
 def test_ttl_constants():

@@ -141,6 +141,11 @@ class TestDockerCompose:
         secret_key = compose["services"]["app"]["environment"]["SECRET_KEY"]
         assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", secret_key), secret_key
 
+    def test_app_says_how_many_proxies_stand_in_front_of_it(self, compose):
+        # Left to the default, a deployment behind a proxy would count every client as one.
+        assert compose["services"]["app"]["environment"]["TRUSTED_PROXY_COUNT"] == "0"
+        assert "8000:8000" in compose["services"]["app"]["ports"], "gunicorn is published directly"
+
     def test_pool_fits_under_postgres_connection_limit(self, compose):
         app_env = compose["services"]["app"]["environment"]
         per_process = int(app_env["DB_POOL_MAX_SIZE"])

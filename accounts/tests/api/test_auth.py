@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from knox.models import AuthToken
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -67,6 +68,57 @@ class TestRegister:
         assert body["fields"]["password"][0]["code"] == "password_too_weak"
         assert not User.objects.exists()
         assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "cu\u017ftomer@bankcore.test",  # a long s
+            "customer@b\u0430nkcore.test",  # a Cyrillic a
+            "\u0441ustomer@bankcore.test",  # a Cyrillic es
+            "customer@bankcore.t\u0435st",
+            "\uff43ustomer@bankcore.test",  # a fullwidth c
+        ],
+    )
+    def test_register_refuses_lookalike_emails(self, api_client, customer, email):
+        response = api_client.post(
+            "/api/auth/register", {"email": email, "password": "a-Good-passphrase-1"}, format="json"
+        )
+        assert response.status_code == 400, response.json()
+        body = response.json()
+        assert body["code"] == "validation_error"
+        assert "email_lookalike" in [error["code"] for error in body["fields"]["email"]]
+        assert User.objects.count() == 1
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize(
+        "email", ["ivan@\u043f\u0440\u0438\u043c\u0435\u0440.test", "o.brien-2@mail-1.example.test"]
+    )
+    def test_register_accepts_ascii_local_parts_at_one_script_domains(self, api_client, email):
+        response = api_client.post(
+            "/api/auth/register", {"email": email, "password": "a-Good-passphrase-1"}, format="json"
+        )
+        assert response.status_code == 201, response.json()
+
+    def test_registration_throttle_ignores_made_up_forwarded_for(self, api_client, settings, monkeypatch):
+        settings.TRUSTED_PROXY_COUNT = 0
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"registration": "3/hour"})
+
+        def register(n):
+            return api_client.post(
+                "/api/auth/register",
+                {"email": f"signup{n}@example.test", "password": "a-Good-passphrase-1"},
+                format="json",
+                REMOTE_ADDR="203.0.113.5",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            )
+
+        assert [register(n).status_code for n in range(3)] == [201, 201, 201]
+        refused = register(3)
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "throttled"
+        assert User.objects.count() == 3
+        addresses = set(AuditEvent.objects.values_list("ip_address", flat=True))
+        assert addresses == {"203.0.113.5"}
 
 
 class TestLogin:

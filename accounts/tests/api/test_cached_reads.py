@@ -1,14 +1,18 @@
 """Cached reads: no SQL when warm, never older than an acknowledged write."""
 
+import secrets
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from accounts import cache as keys
-from accounts.models import Account
+from accounts.models import Account, User
 from accounts.services import auth_token_issue
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, fund
-from bankcore.cache import TTL, generations, get_or_set
+from bankcore.cache import TTL, generations, get_or_set, stats
 from transfers.tests.helpers import api_transfer, transfer
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +95,7 @@ def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, c
     cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
     poisoned = Account.objects.get(pk=source.pk)
     poisoned.balance = 1_000_000_00
-    caches["default"].set(cache_key, poisoned)
+    caches["default"].set(cache_key, (poisoned, time.time() + 60))  # as the kernel stores it
     assert customer_client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "1000000.00"
     response = api_transfer(customer_client, source, destination.number, "500.00", key="k")
     assert response.status_code == 422
@@ -158,5 +162,44 @@ class TestInvalidationOnCommit:
 
         stale = get_or_set("account", cache_key, read_old_row_while_the_writer_commits, timeout=TTL.MEDIUM)
         assert stale.balance == 100_00
-        assert caches["default"].get(cache_key).balance == 100_00, "the stale value was set"
+        stored_value, _expires_at = caches["default"].get(cache_key)
+        assert stored_value.balance == 100_00, "the stale value was set"
         assert client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "70.00"
+
+
+def _cache_keys() -> set:
+    cache = caches["default"]
+    if hasattr(cache, "keys"):  # django-redis: the keys under this run's prefix
+        return set(cache.keys("*"))
+    return set(cache._cache)
+
+
+def test_made_up_bearer_tokens_leave_nothing_in_the_cache(api_client):
+    for path in ("/health", "/api/auth/me"):
+        api_client.get(path, HTTP_AUTHORIZATION="Bearer warm-up")
+    stats.flush()
+    before = _cache_keys()
+    for _ in range(25):
+        for path in ("/health", "/api/auth/me"):
+            api_client.get(path, HTTP_AUTHORIZATION=f"Bearer {secrets.token_hex(32)}")
+    stats.flush()
+    assert _cache_keys() == before
+
+
+def test_a_silently_deactivated_customer_keeps_a_cached_session_at_most_30_seconds(
+    customer_client, customer, monkeypatch
+):
+    from bankcore import cache as kernel
+
+    clock = [time.time()]
+    monkeypatch.setattr(
+        kernel,
+        "time",
+        SimpleNamespace(time=lambda: clock[0], monotonic=lambda: clock[0], time_ns=time.time_ns),
+    )
+    User.objects.filter(pk=customer.pk).update(is_active=False)  # sends no signal, retires nothing
+    kernel.local_values.clear()  # another process, copying the session from Redis
+    clock[0] += TTL.SHORT - 5
+    assert customer_client.get("/api/auth/me").status_code == 200
+    clock[0] += 6
+    assert customer_client.get("/api/auth/me").status_code == 401
