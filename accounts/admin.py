@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,10 +33,19 @@ class UserEditForm(UserChangeForm):
     email = forms.EmailField(max_length=254)
 
 
+class ReasonActionForm(ActionForm):
+    reason = forms.CharField(max_length=200, required=False, help_text="Why (recorded in the audit log).")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Superusers alone add and change users (access, email, password), each change audited
+    through a service; other staff read, and may deactivate customers with a reason."""
+
     form = UserEditForm
     add_form = UserCreateForm
+    action_form = ReasonActionForm
+    actions = ["deactivate_customers"]
     ordering = ["-id"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_active"]
@@ -54,9 +68,102 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        # change_user alone would let its holder make themselves a superuser or set the
+        # superuser's password: only superusers change users.
+        return request.user.is_active and request.user.is_superuser
+
     def has_delete_permission(self, request, obj=None):
         # People who have held money are deactivated, never deleted.
         return False
+
+    def has_deactivate_permission(self, request):
+        return request.user.has_perm("accounts.deactivate_customer")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.user_access_change(
+                user=obj,
+                actor=request.user,
+                changes={field: data[field] for field in services.USER_ACCESS_FIELDS},
+                groups=data["groups"],
+                permissions=data["user_permissions"],
+            )
+        else:
+            created = services.user_create(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password1"] if data["set_usable_password"] else None,
+            )
+            obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The service already set groups and permissions, inside its audited transaction.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is None or not self.has_change_permission(request, user) or request.method != "POST":
+            return super().user_change_password(request, id, form_url)
+        form = self.change_password_form(user, request.POST)
+        if not form.is_valid() or not (
+            form.cleaned_data["set_usable_password"] or "unset-password" in request.POST
+        ):
+            return super().user_change_password(request, id, form_url)  # shows what is wrong
+        usable = form.cleaned_data["set_usable_password"]
+        user = services.user_password_set(
+            user=user, actor=request.user, password=form.cleaned_data["password1"] if usable else None
+        )
+        self.message_user(
+            request, "Password changed." if usable else "Password-based login disabled.", messages.SUCCESS
+        )
+        update_session_auth_hash(request, user)
+        return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+
+    @admin.action(description="Deactivate selected customers", permissions=["deactivate"])
+    def deactivate_customers(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "Give a reason to deactivate.", messages.ERROR)
+            return
+        done = 0
+        for user in queryset:
+            try:
+                services.user_set_active(user=user, actor=request.user, is_active=False, reason=reason)
+            except DomainError as exc:
+                self.message_user(request, f"{user.email}: {exc.detail}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"Deactivated {done} user(s).", messages.SUCCESS)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """A group's permissions are its members' permissions: only superusers manage them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
 
 class ReadOnlyAdminMixin:

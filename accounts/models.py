@@ -54,6 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         permissions = [
             ("view_profiling", "Can read request and SQL profiles in silk"),
+            ("deactivate_customer", "Can deactivate a customer's login"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),

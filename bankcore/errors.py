@@ -114,3 +114,16 @@ class IdempotencyKeyInvalid(DomainError):
     code = "idempotency_key_invalid"
     status = 400
     detail = "Send an Idempotency-Key header of 1 to 255 printable characters."
+
+
+class NotPermitted(DomainError):
+    # A member of staff tried something their role does not allow.
+    code = "permission_denied"
+    status = 403
+    detail = "You do not have permission to do this."
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    status = 400
+    detail = "Give a reason."

@@ -14,7 +14,7 @@ DEMO_USERS = [
 COMPLIANCE_GROUP = "compliance"
 COMPLIANCE_PERMISSIONS = [
     "view_user",
-    "change_user",
+    "deactivate_customer",
     "view_account",
     "view_ledgerentry",
     "freeze_account",
