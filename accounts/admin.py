@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from knox.models import AuthToken
 
 from accounts import services
 from accounts.models import Account, LedgerEntry, User
@@ -164,6 +165,39 @@ class GroupAdmin(DjangoGroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    """Sessions in the back office: view and revoke only.
+
+    Minting a token here would let staff act as any customer, so there is no add or
+    change; a revocation goes through the audited service.
+    """
+
+    list_display = ["token_key", "user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["=token_key", "user__email"]
+    fields = ["token_key", "user", "created", "expiry"]
+    readonly_fields = fields
+    ordering = ["-created"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.auth_token_revoke(auth_token=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for auth_token in queryset.select_related("user"):
+            services.auth_token_revoke(auth_token=auth_token, actor=request.user)
 
 
 class ReadOnlyAdminMixin:

@@ -274,6 +274,21 @@ def user_set_active(*, user: User, actor: User, is_active: bool, reason: str) ->
     return locked
 
 
+@transaction.atomic
+def auth_token_revoke(*, auth_token: AuthToken, actor: User) -> None:
+    """Staff end one session of a user: the token stops working at once, audited."""
+    if not actor.has_perm("knox.delete_authtoken"):
+        raise NotPermitted()
+    before = {
+        "token_key": auth_token.token_key,
+        "created": auth_token.created,
+        "expiry": auth_token.expiry,
+    }
+    user = auth_token.user
+    auth_token.delete()
+    audit_record(action=actions.SESSION_REVOKED, actor=actor, target=user, before=before)
+
+
 # Accounts --------------------------------------------------------------------------------
 
 

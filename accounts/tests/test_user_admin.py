@@ -125,6 +125,10 @@ def test_staff_cannot_escalate_through_the_admin_forms(role, root):
             f"/admin/auth/group/{group.pk}/change/",
             {"name": group.name, "permissions": every_permission},
         ),
+        "mint a token for a customer": (
+            "/admin/knox/authtoken/add/",
+            {"user": customer.pk, "expiry_0": "2099-01-01", "expiry_1": "00:00:00"},
+        ),
     }
     for attempt, (url, data) in attempts.items():
         response = admin_post(client, url, data)
