@@ -1,3 +1,6 @@
+import json
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -13,8 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from knox.models import AuthToken
 
-from accounts import services
-from accounts.models import Account, LedgerEntry, User
+from accounts import approvals, services
+from accounts.models import Account, ApprovalRequest, LedgerEntry, User
 from bankcore.admin import EstimatedCountPaginator
 from bankcore.errors import DomainError
 from bankcore.money import InvalidAmount, format_amount, parse_amount
@@ -216,6 +219,8 @@ class ReadOnlyAdminMixin:
 class DepositForm(forms.Form):
     amount = forms.CharField(max_length=32, help_text='A decimal string, e.g. "250.00".')
     reason = forms.CharField(max_length=200, help_text="Why the money comes in (branch, reference, …).")
+    # One-time: spent with the deposit, so a double click or a reload never posts twice.
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,19 +283,27 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         account = get_object_or_404(Account, pk=account_id, customer__isnull=False)
         form = DepositForm(request.POST or None, currency=account.currency)
         if request.method == "POST" and form.is_valid():
+            amount = f"{format_amount(form.cleaned_data['amount'], account.currency)} {account.currency}"
             try:
-                services.deposit_create(
+                outcome = services.deposit_create(
                     account=account,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
                     actor=request.user,
+                    form_token=form.cleaned_data["token"],
                 )
             except DomainError as exc:
                 form.add_error(None, exc.detail)
             else:
-                self.message_user(
-                    request, f"Deposited {form.data['amount']} {account.currency} to {account.number}."
-                )
+                if isinstance(outcome, ApprovalRequest):
+                    self.message_user(
+                        request,
+                        f"{amount} to {account.number} is above the approval threshold: it posts once "
+                        f"a second member of staff approves request {outcome.pk}.",
+                        messages.WARNING,
+                    )
+                else:
+                    self.message_user(request, f"Deposited {amount} to {account.number}.")
                 return redirect(reverse("admin:accounts_account_change", args=[account.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -348,3 +361,58 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="balance after")
     def balance_after_display(self, entry):
         return format_amount(entry.balance_after, entry.currency)
+
+
+class DecisionActionForm(ActionForm):
+    note = forms.CharField(max_length=255, required=False, help_text="A note; required to reject.")
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Requests waiting for a second member of staff; approve or reject them here."""
+
+    action_form = DecisionActionForm
+    actions = ["approve_requests", "reject_requests"]
+    list_display = ["id", "action", "details", "requested_by", "requested_at", "status", "decided_by"]
+    list_filter = ["status", "action"]
+    list_select_related = ["requested_by", "decided_by"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    fields = [
+        "action",
+        "details",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="details")
+    def details(self, approval):
+        return json.dumps(approval.payload, ensure_ascii=False)
+
+    def has_decide_permission(self, request):
+        return any(request.user.has_perm(permission) for permission in approvals.approval_permissions())
+
+    def _decide(self, request, queryset, decide, verb):
+        note = request.POST.get("note", "")
+        done = 0
+        for approval in queryset.order_by("pk"):
+            try:
+                decide(approval_id=approval.pk, approver=request.user, note=note)
+            except DomainError as exc:
+                self.message_user(request, f"Request {approval.pk}: {exc.detail}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{verb.capitalize()} {done} request(s).", messages.SUCCESS)
+
+    @admin.action(description="Approve selected requests (carries them out)", permissions=["decide"])
+    def approve_requests(self, request, queryset):
+        self._decide(request, queryset, approvals.approval_approve, "approved")
+
+    @admin.action(description="Reject selected requests", permissions=["decide"])
+    def reject_requests(self, request, queryset):
+        self._decide(request, queryset, approvals.approval_reject, "rejected")

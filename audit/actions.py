@@ -20,3 +20,7 @@ USER_DEACTIVATED = "auth.user_deactivated"
 USER_REACTIVATED = "auth.user_reactivated"
 PASSWORD_SET_BY_STAFF = "auth.password_set_by_staff"
 SESSION_REVOKED = "auth.session_revoked"
+
+APPROVAL_REQUESTED = "approval.requested"
+APPROVAL_APPROVED = "approval.approved"
+APPROVAL_REJECTED = "approval.rejected"

@@ -19,6 +19,8 @@ COMPLIANCE_PERMISSIONS = [
     "view_ledgerentry",
     "freeze_account",
     "post_deposit",
+    "approve_deposit",
+    "view_approvalrequest",
 ]
 
 
