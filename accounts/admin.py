@@ -169,6 +169,27 @@ class GroupAdmin(DjangoGroupAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        saved = services.group_save(
+            group=obj if change else None,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            permissions=form.cleaned_data["permissions"],
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The service already set the permissions, inside its audited transaction.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        services.group_delete(group=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            services.group_delete(group=group, actor=request.user)
+
 
 admin.site.unregister(AuthToken)
 

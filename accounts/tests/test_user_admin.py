@@ -295,3 +295,38 @@ def test_access_and_password_services_refuse_non_superusers(customer, staff_user
     with pytest.raises(NotPermitted):
         services.user_create(actor=staff_user, email="x@example.test", full_name="X", password=None)
     assert not User.objects.get(pk=staff_user.pk).is_superuser
+
+
+def test_superuser_group_changes_in_admin_are_audited_with_before_and_after(root):
+    freeze, deposit = Permission.objects.filter(codename__in=["freeze_account", "post_deposit"]).order_by(
+        "codename"
+    )
+    client = admin_login(root.email, ROOT_PASSWORD)
+    response = admin_post(client, "/admin/auth/group/add/", {"name": "support", "permissions": [freeze.pk]})
+    assert response.status_code == 302
+    group = Group.objects.get(name="support")
+    member = UserFactory(is_staff=True)
+    member.groups.add(group)
+    response = admin_post(
+        client, f"/admin/auth/group/{group.pk}/change/", {"name": "support", "permissions": [deposit.pk]}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=member.pk).has_perm("accounts.post_deposit")
+    response = admin_post(client, f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Group.objects.exists()
+
+    created, changed, deleted = AuditEvent.objects.filter(object_type="auth.group").order_by("id")
+    assert (created.action, created.actor, created.before) == (actions.GROUP_CREATED, root, None)
+    assert created.after == {"name": "support", "permissions": ["accounts.freeze_account"]}
+    assert (changed.action, changed.before, changed.after) == (
+        actions.GROUP_CHANGED,
+        {"permissions": ["accounts.freeze_account"]},
+        {"permissions": ["accounts.post_deposit"]},
+    )
+    assert deleted.action == actions.GROUP_DELETED
+    assert deleted.before == {
+        "name": "support",
+        "permissions": ["accounts.post_deposit"],
+        "members": [member.email],
+    }
