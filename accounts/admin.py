@@ -112,6 +112,8 @@ class UserAdmin(DjangoUserAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def user_change_password(self, request, id, form_url=""):
+        # Django's view refuses whoever may not change users and shows the form and its
+        # errors; a valid submission is saved here instead, through the audited service.
         user = self.get_object(request, unquote(id))
         if user is None or not self.has_change_permission(request, user) or request.method != "POST":
             return super().user_change_password(request, id, form_url)
@@ -119,7 +121,7 @@ class UserAdmin(DjangoUserAdmin):
         if not form.is_valid() or not (
             form.cleaned_data["set_usable_password"] or "unset-password" in request.POST
         ):
-            return super().user_change_password(request, id, form_url)  # shows what is wrong
+            return super().user_change_password(request, id, form_url)
         usable = form.cleaned_data["set_usable_password"]
         user = services.user_password_set(
             user=user, actor=request.user, password=form.cleaned_data["password1"] if usable else None
