@@ -6,8 +6,8 @@ from django.contrib.auth.models import Permission
 from accounts.approvals import approval_approve, approval_reject
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services import account_freeze, deposit_create
+from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import AccountFactory, UserFactory
-from accounts.tests.helpers import admin_login, admin_post
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.config import config_set

@@ -6,8 +6,8 @@ from knox.models import AuthToken
 
 from accounts import services
 from accounts.models import User
+from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from accounts.tests.helpers import admin_login, admin_post
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted, ReasonRequired
