@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -52,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
+        permissions = [
+            ("view_profiling", "Can read request and SQL profiles in silk"),
+            ("deactivate_customer", "Can deactivate a customer's login"),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
@@ -102,6 +107,7 @@ class Account(models.Model):
     class Meta:
         permissions = [
             ("post_deposit", "Can post a cash deposit to a customer account"),
+            ("approve_deposit", "Can approve or reject another staff member's large deposit"),
             ("freeze_account", "Can freeze and unfreeze accounts"),
         ]
         indexes = [
@@ -164,6 +170,14 @@ class Posting(AppendOnlyModel):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [
+            # A member of staff's deposits today, summed under a lock before each new one.
+            models.Index(
+                fields=["initiated_by", "created_at"],
+                condition=Q(kind="deposit"),
+                name="posting_deposit_by_staff_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"posting {self.pk} ({self.kind})"
@@ -219,3 +233,68 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"entry {self.pk}: {self.amount} {self.currency} on account {self.account_id}"
+
+
+class ApprovalRequest(models.Model):
+    """A staff action that waits for a second, different member of staff (four eyes).
+
+    ``action`` names what runs on approval (registered in accounts.approvals) and
+    ``payload`` is its input. Decided once: pending -> approved | rejected.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    action = models.CharField(max_length=64)
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["action", "requested_at"],
+                condition=Q(status="pending"),
+                name="approval_pending_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="approval_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                    | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False))
+                ),
+                name="approval_decided_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} request {self.pk} ({self.status})"
+
+
+class FormSubmission(models.Model):
+    """The one-time token of a back-office form, written in the same transaction as what the
+    form did: a second submit of the same form (a double click, a reload) is refused."""
+
+    token = models.UUIDField()
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", db_index=False)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token"], name="form_submission_token_uniq")]
+
+    def __str__(self) -> str:
+        return f"form {self.token}"

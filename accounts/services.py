@@ -1,15 +1,27 @@
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts import cache as keys
-from accounts.models import Account, LedgerEntry, Posting, User, normalize_email
+from accounts.approvals import approval_request_create
+from accounts.models import (
+    Account,
+    ApprovalRequest,
+    FormSubmission,
+    LedgerEntry,
+    Posting,
+    User,
+    normalize_email,
+)
 from accounts.numbers import account_number_generate
 from audit import actions
 from audit.services import audit_record
@@ -18,14 +30,19 @@ from bankcore.errors import (
     AccountLimitReached,
     AccountNotActive,
     CurrencyMismatch,
+    DepositLimitExceeded,
+    DepositNotAllowed,
     EmailTaken,
+    FormAlreadySubmitted,
     InsufficientFunds,
     InvalidCredentials,
     LoginThrottled,
+    NotPermitted,
     PasswordChangeThrottled,
     PasswordIncorrect,
+    ReasonRequired,
 )
-from bankcore.money import format_amount
+from bankcore.money import CURRENCIES, format_amount, parse_amount
 from bankcore.throttling import FailureLimiter
 
 
@@ -189,6 +206,212 @@ def user_ensure(
     if created:
         audit_record(action=actions.USER_REGISTERED, target=user, after={"email": user.email})
     return user, created
+
+
+# Staff powers over users: superusers manage access, other staff deactivate customers ----
+
+# What a superuser edits on a user's change form, besides groups and permissions.
+USER_ACCESS_FIELDS = ("email", "full_name", "is_active", "is_staff", "is_superuser")
+
+
+def _require_superuser(actor: User) -> None:
+    if not (actor.is_active and actor.is_superuser):
+        raise NotPermitted("Only superusers manage users, their access and their passwords.")
+
+
+def _user_access_state(user: User) -> dict:
+    state = {field: getattr(user, field) for field in USER_ACCESS_FIELDS}
+    state["groups"] = sorted(user.groups.values_list("name", flat=True))
+    state["permissions"] = sorted(
+        f"{app_label}.{codename}"
+        for app_label, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+    )
+    return state
+
+
+@transaction.atomic
+def user_create(*, actor: User, email: str, full_name: str, password: str | None) -> User:
+    """A superuser creates a user (a customer, with no access): audited. ``password`` must
+    already be validated; None leaves the user unable to log in with a password."""
+    _require_superuser(actor)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email, password, full_name=full_name.strip())
+    except IntegrityError:
+        raise EmailTaken() from None
+    audit_record(
+        action=actions.USER_CREATED,
+        actor=actor,
+        target=user,
+        after={**_user_access_state(user), "usable_password": user.has_usable_password()},
+    )
+    return user
+
+
+@transaction.atomic
+def user_access_change(*, user: User, actor: User, changes: dict, groups=None, permissions=None) -> User:
+    """A superuser changes a user's profile, flags, groups or permissions.
+
+    The row is locked while it changes; one audit event records every field that changed,
+    before and after. Saving the user retires their cached sessions (accounts.signals).
+    """
+    _require_superuser(actor)
+    unknown = set(changes) - set(USER_ACCESS_FIELDS)
+    if unknown:
+        raise ValueError(f"not user access fields: {sorted(unknown)}")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = _user_access_state(locked)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.email = normalize_email(locked.email)
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=list(USER_ACCESS_FIELDS))
+    except IntegrityError:
+        raise EmailTaken() from None
+    if groups is not None:
+        locked.groups.set(groups)
+    if permissions is not None:
+        locked.user_permissions.set(permissions)
+    after = _user_access_state(locked)
+    changed = [name for name in after if after[name] != before[name]]
+    if changed:
+        audit_record(
+            action=actions.USER_ACCESS_CHANGED,
+            actor=actor,
+            target=locked,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    return locked
+
+
+def _group_state(group: Group) -> dict:
+    return {
+        "name": group.name,
+        "permissions": sorted(
+            f"{app_label}.{codename}"
+            for app_label, codename in group.permissions.values_list("content_type__app_label", "codename")
+        ),
+    }
+
+
+@transaction.atomic
+def group_save(*, group: Group | None, actor: User, name: str, permissions) -> Group:
+    """A superuser creates a group (``group`` None) or changes its name and permissions.
+
+    A group's permissions are its members' permissions: each change is one audit event
+    with what changed, before and after.
+    """
+    _require_superuser(actor)
+    if group is None:
+        group, before = Group.objects.create(name=name), {}
+    else:
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        before = _group_state(group)
+        group.name = name
+        group.save(update_fields=["name"])
+    group.permissions.set(permissions)
+    after = _group_state(group)
+    changed = [field for field in after if after[field] != before.get(field)]
+    if changed:
+        audit_record(
+            action=actions.GROUP_CHANGED if before else actions.GROUP_CREATED,
+            actor=actor,
+            target=group,
+            before={field: before[field] for field in changed} if before else None,
+            after={field: after[field] for field in changed},
+        )
+    return group
+
+
+@transaction.atomic
+def group_delete(*, group: Group, actor: User) -> None:
+    """A superuser deletes a group, and with it its members' permissions from it, audited."""
+    _require_superuser(actor)
+    before = {**_group_state(group), "members": sorted(group.user_set.values_list("email", flat=True))}
+    audit_record(action=actions.GROUP_DELETED, actor=actor, target=group, before=before)
+    group.delete()
+
+
+@transaction.atomic
+def user_password_set(*, user: User, actor: User, password: str | None) -> User:
+    """A superuser sets (or, with None, disables) a user's password: every session of the
+    user ends, audited. ``password`` must already be validated."""
+    _require_superuser(actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = {
+        "usable_password": locked.has_usable_password(),
+        "password_changed_at": locked.password_changed_at,
+    }
+    if password is None:
+        locked.set_unusable_password()
+        locked.password_changed_at = timezone.now()
+    else:
+        locked.set_password(password)
+    locked.save(update_fields=["password", "password_changed_at"])
+    AuthToken.objects.filter(user=locked).delete()
+    audit_record(
+        action=actions.PASSWORD_SET_BY_STAFF,
+        actor=actor,
+        target=locked,
+        before=before,
+        after={
+            "usable_password": locked.has_usable_password(),
+            "password_changed_at": locked.password_changed_at,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def user_set_active(*, user: User, actor: User, is_active: bool, reason: str) -> User:
+    """Deactivate (or reactivate) a user's login, with a reason, audited.
+
+    Staff holding ``accounts.deactivate_customer`` may deactivate customers; only
+    superusers may reactivate anyone or touch a member of staff. Saving the user retires
+    their cached sessions at once (accounts.signals), and an inactive user's tokens are
+    refused.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired()
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not actor.is_superuser and (
+        is_active
+        or locked.is_staff
+        or locked.is_superuser
+        or not (actor.is_active and actor.has_perm("accounts.deactivate_customer"))
+    ):
+        raise NotPermitted(
+            "Only superusers reactivate users or change staff; others may deactivate customers."
+        )
+    before = locked.is_active
+    locked.is_active = is_active
+    locked.save(update_fields=["is_active"])
+    audit_record(
+        action=actions.USER_REACTIVATED if is_active else actions.USER_DEACTIVATED,
+        actor=actor,
+        target=locked,
+        before={"is_active": before},
+        after={"is_active": is_active, "reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def auth_token_revoke(*, auth_token: AuthToken, actor: User) -> None:
+    """Staff end one session of a user: the token stops working at once, audited."""
+    if not actor.has_perm("knox.delete_authtoken"):
+        raise NotPermitted()
+    before = {
+        "token_key": auth_token.token_key,
+        "created": auth_token.created,
+        "expiry": auth_token.expiry,
+    }
+    user = auth_token.user
+    auth_token.delete()
+    audit_record(action=actions.SESSION_REVOKED, actor=actor, target=user, before=before)
 
 
 # Accounts --------------------------------------------------------------------------------
@@ -364,9 +587,72 @@ def posting_create(
     return posting
 
 
-@transaction.atomic(durable=True)
-def deposit_create(*, account: Account, amount: int, reason: str, actor: User) -> Posting:
-    """Cash in: credit a customer account from the bank's cash account, audited."""
+DEPOSIT_APPROVAL = "accounts.deposit"
+
+
+def form_submission_claim(*, token: uuid.UUID, actor: User) -> None:
+    """Spend a back-office form's one-time token inside the caller's transaction.
+
+    The token's unique row is kept only if the caller's transaction commits: a second
+    submit of the same form is refused, and a refused first one can be sent again.
+    """
+    try:
+        with transaction.atomic():
+            FormSubmission.objects.create(token=token, submitted_by=actor)
+    except IntegrityError:
+        raise FormAlreadySubmitted() from None
+
+
+def _deposit_limit(setting: str, currency: str) -> int:
+    """A deposit limit in minor units of ``currency``; 0 when the setting does not name it."""
+    whole_units = config_get(setting)
+    whole_units = whole_units.get(currency) if isinstance(whole_units, dict) else None
+    if isinstance(whole_units, bool) or not isinstance(whole_units, int) or whole_units < 0:
+        return 0
+    return whole_units * 10 ** CURRENCIES[currency].exponent
+
+
+def _deposited_today(*, staff: User, currency: str) -> int:
+    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    total = LedgerEntry.objects.filter(
+        posting__kind=Posting.Kind.DEPOSIT,
+        posting__initiated_by=staff,
+        posting__created_at__gte=start_of_day,
+        customer__isnull=False,
+        currency=currency,
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def _deposit_check(*, account: Account, amount: int, depositor: User) -> None:
+    """The rules of a staff deposit, checked under a lock on the depositor and the owner.
+
+    The depositor's row serialises their deposits, so two at once cannot both fit under
+    the daily limit; the owner's row keeps them from turning staff meanwhile.
+    """
+    if account.customer_id is None:
+        raise DepositNotAllowed("Deposits go to customer accounts only.")
+    users = User.objects.filter(pk__in={depositor.pk, account.customer_id}).order_by("pk").select_for_update()
+    users = {user.pk: user for user in users}
+    depositor, owner = users[depositor.pk], users[account.customer_id]
+    if not (depositor.is_active and depositor.is_staff and depositor.has_perm("accounts.post_deposit")):
+        raise NotPermitted("Posting deposits needs the accounts.post_deposit permission.")
+    if owner.pk == depositor.pk:
+        raise DepositNotAllowed("Nobody may deposit into their own account.")
+    if owner.is_staff or owner.is_superuser:
+        raise DepositNotAllowed("Deposits never go to an account of a member of staff.")
+    currency = account.currency
+    limit = _deposit_limit("deposits.daily_limit_per_staff", currency)
+    remaining = max(limit - _deposited_today(staff=depositor, currency=currency), 0)
+    if amount > remaining:
+        left = format_amount(remaining, currency)
+        raise DepositLimitExceeded(
+            f"{depositor.email} may deposit {left} {currency} more today.", extra={"remaining": left}
+        )
+
+
+def _deposit_post(*, account: Account, amount: int, reason: str, actor: User, approval=None) -> Posting:
+    _deposit_check(account=account, amount=amount, depositor=actor)
     cash = system_account(code=SYSTEM_CASH, currency=account.currency)
     posting = posting_create(
         kind=Posting.Kind.DEPOSIT,
@@ -377,13 +663,60 @@ def deposit_create(*, account: Account, amount: int, reason: str, actor: User) -
         initiated_by=actor,
         description=reason,
     )
-    audit_record(
-        action=actions.DEPOSIT_POSTED,
-        actor=actor,
-        target=account,
-        after={"posting": posting.pk, "amount": amount, "currency": account.currency, "reason": reason},
-    )
+    after = {"posting": posting.pk, "amount": amount, "currency": account.currency, "reason": reason}
+    if approval is not None:
+        after["approval"] = approval.pk
+    audit_record(action=actions.DEPOSIT_POSTED, actor=actor, target=account, after=after)
     return posting
+
+
+@transaction.atomic(durable=True)
+def deposit_create(
+    *, account: Account, amount: int, reason: str, actor: User, form_token: uuid.UUID | None = None
+) -> Posting | ApprovalRequest:
+    """Cash in: credit a customer account from the bank's cash account, audited.
+
+    Never into a system account, the actor's own or any staff member's account; at most
+    the ``deposits.daily_limit_per_staff`` of the currency per member of staff and day,
+    checked under a lock. Above ``deposits.approval_threshold`` nothing is posted: an
+    approval request, returned instead of the posting, waits for a second member of staff.
+    ``form_token``, a form's one-time token, is spent in the same transaction, so the same
+    form never posts twice.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired("Give the reason for the deposit.")
+    if form_token is not None:
+        form_submission_claim(token=form_token, actor=actor)
+    if amount <= _deposit_limit("deposits.approval_threshold", account.currency):
+        return _deposit_post(account=account, amount=amount, reason=reason, actor=actor)
+    # Refuse now what could never be approved; the approval checks again when it posts.
+    _deposit_check(account=account, amount=amount, depositor=actor)
+    return approval_request_create(
+        action=DEPOSIT_APPROVAL,
+        payload={
+            "account": account.pk,
+            "account_number": account.number,
+            "amount": format_amount(amount, account.currency),
+            "currency": account.currency,
+            "reason": reason,
+        },
+        requester=actor,
+    )
+
+
+def deposit_approved(approval: ApprovalRequest) -> dict:
+    """Post an approved large deposit, as its requester, inside the approval's transaction."""
+    payload = approval.payload
+    account = Account.objects.get(pk=payload["account"])
+    posting = _deposit_post(
+        account=account,
+        amount=parse_amount(payload["amount"], account.currency),
+        reason=payload["reason"],
+        actor=approval.requested_by,
+        approval=approval,
+    )
+    return {"posting": posting.pk}
 
 
 def auth_tokens_purge_expired() -> int:

@@ -54,7 +54,7 @@ VARIABLES: dict[str, Variable] = {
     "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),
     "REGISTRATIONS_PER_HOUR": Variable("20", "Sign-ups allowed per client address per hour."),
     "AUTH_TOKEN_TTL_MINUTES": Variable("480", "Lifetime of a session token."),
-    "SILK_ENABLED": Variable("false", "Mount django-silk at /silk/ (staff only)."),
+    "SILK_ENABLED": Variable("false", "Mount django-silk at /silk/ (superusers and view_profiling only)."),
     "SILK_SAMPLE_PERCENT": Variable("10", "Percent of requests silk records when enabled."),
     "SENTRY_DSN": Variable(None, "Sentry DSN; unset means Sentry is off."),
     "SENTRY_ENVIRONMENT": Variable("production", "Environment name reported to Sentry."),

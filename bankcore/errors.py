@@ -131,3 +131,41 @@ class IdempotencyKeyInvalid(DomainError):
     code = "idempotency_key_invalid"
     status = 400
     detail = "Send an Idempotency-Key header of 1 to 255 printable characters."
+
+
+class NotPermitted(DomainError):
+    # A member of staff tried something their role does not allow.
+    code = "permission_denied"
+    status = 403
+    detail = "You do not have permission to do this."
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    status = 400
+    detail = "Give a reason."
+
+
+class FormAlreadySubmitted(Conflict):
+    code = "form_already_submitted"
+    detail = "This form was already submitted; nothing was done again. Open the page anew."
+
+
+class DepositNotAllowed(BusinessRuleViolation):
+    code = "deposit_not_allowed"
+    detail = "Deposits go only to customer accounts, never to staff or one's own."
+
+
+class DepositLimitExceeded(BusinessRuleViolation):
+    code = "deposit_limit_exceeded"
+    detail = "The deposit is above what this member of staff may deposit today."
+
+
+class ApprovalAlreadyDecided(Conflict):
+    code = "approval_already_decided"
+    detail = "This request was already approved or rejected."
+
+
+class ApprovalByRequester(NotPermitted):
+    code = "approval_by_requester"
+    detail = "A second member of staff must decide: not the one who asked."

@@ -12,8 +12,10 @@ import time
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 slow_query_logger = logging.getLogger("bankcore.db.slow")
 
@@ -161,6 +163,23 @@ def silk_should_intercept(request) -> bool:
     if request.path == "/health" or request.path.startswith("/silk/"):
         return False
     return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
+
+
+def silk_profiles_purge(*, older_than: timedelta | None) -> int:
+    """Delete silk's recorded requests (with their SQL, responses and profiles) started
+    before ``older_than`` ago, or all of them when it is None; returns how many requests."""
+    from silk.models import Request  # silk is an app only when SILK_ENABLED
+
+    recorded = Request.objects.all()
+    if older_than is not None:
+        recorded = recorded.filter(start_time__lt=timezone.now() - older_than)
+    # In batches: Django's delete loads every cascaded row (SQL queries, profiles) into
+    # memory first, and a purge of days of profiles must not.
+    deleted = 0
+    while batch := list(recorded.values_list("pk", flat=True)[:1000]):
+        deleted += len(batch)
+        Request.objects.filter(pk__in=batch).delete()
+    return deleted
 
 
 SENTRY_DENYLIST_EXTRA = [

@@ -278,7 +278,9 @@ LOGGING = {
 
 SILKY_AUTHENTICATION = True
 SILKY_AUTHORISATION = True
-SILKY_PERMISSIONS = lambda user: user.is_staff  # noqa: E731 - silk wants a callable setting
+# silk shows SQL with its parameters filled in (password hashes, emails, token digests):
+# superusers and holders of the dedicated permission only, never every member of staff.
+SILKY_PERMISSIONS = lambda user: user.is_staff and user.has_perm("accounts.view_profiling")  # noqa: E731
 SILKY_INTERCEPT_FUNC = silk_should_intercept
 SILKY_MAX_REQUEST_BODY_SIZE = 0
 SILKY_MAX_RESPONSE_BODY_SIZE = 0

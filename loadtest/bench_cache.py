@@ -49,6 +49,7 @@ def prepare() -> tuple[str, int]:
     import django
 
     django.setup()
+    from django.contrib.auth.models import Permission
     from django.core.cache import caches
 
     from accounts.services import account_open, auth_token_issue, deposit_create, user_ensure
@@ -58,6 +59,7 @@ def prepare() -> tuple[str, int]:
     teller, _ = user_ensure(
         email="bench-teller@bankcore.test", password="bench-Pass-2026-y", full_name="Teller", is_staff=True
     )
+    teller.user_permissions.add(Permission.objects.get(codename="post_deposit"))
     account = customer.bank_accounts.first() or account_open(
         customer=customer, kind="checking", currency="USD"
     )

@@ -1,4 +1,5 @@
 import factory
+from django.contrib.auth.models import Permission
 
 from accounts.models import Account, User
 from accounts.numbers import account_number_generate
@@ -36,7 +37,10 @@ def fund(account: Account, amount: int) -> Account:
     """Deposit ``amount`` minor units through the posting service, like a teller would."""
     from accounts.services import deposit_create
 
-    teller = User.objects.filter(is_staff=True).first() or UserFactory(is_staff=True)
+    teller = User.objects.filter(email="teller@bankcore.test").first()
+    if teller is None:
+        teller = UserFactory(email="teller@bankcore.test", is_staff=True)
+        teller.user_permissions.add(Permission.objects.get(codename="post_deposit"))
     deposit_create(account=account, amount=amount, reason="test funding", actor=teller)
     account.refresh_from_db()
     return account

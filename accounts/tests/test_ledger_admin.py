@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -25,7 +27,8 @@ def compliance(client):
 def test_staff_deposit_posts_through_the_ledger_and_is_audited(client, compliance):
     account = AccountFactory()
     response = client.post(
-        f"/admin/accounts/account/{account.pk}/deposit/", {"amount": "250.00", "reason": "cash at branch 12"}
+        f"/admin/accounts/account/{account.pk}/deposit/",
+        {"amount": "250.00", "reason": "cash at branch 12", "token": uuid.uuid4()},
     )
     assert response.status_code == 302
     account.refresh_from_db()
@@ -38,7 +41,8 @@ def test_staff_deposit_posts_through_the_ledger_and_is_audited(client, complianc
 def test_staff_deposit_refuses_bad_amounts(client, compliance, amount):
     account = AccountFactory()
     response = client.post(
-        f"/admin/accounts/account/{account.pk}/deposit/", {"amount": amount, "reason": "x"}
+        f"/admin/accounts/account/{account.pk}/deposit/",
+        {"amount": amount, "reason": "x", "token": uuid.uuid4()},
     )
     assert response.status_code == 200
     assert "amount" in response.context["form"].errors
@@ -51,7 +55,8 @@ def test_deposit_needs_its_permission(client):
     client.force_login(clerk)
     account = AccountFactory()
     response = client.post(
-        f"/admin/accounts/account/{account.pk}/deposit/", {"amount": "5.00", "reason": "x"}
+        f"/admin/accounts/account/{account.pk}/deposit/",
+        {"amount": "5.00", "reason": "x", "token": uuid.uuid4()},
     )
     assert response.status_code == 403
     assert not LedgerEntry.objects.exists()

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, LedgerEntry, Posting
@@ -23,6 +24,7 @@ def move(source, destination, amount):
 
 
 def test_deposit_credits_customer_from_the_cash_account(staff_user):
+    staff_user.user_permissions.add(Permission.objects.get(codename="post_deposit"))
     account = AccountFactory()
     deposit_create(account=account, amount=5000, reason="cash at branch", actor=staff_user)
     account.refresh_from_db()

@@ -1,5 +1,12 @@
+from datetime import timedelta
+
 import pytest
-from silk.models import Request
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from silk.models import Request, SQLQuery
+
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +25,6 @@ def test_silk_refuses_customers(client, customer):
 def test_silk_refuses_customer_api_tokens(customer_client):
     response = customer_client.get("/silk/")
     assert response.status_code == 302  # a Bearer token is not a staff session
-
-
-def test_silk_is_open_to_staff(client, staff_user):
-    client.force_login(staff_user)
-    assert client.get("/silk/").status_code == 200
 
 
 def test_silk_records_no_bodies_and_masks_secrets(api_client, customer, settings):
@@ -44,3 +46,50 @@ def test_silk_does_not_record_health_probes(api_client, settings):
     settings.SILK_SAMPLE_PERCENT = 100
     api_client.get("/health")
     assert not Request.objects.exists()
+
+
+def test_silk_refuses_staff_without_the_profiling_permission(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/silk/").status_code == 403
+
+
+def test_silk_is_open_to_staff_with_the_profiling_permission(client, staff_user):
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_profiling"))
+    client.force_login(staff_user)
+    assert client.get("/silk/").status_code == 200
+
+
+def test_silk_is_open_to_superusers(client):
+    client.force_login(User.objects.create_superuser("root@example.test", "x-Root-Pass-2026"))
+    assert client.get("/silk/").status_code == 200
+
+
+def _recorded(path: str, hours_ago: float) -> None:
+    recorded = Request.objects.create(path=path, method="GET")
+    Request.objects.filter(pk=recorded.pk).update(start_time=timezone.now() - timedelta(hours=hours_ago))
+    SQLQuery.objects.create(request=recorded, query="SELECT 1")
+
+
+def test_purge_profiles_deletes_requests_older_than_the_given_hours(capsys):
+    _recorded("/old", hours_ago=30)
+    _recorded("/recent", hours_ago=2)
+    call_command("purge_profiles", "--older-than-hours", "24")
+    assert list(Request.objects.values_list("path", flat=True)) == ["/recent"]
+    assert list(SQLQuery.objects.values_list("request__path", flat=True)) == ["/recent"]
+    assert "Deleted 1 recorded request(s)." in capsys.readouterr().out
+
+
+def test_purge_profiles_all_deletes_every_request():
+    _recorded("/old", hours_ago=30)
+    _recorded("/recent", hours_ago=0)
+    call_command("purge_profiles", "--all")
+    assert not Request.objects.exists()
+    assert not SQLQuery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "arguments", [[], ["--all", "--older-than-hours", "1"], ["--older-than-hours", "-1"]]
+)
+def test_purge_profiles_needs_one_clear_choice(arguments):
+    with pytest.raises(CommandError):
+        call_command("purge_profiles", *arguments)

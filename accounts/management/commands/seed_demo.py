@@ -15,11 +15,13 @@ DEMO_USERS = [
 COMPLIANCE_GROUP = "compliance"
 COMPLIANCE_PERMISSIONS = [
     "view_user",
-    "change_user",
+    "deactivate_customer",
     "view_account",
     "view_ledgerentry",
     "freeze_account",
     "post_deposit",
+    "approve_deposit",
+    "view_approvalrequest",
 ]
 
 

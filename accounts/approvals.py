@@ -1,0 +1,142 @@
+"""Four eyes: a staff action that waits for a second, different member of staff.
+
+An app registers an action once (its name, the permission an approver needs, and the
+function that carries it out). A request records the action, its requester and a JSON
+payload. Approving carries the action out in the approval's own durable transaction,
+next to the approval's audit event, so a failed action leaves the request pending and
+nothing behind; rejecting is audited too. Every decision is a conditional update of a
+pending row, so two clicks can never both win.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApprovalRequest, User
+from audit import actions
+from audit.services import audit_record
+from bankcore.errors import (
+    ApprovalAlreadyDecided,
+    ApprovalByRequester,
+    NotFound,
+    NotPermitted,
+    ReasonRequired,
+)
+
+
+@dataclass(frozen=True)
+class ApprovalAction:
+    name: str
+    permission: str  # "app_label.codename" that an approver must hold
+    # Carries the approved request out inside the approval's transaction; returns what
+    # the approval's audit event records of the outcome (e.g. the posting it made).
+    execute: Callable[[ApprovalRequest], dict]
+
+
+_registry: dict[str, ApprovalAction] = {}
+
+
+def approval_action_register(
+    *, name: str, permission: str, execute: Callable[[ApprovalRequest], dict]
+) -> None:
+    _registry[name] = ApprovalAction(name=name, permission=permission, execute=execute)
+
+
+def approval_permissions() -> set[str]:
+    """The permissions that let a member of staff decide some kind of request."""
+    return {action.permission for action in _registry.values()}
+
+
+def approval_request_create(*, action: str, payload: dict, requester: User) -> ApprovalRequest:
+    """Record a request that waits for a second member of staff, audited.
+
+    Runs inside the caller's transaction, next to whatever else the caller records (a
+    form's one-time token, for one).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("approval_request_create must run inside a transaction")
+    if action not in _registry:
+        raise KeyError(f"{action} is not a registered approval action")
+    approval = ApprovalRequest.objects.create(action=action, payload=payload, requested_by=requester)
+    audit_record(
+        action=actions.APPROVAL_REQUESTED,
+        actor=requester,
+        target=approval,
+        after={"action": action, "payload": payload},
+    )
+    return approval
+
+
+def _decide(
+    *, approval_id: int, decider: User, status: str, note: str
+) -> tuple[ApprovalRequest, ApprovalAction]:
+    approval = ApprovalRequest.objects.select_related("requested_by").filter(pk=approval_id).first()
+    if approval is None:
+        raise NotFound()
+    registered = _registry[approval.action]
+    if decider.pk == approval.requested_by_id:
+        raise ApprovalByRequester()
+    if not (decider.is_active and decider.is_staff and decider.has_perm(registered.permission)):
+        raise NotPermitted(
+            f"Deciding {approval.action} requests needs the {registered.permission} permission."
+        )
+    decided_at = timezone.now()
+    claimed = ApprovalRequest.objects.filter(pk=approval.pk, status=ApprovalRequest.Status.PENDING).update(
+        status=status, decided_by=decider, decided_at=decided_at, decision_note=note
+    )
+    if claimed != 1:
+        raise ApprovalAlreadyDecided()
+    approval.status, approval.decided_by, approval.decided_at, approval.decision_note = (
+        status,
+        decider,
+        decided_at,
+        note,
+    )
+    return approval, registered
+
+
+@transaction.atomic(durable=True)
+def approval_approve(*, approval_id: int, approver: User, note: str = "") -> ApprovalRequest:
+    """Approve a pending request and carry its action out, in one transaction, audited.
+
+    The approver must be another member of staff than the requester and hold the action's
+    permission. If the action refuses (a DomainError), nothing is kept: the request stays
+    pending.
+    """
+    approval, registered = _decide(
+        approval_id=approval_id, decider=approver, status=ApprovalRequest.Status.APPROVED, note=note.strip()
+    )
+    outcome = registered.execute(approval)
+    audit_record(
+        action=actions.APPROVAL_APPROVED,
+        actor=approver,
+        target=approval,
+        before={"status": ApprovalRequest.Status.PENDING},
+        after={
+            "status": approval.status,
+            "action": approval.action,
+            "note": approval.decision_note,
+            **outcome,
+        },
+    )
+    return approval
+
+
+@transaction.atomic(durable=True)
+def approval_reject(*, approval_id: int, approver: User, note: str) -> ApprovalRequest:
+    """Reject a pending request with a reason, audited; its action never runs."""
+    if not note.strip():
+        raise ReasonRequired("Give a reason to reject.")
+    approval, _ = _decide(
+        approval_id=approval_id, decider=approver, status=ApprovalRequest.Status.REJECTED, note=note.strip()
+    )
+    audit_record(
+        action=actions.APPROVAL_REJECTED,
+        actor=approver,
+        target=approval,
+        before={"status": ApprovalRequest.Status.PENDING},
+        after={"status": approval.status, "action": approval.action, "note": approval.decision_note},
+    )
+    return approval
