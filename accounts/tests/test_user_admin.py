@@ -24,7 +24,7 @@ def root():
 
 def _compliance_officer():
     """The demo's compliance officer, with the group seed_demo gives them."""
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     return User.objects.get(email="compliance@bankcore.test"), "demo-compliance-Pass-2026"
 
 
