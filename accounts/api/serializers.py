@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import Account, LedgerEntry, User, normalize_email
-from bankcore.api.fields import CurrencyField, MoneyField
+from bankcore.api.fields import CurrencyField, FreeTextField, MoneyField
 from bankcore.money import format_amount
 
 
@@ -18,7 +18,7 @@ def _validated_password(password: str, user: User) -> str:
 class RegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_email(self, value: str) -> str:
         return normalize_email(value)

@@ -330,3 +330,20 @@ def test_a_key_freed_between_collision_and_read_is_a_409_not_a_500(customer, mon
     assert not IdempotencyKey.objects.exists()  # A has freed it already
     with pytest.raises(idempotency.IdempotencyKeyInProgress):
         idempotency.idempotency_claim(customer=customer, key="racy", fingerprint="f")
+
+
+class TestDescriptions:
+    @pytest.mark.parametrize("description", ["\x1b[2J paid", "rent\r\nrefund", "\u202egnp.exe"])
+    def test_control_and_format_characters_are_a_400_naming_the_field(
+        self, customer_client, source, destination, description
+    ):
+        response = send(customer_client, source, destination.number, description=description)
+        assert response.status_code == 400, response.json()
+        assert response.json()["fields"]["description"][0]["code"] == "invalid_character"
+        assert balances(source, destination) == [100_00, 0]
+
+    def test_descriptions_are_stored_nfc(self, customer_client, source, destination):
+        response = send(customer_client, source, destination.number, description="Cafe\u0301")
+        assert response.json()["description"] == "Café"
+        assert Transfer.objects.get().description == "Café"
+        assert LedgerEntry.objects.filter(description="Café").count() == 2
