@@ -42,13 +42,16 @@ class IdempotencyClaim:
         """Lock the key until the transaction ends; refuse if the claim is no longer ours.
 
         While the lock is held a retry cannot take the key over, however long the
-        transaction waits for other locks.
+        transaction waits for other locks. A lock, not an update: a retry's insert then
+        collides at once and is told the key is in progress, instead of waiting for us.
         """
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("an idempotency claim is held inside the money-moving transaction")
-        held = IdempotencyKey.objects.filter(
-            pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS
-        ).update(claimed_at=timezone.now())
+        held = (
+            IdempotencyKey.objects.select_for_update()
+            .filter(pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS)
+            .exists()
+        )
         if not held:
             raise IdempotencyKeyInProgress()
 
