@@ -128,14 +128,14 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
     raise IdempotencyKeyInProgress()
 
 
-def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **still) -> IdempotencyClaim:
+def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **unchanged) -> IdempotencyClaim:
     # SKIP LOCKED: a key locked by a running money transaction is in progress, not stale,
     # and waiting for that transaction would only hold this request up. The token must be
     # the one we read: anyone who claimed the key since has changed it.
     with transaction.atomic():
         current = (
             IdempotencyKey.objects.select_for_update(skip_locked=True)
-            .filter(pk=existing.pk, claim_token=existing.claim_token, **still)
+            .filter(pk=existing.pk, claim_token=existing.claim_token, **unchanged)
             .first()
         )
         if current is None:
