@@ -555,7 +555,7 @@ def posting_create(
     for leg in legs:
         account = accounts[leg.account_id]
         if not account.is_system and account.status != Account.Status.ACTIVE:
-            raise AccountNotActive(f"Account {account.number} is {account.status}.")
+            raise AccountNotActive(f"Account {account.number} is {account.status}.", account_id=account.pk)
         balances[account.pk] += leg.amount
         if not account.is_system and balances[account.pk] < 0:
             raise InsufficientFunds(

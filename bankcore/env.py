@@ -39,6 +39,12 @@ VARIABLES: dict[str, Variable] = {
     "DB_POOL_MAX_SIZE": Variable("8", "Most connections one process's pool may open."),
     "DB_POOL_TIMEOUT": Variable("10", "Seconds a request waits for a pooled connection."),
     "DB_CONNECT_TIMEOUT": Variable("5", "Seconds to wait for PostgreSQL to accept a connection."),
+    "DB_LOCK_TIMEOUT": Variable(
+        "5", "Seconds a statement waits for a row lock before it fails (a retryable 503); 0 waits forever."
+    ),
+    "DB_STATEMENT_TIMEOUT": Variable(
+        "10", "Seconds a statement may run before it is cancelled (a retryable 503); 0 means no limit."
+    ),
     "SLOW_QUERY_MS": Variable("200", "Queries slower than this many milliseconds are logged."),
     "REDIS_URL": Variable(None, "Redis URL (redis://host:6379/0); unset means in-process cache."),
     "REDIS_SOCKET_TIMEOUT": Variable("0.5", "Seconds before a Redis call counts as failed."),
@@ -53,6 +59,10 @@ VARIABLES: dict[str, Variable] = {
     "LOGIN_FAILURES_PER_ADDRESS": Variable("20", "Failed logins allowed per client address per window."),
     "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),
     "REGISTRATIONS_PER_HOUR": Variable("20", "Sign-ups allowed per client address per hour."),
+    "TRANSFER_FAILURES_PER_CUSTOMER": Variable(
+        "10", "Refused transfers a customer may have per window before every transfer is refused."
+    ),
+    "TRANSFER_FAILURE_WINDOW_SECONDS": Variable("900", "Length of the refused-transfer window."),
     "AUTH_TOKEN_TTL_MINUTES": Variable("480", "Lifetime of a session token."),
     "SILK_ENABLED": Variable("false", "Mount django-silk at /silk/ (superusers and view_profiling only)."),
     "SILK_SAMPLE_PERCENT": Variable("10", "Percent of requests silk records when enabled."),

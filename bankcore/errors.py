@@ -55,6 +55,20 @@ class DependencyUnavailable(DomainError):
     detail = "A service bankcore depends on is unavailable. Try again shortly."
 
 
+class DatabaseTimeout(DependencyUnavailable):
+    # A lock wait or a statement ran out of time: nothing was written, a retry may pass.
+    code = "database_timeout"
+    detail = "The database was too busy to finish the request. Try again shortly."
+    retry_after = 1
+
+
+class SessionEnded(DomainError):
+    # The same answer as any other dead token, found inside a money-moving transaction.
+    code = "authentication_failed"
+    status = 401
+    detail = "Invalid or expired token."
+
+
 class InvalidCredentials(DomainError):
     # One message for an unknown email and a wrong password, so neither is revealed.
     code = "invalid_credentials"
@@ -96,6 +110,10 @@ class AccountNotActive(BusinessRuleViolation):
     code = "account_not_active"
     detail = "The account is frozen or closed."
 
+    def __init__(self, detail: str | None = None, *, account_id: int | None = None):
+        super().__init__(detail)
+        self.account_id = account_id
+
 
 class CurrencyMismatch(BusinessRuleViolation):
     code = "currency_mismatch"
@@ -107,9 +125,21 @@ class SameAccount(BusinessRuleViolation):
     detail = "The source and destination accounts are the same."
 
 
-class DestinationNotFound(BusinessRuleViolation):
-    code = "destination_not_found"
-    detail = "No customer account has that account number."
+class DestinationUnavailable(BusinessRuleViolation):
+    # One answer for every problem with a destination (unknown, not a customer's, another
+    # currency, frozen, closed), so that a refusal reveals nothing about other customers.
+    code = "destination_unavailable"
+    detail = "This account number cannot receive the transfer."
+
+
+class TransfersThrottled(DomainError):
+    code = "throttled"
+    status = 429
+    detail = "Too many refused transfers. Try again later."
+
+    def __init__(self, retry_after: int):
+        super().__init__(extra={"retry_after": retry_after})
+        self.retry_after = retry_after
 
 
 class AccountLimitReached(BusinessRuleViolation):

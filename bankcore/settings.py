@@ -93,6 +93,12 @@ if DATABASE_URL:
     default_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
     default_database["OPTIONS"] = {
         "connect_timeout": env_int("DB_CONNECT_TIMEOUT"),
+        # Bounded waits: a request never hangs on a lock or a runaway query, and fails with
+        # a retryable 503 well inside gunicorn's timeout instead.
+        "options": (
+            f"-c lock_timeout={round(env_float('DB_LOCK_TIMEOUT') * 1000)} "
+            f"-c statement_timeout={round(env_float('DB_STATEMENT_TIMEOUT') * 1000)}"
+        ),
         # Django's native pool: per process, opened lazily (after gunicorn forks).
         "pool": {
             "min_size": env_int("DB_POOL_MIN_SIZE"),
@@ -181,6 +187,8 @@ REST_KNOX = {
 LOGIN_FAILURES_PER_EMAIL = env_int("LOGIN_FAILURES_PER_EMAIL")
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS")
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS")
+TRANSFER_FAILURES_PER_CUSTOMER = env_int("TRANSFER_FAILURES_PER_CUSTOMER")
+TRANSFER_FAILURE_WINDOW_SECONDS = env_int("TRANSFER_FAILURE_WINDOW_SECONDS")
 
 # API ------------------------------------------------------------------------------------
 

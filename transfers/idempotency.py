@@ -6,6 +6,7 @@ The same key and body replay the first response; the same key with another body 
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,20 +14,68 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bankcore.errors import IdempotencyKeyInProgress, IdempotencyKeyInvalid, IdempotencyKeyReused
-from transfers.models import IdempotencyKey
+from transfers.models import IdempotencyKey, Transfer
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
-# Longer than any request may run (gunicorn's timeout is 30 s): a claim this old whose
-# transaction never completed it moved no money, and may be taken over.
+# A claim this old that is not held by a running money transaction (see
+# IdempotencyClaim.hold) belongs to a request that died before its transaction began, or
+# whose release was lost: it may be taken over. A claim that is held cannot be.
 STALE_CLAIM_AFTER = timedelta(seconds=120)
 KEY_RETENTION = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
-class Claim:
-    record: IdempotencyKey
-    replay: bool
+class IdempotencyClaim:
+    """One request's claim on its Idempotency-Key, handed to the money-moving service.
+
+    The service calls ``hold`` first inside its transaction and ``complete`` with what it
+    created before it commits; whoever ran the request calls ``release`` if it failed.
+    Each acts only while the key is still claimed by this very claim (``token``): a
+    request whose claim was taken over can neither move money nor free its successor's key.
+    """
+
+    key_id: int
+    token: uuid.UUID
+
+    def hold(self) -> None:
+        """Lock the key until the transaction ends; refuse if the claim is no longer ours.
+
+        While the lock is held a retry cannot take the key over, however long the
+        transaction waits for other locks. A lock, not an update: a retry's insert then
+        collides at once and is told the key is in progress, instead of waiting for us.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("an idempotency claim is held inside the money-moving transaction")
+        held = (
+            IdempotencyKey.objects.select_for_update()
+            .filter(pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS)
+            .exists()
+        )
+        if not held:
+            raise IdempotencyKeyInProgress()
+
+    def complete(self, *, transfer) -> None:
+        """Mark the key done with its result, in the transaction that moved the money."""
+        completed = IdempotencyKey.objects.filter(
+            pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS
+        ).update(status=IdempotencyKey.Status.COMPLETED, transfer=transfer)
+        if not completed:
+            raise IdempotencyKeyInProgress()
+
+    def release(self) -> bool:
+        """Free the key of a request that failed, unless another request has claimed it since."""
+        deleted, _ = IdempotencyKey.objects.filter(
+            pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS
+        ).delete()
+        return bool(deleted)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The key's first request completed: answer with its result again."""
+
+    transfer: Transfer
 
 
 def idempotency_key_from(headers) -> str:
@@ -41,7 +90,7 @@ def request_fingerprint(*, method: str, path: str, body) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def idempotency_claim(*, customer, key: str, fingerprint: str) -> Claim:
+def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyClaim | Replay:
     """Claim ``key`` for this request, or say the completed request to replay.
 
     Runs in its own short transaction, before the money-moving one, so that concurrent
@@ -50,9 +99,8 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> Claim:
     now = timezone.now()
     try:
         with transaction.atomic():
-            return Claim(
-                IdempotencyKey.objects.create(customer=customer, key=key, fingerprint=fingerprint), False
-            )
+            record = IdempotencyKey.objects.create(customer=customer, key=key, fingerprint=fingerprint)
+            return IdempotencyClaim(record.pk, record.claim_token)
     except IntegrityError:
         pass
     existing = (
@@ -65,42 +113,43 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> Claim:
         raise IdempotencyKeyInProgress()
     if existing.created_at < now - KEY_RETENTION:
         # Forgotten keys start over: the old record is replaced by this request's claim.
-        taken = IdempotencyKey.objects.filter(pk=existing.pk, created_at=existing.created_at).update(
-            fingerprint=fingerprint,
-            status=IdempotencyKey.Status.IN_PROGRESS,
-            transfer=None,
-            response_status=None,
-            created_at=now,
-            claimed_at=now,
-        )
-        if taken:
-            existing.refresh_from_db()
-            return Claim(existing, False)
-        raise IdempotencyKeyInProgress()
+        return _take_over(existing, fingerprint=fingerprint, created_at=now)
     if existing.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     if existing.status == IdempotencyKey.Status.COMPLETED:
-        return Claim(existing, True)
+        return Replay(existing.transfer)
     if existing.claimed_at < now - STALE_CLAIM_AFTER:
-        taken = IdempotencyKey.objects.filter(
-            pk=existing.pk, status=IdempotencyKey.Status.IN_PROGRESS, claimed_at=existing.claimed_at
-        ).update(claimed_at=now)
-        if taken:
-            existing.claimed_at = now
-            return Claim(existing, False)
+        return _take_over(
+            existing,
+            fingerprint=fingerprint,
+            created_at=existing.created_at,
+            status=IdempotencyKey.Status.IN_PROGRESS,
+        )
     raise IdempotencyKeyInProgress()
 
 
-def idempotency_complete(*, record: IdempotencyKey, response_status: int, transfer=None) -> None:
-    """Mark the claim done; call inside the transaction that moved the money."""
-    IdempotencyKey.objects.filter(pk=record.pk).update(
-        status=IdempotencyKey.Status.COMPLETED, response_status=response_status, transfer=transfer
-    )
-
-
-def idempotency_release(*, record: IdempotencyKey) -> None:
-    """Free the key of a request that failed, so that it left nothing behind."""
-    IdempotencyKey.objects.filter(pk=record.pk, status=IdempotencyKey.Status.IN_PROGRESS).delete()
+def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **unchanged) -> IdempotencyClaim:
+    # SKIP LOCKED: a key locked by a running money transaction is in progress, not stale,
+    # and waiting for that transaction would only hold this request up. The token must be
+    # the one we read: anyone who claimed the key since has changed it.
+    with transaction.atomic():
+        current = (
+            IdempotencyKey.objects.select_for_update(skip_locked=True)
+            .filter(pk=existing.pk, claim_token=existing.claim_token, **unchanged)
+            .first()
+        )
+        if current is None:
+            raise IdempotencyKeyInProgress()
+        token = uuid.uuid4()
+        IdempotencyKey.objects.filter(pk=current.pk).update(
+            fingerprint=fingerprint,
+            status=IdempotencyKey.Status.IN_PROGRESS,
+            transfer=None,
+            created_at=created_at,
+            claimed_at=timezone.now(),
+            claim_token=token,
+        )
+    return IdempotencyClaim(current.pk, token)
 
 
 def idempotency_keys_purge(*, older_than: timedelta = KEY_RETENTION) -> int:

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -43,9 +45,10 @@ class Transfer(models.Model):
 class IdempotencyKey(models.Model):
     """A customer's Idempotency-Key, claimed before a money-moving request runs.
 
-    The unique constraint is what makes a key single-use under concurrency. A claim is
-    completed inside the same transaction as the money it moved, so a completed key always
-    points at its result, and an in-progress key whose claim is stale moved nothing.
+    The unique constraint is what makes a key single-use under concurrency. Each claim of
+    the row gets a new ``claim_token``; the money transaction locks the row and goes on only
+    while the token is still its own, and completes it in that same transaction, so a
+    completed key always points at its result and a stale in-progress key moved nothing.
     """
 
     class Status(models.TextChoices):
@@ -58,7 +61,7 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    claim_token = models.UUIDField(default=uuid.uuid4)
     transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(default=timezone.now)

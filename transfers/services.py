@@ -1,15 +1,36 @@
+from django.conf import settings
 from django.db import transaction
+from knox.models import AuthToken
 
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services import Leg, posting_create
+from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import CurrencyMismatch, DestinationNotFound, NotFound, SameAccount
-from transfers.idempotency import idempotency_complete
-from transfers.models import IdempotencyKey, Transfer
+from bankcore.errors import (
+    AccountNotActive,
+    BusinessRuleViolation,
+    CurrencyMismatch,
+    DestinationUnavailable,
+    InsufficientFunds,
+    NotFound,
+    SameAccount,
+    TransfersThrottled,
+)
+from bankcore.money import format_amount
+from bankcore.throttling import FailureLimiter
+from transfers.idempotency import IdempotencyClaim
+from transfers.models import Transfer
 
 
-@transaction.atomic(durable=True)
+def _failure_limiter() -> FailureLimiter:
+    return FailureLimiter(
+        "transfer-failures",
+        settings.TRANSFER_FAILURES_PER_CUSTOMER,
+        settings.TRANSFER_FAILURE_WINDOW_SECONDS,
+    )
+
+
 def transfer_create(
     *,
     customer: User,
@@ -18,36 +39,89 @@ def transfer_create(
     amount: int,
     currency: str,
     description: str,
-    idempotency_record: IdempotencyKey | None,
+    auth_token: AuthToken | None,
+    idempotency_claim: IdempotencyClaim | None,
 ) -> Transfer:
     """Move ``amount`` from the customer's account to another customer account, at once.
 
     One durable transaction holds the posting, the transfer, the completed idempotency
-    claim and the audit event: all of them are written, or none. The API always passes a
-    claimed Idempotency-Key; bankcore's own callers (demo data) may pass None.
+    claim and the audit event: all of them are written, or none. The API passes the
+    request's session (``auth_token``), re-checked inside that transaction, and its claimed
+    Idempotency-Key; bankcore's own callers (demo data) pass None for both.
+
+    Refusals count against the customer's failed-transfer limit; past it, every transfer
+    is refused for a while, so that account numbers cannot be probed by the thousand.
     """
+    limiter = _failure_limiter()
+    identity = str(customer.pk)
+    retry_after = limiter.retry_after(identity)
+    if retry_after is not None:
+        raise TransfersThrottled(retry_after)
+    try:
+        return _transfer_post(
+            customer=customer,
+            source_account_id=source_account_id,
+            destination_number=destination_number,
+            amount=amount,
+            currency=currency,
+            description=description,
+            auth_token=auth_token,
+            idempotency_claim=idempotency_claim,
+        )
+    except (NotFound, BusinessRuleViolation):
+        limiter.record_failure(identity)
+        raise
+
+
+@transaction.atomic(durable=True)
+def _transfer_post(
+    *,
+    customer: User,
+    source_account_id: int,
+    destination_number: str,
+    amount: int,
+    currency: str,
+    description: str,
+    auth_token: AuthToken | None,
+    idempotency_claim: IdempotencyClaim | None,
+) -> Transfer:
+    if auth_token is not None:
+        session_hold(auth_token=auth_token)
+    if idempotency_claim is not None:
+        idempotency_claim.hold()
+    # The customer's own source account may be refused in detail, and is checked first: a
+    # customer without the funds learns nothing about the destination.
     source = Account.objects.filter(pk=source_account_id, customer=customer).first()
     if source is None:
         raise NotFound("You have no account with that id.")
-    destination = Account.objects.filter(number=destination_number, customer__isnull=False).first()
-    if destination is None:
-        raise DestinationNotFound()
-    if destination.pk == source.pk:
+    if source.status != Account.Status.ACTIVE:
+        raise AccountNotActive(f"Account {source.number} is {source.status}.")
+    if currency != source.currency:
+        raise CurrencyMismatch(f"The source account holds {source.currency}, the amount is in {currency}.")
+    if destination_number == source.number:
         raise SameAccount()
-    if not (currency == source.currency == destination.currency):
-        raise CurrencyMismatch(
-            f"The source account holds {source.currency}, the destination {destination.currency}, "
-            f"the amount is in {currency}."
+    if source.balance < amount:
+        raise InsufficientFunds(
+            f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
         )
-    posting = posting_create(
-        kind=Posting.Kind.TRANSFER,
-        legs=[
-            Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
-            Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
-        ],
-        initiated_by=customer,
-        description=description,
-    )
+    destination = Account.objects.filter(number=destination_number, customer__isnull=False).first()
+    if destination is None or destination.currency != currency or destination.status != Account.Status.ACTIVE:
+        raise DestinationUnavailable()
+    try:
+        posting = posting_create(
+            kind=Posting.Kind.TRANSFER,
+            legs=[
+                Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+                Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+            ],
+            initiated_by=customer,
+            description=description,
+        )
+    except AccountNotActive as refusal:
+        # Frozen or closed between the check above and the lock: still the one answer.
+        if refusal.account_id == destination.pk:
+            raise DestinationUnavailable() from None
+        raise
     transfer = Transfer.objects.create(
         customer=customer,
         source=source,
@@ -57,8 +131,8 @@ def transfer_create(
         description=description,
         posting=posting,
     )
-    if idempotency_record is not None:
-        idempotency_complete(record=idempotency_record, response_status=201, transfer=transfer)
+    if idempotency_claim is not None:
+        idempotency_claim.complete(transfer=transfer)
     audit_record(
         action=actions.TRANSFER_CREATED,
         actor=customer,

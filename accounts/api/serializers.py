@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import Account, LedgerEntry, User, normalize_email
 from accounts.validators import validate_email_not_lookalike
-from bankcore.api.fields import CurrencyField, MoneyField
+from bankcore.api.fields import CurrencyField, FreeTextField, MoneyField
 from bankcore.money import format_amount
 
 
@@ -19,7 +19,7 @@ def _validated_password(password: str, user: User) -> str:
 class RegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, validators=[validate_email_not_lookalike])
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    full_name = FreeTextField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_email(self, value: str) -> str:
         return normalize_email(value)

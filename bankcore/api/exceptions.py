@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from bankcore.errors import DependencyUnavailable, DomainError
+from bankcore.errors import DatabaseTimeout, DependencyUnavailable, DomainError
 
 logger = logging.getLogger("bankcore.api")
 
@@ -54,11 +54,17 @@ def error_body(code: str, detail: str, **extra) -> dict:
 
 def exception_handler(exc, context):
     """Render expected errors; return None for the unexpected so Django reports them."""
+    if isinstance(exc, DatabaseError) and _is_timeout(exc):
+        logger.warning("database timeout: %s", exc.__cause__.__class__.__name__)
+        exc = DatabaseTimeout()
+
     if isinstance(exc, DomainError):
         set_rollback()
         response = Response(error_body(exc.code, exc.detail, **exc.extra), status=exc.status)
         if getattr(exc, "retry_after", None):
             response["Retry-After"] = str(exc.retry_after)
+        if exc.status == status.HTTP_401_UNAUTHORIZED:
+            response["WWW-Authenticate"] = "Bearer"
         return response
 
     if isinstance(exc, DatabaseError) and _is_connection_failure(exc):
@@ -94,6 +100,14 @@ def exception_handler(exc, context):
         body = error_body(code, str(exc.detail))
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
+
+
+# PostgreSQL's lock_not_available (lock_timeout) and query_canceled (statement_timeout).
+TIMEOUT_SQLSTATES = {"55P03", "57014"}
+
+
+def _is_timeout(exc: DatabaseError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in TIMEOUT_SQLSTATES
 
 
 def _is_connection_failure(exc: DatabaseError) -> bool:

@@ -1,3 +1,5 @@
+import unicodedata
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,3 +63,24 @@ class MoneyField(serializers.Field):
     def to_representation(self, value):
         minor, currency = value
         return format_amount(minor, currency)
+
+
+# Control (ESC, BEL, CR, LF…), format (bidi overrides such as U+202E, zero-width), surrogate
+# and line/paragraph separator characters: invisible or layout-changing in whatever shows
+# the text later (another customer's history, a statement, a log line).
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+class FreeTextField(serializers.CharField):
+    """Text a customer writes for others to read: one line of visible characters, stored NFC."""
+
+    default_error_messages = {
+        "invalid_character": "Control, format and line-break characters are not allowed (found {character}).",
+    }
+
+    def to_internal_value(self, data):
+        value = unicodedata.normalize("NFC", super().to_internal_value(data))
+        for character in value:
+            if unicodedata.category(character) in REFUSED_CATEGORIES:
+                self.fail("invalid_character", character=f"U+{ord(character):04X}")
+        return value

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from bankcore.api.fields import AmountTextField, CurrencyField, MoneyField, to_minor_units
+from bankcore.api.fields import AmountTextField, CurrencyField, FreeTextField, MoneyField, to_minor_units
 from transfers.models import Transfer
 
 
@@ -11,7 +11,7 @@ class TransferInputSerializer(serializers.Serializer):
     )
     amount = AmountTextField()
     currency = CurrencyField()
-    description = serializers.CharField(max_length=140, required=False, allow_blank=True, default="")
+    description = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
 
     def validate_destination_account_number(self, value: str) -> str:
         from accounts.numbers import account_number_is_valid

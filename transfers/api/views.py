@@ -1,58 +1,39 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
 
 from bankcore.api.viewsets import CustomerScopedViewSet
-from transfers import idempotency, selectors, services
+from transfers import selectors, services
+from transfers.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, IdempotentCreateMixin
 from transfers.api.serializers import TransferInputSerializer, TransferOutputSerializer
 from transfers.models import Transfer
 
-IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
-    idempotency.HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="1-255 characters, unique per request: a retry with the same key and body replays the "
-    "first response.",
+
+@extend_schema_view(
+    create=extend_schema(
+        request=TransferInputSerializer,
+        responses={201: TransferOutputSerializer},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
 )
-
-
-class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
+class TransferViewSet(
+    IdempotentCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet
+):
     queryset = Transfer.objects.select_related("destination")
     serializer_class = TransferOutputSerializer
+    input_serializer_class = TransferInputSerializer
     lookup_value_regex = r"[0-9]+"
 
     def scoped_queryset(self):
         return selectors.transfer_list_for_customer(customer=self.request.user)
 
-    @extend_schema(
-        request=TransferInputSerializer,
-        responses={201: TransferOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
-    )
-    def create(self, request):
-        key = idempotency.idempotency_key_from(request.headers)
-        serializer = TransferInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fingerprint = idempotency.request_fingerprint(method="POST", path=request.path, body=request.data)
-        claim = idempotency.idempotency_claim(customer=request.user, key=key, fingerprint=fingerprint)
-        if claim.replay:
-            body = TransferOutputSerializer(claim.record.transfer).data
-            return Response(
-                body, status=claim.record.response_status, headers={"Idempotent-Replayed": "true"}
-            )
-        try:
-            transfer = services.transfer_create(
-                customer=request.user,
-                source_account_id=serializer.validated_data["source_account"],
-                destination_number=serializer.validated_data["destination_account_number"],
-                amount=serializer.validated_data["amount"],
-                currency=serializer.validated_data["currency"],
-                description=serializer.validated_data["description"],
-                idempotency_record=claim.record,
-            )
-        except BaseException:
-            idempotency.idempotency_release(record=claim.record)
-            raise
-        return Response(TransferOutputSerializer(transfer).data, status=status.HTTP_201_CREATED)
+    def perform_idempotent_create(self, data, claim):
+        return services.transfer_create(
+            customer=self.request.user,
+            source_account_id=data["source_account"],
+            destination_number=data["destination_account_number"],
+            amount=data["amount"],
+            currency=data["currency"],
+            description=data["description"],
+            auth_token=self.request.auth,
+            idempotency_claim=claim,
+        )

@@ -12,7 +12,8 @@ def transfer(source: Account, destination: Account, amount: int, description: st
         amount=amount,
         currency=source.currency,
         description=description,
-        idempotency_record=None,
+        auth_token=None,
+        idempotency_claim=None,
     )
 
 

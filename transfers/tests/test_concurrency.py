@@ -6,17 +6,21 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
-from transfers.models import Transfer
+from audit import actions
+from audit.models import AuditEvent
+from transfers import idempotency
+from transfers.models import IdempotencyKey, Transfer
 from transfers.tests.helpers import api_transfer
 
 pytestmark = [
@@ -42,7 +46,8 @@ def post_transfer(client, source, destination, amount, key):
     return response.status_code, response.json()
 
 
-def test_32_threads_of_random_transfers_keep_every_invariant():
+def test_32_threads_of_random_transfers_keep_every_invariant(settings):
+    settings.TRANSFER_FAILURES_PER_CUSTOMER = 1_000_000  # overdrafts here are the point, not probing
     owners = UserFactory.create_batch(4)
     accounts = [fund(AccountFactory(customer=owners[n % 4]), 500_00) for n in range(8)]
     clients_by_owner = {owner.pk: auth_token_issue(user=owner)[0] for owner in owners}
@@ -177,3 +182,186 @@ def test_no_read_after_a_201_shows_the_balance_from_before_it():
         if seen_before and shown > seen_before[-1]:
             stale.append((started, shown, seen_before[-1]))
     assert stale == [], f"{len(stale)} reads showed a balance from before an acknowledged transfer"
+
+
+# Requests held up by a row lock that the test's own connection holds ----------------------
+
+
+def lock_waiters() -> list[int]:
+    """Backends of this database waiting for a lock, oldest wait first."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a per-transaction snapshot
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' ORDER BY state_change"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def wait_until(condition, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+class Request(threading.Thread):
+    """One API call on its own thread and database connection; ``result`` is (status, body)."""
+
+    def __init__(self, call):
+        super().__init__(daemon=True)
+        self.call = call
+        self.result = None
+        self.start()
+
+    def run(self):
+        try:
+            self.result = self.call()
+        finally:
+            connection.close()
+
+
+def held_up(request: Request, waiters_before: int) -> bool:
+    """True once ``request`` has finished or is waiting for a lock behind the others."""
+    return not request.is_alive() or len(lock_waiters()) > waiters_before
+
+
+@pytest.fixture
+def every_claim_stale(monkeypatch):
+    # A retry after the stale window, without waiting two minutes: every claim is "old".
+    monkeypatch.setattr(idempotency, "STALE_CLAIM_AFTER", timedelta(0))
+
+
+def pay(token, source, destination, key, amount="10.00"):
+    return lambda: post_transfer(bearer_client(token), source, destination, amount, key)
+
+
+def test_a_retry_cannot_take_over_a_key_whose_transfer_waits_for_a_lock(every_claim_stale):
+    """The first request waits for the source row past the stale window; its retry must not pay again."""
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=source.pk)
+        first = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: len(lock_waiters()) == 1)
+        retry = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: held_up(retry, 1))
+    first.join(30)
+    retry.join(30)
+
+    assert first.result[0] == 201, first.result
+    assert retry.result == (409, {**retry.result[1], "code": "idempotency_request_in_progress"})
+    assert Transfer.objects.count() == 1
+    source.refresh_from_db()
+    assert source.balance == 90_00
+    assert ledger_verify().ok
+
+
+def test_a_failed_request_cannot_free_the_key_of_the_retry_that_followed_it(every_claim_stale):
+    """The first request fails after its retry came: a third try must not pay a second time."""
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=source.pk)
+        first = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: len(lock_waiters()) == 1)
+        [first_pid] = lock_waiters()
+        retry = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: held_up(retry, 1))
+        with connection.cursor() as cursor:  # the first request's statement dies (a timeout, a kill)
+            cursor.execute("SELECT pg_cancel_backend(%s)", [first_pid])
+        first.join(30)
+        waiting = len(lock_waiters())
+        third = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: held_up(third, waiting))
+    for request in (retry, third):
+        request.join(30)
+
+    answers = [request.result for request in (first, retry, third)]
+    paid = {body["id"] for status, body in answers if status == 201}
+    assert len(paid) == 1, answers  # one transfer, and a replay of it at most
+    assert Transfer.objects.count() == 1
+    source.refresh_from_db()
+    assert source.balance == 90_00
+    assert ledger_verify().ok
+    assert first.result == (503, {**first.result[1], "code": "database_timeout"})
+
+
+def test_a_lock_wait_past_lock_timeout_is_a_503_that_frees_the_key():
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=source.pk)
+        client = bearer_client(token)
+        timed_out = Request(lambda: api_transfer(client, source, destination.number, "10.00", key="k"))
+        timed_out.join(30)
+    response = timed_out.result
+
+    assert response.status_code == 503, response.json()
+    assert response.json()["code"] == "database_timeout"
+    assert response["Retry-After"] == "1"
+    assert not IdempotencyKey.objects.exists(), "the key is free for the retry"
+    assert post_transfer(bearer_client(token), source, destination, "10.00", "k")[0] == 201
+
+
+def test_connections_bound_lock_waits_and_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        lock_timeout = cursor.fetchone()[0]
+        cursor.execute("SHOW statement_timeout")
+        statement_timeout = cursor.fetchone()[0]
+    assert (lock_timeout, statement_timeout) == ("5s", "10s")
+    assert timedelta(seconds=10) * 3 < idempotency.STALE_CLAIM_AFTER
+
+
+def test_a_logout_during_a_transfer_waits_for_it_to_commit():
+    """Item: a session ends either before a transfer starts (401) or after it commits."""
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=source.pk)
+        paying = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: len(lock_waiters()) == 1)
+
+        def log_out():
+            response = bearer_client(token).post("/api/auth/logout")
+            return response.status_code, None
+
+        logout = Request(log_out)
+        wait_until(lambda: held_up(logout, 1))
+        assert logout.is_alive(), "the logout was answered while a transfer of its session was running"
+    paying.join(30)
+    logout.join(30)
+
+    assert paying.result[0] == 201, paying.result
+    assert logout.result[0] == 204
+    assert Transfer.objects.count() == 1
+    transferred, logged_out = (
+        AuditEvent.objects.get(action=action).pk for action in (actions.TRANSFER_CREATED, actions.LOGGED_OUT)
+    )
+    assert transferred < logged_out
+
+
+def test_a_destination_frozen_while_the_transfer_waits_gets_the_one_answer():
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.filter(pk=destination.pk).update(status=Account.Status.FROZEN)
+        paying = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: held_up(paying, 0))
+    paying.join(30)
+
+    status, body = paying.result
+    assert (status, body["code"]) == (422, "destination_unavailable"), body
+    assert destination.number not in body["detail"]
+    assert not Transfer.objects.exists()

@@ -87,7 +87,8 @@ class Command(BaseCommand):
                 amount=amount,
                 currency="USD",
                 description=description,
-                idempotency_record=None,
+                auth_token=None,
+                idempotency_claim=None,
             )
         self.stdout.write(
             f"Demo accounts of {customer.email}: checking {checking.number}, savings {savings.number}, "

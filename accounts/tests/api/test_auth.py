@@ -274,3 +274,13 @@ class TestPasswordChange:
         customer.set_password(NEW_PASSWORD)
         customer.save()
         assert customer_client.get("/api/auth/me").status_code == 401
+
+
+def test_register_refuses_control_and_format_characters_in_the_name(api_client):
+    response = api_client.post(
+        "/api/auth/register",
+        {"email": "new@example.test", "password": "a-Long-enough-pass-42", "full_name": "Eve\u202e\x1b[0m"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["full_name"][0]["code"] == "invalid_character"

@@ -43,9 +43,10 @@ def balances(*accounts):
 
 
 def test_transfer_moves_money(customer_client, customer, source, destination, django_assert_num_queries):
-    # claim (savepoint, insert, release), source, destination, lock, posting, entries, balances,
-    # transfer, complete claim, audit, and the durable transaction's savepoint pair
-    with django_assert_num_queries(14):
+    # claim (savepoint, insert, release), session re-check, claim hold, source, destination,
+    # lock, posting, entries, balances, transfer, complete claim, audit, and the durable
+    # transaction's savepoint pair
+    with django_assert_num_queries(16):
         response = send(customer_client, source, destination.number, "25.50")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -82,11 +83,11 @@ def test_transfer_to_own_other_account(customer_client, customer, source):
         ("overdraft", 422, "insufficient_funds"),
         ("same_account", 422, "same_account"),
         ("currency_of_amount", 422, "currency_mismatch"),
-        ("currency_of_destination", 422, "currency_mismatch"),
+        ("currency_of_destination", 422, "destination_unavailable"),
         ("frozen_source", 422, "account_not_active"),
-        ("frozen_destination", 422, "account_not_active"),
-        ("unknown_destination", 422, "destination_not_found"),
-        ("system_destination", 422, "destination_not_found"),
+        ("frozen_destination", 422, "destination_unavailable"),
+        ("unknown_destination", 422, "destination_unavailable"),
+        ("system_destination", 422, "destination_unavailable"),
         ("someone_elses_source", 404, "not_found"),
     ],
 )
@@ -330,3 +331,57 @@ def test_a_key_freed_between_collision_and_read_is_a_409_not_a_500(customer, mon
     assert not IdempotencyKey.objects.exists()  # A has freed it already
     with pytest.raises(idempotency.IdempotencyKeyInProgress):
         idempotency.idempotency_claim(customer=customer, key="racy", fingerprint="f")
+
+
+class TestDescriptions:
+    @pytest.mark.parametrize("description", ["\x1b[2J paid", "rent\r\nrefund", "\u202egnp.exe"])
+    def test_control_and_format_characters_are_a_400_naming_the_field(
+        self, customer_client, source, destination, description
+    ):
+        response = send(customer_client, source, destination.number, description=description)
+        assert response.status_code == 400, response.json()
+        assert response.json()["fields"]["description"][0]["code"] == "invalid_character"
+        assert balances(source, destination) == [100_00, 0]
+
+    def test_descriptions_are_stored_nfc(self, customer_client, source, destination):
+        response = send(customer_client, source, destination.number, description="Cafe\u0301")
+        assert response.json()["description"] == "Café"
+        assert Transfer.objects.get().description == "Café"
+        assert LedgerEntry.objects.filter(description="Café").count() == 2
+
+
+class TestTakeover:
+    def test_a_request_whose_claim_was_taken_over_moves_nothing_and_keeps_its_successors_key(
+        self, customer, source, destination
+    ):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from transfers.idempotency import IdempotencyKeyInProgress, idempotency_claim
+        from transfers.services import transfer_create
+
+        def pay(claim):
+            return transfer_create(
+                customer=customer,
+                source_account_id=source.pk,
+                destination_number=destination.number,
+                amount=10_00,
+                currency="USD",
+                description="",
+                auth_token=None,
+                idempotency_claim=claim,
+            )
+
+        first = idempotency_claim(customer=customer, key="k", fingerprint="f")
+        IdempotencyKey.objects.update(claimed_at=timezone.now() - timedelta(minutes=5))
+        successor = idempotency_claim(customer=customer, key="k", fingerprint="f")
+
+        with pytest.raises(IdempotencyKeyInProgress):
+            pay(first)
+        assert first.release() is False
+        with pytest.raises(IdempotencyKeyInProgress):
+            idempotency_claim(customer=customer, key="k", fingerprint="f")
+        pay(successor)
+        assert balances(source) == [90_00]
+        assert Transfer.objects.count() == 1

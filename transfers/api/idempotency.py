@@ -1,0 +1,45 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import status
+from rest_framework.response import Response
+
+from transfers import idempotency
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="1-255 characters, unique per request: a retry with the same key and body replays the "
+    "first response.",
+)
+
+
+class IdempotentCreateMixin:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency).
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds and completes the claim inside its transaction. The created object is
+    answered (and replayed) through ``get_serializer``.
+    """
+
+    input_serializer_class = None
+
+    def create(self, request, *args, **kwargs):
+        key = idempotency.idempotency_key_from(request.headers)
+        serializer = self.input_serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fingerprint = idempotency.request_fingerprint(
+            method=request.method, path=request.path, body=request.data
+        )
+        claim = idempotency.idempotency_claim(customer=request.user, key=key, fingerprint=fingerprint)
+        if isinstance(claim, idempotency.Replay):
+            body = self.get_serializer(claim.transfer).data
+            return Response(body, status=status.HTTP_201_CREATED, headers={"Idempotent-Replayed": "true"})
+        try:
+            created = self.perform_idempotent_create(serializer.validated_data, claim)
+        except BaseException:
+            claim.release()
+            raise
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
