@@ -1,11 +1,12 @@
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 
 from accounts.models import LedgerEntry
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.Filter):
     """A primary key: a whole number within BIGINT's range, or a 400."""
 
@@ -30,7 +31,11 @@ class LedgerEntryFilter(django_filters.FilterSet):
 
 
 HISTORY_FILTER_PARAMETERS = [
-    OpenApiParameter("account", OpenApiTypes.INT, description="Only this account's entries."),
+    OpenApiParameter(
+        "account",
+        {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+        description="Only this account's entries.",
+    ),
     OpenApiParameter("type", OpenApiTypes.STR, enum=LedgerEntry.Type.values),
     OpenApiParameter("status", OpenApiTypes.STR, enum=LedgerEntry.Status.values),
     OpenApiParameter("created_after", OpenApiTypes.DATETIME, description="Created at or after (ISO 8601)."),

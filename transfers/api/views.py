@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from transfers import idempotency, selectors, services
 from transfers.api.serializers import TransferInputSerializer, TransferOutputSerializer
@@ -10,11 +11,25 @@ from transfers.models import Transfer
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
-    OpenApiTypes.STR,
+    # Printable ASCII; no leading or trailing space, which HTTP strips from header values.
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_LENGTH,
+        "pattern": r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$",
+    },
     OpenApiParameter.HEADER,
     required=True,
     description="1-255 characters, unique per request: a retry with the same key and body replays the "
     "first response.",
+)
+IDEMPOTENT_REPLAYED_HEADER = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201],
+    enum=["true"],
+    description="Present when this is the stored response of an earlier request with the same key.",
 )
 
 
@@ -29,8 +44,11 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Customer
     @extend_schema(
         request=TransferInputSerializer,
         responses={201: TransferOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENT_REPLAYED_HEADER],
     )
+    # 404: the source account is not the customer's; 409 and 422: idempotency and the ledger's
+    # rules; 429: too many refused transfers.
+    @error_statuses(404, 409, 422, 429)
     def create(self, request):
         key = idempotency.idempotency_key_from(request.headers)
         serializer = TransferInputSerializer(data=request.data)
