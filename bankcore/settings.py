@@ -191,7 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "bankcore.api.pagination.NewestFirstCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "bankcore.api.schema.ErrorDocumentingAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bankcore.api.schema.BankcoreAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"registration": f"{env_int('REGISTRATIONS_PER_HOUR')}/hour"},
     "EXCEPTION_HANDLER": "bankcore.api.exceptions.exception_handler",
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
