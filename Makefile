@@ -5,8 +5,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+FUZZ_VENV ?= .venv-fuzz
 
-.PHONY: run test lint check-deploy clean
+.PHONY: run test lint fuzz check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +24,20 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+# schemathesis lives in its own virtualenv: the app's requirements never include it.
+$(FUZZ_VENV)/.installed: .ci/fuzz-requirements.txt
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FUZZ_VENV)/bin/python -m pip install --quiet -r .ci/fuzz-requirements.txt
+	touch $@
+
+# Needs PostgreSQL and Redis; see .ci/fuzz for the database it recreates.
+fuzz: $(BIN)/.installed $(FUZZ_VENV)/.installed
+	bash .ci/fuzz
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FUZZ_VENV) var staticfiles .pytest_cache .ruff_cache

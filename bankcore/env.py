@@ -79,6 +79,15 @@ VARIABLES: dict[str, Variable] = {
     "GUNICORN_MAX_REQUESTS_JITTER": Variable("500", "Random spread added to GUNICORN_MAX_REQUESTS."),
     "GUNICORN_TIMEOUT": Variable("30", "Seconds before a silent worker is restarted."),
     "GUNICORN_FORWARDED_ALLOW_IPS": Variable("127.0.0.1", "Proxies whose X-Forwarded-* gunicorn trusts."),
+    # Read by .ci/fuzz (make fuzz), which hands them to the server it starts as DATABASE_URL
+    # and REDIS_URL: a developer's own DATABASE_URL is never the database it drops.
+    "FUZZ_DATABASE_URL": Variable(
+        "postgres://postgres@127.0.0.1:5432/bankcore_fuzz",
+        "PostgreSQL database that `make fuzz` drops, recreates and serves.",
+    ),
+    "FUZZ_REDIS_URL": Variable(
+        "redis://127.0.0.1:6379/2", "Redis database that `make fuzz` flushes and uses."
+    ),
 }
 
 

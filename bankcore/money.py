@@ -70,6 +70,26 @@ def parse_amount(text: str, currency_code: str) -> int:
     return minor
 
 
+def amount_pattern(currency_code: str) -> str:
+    """The regular expression (ECMA and Python alike) of exactly the strings ``parse_amount``
+    accepts for this currency, short of MAX_AMOUNT_MINOR itself: for the API schema."""
+    exponent = CURRENCIES[currency_code].exponent
+    whole_digits = len(str(MAX_AMOUNT_MINOR)) - 1 - exponent
+    fraction = f"(\\.[0-9]{{1,{exponent}}})?" if exponent else ""
+    # Up to 17 digits before the point, leading zeros included, and below the maximum.
+    nonzero_whole = "|".join(
+        f"0{{0,{17 - significant}}}[1-9][0-9]{{{significant - 1}}}"
+        for significant in range(1, whole_digits + 1)
+    )
+    alternatives = [f"({nonzero_whole}){fraction}"]
+    if exponent:
+        nonzero_fraction = "|".join(
+            f"0{{{zeros}}}[1-9][0-9]{{0,{exponent - 1 - zeros}}}" for zeros in range(exponent)
+        )
+        alternatives.append(f"0{{1,17}}\\.({nonzero_fraction})")
+    return "^(" + "|".join(alternatives) + ")$"
+
+
 def format_amount(minor: int, currency_code: str) -> str:
     """Minor units as the API's decimal string: 12540 USD -> "125.40", -5 USD -> "-0.05"."""
     exponent = CURRENCIES[currency_code].exponent

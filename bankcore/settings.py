@@ -199,7 +199,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["bankcore.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "bankcore.api.pagination.NewestFirstCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bankcore.api.schema.BankcoreAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"registration": f"{env_int('REGISTRATIONS_PER_HOUR')}/hour"},
     "EXCEPTION_HANDLER": "bankcore.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

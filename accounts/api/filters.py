@@ -4,11 +4,14 @@ import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 
 from accounts.models import LedgerEntry
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.Filter):
     """A primary key: a whole number within BIGINT's range, or a 400."""
 
@@ -56,7 +59,7 @@ class LedgerEntryFilter(django_filters.FilterSet):
 
 
 HISTORY_FILTER_PARAMETERS = [
-    OpenApiParameter("account", OpenApiTypes.INT, description="Only this account's entries."),
+    OpenApiParameter("account", ID_SCHEMA, description="Only this account's entries."),
     OpenApiParameter("type", OpenApiTypes.STR, enum=LedgerEntry.Type.values),
     OpenApiParameter("status", OpenApiTypes.STR, enum=LedgerEntry.Status.values),
     OpenApiParameter("created_after", OpenApiTypes.DATETIME, description="Created at or after (ISO 8601)."),

@@ -17,6 +17,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import Account, LedgerEntry
 from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
+from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from bankcore.cache import TTL, generations, get_or_set
 
@@ -65,6 +66,7 @@ class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
         )
 
     @extend_schema(request=AccountOpenInputSerializer, responses={201: AccountOutputSerializer})
+    @error_statuses(422)
     def create(self, request):
         serializer = AccountOpenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

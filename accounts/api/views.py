@@ -12,6 +12,7 @@ from accounts.api.serializers import (
     SessionOutputSerializer,
     UserOutputSerializer,
 )
+from bankcore.api.schema import error_statuses
 from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.observability import current_request_context
 
@@ -28,6 +29,7 @@ class RegisterView(APIView):
     throttle_scope = "registration"
 
     @extend_schema(request=RegisterInputSerializer, responses={201: SessionOutputSerializer})
+    @error_statuses(409)
     def post(self, request):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -40,6 +42,8 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=LoginInputSerializer, responses={200: SessionOutputSerializer})
+    # The failure limiter answers 429 by itself, without DRF's throttle classes.
+    @error_statuses(429)
     def post(self, request):
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

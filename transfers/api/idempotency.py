@@ -7,11 +7,25 @@ from transfers import idempotency
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
-    OpenApiTypes.STR,
+    # Printable ASCII; no leading or trailing space, which HTTP strips from header values.
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_LENGTH,
+        "pattern": r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$",
+    },
     OpenApiParameter.HEADER,
     required=True,
     description="1-255 characters, unique per request: a retry with the same key and body replays the "
     "first response.",
+)
+IDEMPOTENT_REPLAYED_HEADER = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201],
+    enum=["true"],
+    description="Present when this is the stored response of an earlier request with the same key.",
 )
 
 

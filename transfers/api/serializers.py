@@ -1,14 +1,32 @@
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bankcore.api.fields import AmountTextField, CurrencyField, FreeTextField, MoneyField, to_minor_units
+from bankcore.money import CURRENCIES, amount_pattern
 from transfers.models import Transfer
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-9]{12}$",
+        # Not a regular expression's job: the last two digits are ISO 7064 MOD 97-10 check digits.
+        "format": "account-number",
+        "example": "123456789092",
+        "description": "12 digits, the last two ISO 7064 MOD 97-10 check digits of the first ten.",
+    }
+)
+class AccountNumberField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            r"^[0-9]{12}$", error_messages={"invalid": "An account number is 12 digits."}, **kwargs
+        )
 
 
 class TransferInputSerializer(serializers.Serializer):
     source_account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    destination_account_number = serializers.RegexField(
-        r"^[0-9]{12}$", error_messages={"invalid": "An account number is 12 digits."}
-    )
+    destination_account_number = AccountNumberField()
     amount = AmountTextField()
     currency = CurrencyField()
     description = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
@@ -25,6 +43,28 @@ class TransferInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         attrs["amount"] = to_minor_units(attrs)
         return attrs
+
+
+class TransferInputSchema(OpenApiSerializerExtension):
+    """How many decimals an amount may have is its currency's: the schema pairs each currency
+    with its own amount pattern, so what it calls valid is what the API accepts."""
+
+    target_class = TransferInputSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        # The currency is pinned by a pattern: an enum here would be merged into the shared
+        # currency enum component by the schema's enum postprocessing.
+        schema["oneOf"] = [
+            {
+                "properties": {
+                    "currency": {"pattern": f"^{code}$"},
+                    "amount": {"pattern": amount_pattern(code)},
+                }
+            }
+            for code in CURRENCIES
+        ]
+        return schema
 
 
 class TransferOutputSerializer(serializers.ModelSerializer):

@@ -1,20 +1,18 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 
+from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from transfers import selectors, services
-from transfers.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, IdempotentCreateMixin
+from transfers.api.idempotency import (
+    IDEMPOTENCY_KEY_PARAMETER,
+    IDEMPOTENT_REPLAYED_HEADER,
+    IdempotentCreateMixin,
+)
 from transfers.api.serializers import TransferInputSerializer, TransferOutputSerializer
 from transfers.models import Transfer
 
 
-@extend_schema_view(
-    create=extend_schema(
-        request=TransferInputSerializer,
-        responses={201: TransferOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
-    )
-)
 class TransferViewSet(
     IdempotentCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet
 ):
@@ -25,6 +23,17 @@ class TransferViewSet(
 
     def scoped_queryset(self):
         return selectors.transfer_list_for_customer(customer=self.request.user)
+
+    @extend_schema(
+        request=TransferInputSerializer,
+        responses={201: TransferOutputSerializer},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENT_REPLAYED_HEADER],
+    )
+    # 404: the source account is not the customer's; 409 and 422: idempotency and the ledger's
+    # rules; 429: too many refused transfers.
+    @error_statuses(404, 409, 422, 429)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
 
     def perform_idempotent_create(self, data, claim):
         return services.transfer_create(
