@@ -1,3 +1,5 @@
+import functools
+import sys
 import unicodedata
 
 from drf_spectacular.utils import extend_schema_field
@@ -69,6 +71,29 @@ class MoneyField(serializers.Field):
 # and line/paragraph separator characters: invisible or layout-changing in whatever shows
 # the text later (another customer's history, a statement, a log line).
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+@functools.cache
+def free_text_pattern() -> str:
+    """The regular expression of what FreeTextField accepts, for the OpenAPI schema.
+
+    Built from this Python's Unicode tables, so the schema refuses exactly what the field does.
+    """
+    ranges: list[list[int]] = []
+    for code_point in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code_point)) in REFUSED_CATEGORIES:
+            if ranges and ranges[-1][1] == code_point - 1:
+                ranges[-1][1] = code_point
+            else:
+                ranges.append([code_point, code_point])
+
+    def escaped(code_point: int) -> str:
+        return f"\\u{code_point:04x}" if code_point <= 0xFFFF else f"\\U{code_point:08x}"
+
+    refused = "".join(
+        escaped(start) if start == end else f"{escaped(start)}-{escaped(end)}" for start, end in ranges
+    )
+    return f"^[^{refused}]+$"
 
 
 class FreeTextField(serializers.CharField):

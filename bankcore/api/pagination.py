@@ -26,8 +26,9 @@ class NewestFirstCursorPagination(CursorPagination):
     max_page_size = 200
 
     def get_page_size(self, request):
+        # An empty value is no value, as for every other query parameter (allowEmptyValue).
         requested = request.query_params.get(self.page_size_query_param)
-        if requested is None:
+        if not requested:
             return self.page_size
         if not _WHOLE_NUMBER.match(requested) or int(requested) == 0:
             raise serializers.ValidationError(

@@ -13,6 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
+from bankcore.api.fields import FreeTextField, free_text_pattern
+
 ERROR_DESCRIPTIONS = {
     400: "The request is malformed or has invalid fields (`validation_error` lists them in `fields`).",
     401: "No valid bearer token: it is missing, unknown, expired or ended (`not_authenticated`, "
@@ -93,7 +95,9 @@ class BankcoreAutoSchema(AutoSchema):
         # value, where allowed, is the empty alternative drf-spectacular adds beside a pattern.
         refuses_nul = any(isinstance(v, ProhibitNullCharactersValidator) for v in field.validators)
         stated = {"pattern", "format", "enum"} & set(schema)
-        if direction == "request" and refuses_nul and schema.get("type") == "string" and not stated:
+        if direction == "request" and isinstance(field, FreeTextField):
+            schema["pattern"] = free_text_pattern()
+        elif direction == "request" and refuses_nul and schema.get("type") == "string" and not stated:
             schema["pattern"] = "^[^\\x00]+$"
         return schema
 

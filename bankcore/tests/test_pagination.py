@@ -55,7 +55,7 @@ def test_cursors_the_list_issued_still_page(customer_client, customer, account, 
 
 
 @pytest.mark.parametrize("path", LISTS)
-@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "1.5", "", " 5", "1e3", "٣"])
+@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "1.5", " 5", "1e3", "٣"])
 def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(customer_client, account, path, page_size):
     response = customer_client.get(path.format(account=account.pk), {"page_size": page_size})
     assert response.status_code == 400
