@@ -25,9 +25,11 @@ class NotFound(DomainError):
 
 
 class InvalidCursor(DomainError):
-    # Cursors are made by bankcore; one that does not decode was altered or made up.
+    # Cursors are made by bankcore; one that does not decode was altered or made up, and names
+    # no page: a 404, as for any other path to something that does not exist. Its opaque text
+    # cannot be described by a schema, so a 400 would call a well-formed request malformed.
     code = "invalid_cursor"
-    status = 400
+    status = 404
     detail = "The cursor is not one this list issued. Start again from the first page."
 
 
@@ -88,6 +90,18 @@ class LoginThrottled(DomainError):
 
 class PasswordChangeThrottled(LoginThrottled):
     detail = "Too many wrong current passwords. Try again later."
+
+
+class PasswordTooWeak(BusinessRuleViolation):
+    # Well formed, but refused by the password policy (length, similarity, common passwords),
+    # which no schema can state: a rule of bankcore's, like any other 422.
+    code = "password_too_weak"
+    detail = "The password does not meet the password policy."
+
+    def __init__(self, *, field: str, messages: list[str]):
+        super().__init__(
+            extra={"fields": {field: [{"code": self.code, "detail": message} for message in messages]}}
+        )
 
 
 class EmailTaken(Conflict):

@@ -5,14 +5,15 @@ from rest_framework import serializers
 from accounts.models import Account, LedgerEntry, User, normalize_email
 from accounts.validators import validate_email_not_lookalike
 from bankcore.api.fields import CurrencyField, FreeTextField, MoneyField
+from bankcore.errors import PasswordTooWeak
 from bankcore.money import format_amount
 
 
-def _validated_password(password: str, user: User) -> str:
+def _validated_password(password: str, user: User, *, field: str) -> str:
     try:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(list(exc.messages), code="password_too_weak") from None
+        raise PasswordTooWeak(field=field, messages=list(exc.messages)) from None
     return password
 
 
@@ -26,10 +27,7 @@ class RegisterInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         candidate = User(email=attrs["email"], full_name=attrs.get("full_name", ""))
-        try:
-            _validated_password(attrs["password"], candidate)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from None
+        _validated_password(attrs["password"], candidate, field="password")
         return attrs
 
 
@@ -43,7 +41,7 @@ class PasswordChangeInputSerializer(serializers.Serializer):
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     def validate_new_password(self, value: str) -> str:
-        return _validated_password(value, self.context["user"])
+        return _validated_password(value, self.context["user"], field="new_password")
 
 
 class UserOutputSerializer(serializers.ModelSerializer):

@@ -29,7 +29,8 @@ class RegisterView(APIView):
     throttle_scope = "registration"
 
     @extend_schema(request=RegisterInputSerializer, responses={201: SessionOutputSerializer})
-    @error_statuses(409)
+    # 409: the email is taken; 422: the password policy refuses the password.
+    @error_statuses(409, 422)
     def post(self, request):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -69,6 +70,8 @@ class MeView(APIView):
 
 class PasswordChangeView(APIView):
     @extend_schema(request=PasswordChangeInputSerializer, responses={200: SessionOutputSerializer})
+    # 422: the password policy refuses the new password; 429: too many wrong current passwords.
+    @error_statuses(422, 429)
     def post(self, request):
         serializer = PasswordChangeInputSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)

@@ -37,6 +37,17 @@ class NewestFirstCursorPagination(CursorPagination):
             )
         return min(int(requested), self.max_page_size)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                # Larger sizes are capped, not refused: the schema states only the floor.
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    f"Results per page, 1 or more; at most {self.max_page_size} are sent."
+                )
+        return parameters
+
     def decode_cursor(self, request):
         try:
             cursor = super().decode_cursor(request)

@@ -131,6 +131,8 @@ class BankcoreAutoSchema(AutoSchema):
             statuses.add(414)
         if any(parameter["in"] == "path" for parameter in parameters):
             statuses.add(404)
+        if any(parameter["in"] == "query" and parameter["name"] == "cursor" for parameter in parameters):
+            statuses.add(404)  # a cursor the list did not issue (invalid_cursor)
         permissions = self.view.get_permissions()
         if self.view.get_authenticators() and not all(isinstance(p, AllowAny) for p in permissions):
             statuses.add(401)

@@ -179,7 +179,7 @@ def test_free_text_inputs_document_the_characters_they_refuse(customer_client):
     text, blank = request["properties"]["description"]["oneOf"]
     assert blank == {"type": "string", "maxLength": 0}
     pattern = re.compile(text["pattern"])
-    for refused in ["a\x00b", "a\x1bb", "a\u202eb", "a\u2028b", "a\U000e0001b", "a\u00adb"]:
+    for refused in ["a\x00b", "a\x1bb", "a\u202eb", "a\u2028b", "a\u00adb", "a\ufeffb"]:
         assert not pattern.match(refused), repr(refused)
     for accepted in ["Rent, November", "Miete für Oktober", "家賃 😀", "a b"]:
         assert pattern.match(accepted), accepted

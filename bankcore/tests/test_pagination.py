@@ -38,9 +38,9 @@ def cursor(text: str) -> str:
         "é",
     ],
 )
-def test_a_cursor_the_list_did_not_issue_is_a_400_invalid_cursor(customer_client, account, path, made_up):
+def test_a_cursor_the_list_did_not_issue_is_a_404_invalid_cursor(customer_client, account, path, made_up):
     response = customer_client.get(path.format(account=account.pk), {"cursor": made_up})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["code"] == "invalid_cursor"
 
 

@@ -62,9 +62,9 @@ class TestRegister:
         response = api_client.post(
             "/api/auth/register", {"email": "weak@example.test", "password": "12345678"}, format="json"
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         body = response.json()
-        assert body["code"] == "validation_error"
+        assert body["code"] == "password_too_weak"
         assert body["fields"]["password"][0]["code"] == "password_too_weak"
         assert not User.objects.exists()
         assert not AuditEvent.objects.exists()

@@ -123,7 +123,7 @@ def test_another_customers_entries_are_404_and_never_listed(customer_client, his
         ("status=void", 400, "validation_error"),
         ("created_after=yesterday", 400, "validation_error"),
         ("account=abc", 400, "validation_error"),
-        ("cursor=garbage", 400, "invalid_cursor"),
+        ("cursor=garbage", 404, "invalid_cursor"),
         ("page_size=x", 400, "validation_error"),
         ("created_before=9999-12-31T23:59:59-01:00", 400, "validation_error"),
         ("created_after=0001-01-01T00:00:00%2B00:01", 400, "validation_error"),
