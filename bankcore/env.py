@@ -60,7 +60,7 @@ VARIABLES: dict[str, Variable] = {
     "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),
     "REGISTRATIONS_PER_HOUR": Variable("20", "Sign-ups allowed per client address per hour."),
     "TRANSFER_FAILURES_PER_CUSTOMER": Variable(
-        "10", "Refused transfers a customer may have per window before every transfer is refused."
+        "10", "Refused destinations a customer may have per window before every transfer is refused."
     ),
     "TRANSFER_FAILURE_WINDOW_SECONDS": Variable("900", "Length of the refused-transfer window."),
     "AUTH_TOKEN_TTL_MINUTES": Variable("480", "Lifetime of a session token."),

@@ -9,7 +9,6 @@ from audit import actions
 from audit.services import audit_record
 from bankcore.errors import (
     AccountNotActive,
-    BusinessRuleViolation,
     CurrencyMismatch,
     DestinationUnavailable,
     InsufficientFunds,
@@ -49,8 +48,10 @@ def transfer_create(
     request's session (``auth_token``), re-checked inside that transaction, and its claimed
     Idempotency-Key; bankcore's own callers (demo data) pass None for both.
 
-    Refusals count against the customer's failed-transfer limit; past it, every transfer
-    is refused for a while, so that account numbers cannot be probed by the thousand.
+    Refusals of the destination count against the customer's failed-transfer limit; past
+    it, every transfer is refused for a while, so that account numbers cannot be probed by
+    the thousand. Refusals about the customer's own account (an overdraft) reveal nothing
+    about anyone else and do not count: a customer is never locked out for being short.
     """
     limiter = _failure_limiter()
     identity = str(customer.pk)
@@ -68,7 +69,7 @@ def transfer_create(
             auth_token=auth_token,
             idempotency_claim=idempotency_claim,
         )
-    except (NotFound, BusinessRuleViolation):
+    except DestinationUnavailable:
         limiter.record_failure(identity)
         raise
 

@@ -130,6 +130,15 @@ class TestRefusedTransferLimit:
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {auth_token_issue(user=other.customer)[0]}")
         assert api_transfer(api_client, other, destination.number, "1.00", key="k").status_code == 201
 
+    def test_refusals_about_the_customers_own_account_do_not_count(
+        self, customer_client, source, destination, settings
+    ):
+        settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
+        for n in range(4):
+            overdraft = api_transfer(customer_client, source, destination.number, "999999.00", key=f"o{n}")
+            assert overdraft.json()["code"] == "insufficient_funds"
+        assert api_transfer(customer_client, source, destination.number, "1.00", key="k").status_code == 201
+
     def test_successful_transfers_do_not_count(self, customer_client, source, destination, settings):
         settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
         for n in range(4):
