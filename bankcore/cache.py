@@ -37,11 +37,12 @@ Only app ``cache.py`` modules spell keys, through ``key()``.
 import logging
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from contextvars import ContextVar
 from enum import IntEnum
 from functools import partial
 
+from cachetools import TLRUCache
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 
@@ -280,33 +281,27 @@ class _LocalValues:
     """A bounded LRU of versioned keys to values, in this process.
 
     Only for keys that carry a generation: their value never changes. Callers treat the
-    values as read-only, since threads share them. Each entry keeps the expiry time of the
-    shared value it copies (``time.time()``, comparable across processes).
+    values as read-only, since threads share them. Each entry expires with the shared value
+    it copies: the TLRU's clock is ``time.time()``, which is comparable across processes.
     """
 
     def __init__(self, max_entries: int = 10_000):
+        # cachetools' caches are not thread-safe, nor is the clock they keep while they work.
         self._lock = threading.Lock()
-        self._entries: OrderedDict = OrderedDict()
-        self.max_entries = max_entries
+        self._entries = TLRUCache(
+            maxsize=max_entries,
+            ttu=lambda _key, entry, _now: entry[1],
+            timer=lambda: time.time(),  # looked up at each call, so tests can move the clock
+        )
 
     def get(self, cache_key):
         with self._lock:
             entry = self._entries.get(cache_key)
-            if entry is None:
-                return MISSING
-            value, expires_at = entry
-            if expires_at <= time.time():
-                del self._entries[cache_key]
-                return MISSING
-            self._entries.move_to_end(cache_key)
-            return value
+        return MISSING if entry is None else entry[0]
 
     def set(self, cache_key, value, expires_at: float) -> None:
         with self._lock:
             self._entries[cache_key] = (value, expires_at)
-            self._entries.move_to_end(cache_key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

@@ -61,6 +61,16 @@ def test_a_copy_in_process_never_outlives_the_shared_value(monkeypatch):
     assert kernel.get_or_set("probe", "k-ttl", lambda: "second", timeout=30) == "second"
 
 
+def test_the_copies_in_process_are_bounded_and_evict_the_least_recently_used():
+    local = kernel._LocalValues(max_entries=2)
+    expires_at = time.time() + 60
+    local.set("a", 1, expires_at)
+    local.set("b", 2, expires_at)
+    assert local.get("a") == 1
+    local.set("c", 3, expires_at)
+    assert (local.get("a"), local.get("b"), local.get("c")) == (1, kernel.MISSING, 3)
+
+
 def probe_key(generations) -> str:
     return kernel.key("probe", *generations)
 
