@@ -133,7 +133,7 @@ def _transfer_post(
         posting=posting,
     )
     if idempotency_claim is not None:
-        idempotency_claim.complete(transfer=transfer)
+        idempotency_claim.complete(result=transfer)
     audit_record(
         action=actions.TRANSFER_CREATED,
         actor=customer,
