@@ -68,7 +68,7 @@ def customer_client(customer):
     counts that tests pin are the endpoint's own. Cold authentication costs one query,
     pinned in accounts/tests/api/test_cached_reads.py.
     """
-    from accounts.services import auth_token_issue
+    from accounts.services.signin import auth_token_issue
 
     token, _ = auth_token_issue(user=customer)
     client = APIClient()

@@ -238,7 +238,7 @@ class LedgerEntry(AppendOnlyModel):
 class ApprovalRequest(models.Model):
     """A staff action that waits for a second, different member of staff (four eyes).
 
-    ``action`` names what runs on approval (registered in accounts.approvals) and
+    ``action`` names what runs on approval (registered in accounts.services.approvals) and
     ``payload`` is its input. Decided once: pending -> approved | rejected.
     """
 

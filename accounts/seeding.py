@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.numbers import account_number_generate
-from accounts.services import SYSTEM_CASH, system_account
+from accounts.services.bank_accounts import SYSTEM_CASH, system_account
 from audit import actions
 from audit.services import audit_record
 from transfers.models import Transfer

@@ -3,7 +3,7 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from accounts.models import Account, LedgerEntry, Posting, User
-from accounts.services import Leg, posting_create
+from accounts.services.ledger import Leg, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record

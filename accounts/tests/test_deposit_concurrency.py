@@ -8,9 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 
-from accounts.approvals import approval_approve
 from accounts.models import Account, ApprovalRequest, Posting, User
-from accounts.services import deposit_create
+from accounts.services.approvals import approval_approve
+from accounts.services.deposits import deposit_create
 from accounts.tests.factories import AccountFactory, UserFactory
 from bankcore.config import config_set
 from bankcore.errors import ApprovalAlreadyDecided, DepositLimitExceeded, DomainError

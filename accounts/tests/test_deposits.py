@@ -3,9 +3,10 @@ import uuid
 import pytest
 from django.contrib.auth.models import Permission
 
-from accounts.approvals import approval_approve, approval_reject
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
-from accounts.services import account_freeze, deposit_create
+from accounts.services.approvals import approval_approve, approval_reject
+from accounts.services.bank_accounts import account_freeze
+from accounts.services.deposits import deposit_create
 from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import AccountFactory, UserFactory
 from audit import actions
@@ -148,7 +149,7 @@ def test_an_approval_the_ledger_refuses_keeps_the_request_pending(teller, approv
 
 
 def test_deposits_never_go_to_the_actor_any_staff_member_or_a_system_account(teller):
-    from accounts.services import system_account
+    from accounts.services.bank_accounts import system_account
 
     colleague = _staff("colleague@example.test")
     superuser = User.objects.create_superuser("root@example.test", "root-Pass-2026-x")

@@ -110,7 +110,7 @@ def test_ledger_changelist_query_count_does_not_grow_with_rows(
 
 
 def test_system_accounts_cannot_be_frozen_or_given_deposits(client, compliance):
-    from accounts.services import system_account
+    from accounts.services.bank_accounts import system_account
 
     cash = system_account(code="cash", currency="USD")
     client.post("/admin/accounts/account/", {"action": "freeze_accounts", "_selected_action": [cash.pk]})

@@ -3,7 +3,9 @@ from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, LedgerEntry, Posting
-from accounts.services import Leg, account_freeze, deposit_create, posting_create, system_account
+from accounts.services.bank_accounts import account_freeze, system_account
+from accounts.services.deposits import deposit_create
+from accounts.services.ledger import Leg, posting_create
 from accounts.tests.factories import AccountFactory, fund
 from audit import actions
 from audit.models import AuditEvent

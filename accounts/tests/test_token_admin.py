@@ -55,7 +55,7 @@ def test_deleting_a_token_in_admin_is_audited_and_ends_the_session(root_client, 
 
 
 def test_bulk_token_deletion_is_audited_per_token(root_client, customer, customer_client):
-    from accounts.services import auth_token_issue
+    from accounts.services.signin import auth_token_issue
 
     auth_token_issue(user=customer)
     keys = list(AuthToken.objects.values_list("pk", flat=True))

@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from knox.models import AuthToken
 
-from accounts import services
 from accounts.models import User
+from accounts.services.users import user_access_change, user_create, user_password_set, user_set_active
 from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from audit import actions
@@ -267,21 +267,21 @@ def test_deactivation_needs_a_reason(customer):
     _deactivate(client, customer, reason="  ")
     assert User.objects.get(pk=customer.pk).is_active
     with pytest.raises(ReasonRequired):
-        services.user_set_active(user=customer, actor=officer, is_active=False, reason=" ")
+        user_set_active(user=customer, actor=officer, is_active=False, reason=" ")
 
 
 def test_only_superusers_reactivate(customer, root):
     officer, _ = _compliance_officer()
-    services.user_set_active(user=customer, actor=officer, is_active=False, reason="fraud")
+    user_set_active(user=customer, actor=officer, is_active=False, reason="fraud")
     with pytest.raises(NotPermitted):
-        services.user_set_active(user=customer, actor=officer, is_active=True, reason="cleared")
-    services.user_set_active(user=customer, actor=root, is_active=True, reason="cleared")
+        user_set_active(user=customer, actor=officer, is_active=True, reason="cleared")
+    user_set_active(user=customer, actor=root, is_active=True, reason="cleared")
     assert User.objects.get(pk=customer.pk).is_active
 
 
 def test_staff_without_the_permission_cannot_deactivate(customer, staff_user):
     with pytest.raises(NotPermitted):
-        services.user_set_active(user=customer, actor=staff_user, is_active=False, reason="x")
+        user_set_active(user=customer, actor=staff_user, is_active=False, reason="x")
     assert User.objects.get(pk=customer.pk).is_active
 
 
@@ -289,11 +289,11 @@ def test_access_and_password_services_refuse_non_superusers(customer, staff_user
     staff_user.user_permissions.set(Permission.objects.filter(codename__in=["change_user", "add_user"]))
     staff_user = User.objects.get(pk=staff_user.pk)
     with pytest.raises(NotPermitted):
-        services.user_access_change(user=staff_user, actor=staff_user, changes={"is_superuser": True})
+        user_access_change(user=staff_user, actor=staff_user, changes={"is_superuser": True})
     with pytest.raises(NotPermitted):
-        services.user_password_set(user=customer, actor=staff_user, password="x-Pass-2026-long")
+        user_password_set(user=customer, actor=staff_user, password="x-Pass-2026-long")
     with pytest.raises(NotPermitted):
-        services.user_create(actor=staff_user, email="x@example.test", full_name="X", password=None)
+        user_create(actor=staff_user, email="x@example.test", full_name="X", password=None)
     assert not User.objects.get(pk=staff_user.pk).is_superuser
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 
 from accounts.models import Account
 from accounts.numbers import account_number_generate
-from accounts.services import auth_token_issue
+from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, fund
 from bankcore import cache as kernel
 from bankcore.models import DatabaseIdentity

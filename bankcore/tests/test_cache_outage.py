@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from accounts.services import auth_token_issue
+from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, fund
 from bankcore import cache as kernel
 from bankcore.tests.helpers import free_port, redis_caches_at

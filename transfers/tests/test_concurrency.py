@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Account, LedgerEntry, Posting
-from accounts.services import auth_token_issue
+from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
 from audit import actions

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import account_open, deposit_create, user_ensure
+from accounts.services.bank_accounts import account_open
+from accounts.services.deposits import deposit_create
+from accounts.services.users import user_ensure
 from transfers.services import transfer_create
 
 DEMO_USERS = [

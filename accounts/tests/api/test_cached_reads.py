@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts import cache as keys
 from accounts.models import Account, User
-from accounts.services import auth_token_issue
+from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, fund
 from bankcore.cache import TTL, generations, get_or_set, stats
 from transfers.tests.helpers import api_transfer, transfer

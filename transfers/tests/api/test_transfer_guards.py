@@ -10,7 +10,7 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 
 from accounts.models import Account, User
-from accounts.services import account_freeze, system_account
+from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.tests.factories import AccountFactory, fund
 from transfers.models import IdempotencyKey, Transfer
 from transfers.tests.helpers import api_transfer
@@ -121,7 +121,7 @@ class TestRefusedTransferLimit:
 
     def test_the_limit_is_per_customer(self, customer_client, source, destination, api_client, settings):
         from accounts.numbers import account_number_generate
-        from accounts.services import auth_token_issue
+        from accounts.services.signin import auth_token_issue
 
         settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
         for n in range(2):

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Account, LedgerEntry, Posting
-from accounts.services import account_freeze
+from accounts.services.bank_accounts import account_freeze
 from accounts.tests.factories import AccountFactory, fund
 from audit import actions
 from audit.models import AuditEvent
@@ -95,7 +95,7 @@ def test_refusals_have_clear_codes_and_change_nothing(
     customer_client, staff_user, source, destination, setup, status, code
 ):
     from accounts.numbers import account_number_generate
-    from accounts.services import system_account
+    from accounts.services.bank_accounts import system_account
 
     amount, currency, target = "10.00", "USD", destination.number
     if setup == "overdraft":
@@ -266,7 +266,7 @@ class TestIdempotency:
         assert not Transfer.objects.exists()
 
     def test_keys_are_scoped_to_the_customer(self, customer_client, source, destination, api_client):
-        from accounts.services import auth_token_issue
+        from accounts.services.signin import auth_token_issue
 
         send(customer_client, source, destination.number, key="shared-key")
         other_source = fund(AccountFactory(), 50_00)

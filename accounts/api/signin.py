@@ -4,7 +4,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
 from accounts.api.serializers import (
     LoginInputSerializer,
     PasswordChangeInputSerializer,
@@ -12,6 +11,7 @@ from accounts.api.serializers import (
     SessionOutputSerializer,
     UserOutputSerializer,
 )
+from accounts.services.signin import auth_login, auth_logout, user_change_password, user_register
 from bankcore.api.schema import error_statuses
 from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.observability import current_request_context
@@ -34,7 +34,7 @@ class RegisterView(APIView):
     def post(self, request):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, token, expiry = services.user_register(**serializer.validated_data)
+        user, token, expiry = user_register(**serializer.validated_data)
         return _session_response(user, token, expiry, status_code=status.HTTP_201_CREATED)
 
 
@@ -49,7 +49,7 @@ class LoginView(APIView):
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         context = current_request_context()
-        user, token, expiry = services.auth_login(
+        user, token, expiry = auth_login(
             **serializer.validated_data, client_address=context.ip if context else None
         )
         return _session_response(user, token, expiry)
@@ -58,7 +58,7 @@ class LoginView(APIView):
 class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.auth_logout(user=request.user, auth_token=request.auth)
+        auth_logout(user=request.user, auth_token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -75,5 +75,5 @@ class PasswordChangeView(APIView):
     def post(self, request):
         serializer = PasswordChangeInputSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
-        token, expiry = services.user_change_password(user=request.user, **serializer.validated_data)
+        token, expiry = user_change_password(user=request.user, **serializer.validated_data)
         return _session_response(request.user, token, expiry)

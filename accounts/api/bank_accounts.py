@@ -1,3 +1,5 @@
+"""A customer's bank accounts: open, read, balance and history."""
+
 from django.http import Http404
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
@@ -6,8 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import cache as keys
-from accounts import selectors, services
+from accounts import selectors
 from accounts.api.filters import HISTORY_FILTER_PARAMETERS, LedgerEntryFilter
+from accounts.api.ledger import first_page_cached
 from accounts.api.serializers import (
     AccountOpenInputSerializer,
     AccountOutputSerializer,
@@ -15,27 +18,12 @@ from accounts.api.serializers import (
     LedgerEntryOutputSerializer,
     balance_body,
 )
-from accounts.models import Account, LedgerEntry
+from accounts.models import Account
+from accounts.services.bank_accounts import account_open
 from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
-from bankcore.cache import TTL, generations, get_or_set
-
-
-def first_page_cached(view, family: str, cache_key: str, queryset):
-    """A history list, with its plain first page (no filters, no cursor) from the cache.
-
-    Any query parameter means a page the cache does not hold: it is read from the database.
-    """
-    if view.request.query_params:
-        page = view.paginate_queryset(queryset)
-        return view.get_paginated_response(LedgerEntryOutputSerializer(page, many=True).data)
-
-    def render():
-        page = view.paginate_queryset(queryset)
-        return view.get_paginated_response(LedgerEntryOutputSerializer(page, many=True).data).data
-
-    return Response(get_or_set(family, cache_key, render, timeout=TTL.MEDIUM))
+from bankcore.cache import generations
 
 
 class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
@@ -70,7 +58,7 @@ class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
     def create(self, request):
         serializer = AccountOpenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        account = services.account_open(customer=request.user, **serializer.validated_data)
+        account = account_open(customer=request.user, **serializer.validated_data)
         return Response(AccountOutputSerializer(account).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: BalanceOutputSerializer})
@@ -96,15 +84,3 @@ class AccountViewSet(mixins.RetrieveModelMixin, CustomerScopedViewSet):
             raise translate_validation(filterset.errors)
         cache_key = keys.account_history_key(account.pk, generations((keys.ACCOUNT, account.pk)))
         return first_page_cached(self, "history-account", cache_key, filterset.qs)
-
-
-class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
-    queryset = LedgerEntry.objects.all()
-    serializer_class = LedgerEntryOutputSerializer
-    filterset_class = LedgerEntryFilter
-    lookup_value_regex = r"[0-9]+"
-
-    def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        cache_key = keys.customer_history_key(request.user.pk, generations((keys.CUSTOMER, request.user.pk)))
-        return first_page_cached(self, "history-customer", cache_key, queryset)

@@ -1,9 +1,10 @@
 """The admin's sign-in form: the API login's limits and audit events, not a second door."""
 
+from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
-from accounts import services
+from accounts.services.signin import auth_admin_login
 from bankcore.errors import InvalidCredentials, LoginThrottled
 from bankcore.observability import client_ip
 
@@ -19,7 +20,7 @@ class AdminLoginForm(AdminAuthenticationForm):
         password = self.cleaned_data.get("password")
         if email is not None and password:
             try:
-                self.user_cache = services.auth_admin_login(
+                self.user_cache = auth_admin_login(
                     email=email, password=password, client_address=client_ip(self.request.META)
                 )
             except LoginThrottled as exc:
@@ -29,3 +30,6 @@ class AdminLoginForm(AdminAuthenticationForm):
             except InvalidCredentials:
                 raise self.get_invalid_login_error() from None
         return self.cleaned_data
+
+
+admin.site.login_form = AdminLoginForm
