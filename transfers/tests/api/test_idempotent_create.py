@@ -6,7 +6,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from accounts.api.serializers import AccountOpenInputSerializer, AccountOutputSerializer
 from accounts.models import Account
-from accounts.services import account_open
+from accounts.services.bank_accounts import account_open
 from bankcore.api.viewsets import CustomerScopedViewSet
 from transfers.api.idempotency import IdempotentCreateMixin
 from transfers.models import IdempotencyKey
