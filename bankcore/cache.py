@@ -28,10 +28,12 @@ expires, and a copy taken into a process keeps that time: it never outlives the 
 value, which bounds how long a missed retirement can last.
 
 Counters of a *lazy* scope (a session token) are never made by a read: only
-``get_or_set_lazy`` makes one, once there is a value to cache, so requests for objects
-that do not exist (a made-up token) leave nothing in Redis.
+``get_or_set`` makes one, once there is a value to cache, so requests for objects that do
+not exist (a made-up token) leave nothing in Redis.
 
-Only app ``cache.py`` modules spell keys, through ``key()``.
+Each kind of cached value is a *family*. An app's ``cache.py`` has one function per family
+that returns its ``Slot``: the key's parts, the generation scopes it depends on, its name in
+the statistics and its lifetime. Nothing else spells a key or names a family.
 """
 
 import logging
@@ -39,6 +41,7 @@ import threading
 import time
 from collections import Counter
 from contextvars import ContextVar
+from dataclasses import dataclass
 from enum import IntEnum
 from functools import partial
 
@@ -50,7 +53,7 @@ from bankcore.errors import DependencyUnavailable
 
 logger = logging.getLogger("bankcore.cache")
 
-SCHEMA_VERSION = 2  # 2: values are stored with their expiry time
+SCHEMA_VERSION = 3  # 2: values are stored with their expiry time; 3: history pages hold rows
 MISSING = object()
 _NOT_FOUND = "__bankcore_not_found__"
 EPOCH = ("epoch", 0)
@@ -118,9 +121,39 @@ _lazy_scopes: set[str] = set()
 
 
 def lazy_scope(scope: str) -> str:
-    """Declare ``scope`` lazy: reads never create its counters (see ``get_or_set_lazy``)."""
+    """Declare ``scope`` lazy: reads never create its counters (see ``get_or_set``)."""
     _lazy_scopes.add(scope)
     return scope
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one cached value lives, as its family's function in an app's cache.py says.
+
+    ``family`` names the key and the value's hit and miss counts; ``parts`` pick the object;
+    the key also carries the current generation of each of ``scopes``, so a write to any
+    of them retires the value. ``remember_not_found`` caches a ``None`` as "not found".
+    """
+
+    family: str
+    parts: tuple
+    scopes: tuple[tuple[str, object], ...]
+    timeout: int
+    remember_not_found: bool = False
+
+    def __post_init__(self):
+        if any(scope in _lazy_scopes for scope, _ in self.scopes) and len(self.scopes) != 1:
+            raise ValueError("a value under a lazy scope depends on that scope alone")
+
+    @property
+    def lazy(self) -> bool:
+        return bool(self.scopes) and self.scopes[0][0] in _lazy_scopes
+
+    def key_at(self, current_generations: tuple) -> str:
+        return key(self.family, *self.parts, *current_generations)
+
+    def current_key(self) -> str:
+        return self.key_at(generations(*self.scopes))
 
 
 _request_generations: ContextVar[dict | None] = ContextVar("bankcore_generations", default=None)
@@ -332,23 +365,29 @@ def _load(cache_key: str):
     return value
 
 
-def get_or_set(family: str, cache_key: str, compute, *, timeout: int, cache_not_found: bool = False):
-    """The value of the versioned ``cache_key``, or ``compute()``'s, kept for ``timeout`` s.
+def get_or_set(slot: Slot, compute):
+    """The value in ``slot``, or ``compute()``'s, kept for the slot's timeout.
 
-    Looks in this process first, then in the shared cache. With ``cache_not_found``, a
-    ``None`` from compute is remembered as "not found", which is then told apart from a
-    miss: it is returned as None without computing again.
+    Looks in this process first, then in the shared cache. A ``None`` from compute is not
+    cached, unless the slot remembers "not found": then it is told apart from a miss and
+    returned as None without computing again.
     """
+    if slot.lazy:
+        return _get_or_set_lazy(slot, compute)
+    return _get_or_set(slot, slot.current_key(), compute)
+
+
+def _get_or_set(slot: Slot, cache_key: str, compute):
     value = _load(cache_key)
     if value is not MISSING:
-        stats.record(family, "hit")
+        stats.record(slot.family, "hit")
         return None if value == _NOT_FOUND else value
-    stats.record(family, "miss")
+    stats.record(slot.family, "miss")
     value = compute()
     if value is not None:
-        _store(cache_key, value, timeout)
-    elif cache_not_found:
-        _store(cache_key, _NOT_FOUND, timeout)
+        _store(cache_key, value, slot.timeout)
+    elif slot.remember_not_found:
+        _store(cache_key, _NOT_FOUND, slot.timeout)
     return value
 
 
@@ -364,22 +403,23 @@ def _counter_start(scope: tuple[str, object]) -> int | None:
     return fresh
 
 
-def get_or_set_lazy(family: str, scope: tuple[str, object], build_key, compute, *, timeout: int):
-    """``get_or_set`` under the generations of one lazy ``scope``; ``build_key(generations)``.
+def _get_or_set_lazy(slot: Slot, compute):
+    """``get_or_set`` under the generation of one lazy scope.
 
     While the scope has no counter nothing of it is cached, so compute() runs, and only a
     value worth caching creates the counter. The counter is created after compute(): a
     write that races it finds no counter, creates one itself, and the value from before
     the write is then not cached at all.
     """
+    (scope,) = slot.scopes
     current = generations(scope)
     epoch, generation = current
     if generation is not None:
-        return get_or_set(family, build_key(current), compute, timeout=timeout)
-    stats.record(family, "miss")
+        return _get_or_set(slot, slot.key_at(current), compute)
+    stats.record(slot.family, "miss")
     value = compute()
     if value is not None:
         started = _counter_start(scope)
         if started is not None:
-            _store(build_key((epoch, started)), value, timeout)
+            _store(slot.key_at((epoch, started)), value, slot.timeout)
     return value

@@ -10,7 +10,7 @@ import math
 
 from django.db import transaction
 
-from bankcore.cache import TTL, bump_on_commit, generations, get_or_set, key
+from bankcore.cache import TTL, Slot, bump_on_commit, get_or_set
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
@@ -37,8 +37,9 @@ DEFAULTS = {
 }
 
 
-def config_key(name: str, generation) -> str:
-    return key("config", name, *generation)
+def setting_slot(name: str) -> Slot:
+    """The cache family of settings: one row's value, or that it has none."""
+    return Slot("config", (name,), ((CONFIG, name),), TTL.HOUR, remember_not_found=True)
 
 
 def config_get(name: str):
@@ -49,11 +50,8 @@ def config_get(name: str):
     """
     default, _ = DEFAULTS[name]
     row = get_or_set(
-        "config",
-        config_key(name, generations((CONFIG, name))),
+        setting_slot(name),
         lambda: SystemSetting.objects.filter(key=name).values_list("value", flat=True).first(),
-        timeout=TTL.HOUR,
-        cache_not_found=True,
     )
     if row is None:
         return default

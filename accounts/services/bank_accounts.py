@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import cache as keys
+from accounts import cache
 from accounts.models import Account, User
 from accounts.numbers import account_number_generate
 from audit import actions
@@ -38,7 +38,7 @@ def account_open(*, customer: User, kind: str, currency: str) -> Account:
     if Account.objects.filter(customer=customer).count() >= config_get("accounts.max_per_customer"):
         raise AccountLimitReached()
     account = _account_insert(customer=customer, kind=kind, currency=currency)
-    keys.accounts_changed([account])
+    cache.accounts_changed([account])
     audit_record(
         action=actions.ACCOUNT_OPENED,
         actor=customer,
@@ -65,7 +65,7 @@ def _account_set_status(*, account: Account, status: str, actor: User, reason: s
     locked.status = status
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "updated_at"])
-    keys.accounts_changed([locked])
+    cache.accounts_changed([locked])
     audit_record(
         action=action,
         actor=actor,

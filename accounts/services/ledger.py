@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import cache as keys
+from accounts import cache
 from accounts.models import Account, LedgerEntry, Posting, User
 from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from bankcore.money import format_amount
@@ -89,5 +89,5 @@ def posting_create(
     for pk, account in accounts.items():
         account.balance, account.updated_at = balances[pk], now
     Account.objects.bulk_update(accounts.values(), ["balance", "updated_at"])
-    keys.accounts_changed(accounts.values())
+    cache.accounts_changed(accounts.values())
     return posting

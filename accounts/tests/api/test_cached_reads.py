@@ -8,11 +8,11 @@ import pytest
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
-from accounts import cache as keys
+from accounts import cache
 from accounts.models import Account, User
 from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, fund
-from bankcore.cache import TTL, generations, get_or_set, stats
+from bankcore.cache import TTL, get_or_set, stats
 from transfers.tests.helpers import api_transfer, transfer
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_every_read_after_a_transfer_shows_it(customer_client, customer):
 
 def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, customer):
     source, destination = fund(AccountFactory(customer=customer), 10_00), AccountFactory()
-    cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
+    cache_key = cache.account(source.pk).current_key()
     poisoned = Account.objects.get(pk=source.pk)
     poisoned.balance = 1_000_000_00
     caches["default"].set(cache_key, (poisoned, time.time() + 60))  # as the kernel stores it
@@ -152,17 +152,19 @@ class TestInvalidationOnCommit:
         source, destination = fund(AccountFactory(customer=customer), 100_00), AccountFactory()
         client = bearer(auth_token_issue(user=customer)[0])
 
-        # The reader's steps, in the order selectors.account_for_customer takes them.
-        cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
+        # The reader's steps, as selectors.account_cached takes them: the key (with the
+        # generation) first, then the row.
+        slot = cache.account(source.pk)
+        key_before_the_write = slot.current_key()
 
         def read_old_row_while_the_writer_commits():
             old = Account.objects.get(pk=source.pk)
             transfer(source, destination, 30_00)  # commits and bumps the generation
             return old
 
-        stale = get_or_set("account", cache_key, read_old_row_while_the_writer_commits, timeout=TTL.MEDIUM)
+        stale = get_or_set(slot, read_old_row_while_the_writer_commits)
         assert stale.balance == 100_00
-        stored_value, _expires_at = caches["default"].get(cache_key)
+        stored_value, _expires_at = caches["default"].get(key_before_the_write)
         assert stored_value.balance == 100_00, "the stale value was set"
         assert client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "70.00"
 
