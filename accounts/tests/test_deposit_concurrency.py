@@ -4,7 +4,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 
@@ -17,11 +16,7 @@ from bankcore.errors import ApprovalAlreadyDecided, DepositLimitExceeded, Domain
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL row locks (SQLite serialises writers); run with "
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore make test, as CI does",
-    ),
+    pytest.mark.requires_postgres("needs PostgreSQL row locks (SQLite serialises writers)"),
 ]
 
 

@@ -3,7 +3,6 @@
 import random
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from accounts.api.filters import LedgerEntryFilter
@@ -13,11 +12,7 @@ from accounts.selectors import entry_list_for_account, entry_list_for_customer
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="query plans are PostgreSQL's; run with "
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore make test, as CI does",
-    ),
+    pytest.mark.requires_postgres("query plans are PostgreSQL's"),
 ]
 
 PAGE = 51  # a page of 50 and the row that tells whether there is a next one

@@ -7,7 +7,6 @@ from accounts.models import Account, LedgerEntry
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
-from transfers.tests.helpers import transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +94,7 @@ def test_ledger_and_accounts_are_read_only_in_admin(client, compliance):
 
 
 def test_ledger_changelist_query_count_does_not_grow_with_rows(
-    client, compliance, django_assert_max_num_queries
+    client, compliance, django_assert_max_num_queries, transfer
 ):
     a, b = fund(AccountFactory(), 1000_00), AccountFactory()
     for _ in range(30):

@@ -7,7 +7,6 @@ from django.db import connection
 from accounts.models import Account, LedgerEntry
 from accounts.tests.factories import AccountFactory, fund
 from accounts.verification import ledger_verify
-from transfers.tests.helpers import transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def seeded(tmp_path):
     return json.loads(output.read_text())
 
 
-def test_seed_load_writes_customers_that_log_in_and_see_their_accounts(seeded, api_client):
+def test_seed_load_writes_customers_that_log_in_and_see_their_accounts(seeded, api_client, bearer_client):
     assert seeded["password"] == "load-Pass-2026"
     assert len(seeded["customers"]) == 4
     for customer in seeded["customers"]:
@@ -35,12 +34,12 @@ def test_seed_load_writes_customers_that_log_in_and_see_their_accounts(seeded, a
             "/api/auth/login", {"email": customer["email"], "password": seeded["password"]}, format="json"
         )
         assert login.status_code == 200
-        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['token']}")
-        listed = api_client.get("/api/accounts").json()["results"]
+        client = bearer_client(token=login.json()["token"])
+        listed = client.get("/api/accounts").json()["results"]
         assert [(a["id"], a["number"], a["currency"]) for a in listed] == [
             (a["id"], a["account_number"], a["currency"]) for a in customer["accounts"]
         ]
-        history = api_client.get("/api/transactions").json()["results"]
+        history = client.get("/api/transactions").json()["results"]
         assert history, "seeded accounts have history"
 
 
@@ -66,7 +65,7 @@ def test_seed_load_refuses_bad_arguments(tmp_path):
         )
 
 
-def test_verify_ledger_passes_on_a_consistent_ledger(capsys):
+def test_verify_ledger_passes_on_a_consistent_ledger(capsys, transfer):
     a, b = fund(AccountFactory(), 1000), AccountFactory()
     transfer(a, b, 300)
     call_command("verify_ledger")
@@ -80,7 +79,7 @@ def test_verify_ledger_passes_on_a_consistent_ledger(capsys):
         ("UPDATE {account} SET balance = balance + 1 WHERE id = {account_id}", "balance differs"),
     ],
 )
-def test_verify_ledger_fails_on_rows_altered_by_raw_sql(capsys, tamper, breach):
+def test_verify_ledger_fails_on_rows_altered_by_raw_sql(capsys, tamper, breach, transfer):
     a, b = fund(AccountFactory(), 1000), AccountFactory()
     transfer(a, b, 300)
     entry = LedgerEntry.objects.filter(account=b).get()

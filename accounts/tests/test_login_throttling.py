@@ -61,10 +61,8 @@ def test_a_released_reservation_is_not_a_failure():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="parallel audit inserts need PostgreSQL (SQLite's shared in-memory test database locks "
-    "whole tables); run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore make test",
+@pytest.mark.requires_postgres(
+    "parallel audit inserts need PostgreSQL (SQLite's shared in-memory test database locks whole tables)"
 )
 def test_fifteen_parallel_wrong_passwords_check_only_the_limit():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
@@ -191,20 +189,23 @@ class TestPasswordChangeThrottle:
         assert customer.check_password(DEFAULT_PASSWORD)
         assert customer_client.get("/api/auth/me").status_code == 200
 
-    def test_a_correct_current_password_gives_its_attempt_back(self, customer_client, customer):
+    def test_a_correct_current_password_gives_its_attempt_back(
+        self, customer_client, customer, bearer_client
+    ):
         for _ in range(settings.LOGIN_FAILURES_PER_EMAIL - 1):
             self.change(customer_client, "not-it")
         response = self.change(customer_client, DEFAULT_PASSWORD)
         assert response.status_code == 200, response.json()
-        customer_client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
+        signed_in_again = bearer_client(token=response.json()["token"])
         # Had the correct attempt counted, this one would be over the limit.
-        assert self.change(customer_client, NEW_PASSWORD).status_code == 200
+        assert self.change(signed_in_again, NEW_PASSWORD).status_code == 200
 
-    def test_one_customers_wrong_passwords_do_not_limit_another(self, customer_client, api_client):
+    def test_one_customers_wrong_passwords_do_not_limit_another(
+        self, customer_client, api_client, bearer_client
+    ):
         other = UserFactory()
-        token = login(api_client, other.email, DEFAULT_PASSWORD).json()["token"]
-        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        other_client = bearer_client(token=login(api_client, other.email, DEFAULT_PASSWORD).json()["token"])
         for _ in range(settings.LOGIN_FAILURES_PER_EMAIL):
             self.change(customer_client, "not-it")
-        response = self.change(api_client, DEFAULT_PASSWORD)
+        response = self.change(other_client, DEFAULT_PASSWORD)
         assert response.status_code == 200, response.json()

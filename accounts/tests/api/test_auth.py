@@ -19,17 +19,14 @@ def login(client, email, password, **extra):
     return client.post("/api/auth/login", {"email": email, "password": password}, format="json", **extra)
 
 
-def bearer(client, token):
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
-
-
 def audit_actions(**filters) -> list[str]:
     return list(AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True))
 
 
 class TestRegister:
-    def test_register_creates_customer_and_signs_in(self, api_client, django_assert_num_queries):
+    def test_register_creates_customer_and_signs_in(
+        self, api_client, django_assert_num_queries, bearer_client
+    ):
         with django_assert_num_queries(7):  # user (in a savepoint), token, audit, in a transaction
             response = api_client.post(
                 "/api/auth/register",
@@ -44,7 +41,7 @@ class TestRegister:
         user = User.objects.get(email="new.person@example.test")
         assert not user.is_staff
         assert audit_actions(actor=user) == [actions.USER_REGISTERED]
-        me = bearer(api_client, body["token"]).get("/api/auth/me")
+        me = bearer_client(token=body["token"]).get("/api/auth/me")
         assert me.status_code == 200
         assert me.json()["email"] == "new.person@example.test"
 
@@ -219,14 +216,14 @@ class TestSession:
         assert customer_client.get("/api/auth/me").status_code == 401
         assert audit_actions(actor=customer) == [actions.LOGGED_OUT]
 
-    def test_logout_ends_only_that_session(self, customer_client, customer, api_client):
+    def test_logout_ends_only_that_session(self, customer_client, customer, api_client, bearer_client):
         other_session = login(api_client, customer.email, DEFAULT_PASSWORD).json()["token"]
         customer_client.post("/api/auth/logout")
-        assert bearer(api_client, other_session).get("/api/auth/me").status_code == 200
+        assert bearer_client(token=other_session).get("/api/auth/me").status_code == 200
 
-    def test_expired_token_is_refused(self, api_client, customer):
+    def test_expired_token_is_refused(self, customer, bearer_client):
         _, token = AuthToken.objects.create(user=customer, expiry=timedelta(seconds=-1))
-        response = bearer(api_client, token).get("/api/auth/me")
+        response = bearer_client(token=token).get("/api/auth/me")
         assert response.status_code == 401
         assert response.json()["code"] == "authentication_failed"
 
@@ -239,7 +236,7 @@ class TestSession:
 
 class TestPasswordChange:
     def test_password_change_ends_every_session_and_opens_one(
-        self, customer_client, customer, api_client, django_assert_num_queries
+        self, customer_client, customer, api_client, django_assert_num_queries, bearer_client
     ):
         other_session = login(api_client, customer.email, DEFAULT_PASSWORD).json()["token"]
         # in one transaction: save user, its tokens (to retire cached sessions), delete
@@ -252,8 +249,8 @@ class TestPasswordChange:
             )
         assert response.status_code == 200, response.json()
         assert customer_client.get("/api/auth/me").status_code == 401
-        assert bearer(api_client, other_session).get("/api/auth/me").status_code == 401
-        assert bearer(api_client, response.json()["token"]).get("/api/auth/me").status_code == 200
+        assert bearer_client(token=other_session).get("/api/auth/me").status_code == 401
+        assert bearer_client(token=response.json()["token"]).get("/api/auth/me").status_code == 200
         assert login(api_client, customer.email, NEW_PASSWORD).status_code == 200
         assert actions.PASSWORD_CHANGED in audit_actions(actor=customer)
 

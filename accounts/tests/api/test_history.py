@@ -5,13 +5,12 @@ from django.utils import timezone
 
 from accounts.models import LedgerEntry
 from accounts.tests.factories import AccountFactory, fund
-from transfers.tests.helpers import transfer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def history(customer):
+def history(customer, transfer):
     """Two accounts of the customer with deposits and transfers both ways, and a stranger's."""
     checking = fund(AccountFactory(customer=customer), 100_000)
     savings = fund(AccountFactory(customer=customer, kind="savings"), 50_000)

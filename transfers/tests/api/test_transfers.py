@@ -10,7 +10,6 @@ from accounts.tests.factories import AccountFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from transfers.models import IdempotencyKey, Transfer
-from transfers.tests.helpers import transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -265,14 +264,12 @@ class TestIdempotency:
         assert response.json()["code"] == "idempotency_key_invalid"
         assert not Transfer.objects.exists()
 
-    def test_keys_are_scoped_to_the_customer(self, customer_client, source, destination, api_client):
-        from accounts.services.signin import auth_token_issue
-
+    def test_keys_are_scoped_to_the_customer(self, customer_client, source, destination, bearer_client):
         send(customer_client, source, destination.number, key="shared-key")
         other_source = fund(AccountFactory(), 50_00)
-        token, _ = auth_token_issue(user=other_source.customer)
-        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        response = send(api_client, other_source, destination.number, key="shared-key")
+        response = send(
+            bearer_client(other_source.customer), other_source, destination.number, key="shared-key"
+        )
         assert response.status_code == 201
         assert Transfer.objects.count() == 2
 
@@ -285,7 +282,7 @@ class TestIdempotency:
 
 class TestListing:
     def test_lists_only_the_callers_transfers(
-        self, customer_client, source, destination, django_assert_num_queries
+        self, customer_client, source, destination, django_assert_num_queries, transfer
     ):
         mine = [transfer(source, destination, n) for n in (1, 2, 3)]
         stranger = fund(AccountFactory(), 10_00)
