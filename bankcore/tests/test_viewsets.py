@@ -7,7 +7,6 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from accounts.api.serializers import AccountOutputSerializer
 from accounts.models import Account
-from accounts.tests.factories import AccountFactory
 from bankcore.api.pagination import OldestFirstCursorPagination
 from bankcore.api.viewsets import CustomerScopedViewSet
 
@@ -52,54 +51,54 @@ def retrieved(viewset, user, pk) -> int:
 
 
 @pytest.mark.django_db
-def test_the_queryset_is_filtered_by_customer(customer):
-    mine, theirs = AccountFactory(customer=customer), AccountFactory()
+def test_the_queryset_is_filtered_by_customer(customer, funded_account):
+    mine, theirs = funded_account(customer=customer), funded_account()
     assert listed(AccountListViewSet, customer) == [mine.pk]
     assert retrieved(AccountListViewSet, customer, mine.pk) == 200
     assert retrieved(AccountListViewSet, customer, theirs.pk) == 404
 
 
 @pytest.mark.django_db
-def test_the_named_escape_hatch_sees_every_customers_rows(customer):
+def test_the_named_escape_hatch_sees_every_customers_rows(customer, funded_account):
     class EveryAccountViewSet(AccountListViewSet):
         def dangerously_get_queryset(self):
             return Account.objects.filter(customer__isnull=False).order_by("id")
 
-    mine, theirs = AccountFactory(customer=customer), AccountFactory()
+    mine, theirs = funded_account(customer=customer), funded_account()
     assert listed(EveryAccountViewSet, customer) == [mine.pk, theirs.pk]
     assert retrieved(EveryAccountViewSet, customer, theirs.pk) == 200
 
 
 @pytest.mark.django_db
-def test_an_object_from_a_cache_is_checked_for_its_owner(customer):
+def test_an_object_from_a_cache_is_checked_for_its_owner(customer, funded_account):
     class CachedAccountViewSet(AccountListViewSet):
         def object_from_cache(self, pk):
             return Account.objects.filter(pk=pk).first()  # whoever holds it, as a cache would
 
-    mine, theirs = AccountFactory(customer=customer), AccountFactory()
+    mine, theirs = funded_account(customer=customer), funded_account()
     assert retrieved(CachedAccountViewSet, customer, mine.pk) == 200
     assert retrieved(CachedAccountViewSet, customer, theirs.pk) == 404
     assert retrieved(CachedAccountViewSet, customer, "12a") == 404
 
 
 @pytest.mark.django_db
-def test_a_cached_first_page_holding_another_customers_rows_is_not_served(customer, caplog):
+def test_a_cached_first_page_holding_another_customers_rows_is_not_served(customer, funded_account, caplog):
     class MixedUpCacheViewSet(AccountListViewSet):
         def first_page_from_cache(self, *, size):
             return list(Account.objects.filter(customer__isnull=False).order_by("id")[:size])
 
-    mine, _theirs = AccountFactory(customer=customer), AccountFactory()
+    mine, _theirs = funded_account(customer=customer), funded_account()
     assert listed(MixedUpCacheViewSet, customer) == [mine.pk]
     assert "another customer's rows" in caplog.text
 
 
 @pytest.mark.django_db
-def test_a_cached_first_page_is_paginated_like_the_database_page(customer, monkeypatch):
+def test_a_cached_first_page_is_paginated_like_the_database_page(customer, funded_account, monkeypatch):
     class CachedFirstPageViewSet(AccountListViewSet):
         def first_page_from_cache(self, *, size):
             return list(Account.objects.filter(customer=customer).order_by("id")[:size])
 
-    accounts = AccountFactory.create_batch(3, customer=customer)
+    accounts = [funded_account(customer=customer) for _ in range(3)]
     request = APIRequestFactory().get("/api/example")
     force_authenticate(request, user=customer)
     monkeypatch.setattr(OldestFirstCursorPagination, "page_size", 2)

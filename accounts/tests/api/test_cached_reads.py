@@ -52,6 +52,37 @@ def test_warm_first_history_pages_need_no_sql(customer_client, customer, django_
     assert [e["amount"] for e in account_page["results"]] == ["42.00"]
 
 
+def test_a_cached_first_history_page_links_to_the_host_each_request_came_to(
+    customer_client, customer, monkeypatch, django_assert_num_queries
+):
+    from bankcore.api.pagination import NewestFirstCursorPagination
+
+    monkeypatch.setattr(NewestFirstCursorPagination, "page_size", 2)
+    account = fund(AccountFactory(customer=customer), 1_00)
+    fund(account, 2_00)
+    fund(account, 3_00)
+    for path in ("/api/transactions", f"/api/accounts/{account.pk}/transactions"):
+        first = customer_client.get(path, HTTP_HOST="localhost").json()
+        with django_assert_num_queries(0):
+            again = customer_client.get(path, HTTP_HOST="127.0.0.1").json()
+        assert [e["amount"] for e in again["results"]] == ["3.00", "2.00"]
+        assert again["results"] == first["results"]
+        assert first["next"].startswith("http://localhost/api/")
+        assert again["next"].startswith("http://127.0.0.1/api/")
+
+
+def test_the_cached_first_pages_are_the_pages_the_database_gives(customer_client, customer, transfer):
+    checking = fund(AccountFactory(customer=customer), 100_00)
+    savings = fund(AccountFactory(customer=customer, kind="savings"), 5_00)
+    transfer(checking, savings, 1_00)
+    for path in ("/api/accounts", "/api/transactions", f"/api/accounts/{savings.pk}/transactions"):
+        cached = customer_client.get(path).json()
+        assert customer_client.get(path).json() == cached  # from the cache now
+        from_database = customer_client.get(path, {"page_size": 50}).json()
+        assert cached["results"] == from_database["results"]
+        assert cached["results"]
+
+
 def test_another_customers_cached_account_is_still_a_404(customer_client, bearer_client):
     other = fund(AccountFactory(), 10_00)
     assert (

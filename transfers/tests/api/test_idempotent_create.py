@@ -71,11 +71,9 @@ def test_a_refused_create_frees_its_key(customer, staff_user):
     assert open_account(customer, key="open-1").status_code == 201
 
 
-def test_a_replay_whose_result_the_customer_no_longer_sees_is_a_404(customer):
-    from accounts.tests.factories import UserFactory
-
+def test_a_replay_whose_result_the_customer_no_longer_sees_is_a_404(customer, funded_account):
     first = open_account(customer, key="open-1")
-    Account.objects.filter(pk=first.data["id"]).update(customer=UserFactory())
+    Account.objects.filter(pk=first.data["id"]).update(customer=funded_account().customer)
     response = open_account(customer, key="open-1")
     assert response.status_code == 404
     assert response.data["code"] == "not_found"
