@@ -4,9 +4,14 @@ A test package imports its own app's helpers and the layers below it (see the im
 contracts in pyproject.toml); whatever several apps' tests share lives here.
 """
 
+import re
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
@@ -39,6 +44,10 @@ def _cache_bumps_without_commit(request, monkeypatch):
     see the cached past. There, bumps happen when scheduled. Tests marked
     ``django_db(transaction=True)`` commit for real and keep the production behaviour;
     the read-your-writes races are tested that way.
+
+    Not pytest-django's ``django_capture_on_commit_callbacks``: it runs the callbacks when
+    its block ends, so a test would have to wrap every write it makes (fixtures and
+    factories included) to read its own writes.
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
@@ -48,6 +57,31 @@ def _cache_bumps_without_commit(request, monkeypatch):
         from bankcore import cache
 
         monkeypatch.setattr(cache, "transaction", SimpleNamespace(on_commit=lambda callback: callback()))
+
+
+_SAVEPOINT = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ")
+
+
+@pytest.fixture
+def assert_num_queries_excluding_savepoints():
+    """``django_assert_num_queries`` for writes: savepoints are left out of the count.
+
+    Where savepoints fall (a nested atomic block, a service called inside another's
+    transaction) changes with harmless refactors; a query more is what an N+1 regression
+    adds, and that still fails.
+    """
+
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        queries = [query["sql"] for query in context.captured_queries if not _SAVEPOINT.match(query["sql"])]
+        listing = "\n".join(queries)
+        assert len(queries) == expected, (
+            f"{len(queries)} queries besides savepoints, not {expected}:\n{listing}"
+        )
+
+    return check
 
 
 @pytest.fixture
