@@ -10,10 +10,6 @@ def account_list_for_customer(*, customer: User) -> QuerySet[Account]:
     return Account.objects.filter(customer=customer).order_by("id")
 
 
-def entry_list_for_customer(*, customer: User) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(customer=customer)
-
-
 def entry_list_for_account(*, account: Account) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(account=account)
 
