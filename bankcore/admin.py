@@ -1,3 +1,5 @@
+from django import forms
+from django.contrib.admin.helpers import ActionForm
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
@@ -37,3 +39,13 @@ class ReadOnlyAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+class ReasonActionForm(ActionForm):
+    """The changelist's action bar with a reason, for actions that record why they ran.
+
+    Optional here, because Django refuses an invalid action form with a misleading "No
+    action selected": each action refuses a blank reason itself, with its own message.
+    """
+
+    # The action bar shows labels, not help texts.
+    reason = forms.CharField(max_length=200, required=False, label="Reason (recorded in the audit log)")
