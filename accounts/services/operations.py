@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 
+from audit import actions
 from audit.services import audit_record
 from bankcore.cache import bump_on_commit, database_identity_forget
 from bankcore.config import CONFIG, DEFAULTS, config_check
@@ -26,7 +27,11 @@ def config_set(*, name: str, value, actor) -> SystemSetting:
     )
     bump_on_commit(CONFIG, name)
     audit_record(
-        action="config.changed", actor=actor, target=setting, before={"value": before}, after={"value": value}
+        action=actions.CONFIG_CHANGED,
+        actor=actor,
+        target=setting,
+        before={"value": before},
+        after={"value": value},
     )
     return setting
 
@@ -41,7 +46,7 @@ def database_identity_renew(*, actor=None) -> DatabaseIdentity:
     previous = DatabaseIdentity.objects.order_by("-pk").values_list("value", flat=True).first()
     identity = DatabaseIdentity.objects.create(value=secrets.token_hex(8))
     audit_record(
-        action="database.identity_renewed",
+        action=actions.DATABASE_IDENTITY_RENEWED,
         actor=actor,
         target=identity,
         before={"value": previous},
