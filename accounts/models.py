@@ -200,6 +200,9 @@ class LedgerEntry(AppendOnlyModel):
         FEE = "fee", "Fee"
         ADJUSTMENT = "adjustment", "Adjustment"
 
+    # One state: entries are insert-only, posted when written (a hold is a posting too).
+    # Kept because the API shows it and documents a history ``status`` filter on it;
+    # dropping it would break clients for no gain.
     class Status(models.TextChoices):
         POSTED = "posted", "Posted"
 

@@ -10,10 +10,6 @@ def account_list_for_customer(*, customer: User) -> QuerySet[Account]:
     return Account.objects.filter(customer=customer).order_by("id")
 
 
-def entry_list_for_customer(*, customer: User) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(customer=customer)
-
-
 def entry_list_for_account(*, account: Account) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(account=account)
 
@@ -40,7 +36,7 @@ def entry_first_page_for_customer_cached(*, customer: User, size: int) -> list[L
     """The customer's newest ``size`` entries, newest first, from the cache when current."""
     return get_or_set(
         cache.customer_history(customer.pk, size),
-        lambda: list(entry_list_for_customer(customer=customer).order_by("-id")[:size]),
+        lambda: list(LedgerEntry.objects.filter(customer=customer).order_by("-id")[:size]),
     )
 
 

@@ -1,16 +1,15 @@
 """Run-time configuration: SystemSetting rows, cached per key and retired on every change.
 
 Settings that code reads have a documented default here; a row overrides it. Staff change
-rows in the admin, through ``config_set``, which is audited and refuses a value that is not
-of its default's type.
+rows in the admin, through ``accounts.services.operations.config_set``, which is audited and
+refuses a value that is not of its default's type. The kernel imports no app, so the audited
+change lives there.
 """
 
 import logging
 import math
 
-from django.db import transaction
-
-from bankcore.cache import TTL, Slot, bump_on_commit, get_or_set
+from bankcore.cache import TTL, Slot, get_or_set
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
@@ -88,23 +87,3 @@ def config_check(*, name: str, value) -> None:
         valid, expected = isinstance(value, type(default)), f"a {type(default).__name__}"
     if not valid:
         raise InvalidSetting(f"{name} must be {expected}, not {value!r}.", extra={"setting": name})
-
-
-@transaction.atomic
-def config_set(*, name: str, value, actor) -> SystemSetting:
-    """Change a setting, audited; every process reads the new value from its next request on."""
-    from audit.services import audit_record  # the kernel's one use of audit: config changes are audited
-
-    if name not in DEFAULTS:
-        raise KeyError(f"{name} is not a bankcore setting")
-    config_check(name=name, value=value)
-    setting = SystemSetting.objects.filter(key=name).first()
-    before = None if setting is None else setting.value
-    setting, _ = SystemSetting.objects.update_or_create(
-        key=name, defaults={"value": value, "description": DEFAULTS[name][1]}
-    )
-    bump_on_commit(CONFIG, name)
-    audit_record(
-        action="config.changed", actor=actor, target=setting, before={"value": before}, after={"value": value}
-    )
-    return setting

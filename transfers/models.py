@@ -15,6 +15,8 @@ class Transfer(models.Model):
     Internal transfers settle at once, in the posting they point to, and never change.
     """
 
+    # One state: an internal transfer completes in the request that makes it. Kept because
+    # the API shows it; dropping it would break clients for no gain.
     class Status(models.TextChoices):
         COMPLETED = "completed", "Completed"
 

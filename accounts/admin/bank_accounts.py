@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from accounts.models import Account, ApprovalRequest
 from accounts.services.bank_accounts import account_freeze, account_unfreeze
 from accounts.services.deposits import deposit_create
-from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin
+from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm
 from bankcore.errors import DomainError
 from bankcore.money import InvalidAmount, format_amount, parse_amount
 
@@ -32,10 +32,6 @@ class DepositForm(forms.Form):
             return parse_amount(self.cleaned_data["amount"], self.currency)
         except InvalidAmount as exc:
             raise forms.ValidationError(exc.detail) from None
-
-
-class FreezeForm(forms.Form):
-    reason = forms.CharField(max_length=200)
 
 
 @admin.register(Account)
@@ -59,6 +55,7 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     fields = readonly_fields
+    action_form = ReasonActionForm
     actions = ["freeze_accounts", "unfreeze_accounts"]
 
     def has_freeze_permission(self, request):
@@ -116,7 +113,10 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/accounts/account/deposit.html", context)
 
     def _set_status(self, request, queryset, service, verb):
-        reason = request.POST.get("reason", "").strip() or f"{verb} by {request.user.email} in admin"
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, f"Give a reason: accounts are {verb} only with one.", messages.ERROR)
+            return
         done = 0
         for account in queryset.filter(customer__isnull=False):
             service(account=account, actor=request.user, reason=reason)

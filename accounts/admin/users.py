@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -21,6 +20,7 @@ from accounts.services.users import (
     user_password_set,
     user_set_active,
 )
+from bankcore.admin import ReasonActionForm
 from bankcore.errors import DomainError
 
 
@@ -36,10 +36,6 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
     email = forms.EmailField(max_length=254)
-
-
-class ReasonActionForm(ActionForm):
-    reason = forms.CharField(max_length=200, required=False, help_text="Why (recorded in the audit log).")
 
 
 @admin.register(User)

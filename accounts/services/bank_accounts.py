@@ -9,24 +9,23 @@ from accounts.numbers import account_number_generate
 from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
-from bankcore.errors import AccountLimitReached
+from bankcore.errors import AccountLimitReached, ReasonRequired
 
 # The bank's till: money from outside enters and leaves through it.
 SYSTEM_CASH = "cash"
 
 
 def _account_insert(**fields) -> Account:
-    # Twelve-digit numbers are drawn at random; on the rare collision, draw again.
+    # Twelve-digit numbers are drawn at random; on the rare collision with a number in use
+    # (account_number_uniq), draw again. Any other refusal, such as an invalid kind or a
+    # system account opened a moment ago, is the caller's at once.
     for _attempt in range(5):
+        number = account_number_generate()
         try:
             with transaction.atomic():
-                return Account.objects.create(number=account_number_generate(), **fields)
+                return Account.objects.create(number=number, **fields)
         except IntegrityError:
-            system_code = fields.get("system_code")
-            if (
-                system_code
-                and Account.objects.filter(system_code=system_code, currency=fields["currency"]).exists()
-            ):
+            if not Account.objects.filter(number=number).exists():
                 raise
     raise RuntimeError("could not draw a free account number")
 
@@ -60,6 +59,9 @@ def system_account(*, code: str, currency: str) -> Account:
 
 
 def _account_set_status(*, account: Account, status: str, actor: User, reason: str, action: str) -> Account:
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired()
     locked = Account.objects.select_for_update().get(pk=account.pk)
     before = locked.status
     locked.status = status
@@ -78,7 +80,8 @@ def _account_set_status(*, account: Account, status: str, actor: User, reason: s
 
 @transaction.atomic
 def account_freeze(*, account: Account, actor: User, reason: str) -> Account:
-    """Stop all money movement on a customer account until it is unfrozen."""
+    """Stop all money movement on a customer account until it is unfrozen; ``reason`` is
+    required and audited."""
     return _account_set_status(
         account=account,
         status=Account.Status.FROZEN,
@@ -90,6 +93,7 @@ def account_freeze(*, account: Account, actor: User, reason: str) -> Account:
 
 @transaction.atomic
 def account_unfreeze(*, account: Account, actor: User, reason: str) -> Account:
+    """Let money move on a frozen account again."""
     return _account_set_status(
         account=account,
         status=Account.Status.ACTIVE,

@@ -124,28 +124,3 @@ def test_a_process_that_cannot_read_the_identity_answers_503_not_500():
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"status": 503, "body": outcome["body"]}
     assert outcome["body"]["code"] == "service_unavailable"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_database_restored_from_its_own_backup_renews_its_identity(
-    customer, customer_client, funded_account, capsys
-):
-    from django.core.management import call_command
-
-    from audit.models import AuditEvent
-
-    account = funded_account(customer=customer)
-    assert listed_numbers(customer_client) == [account.number]
-    before = kernel.database_identity()
-    new_number = account_number_generate()
-    Account.objects.filter(pk=account.pk).update(number=new_number)  # the backup's rows
-
-    call_command("renew_database_identity")
-
-    after = DatabaseIdentity.objects.order_by("-pk").first().value
-    assert after != before
-    assert after in capsys.readouterr().out
-    assert kernel.database_identity() == after
-    assert listed_numbers(customer_client) == [new_number]
-    event = AuditEvent.objects.get(action="database.identity_renewed")
-    assert (event.before, event.after) == ({"value": before}, {"value": after})

@@ -2,10 +2,9 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework import mixins
+from rest_framework import mixins, serializers
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from accounts.api.serializers import AccountOutputSerializer
 from accounts.models import Account
 from bankcore.api.pagination import OldestFirstCursorPagination
 from bankcore.api.viewsets import CustomerScopedViewSet
@@ -30,9 +29,15 @@ def test_overriding_get_queryset_fails_at_class_creation():
                 return Account.objects.all()
 
 
+class AccountIdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id"]
+
+
 class AccountListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
     queryset = Account.objects.filter(customer__isnull=False).order_by("id")
-    serializer_class = AccountOutputSerializer
+    serializer_class = AccountIdSerializer
     pagination_class = OldestFirstCursorPagination
 
 

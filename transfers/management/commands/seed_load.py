@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.seeding import ledger_seed_load
 from accounts.verification import ledger_verify
 from bankcore.money import CURRENCIES, InvalidAmount, parse_amount
+from transfers.seeding import ledger_seed_load
 
 
 class Command(BaseCommand):

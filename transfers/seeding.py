@@ -1,10 +1,10 @@
-"""Bulk data for demos and load tests, written by the ledger's own rules.
+"""Bulk data for load tests, written by the ledger's own posting service.
 
 Every customer account is opened empty, funded from the bank's cash account and then
-moved by transfers between the new accounts: each posting's entries sum to zero, balances
-are the running sums of their entries, and no customer account goes below zero. Rows are
-written with bulk inserts, a chunk of customers per transaction, so a million entries
-take minutes rather than hours.
+moved by transfers between the new accounts, through ``posting_bulk_create``: each
+posting's entries sum to zero, balances are the running sums of their entries, and no
+customer account goes below zero. Rows are written with bulk inserts, a chunk of
+customers per transaction, so a million entries take minutes rather than hours.
 """
 
 import random
@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.numbers import account_number_generate
 from accounts.services.bank_accounts import SYSTEM_CASH, system_account
+from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create
 from audit import actions
 from audit.services import audit_record
 from transfers.models import Transfer
@@ -126,16 +127,19 @@ def _seed_chunk(
         batch_size=BATCH_SIZE,
     )
 
-    cash = Account.objects.select_for_update().get(pk=system_account(code=SYSTEM_CASH, currency=currency).pk)
+    cash = system_account(code=SYSTEM_CASH, currency=currency)
     # Decide every movement first, in time order, keeping running balances: a transfer
-    # only moves what its source holds at that moment.
+    # only moves what its source holds at that moment. The ledger checks it again.
     balances = {account.pk: 0 for account in accounts}
-    movements: list[tuple[str, list[tuple[Account, int, str]]]] = []
+    movements: list[tuple[str, list[Leg]]] = []
     for account in accounts:
         movements.append(
             (
                 Posting.Kind.DEPOSIT,
-                [(cash, -opening_balance, "deposit"), (account, opening_balance, "deposit")],
+                [
+                    Leg(cash.pk, -opening_balance, LedgerEntry.Type.DEPOSIT),
+                    Leg(account.pk, opening_balance, LedgerEntry.Type.DEPOSIT),
+                ],
             )
         )
         balances[account.pk] += opening_balance
@@ -148,63 +152,46 @@ def _seed_chunk(
         balances[source.pk] -= amount
         balances[destination.pk] += amount
         movements.append(
-            (Posting.Kind.TRANSFER, [(source, -amount, "transfer_out"), (destination, amount, "transfer_in")])
+            (
+                Posting.Kind.TRANSFER,
+                [
+                    Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+                    Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+                ],
+            )
         )
 
     step = HISTORY_SPAN / max(len(movements), 1)
     start = now - HISTORY_SPAN
-    postings = Posting.objects.bulk_create(
-        [
-            Posting(kind=kind, description="load data", created_at=start + step * index)
-            for index, (kind, _legs) in enumerate(movements)
-        ],
-        batch_size=BATCH_SIZE,
+    postings = posting_bulk_create(
+        drafts=[
+            PostingDraft(kind=kind, legs=legs, description="load data", created_at=start + step * index)
+            for index, (kind, legs) in enumerate(movements)
+        ]
     )
-    running = {account.pk: 0 for account in accounts}
-    running[cash.pk] = cash.balance
-    entries, transfers = [], []
+    by_id = {account.pk: account for account in accounts}
+    transfers = []
     for posting, (kind, legs) in zip(postings, movements, strict=True):
-        for account, amount, entry_type in legs:
-            running[account.pk] += amount
-            entries.append(
-                LedgerEntry(
-                    posting=posting,
-                    account=account,
-                    customer_id=account.customer_id,
-                    amount=amount,
-                    balance_after=running[account.pk],
-                    currency=currency,
-                    type=entry_type,
-                    description="load data",
-                    created_at=posting.created_at,
-                )
-            )
         if kind == Posting.Kind.TRANSFER:
-            (source, debit, _), (destination, _, _) = legs
+            debit, credit = legs
+            source = by_id[debit.account_id]
             transfers.append(
                 Transfer(
                     customer_id=source.customer_id,
                     source=source,
-                    destination=destination,
-                    amount=-debit,
+                    destination=by_id[credit.account_id],
+                    amount=credit.amount,
                     currency=currency,
                     description="load data",
                     posting=posting,
                     created_at=posting.created_at,
                 )
             )
-    cash_total = running[cash.pk] - cash.balance
-
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     Transfer.objects.bulk_create(transfers, batch_size=BATCH_SIZE)
-    for account in accounts:
-        account.balance, account.updated_at = balances[account.pk], now
-    Account.objects.bulk_update(accounts, ["balance", "updated_at"], batch_size=BATCH_SIZE)
-    Account.objects.filter(pk=cash.pk).update(balance=cash.balance + cash_total, updated_at=now)
     audit_record(
         action=actions.LOAD_DATA_SEEDED,
         object_type="accounts.account",
-        after={"customers": count, "accounts": len(accounts), "entries": len(entries), "run": run},
+        after={"customers": count, "accounts": len(accounts), "entries": 2 * len(postings), "run": run},
     )
 
     by_customer: dict[int, list[SeededAccount]] = {}

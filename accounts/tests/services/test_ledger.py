@@ -1,12 +1,19 @@
+import re
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.services.deposits import deposit_create
-from accounts.services.ledger import Leg, posting_create
+from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create, posting_create
 from accounts.tests.factories import AccountFactory, fund
+from accounts.verification import ledger_verify
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
@@ -107,3 +114,85 @@ def test_system_accounts_may_go_negative_and_exist_once_per_currency():
     assert system_account(code="cash", currency="USD") != cash
     Account.objects.filter(pk=cash.pk).update(balance=-10)
     assert cash.is_system
+
+
+def transfer_draft(source, destination, amount, **fields):
+    return PostingDraft(
+        kind=Posting.Kind.TRANSFER,
+        legs=[
+            Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+            Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+        ],
+        **fields,
+    )
+
+
+def test_bulk_postings_apply_in_order_with_running_balances(django_assert_num_queries):
+    a, b = fund(AccountFactory(), 100), AccountFactory()
+    when = timezone.now() - timedelta(days=3)
+    # lock, postings, entries, balances: the same four statements as one posting_create
+    with transaction.atomic(), django_assert_num_queries(4):
+        postings = posting_bulk_create(
+            drafts=[
+                transfer_draft(a, b, 60, description="first", created_at=when),
+                transfer_draft(b, a, 10),
+                transfer_draft(a, b, 50),  # only possible after the refund before it
+            ]
+        )
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.balance, b.balance) == (0, 100)
+    assert [p.pk for p in postings] == sorted(p.pk for p in postings)
+    history = LedgerEntry.objects.filter(account=a).exclude(type="deposit").order_by("id")
+    assert [(e.amount, e.balance_after) for e in history] == [(-60, 40), (10, 50), (-50, 0)]
+    first = postings[0]
+    assert first.created_at == when
+    assert set(first.entries.values_list("created_at", "description")) == {(when, "first")}
+    assert ledger_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("trouble", "error"),
+    [("overdraft", InsufficientFunds), ("frozen", AccountNotActive), ("currency", CurrencyMismatch)],
+)
+def test_bulk_postings_refuse_what_posting_create_refuses_and_write_nothing(staff_user, trouble, error):
+    a, b = fund(AccountFactory(), 100), AccountFactory()
+    other = {
+        "overdraft": b,
+        "frozen": account_freeze(account=AccountFactory(), actor=staff_user, reason="court order"),
+        "currency": AccountFactory(currency="EUR"),
+    }[trouble]
+    amount = 101 if trouble == "overdraft" else 10
+    entries = LedgerEntry.objects.count()
+    with pytest.raises(error), transaction.atomic():
+        posting_bulk_create(drafts=[transfer_draft(a, b, 10), transfer_draft(a, other, amount)])
+    a.refresh_from_db()
+    assert (a.balance, LedgerEntry.objects.count()) == (100, entries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_postings_need_the_callers_transaction():
+    a, b = fund(AccountFactory(), 100), AccountFactory()
+    with pytest.raises(RuntimeError, match="posting_bulk_create must run inside a transaction"):
+        posting_bulk_create(drafts=[transfer_draft(a, b, 10)])
+
+
+# Writing entries or balances, spelled any of the ways Django allows.
+MONEY_WRITES = re.compile(
+    r"(?<!class )LedgerEntry\("
+    r"|LedgerEntry\.objects\.(?:create|bulk_create|update|get_or_create|update_or_create)"
+    r"|\.balance\s*[-+]?=(?!=)|\bbalance\s*=\s*F\(|update\([^)]*\bbalance\s*="
+    r"|(?:bulk_update\(|update_fields=)[^)]*[\"']balance[\"']"
+)
+
+
+def test_only_the_posting_functions_write_ledger_entries_or_balances():
+    root = Path(settings.BASE_DIR)
+    writers = {
+        str(path.relative_to(root))
+        for app in ("bankcore", "accounts", "audit", "transfers", "kyc", "loadtest")
+        for path in (root / app).rglob("*.py")
+        if "tests" not in path.parts
+        and "migrations" not in path.parts
+        and MONEY_WRITES.search(path.read_text())
+    }
+    assert writers == {"accounts/services/ledger.py"}

@@ -330,3 +330,11 @@ def test_superuser_group_changes_in_admin_are_audited_with_before_and_after(root
         "permissions": ["accounts.post_deposit"],
         "members": [member.email],
     }
+
+
+def test_staff_can_browse_users_but_never_delete_them(client, customer):
+    admin = User.objects.create_superuser("root@example.test", DEFAULT_PASSWORD)
+    client.force_login(admin)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{customer.pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{customer.pk}/delete/").status_code == 403

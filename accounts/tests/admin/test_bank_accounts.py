@@ -74,10 +74,35 @@ def test_freeze_and_unfreeze_actions_are_audited(client, compliance):
     events = AuditEvent.objects.filter(object_type="accounts.account", object_id=str(account.pk)).order_by(
         "id"
     )
-    assert [(e.action, e.before, e.actor) for e in events] == [
-        (actions.ACCOUNT_FROZEN, {"status": "active"}, compliance),
-        (actions.ACCOUNT_UNFROZEN, {"status": "frozen"}, compliance),
+    assert [(e.action, e.before, e.after, e.actor) for e in events] == [
+        (actions.ACCOUNT_FROZEN, {"status": "active"}, {"status": "frozen", "reason": "review"}, compliance),
+        (
+            actions.ACCOUNT_UNFROZEN,
+            {"status": "frozen"},
+            {"status": "active", "reason": "review"},
+            compliance,
+        ),
     ]
+
+
+def test_the_accounts_list_asks_staff_for_the_reason_of_a_freeze(client, compliance):
+    page = client.get("/admin/accounts/account/").content.decode()
+    assert 'name="reason"' in page
+    assert "Reason (recorded in the audit log)" in page
+
+
+@pytest.mark.parametrize("action", ["freeze_accounts", "unfreeze_accounts"])
+def test_a_freeze_without_a_reason_changes_nothing(client, compliance, action):
+    account = AccountFactory()
+    response = client.post(
+        "/admin/accounts/account/",
+        {"action": action, "_selected_action": [account.pk], "reason": "  "},
+        follow=True,
+    )
+    assert "Give a reason" in response.content.decode()
+    account.refresh_from_db()
+    assert account.status == Account.Status.ACTIVE
+    assert not AuditEvent.objects.filter(object_type="accounts.account").exists()
 
 
 def test_ledger_and_accounts_are_read_only_in_admin(client, compliance):

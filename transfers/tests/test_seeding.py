@@ -1,12 +1,13 @@
+"""The load and demo data: made through the services, consistent, and safe to run again."""
+
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
-from accounts.models import Account, LedgerEntry
-from accounts.tests.factories import AccountFactory, fund
+from accounts.models import Account, LedgerEntry, User
 from accounts.verification import ledger_verify
+from transfers.management.commands.seed_demo import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -65,35 +66,32 @@ def test_seed_load_refuses_bad_arguments(tmp_path):
         )
 
 
-def test_verify_ledger_passes_on_a_consistent_ledger(capsys, transfer):
-    a, b = fund(AccountFactory(), 1000), AccountFactory()
-    transfer(a, b, 300)
-    call_command("verify_ledger")
-    assert "The ledger is consistent." in capsys.readouterr().out
+def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, capsys, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    for email, password, _name, is_staff, is_superuser in DEMO_USERS:
+        assert f"{email} / {password}" in output
+        user = User.objects.get(email=email)
+        assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser)
+    assert User.objects.count() == len(DEMO_USERS)
+    email, password = DEMO_USERS[0][:2]
+    response = api_client.post("/api/auth/login", {"email": email, "password": password}, format="json")
+    assert response.status_code == 200
+    compliance = User.objects.get(email="compliance@bankcore.test")
+    assert compliance.has_perm("accounts.view_user")
+    assert not compliance.has_perm("accounts.delete_user")
 
 
-@pytest.mark.parametrize(
-    ("tamper", "breach"),
-    [
-        ("UPDATE {entry} SET amount = amount + 1 WHERE id = {entry_id}", "do not sum to zero"),
-        ("UPDATE {account} SET balance = balance + 1 WHERE id = {account_id}", "balance differs"),
-    ],
-)
-def test_verify_ledger_fails_on_rows_altered_by_raw_sql(capsys, tamper, breach, transfer):
-    a, b = fund(AccountFactory(), 1000), AccountFactory()
-    transfer(a, b, 300)
-    entry = LedgerEntry.objects.filter(account=b).get()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            tamper.format(
-                entry=LedgerEntry._meta.db_table,
-                account=Account._meta.db_table,
-                entry_id=entry.pk,
-                account_id=b.pk,
-            )
-        )
-    with pytest.raises(CommandError):
-        call_command("verify_ledger")
-    out = capsys.readouterr().out
-    assert "BREACH" in out
-    assert breach in out
+def test_seed_demo_refuses_to_run_with_debug_off_and_changes_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_runs_with_debug_off_only_when_forced(settings, capsys):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(email=DEMO_USERS[0][0]).exists()
