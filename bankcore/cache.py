@@ -41,9 +41,9 @@ import threading
 import time
 from collections import Counter
 from contextvars import ContextVar
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import partial
+from typing import NamedTuple
 
 from cachetools import TLRUCache
 from django.core.cache import caches
@@ -126,13 +126,13 @@ def lazy_scope(scope: str) -> str:
     return scope
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """Where one cached value lives, as its family's function in an app's cache.py says.
 
     ``family`` names the key and the value's hit and miss counts; ``parts`` pick the object;
     the key also carries the current generation of each of ``scopes``, so a write to any
     of them retires the value. ``remember_not_found`` caches a ``None`` as "not found".
+    A value under a lazy scope depends on that scope alone.
     """
 
     family: str
@@ -141,13 +141,9 @@ class Slot:
     timeout: int
     remember_not_found: bool = False
 
-    def __post_init__(self):
-        if any(scope in _lazy_scopes for scope, _ in self.scopes) and len(self.scopes) != 1:
-            raise ValueError("a value under a lazy scope depends on that scope alone")
-
     @property
     def lazy(self) -> bool:
-        return bool(self.scopes) and self.scopes[0][0] in _lazy_scopes
+        return any(scope in _lazy_scopes for scope, _ in self.scopes)
 
     def key_at(self, current_generations: tuple) -> str:
         return key(self.family, *self.parts, *current_generations)
@@ -329,8 +325,11 @@ class _LocalValues:
 
     def get(self, cache_key):
         with self._lock:
-            entry = self._entries.get(cache_key)
-        return MISSING if entry is None else entry[0]
+            try:
+                value, _expires_at = self._entries[cache_key]
+            except KeyError:  # never stored, evicted or expired
+                return MISSING
+        return value
 
     def set(self, cache_key, value, expires_at: float) -> None:
         with self._lock:
@@ -411,6 +410,8 @@ def _get_or_set_lazy(slot: Slot, compute):
     write that races it finds no counter, creates one itself, and the value from before
     the write is then not cached at all.
     """
+    if len(slot.scopes) != 1:
+        raise ValueError(f"{slot.family}: a value under a lazy scope depends on that scope alone")
     (scope,) = slot.scopes
     current = generations(scope)
     epoch, generation = current

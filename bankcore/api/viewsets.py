@@ -23,7 +23,7 @@ _SCOPING_METHODS = {
 class CustomerScopedViewSet(viewsets.GenericViewSet):
     """A viewset whose every row belongs to the requesting customer.
 
-    Subclasses name the queryset and the field from it to the owning user
+    Subclasses name the queryset and the foreign key from it to the owning user
     (``customer_field``); ``get_queryset`` always applies that filter, so an endpoint built
     on this cannot forget it, and another customer's object is a 404. A subclass that
     defines one of the scoping methods themselves is refused when the class is made.
@@ -84,5 +84,4 @@ class CustomerScopedViewSet(viewsets.GenericViewSet):
         return super().paginate_queryset(queryset)
 
     def _owned_by_customer(self, row) -> bool:
-        owner_id = getattr(row, row._meta.get_field(self.customer_field).attname)
-        return owner_id == self.request.user.pk
+        return getattr(row, f"{self.customer_field}_id") == self.request.user.pk
