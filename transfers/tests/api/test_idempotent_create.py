@@ -77,3 +77,11 @@ def test_a_replay_whose_result_the_customer_no_longer_sees_is_a_404(customer, fu
     response = open_account(customer, key="open-1")
     assert response.status_code == 404
     assert response.data["code"] == "not_found"
+
+
+def test_a_replay_is_never_read_as_another_model():
+    from bankcore.errors import IdempotencyKeyReused
+    from transfers.idempotency import Replay
+
+    with pytest.raises(IdempotencyKeyReused):
+        Replay("transfers.transfer", 1).result(Account.objects.all())
