@@ -1,7 +1,7 @@
 """The ledger: the one place money moves.
 
-``posting_create`` moves money once; ``posting_bulk_create`` many times at once (load and
-demo data). Both apply the same rules and the same arithmetic, below, and nothing else
+``posting_create`` moves money once; ``posting_bulk_create`` many times at once (load
+data). Both apply the same rules and the same arithmetic, below, and nothing else
 writes ledger entries or balances.
 """
 
@@ -37,7 +37,7 @@ class PostingDraft:
     legs: Sequence[Leg]
     description: str = ""
     initiated_by: User | None = None
-    # When the money moved, for back-dated history (load and demo data); None is now.
+    # When the money moved, for back-dated history (load data); None is now.
     created_at: datetime | None = None
 
 
