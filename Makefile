@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FUZZ_VENV ?= .venv-fuzz
 
-.PHONY: run test lint fuzz check-deploy clean
+.PHONY: run test lint imports fuzz check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ fuzz: $(BIN)/.installed $(FUZZ_VENV)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The dependency rule between the apps (contracts in pyproject.toml). The graph takes a
+# second to build: no cache directory to keep.
+imports: $(BIN)/.installed
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) $(FUZZ_VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,10 +1,20 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests.
+
+A test package imports its own app's helpers and the layers below it (see the import
+contracts in pyproject.toml); whatever several apps' tests share lives here.
+"""
+
+import re
+from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 
 CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
 
@@ -34,6 +44,10 @@ def _cache_bumps_without_commit(request, monkeypatch):
     see the cached past. There, bumps happen when scheduled. Tests marked
     ``django_db(transaction=True)`` commit for real and keep the production behaviour;
     the read-your-writes races are tested that way.
+
+    Not pytest-django's ``django_capture_on_commit_callbacks``: it runs the callbacks when
+    its block ends, so a test would have to wrap every write it makes (fixtures and
+    factories included) to read its own writes.
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
@@ -43,6 +57,31 @@ def _cache_bumps_without_commit(request, monkeypatch):
         from bankcore import cache
 
         monkeypatch.setattr(cache, "transaction", SimpleNamespace(on_commit=lambda callback: callback()))
+
+
+_SAVEPOINT = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ")
+
+
+@pytest.fixture
+def assert_num_queries_excluding_savepoints():
+    """``django_assert_num_queries`` for writes: savepoints are left out of the count.
+
+    Where savepoints fall (a nested atomic block, a service called inside another's
+    transaction) changes with harmless refactors; a query more is what an N+1 regression
+    adds, and that still fails.
+    """
+
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        queries = [query["sql"] for query in context.captured_queries if not _SAVEPOINT.match(query["sql"])]
+        listing = "\n".join(queries)
+        assert len(queries) == expected, (
+            f"{len(queries)} queries besides savepoints, not {expected}:\n{listing}"
+        )
+
+    return check
 
 
 @pytest.fixture
@@ -61,18 +100,107 @@ def staff_user(db):
 
 
 @pytest.fixture
-def customer_client(customer):
+def customer_client(customer, bearer_client):
     """An APIClient holding a real Bearer token of ``customer``, already used once.
 
     The first request caches the session, as in one already under way, so the query
     counts that tests pin are the endpoint's own. Cold authentication costs one query,
     pinned in accounts/tests/api/test_cached_reads.py.
     """
-    from accounts.services import auth_token_issue
-
-    token, _ = auth_token_issue(user=customer)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    client.token = token
+    client = bearer_client(customer)
     assert client.get("/api/auth/me").status_code == 200
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``requires_postgres`` on the embedded SQLite database, saying how to run them."""
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    for item in items:
+        marker = item.get_closest_marker("requires_postgres")
+        if marker is not None:
+            why = marker.args[0] if marker.args else "needs PostgreSQL"
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"{why}; run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore "
+                    "make test, as CI does"
+                )
+            )
+
+
+@pytest.fixture
+def bearer_client():
+    """Make an APIClient signed in with a real Bearer token: of ``user`` (a new session) or
+    the given ``token``. The client keeps its token as ``client.token``."""
+
+    def make(user=None, *, token: str | None = None) -> APIClient:
+        if token is None:
+            from accounts.services.signin import auth_token_issue
+
+            token, _ = auth_token_issue(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        client.token = token
+        return client
+
+    return make
+
+
+@pytest.fixture
+def customer_password() -> str:
+    """The password of ``customer`` and of every user the factories make."""
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def funded_account(db):
+    """Make a customer account (of ``customer``, or a new one) holding ``balance`` minor
+    units, deposited through the ledger like a teller would."""
+
+    def make(*, customer=None, balance: int = 0, **fields):
+        if customer is not None:
+            fields["customer"] = customer
+        account = AccountFactory(**fields)
+        return fund(account, balance) if balance else account
+
+    return make
+
+
+@pytest.fixture
+def transfer():
+    """Move money between two accounts through the real transfer service, as the source's owner."""
+    from transfers.services import transfer_create
+
+    def send(source, destination, amount: int, description: str = ""):
+        return transfer_create(
+            customer=source.customer,
+            source_account_id=source.pk,
+            destination_number=destination.number,
+            amount=amount,
+            currency=source.currency,
+            description=description,
+            auth_token=None,
+            idempotency_claim=None,
+        )
+
+    return send
+
+
+@pytest.fixture
+def api_transfer():
+    """POST /api/transfers as a client's customer; returns the response."""
+
+    def post(client, source, destination_number: str, amount: str, *, key: str, currency: str = "USD"):
+        return client.post(
+            "/api/transfers",
+            {
+                "source_account": source.pk,
+                "destination_account_number": destination_number,
+                "amount": amount,
+                "currency": currency,
+            },
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+
+    return post

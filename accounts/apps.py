@@ -10,8 +10,8 @@ class AccountsConfig(AppConfig):
             schema,  # noqa: F401 - registers the Bearer scheme with the OpenAPI generator
             signals,  # noqa: F401 - connects the audit receivers
         )
-        from accounts.approvals import approval_action_register
-        from accounts.services import DEPOSIT_APPROVAL, deposit_approved
+        from accounts.services.approvals import approval_action_register
+        from accounts.services.deposits import DEPOSIT_APPROVAL, deposit_approved
 
         approval_action_register(
             name=DEPOSIT_APPROVAL, permission="accounts.approve_deposit", execute=deposit_approved

@@ -4,8 +4,8 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework import exceptions
 
-from accounts import cache as keys
-from bankcore.cache import TTL, get_or_set_lazy
+from accounts import cache
+from bankcore.cache import get_or_set
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -25,14 +25,9 @@ class BearerTokenAuthentication(TokenAuthentication):
             digest = hash_token(token.decode("utf-8"))
         except UnicodeDecodeError:
             raise invalid from None
-        # Short-lived: a change that retires no generation (a queryset update, a bump lost
-        # to a Redis blip) is seen within TTL.SHORT, in every process.
-        auth_token = get_or_set_lazy(
-            "session",
-            (keys.TOKEN, digest),
-            lambda generations: keys.session_key(digest, generations),
+        auth_token = get_or_set(
+            cache.session(digest),
             lambda: AuthToken.objects.select_related("user").filter(digest=digest).first(),
-            timeout=TTL.SHORT,
         )
         if auth_token is None or auth_token.expiry is None or auth_token.expiry <= timezone.now():
             raise invalid

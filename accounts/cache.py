@@ -1,6 +1,7 @@
-"""Cache keys of the accounts app. Nothing else spells them."""
+"""The accounts app's cache families, one function each, and the writes that retire them.
+Nothing else spells their keys."""
 
-from bankcore.cache import bump_on_commit, key, lazy_scope
+from bankcore.cache import TTL, Slot, bump_on_commit, lazy_scope
 
 # Generation scopes: a write to one makes every value keyed by it unreachable.
 ACCOUNT = "account"  # one account's row: detail, balance, its history's first page
@@ -10,24 +11,30 @@ CUSTOMER = "customer"  # everything listed per customer: accounts, history's fir
 TOKEN = lazy_scope("token")
 
 
-def account_key(account_id, generations) -> str:
-    return key("account", account_id, *generations)
+def account(account_id: int) -> Slot:
+    """One account's row, whoever holds it, or that there is none."""
+    return Slot("account", (account_id,), ((ACCOUNT, account_id),), TTL.MEDIUM, remember_not_found=True)
 
 
-def account_list_key(customer_id, generations) -> str:
-    return key("account-list", customer_id, *generations)
+def account_list(customer_id: int, size: int) -> Slot:
+    """The first ``size`` of a customer's accounts, read together: one snapshot of balances."""
+    return Slot("account-list", (customer_id, size), ((CUSTOMER, customer_id),), TTL.MEDIUM)
 
 
-def customer_history_key(customer_id, generations) -> str:
-    return key("history-customer", customer_id, *generations)
+def customer_history(customer_id: int, size: int) -> Slot:
+    """The newest ``size`` ledger entries over a customer's accounts."""
+    return Slot("history-customer", (customer_id, size), ((CUSTOMER, customer_id),), TTL.MEDIUM)
 
 
-def account_history_key(account_id, generations) -> str:
-    return key("history-account", account_id, *generations)
+def account_history(account_id: int, size: int) -> Slot:
+    """The newest ``size`` ledger entries of one account."""
+    return Slot("history-account", (account_id, size), ((ACCOUNT, account_id),), TTL.MEDIUM)
 
 
-def session_key(digest: str, generations) -> str:
-    return key("session", digest, *generations)
+def session(digest: str) -> Slot:
+    """A session token with its user. Short-lived: a change that retires no generation (a
+    queryset update, a bump lost to a Redis blip) is seen within TTL.SHORT, in every process."""
+    return Slot("session", (digest,), ((TOKEN, digest),), TTL.SHORT)
 
 
 def accounts_changed(accounts) -> None:

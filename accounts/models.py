@@ -200,6 +200,9 @@ class LedgerEntry(AppendOnlyModel):
         FEE = "fee", "Fee"
         ADJUSTMENT = "adjustment", "Adjustment"
 
+    # One state: entries are insert-only, posted when written (a hold is a posting too).
+    # Kept because the API shows it and documents a history ``status`` filter on it;
+    # dropping it would break clients for no gain.
     class Status(models.TextChoices):
         POSTED = "posted", "Posted"
 
@@ -238,7 +241,7 @@ class LedgerEntry(AppendOnlyModel):
 class ApprovalRequest(models.Model):
     """A staff action that waits for a second, different member of staff (four eyes).
 
-    ``action`` names what runs on approval (registered in accounts.approvals) and
+    ``action`` names what runs on approval (registered in accounts.services.approvals) and
     ``payload`` is its input. Decided once: pending -> approved | rejected.
     """
 

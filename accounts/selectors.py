@@ -1,8 +1,8 @@
 from django.db.models import QuerySet
 
-from accounts import cache as keys
+from accounts import cache
 from accounts.models import Account, LedgerEntry, User
-from bankcore.cache import TTL, generations, get_or_set
+from bankcore.cache import get_or_set
 
 
 def account_list_for_customer(*, customer: User) -> QuerySet[Account]:
@@ -10,33 +10,39 @@ def account_list_for_customer(*, customer: User) -> QuerySet[Account]:
     return Account.objects.filter(customer=customer).order_by("id")
 
 
-def entry_list_for_customer(*, customer: User) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(customer=customer)
-
-
 def entry_list_for_account(*, account: Account) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(account=account)
 
 
-def account_for_customer(*, customer: User, account_id: int) -> Account | None:
-    """The customer's account ``account_id`` from the cache, or None (also for others')."""
-    cache_key = keys.account_key(account_id, generations((keys.ACCOUNT, account_id)))
-    account = get_or_set(
-        "account",
-        cache_key,
-        lambda: Account.objects.filter(pk=account_id).first(),
-        timeout=TTL.MEDIUM,
-        cache_not_found=True,
-    )
-    return account if account is not None and account.customer_id == customer.pk else None
+# The cached reads below keep rows, never rendered responses: each request renders its
+# own, with links to its own host. CustomerScopedViewSet checks the owner of every row they
+# hand it, so account_cached may read whoever's account it is asked for.
 
 
-def account_list_for_customer_cached(*, customer: User) -> list[Account]:
-    """The customer's accounts as one snapshot, from the cache when it is current."""
-    cache_key = keys.account_list_key(customer.pk, generations((keys.CUSTOMER, customer.pk)))
+def account_cached(*, account_id: int) -> Account | None:
+    """Account ``account_id``, or None, from the cache when it is current."""
+    return get_or_set(cache.account(account_id), lambda: Account.objects.filter(pk=account_id).first())
+
+
+def account_first_page_cached(*, customer: User, size: int) -> list[Account]:
+    """The customer's first ``size`` accounts, oldest first, from the cache when current."""
     return get_or_set(
-        "account-list",
-        cache_key,
-        lambda: list(account_list_for_customer(customer=customer)),
-        timeout=TTL.MEDIUM,
+        cache.account_list(customer.pk, size),
+        lambda: list(account_list_for_customer(customer=customer)[:size]),
+    )
+
+
+def entry_first_page_for_customer_cached(*, customer: User, size: int) -> list[LedgerEntry]:
+    """The customer's newest ``size`` entries, newest first, from the cache when current."""
+    return get_or_set(
+        cache.customer_history(customer.pk, size),
+        lambda: list(LedgerEntry.objects.filter(customer=customer).order_by("-id")[:size]),
+    )
+
+
+def entry_first_page_for_account_cached(*, account: Account, size: int) -> list[LedgerEntry]:
+    """The account's newest ``size`` entries, newest first, from the cache when current."""
+    return get_or_set(
+        cache.account_history(account.pk, size),
+        lambda: list(entry_list_for_account(account=account).order_by("-id")[:size]),
     )

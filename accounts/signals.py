@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from knox.models import AuthToken
 
-from accounts import cache as keys
+from accounts import cache
 from accounts.models import User
 
 
@@ -17,9 +17,9 @@ from accounts.models import User
 def retire_cached_user(sender, instance, created, **kwargs):
     # Sessions carry the user: a changed user retires every cached session of theirs.
     if not created:
-        keys.tokens_ended(AuthToken.objects.filter(user_id=instance.pk).values_list("digest", flat=True))
+        cache.tokens_ended(AuthToken.objects.filter(user_id=instance.pk).values_list("digest", flat=True))
 
 
 @receiver(post_delete, sender=AuthToken, dispatch_uid="accounts.retire_cached_token")
 def retire_cached_token(sender, instance, **kwargs):
-    keys.tokens_ended([instance.digest])
+    cache.tokens_ended([instance.digest])

@@ -27,3 +27,6 @@ SESSION_REVOKED = "auth.session_revoked"
 APPROVAL_REQUESTED = "approval.requested"
 APPROVAL_APPROVED = "approval.approved"
 APPROVAL_REJECTED = "approval.rejected"
+
+CONFIG_CHANGED = "config.changed"
+DATABASE_IDENTITY_RENEWED = "database.identity_renewed"

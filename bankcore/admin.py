@@ -1,12 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib.admin.helpers import ActionForm
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
-
-from bankcore.config import DEFAULTS, config_check, config_set
-from bankcore.errors import InvalidSetting
-from bankcore.models import SystemSetting
 
 
 class EstimatedCountPaginator(Paginator):
@@ -31,35 +27,25 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-class SystemSettingForm(forms.ModelForm):
-    key = forms.ChoiceField(choices=[(name, f"{name}: {text}") for name, (_, text) in DEFAULTS.items()])
+class ReadOnlyAdminMixin:
+    """Money rows are written by services only: staff read them, never edit or delete."""
 
-    class Meta:
-        model = SystemSetting
-        fields = ["key", "value"]
+    def has_add_permission(self, request):
+        return False
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if "key" in cleaned_data and "value" in cleaned_data:
-            try:
-                config_check(name=cleaned_data["key"], value=cleaned_data["value"])
-            except InvalidSetting as exc:
-                self.add_error("value", exc.detail)
-        return cleaned_data
-
-
-@admin.register(SystemSetting)
-class SystemSettingAdmin(admin.ModelAdmin):
-    form = SystemSettingForm
-    list_display = ["key", "value", "description", "updated_at"]
-    readonly_fields = ["description", "updated_at"]
-
-    def save_model(self, request, obj, form, change):
-        # Through the service: audited, and the cached value is retired on commit.
-        saved = config_set(
-            name=form.cleaned_data["key"], value=form.cleaned_data["value"], actor=request.user
-        )
-        obj.pk = saved.pk
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReasonActionForm(ActionForm):
+    """The changelist's action bar with a reason, for actions that record why they ran.
+
+    Optional here, because Django refuses an invalid action form with a misleading "No
+    action selected": each action refuses a blank reason itself, with its own message.
+    """
+
+    # The action bar shows labels, not help texts.
+    reason = forms.CharField(max_length=200, required=False, label="Reason (recorded in the audit log)")

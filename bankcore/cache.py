@@ -28,20 +28,24 @@ expires, and a copy taken into a process keeps that time: it never outlives the 
 value, which bounds how long a missed retirement can last.
 
 Counters of a *lazy* scope (a session token) are never made by a read: only
-``get_or_set_lazy`` makes one, once there is a value to cache, so requests for objects
-that do not exist (a made-up token) leave nothing in Redis.
+``get_or_set`` makes one, once there is a value to cache, so requests for objects that do
+not exist (a made-up token) leave nothing in Redis.
 
-Only app ``cache.py`` modules spell keys, through ``key()``.
+Each kind of cached value is a *family*. An app's ``cache.py`` has one function per family
+that returns its ``Slot``: the key's parts, the generation scopes it depends on, its name in
+the statistics and its lifetime. Nothing else spells a key or names a family.
 """
 
 import logging
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from contextvars import ContextVar
 from enum import IntEnum
 from functools import partial
+from typing import NamedTuple
 
+from cachetools import TLRUCache
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 
@@ -49,7 +53,7 @@ from bankcore.errors import DependencyUnavailable
 
 logger = logging.getLogger("bankcore.cache")
 
-SCHEMA_VERSION = 2  # 2: values are stored with their expiry time
+SCHEMA_VERSION = 3  # 2: values are stored with their expiry time; 3: history pages hold rows
 MISSING = object()
 _NOT_FOUND = "__bankcore_not_found__"
 EPOCH = ("epoch", 0)
@@ -117,9 +121,35 @@ _lazy_scopes: set[str] = set()
 
 
 def lazy_scope(scope: str) -> str:
-    """Declare ``scope`` lazy: reads never create its counters (see ``get_or_set_lazy``)."""
+    """Declare ``scope`` lazy: reads never create its counters (see ``get_or_set``)."""
     _lazy_scopes.add(scope)
     return scope
+
+
+class Slot(NamedTuple):
+    """Where one cached value lives, as its family's function in an app's cache.py says.
+
+    ``family`` names the key and the value's hit and miss counts; ``parts`` pick the object;
+    the key also carries the current generation of each of ``scopes``, so a write to any
+    of them retires the value. ``remember_not_found`` caches a ``None`` as "not found".
+    A value under a lazy scope depends on that scope alone.
+    """
+
+    family: str
+    parts: tuple
+    scopes: tuple[tuple[str, object], ...]
+    timeout: int
+    remember_not_found: bool = False
+
+    @property
+    def lazy(self) -> bool:
+        return any(scope in _lazy_scopes for scope, _ in self.scopes)
+
+    def key_at(self, current_generations: tuple) -> str:
+        return key(self.family, *self.parts, *current_generations)
+
+    def current_key(self) -> str:
+        return self.key_at(generations(*self.scopes))
 
 
 _request_generations: ContextVar[dict | None] = ContextVar("bankcore_generations", default=None)
@@ -280,33 +310,30 @@ class _LocalValues:
     """A bounded LRU of versioned keys to values, in this process.
 
     Only for keys that carry a generation: their value never changes. Callers treat the
-    values as read-only, since threads share them. Each entry keeps the expiry time of the
-    shared value it copies (``time.time()``, comparable across processes).
+    values as read-only, since threads share them. Each entry expires with the shared value
+    it copies: the TLRU's clock is ``time.time()``, which is comparable across processes.
     """
 
     def __init__(self, max_entries: int = 10_000):
+        # cachetools' caches are not thread-safe, nor is the clock they keep while they work.
         self._lock = threading.Lock()
-        self._entries: OrderedDict = OrderedDict()
-        self.max_entries = max_entries
+        self._entries = TLRUCache(
+            maxsize=max_entries,
+            ttu=lambda _key, entry, _now: entry[1],
+            timer=lambda: time.time(),  # looked up at each call, so tests can move the clock
+        )
 
     def get(self, cache_key):
         with self._lock:
-            entry = self._entries.get(cache_key)
-            if entry is None:
+            try:
+                value, _expires_at = self._entries[cache_key]
+            except KeyError:  # never stored, evicted or expired
                 return MISSING
-            value, expires_at = entry
-            if expires_at <= time.time():
-                del self._entries[cache_key]
-                return MISSING
-            self._entries.move_to_end(cache_key)
-            return value
+        return value
 
     def set(self, cache_key, value, expires_at: float) -> None:
         with self._lock:
             self._entries[cache_key] = (value, expires_at)
-            self._entries.move_to_end(cache_key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
@@ -337,23 +364,29 @@ def _load(cache_key: str):
     return value
 
 
-def get_or_set(family: str, cache_key: str, compute, *, timeout: int, cache_not_found: bool = False):
-    """The value of the versioned ``cache_key``, or ``compute()``'s, kept for ``timeout`` s.
+def get_or_set(slot: Slot, compute):
+    """The value in ``slot``, or ``compute()``'s, kept for the slot's timeout.
 
-    Looks in this process first, then in the shared cache. With ``cache_not_found``, a
-    ``None`` from compute is remembered as "not found", which is then told apart from a
-    miss: it is returned as None without computing again.
+    Looks in this process first, then in the shared cache. A ``None`` from compute is not
+    cached, unless the slot remembers "not found": then it is told apart from a miss and
+    returned as None without computing again.
     """
+    if slot.lazy:
+        return _get_or_set_lazy(slot, compute)
+    return _get_or_set(slot, slot.current_key(), compute)
+
+
+def _get_or_set(slot: Slot, cache_key: str, compute):
     value = _load(cache_key)
     if value is not MISSING:
-        stats.record(family, "hit")
+        stats.record(slot.family, "hit")
         return None if value == _NOT_FOUND else value
-    stats.record(family, "miss")
+    stats.record(slot.family, "miss")
     value = compute()
     if value is not None:
-        _store(cache_key, value, timeout)
-    elif cache_not_found:
-        _store(cache_key, _NOT_FOUND, timeout)
+        _store(cache_key, value, slot.timeout)
+    elif slot.remember_not_found:
+        _store(cache_key, _NOT_FOUND, slot.timeout)
     return value
 
 
@@ -369,22 +402,25 @@ def _counter_start(scope: tuple[str, object]) -> int | None:
     return fresh
 
 
-def get_or_set_lazy(family: str, scope: tuple[str, object], build_key, compute, *, timeout: int):
-    """``get_or_set`` under the generations of one lazy ``scope``; ``build_key(generations)``.
+def _get_or_set_lazy(slot: Slot, compute):
+    """``get_or_set`` under the generation of one lazy scope.
 
     While the scope has no counter nothing of it is cached, so compute() runs, and only a
     value worth caching creates the counter. The counter is created after compute(): a
     write that races it finds no counter, creates one itself, and the value from before
     the write is then not cached at all.
     """
+    if len(slot.scopes) != 1:
+        raise ValueError(f"{slot.family}: a value under a lazy scope depends on that scope alone")
+    (scope,) = slot.scopes
     current = generations(scope)
     epoch, generation = current
     if generation is not None:
-        return get_or_set(family, build_key(current), compute, timeout=timeout)
-    stats.record(family, "miss")
+        return _get_or_set(slot, slot.key_at(current), compute)
+    stats.record(slot.family, "miss")
     value = compute()
     if value is not None:
         started = _counter_start(scope)
         if started is not None:
-            _store(build_key((epoch, started)), value, timeout)
+            _store(slot.key_at((epoch, started)), value, slot.timeout)
     return value

@@ -1,16 +1,15 @@
 """Run-time configuration: SystemSetting rows, cached per key and retired on every change.
 
 Settings that code reads have a documented default here; a row overrides it. Staff change
-rows in the admin, through ``config_set``, which is audited and refuses a value that is not
-of its default's type.
+rows in the admin, through ``accounts.services.operations.config_set``, which is audited and
+refuses a value that is not of its default's type. The kernel imports no app, so the audited
+change lives there.
 """
 
 import logging
 import math
 
-from django.db import transaction
-
-from bankcore.cache import TTL, bump_on_commit, generations, get_or_set, key
+from bankcore.cache import TTL, Slot, get_or_set
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
@@ -37,8 +36,9 @@ DEFAULTS = {
 }
 
 
-def config_key(name: str, generation) -> str:
-    return key("config", name, *generation)
+def setting_slot(name: str) -> Slot:
+    """The cache family of settings: one row's value, or that it has none."""
+    return Slot("config", (name,), ((CONFIG, name),), TTL.HOUR, remember_not_found=True)
 
 
 def config_get(name: str):
@@ -49,11 +49,8 @@ def config_get(name: str):
     """
     default, _ = DEFAULTS[name]
     row = get_or_set(
-        "config",
-        config_key(name, generations((CONFIG, name))),
+        setting_slot(name),
         lambda: SystemSetting.objects.filter(key=name).values_list("value", flat=True).first(),
-        timeout=TTL.HOUR,
-        cache_not_found=True,
     )
     if row is None:
         return default
@@ -90,23 +87,3 @@ def config_check(*, name: str, value) -> None:
         valid, expected = isinstance(value, type(default)), f"a {type(default).__name__}"
     if not valid:
         raise InvalidSetting(f"{name} must be {expected}, not {value!r}.", extra={"setting": name})
-
-
-@transaction.atomic
-def config_set(*, name: str, value, actor) -> SystemSetting:
-    """Change a setting, audited; every process reads the new value from its next request on."""
-    from audit.services import audit_record  # the kernel's one use of audit: config changes are audited
-
-    if name not in DEFAULTS:
-        raise KeyError(f"{name} is not a bankcore setting")
-    config_check(name=name, value=value)
-    setting = SystemSetting.objects.filter(key=name).first()
-    before = None if setting is None else setting.value
-    setting, _ = SystemSetting.objects.update_or_create(
-        key=name, defaults={"value": value, "description": DEFAULTS[name][1]}
-    )
-    bump_on_commit(CONFIG, name)
-    audit_record(
-        action="config.changed", actor=actor, target=setting, before={"value": before}, after={"value": value}
-    )
-    return setting

@@ -52,7 +52,10 @@ def prepare() -> tuple[str, int]:
     from django.contrib.auth.models import Permission
     from django.core.cache import caches
 
-    from accounts.services import account_open, auth_token_issue, deposit_create, user_ensure
+    from accounts.services.bank_accounts import account_open
+    from accounts.services.deposits import deposit_create
+    from accounts.services.signin import auth_token_issue
+    from accounts.services.users import user_ensure
     from loadtest.bench_urls import PROBE_KEY
 
     customer, _ = user_ensure(email="bench@bankcore.test", password="bench-Pass-2026-x", full_name="Bench")

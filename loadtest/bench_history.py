@@ -27,7 +27,7 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 from accounts.models import LedgerEntry, User  # noqa: E402
-from accounts.services import auth_token_issue  # noqa: E402
+from accounts.services.signin import auth_token_issue  # noqa: E402
 
 
 def timed(client, url, headers) -> float:

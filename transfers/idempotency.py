@@ -10,11 +10,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from bankcore.errors import IdempotencyKeyInProgress, IdempotencyKeyInvalid, IdempotencyKeyReused
-from transfers.models import IdempotencyKey, Transfer
+from transfers.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -55,11 +55,13 @@ class IdempotencyClaim:
         if not held:
             raise IdempotencyKeyInProgress()
 
-    def complete(self, *, transfer) -> None:
-        """Mark the key done with its result, in the transaction that moved the money."""
+    def complete(self, *, result: models.Model) -> None:
+        """Mark the key done with what the request created, in the transaction that moved the money."""
         completed = IdempotencyKey.objects.filter(
             pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS
-        ).update(status=IdempotencyKey.Status.COMPLETED, transfer=transfer)
+        ).update(
+            status=IdempotencyKey.Status.COMPLETED, result_type=result._meta.label_lower, result_id=result.pk
+        )
         if not completed:
             raise IdempotencyKeyInProgress()
 
@@ -75,7 +77,16 @@ class IdempotencyClaim:
 class Replay:
     """The key's first request completed: answer with its result again."""
 
-    transfer: Transfer
+    result_type: str
+    result_id: int
+
+    def result(self, queryset: models.QuerySet):
+        """The first request's result, read through the replaying endpoint's ``queryset``,
+        or None if it is no longer there."""
+        if queryset.model._meta.label_lower != self.result_type:
+            # The fingerprint holds the path, so only an endpoint that changed its model gets here.
+            raise IdempotencyKeyReused()
+        return queryset.filter(pk=self.result_id).first()
 
 
 def idempotency_key_from(headers) -> str:
@@ -103,11 +114,7 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
             return IdempotencyClaim(record.pk, record.claim_token)
     except IntegrityError:
         pass
-    existing = (
-        IdempotencyKey.objects.select_related("transfer__destination")
-        .filter(customer=customer, key=key)
-        .first()
-    )
+    existing = IdempotencyKey.objects.filter(customer=customer, key=key).first()
     if existing is None:
         # The request holding the key failed and freed it after our insert collided with it.
         raise IdempotencyKeyInProgress()
@@ -117,7 +124,7 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
     if existing.fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     if existing.status == IdempotencyKey.Status.COMPLETED:
-        return Replay(existing.transfer)
+        return Replay(existing.result_type, existing.result_id)
     if existing.claimed_at < now - STALE_CLAIM_AFTER:
         return _take_over(
             existing,
@@ -144,7 +151,8 @@ def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **unch
         IdempotencyKey.objects.filter(pk=current.pk).update(
             fingerprint=fingerprint,
             status=IdempotencyKey.Status.IN_PROGRESS,
-            transfer=None,
+            result_type="",
+            result_id=None,
             created_at=created_at,
             claimed_at=timezone.now(),
             claim_token=token,

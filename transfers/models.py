@@ -15,6 +15,8 @@ class Transfer(models.Model):
     Internal transfers settle at once, in the posting they point to, and never change.
     """
 
+    # One state: an internal transfer completes in the request that makes it. Kept because
+    # the API shows it; dropping it would break clients for no gain.
     class Status(models.TextChoices):
         COMPLETED = "completed", "Completed"
 
@@ -49,6 +51,8 @@ class IdempotencyKey(models.Model):
     the row gets a new ``claim_token``; the money transaction locks the row and goes on only
     while the token is still its own, and completes it in that same transaction, so a
     completed key always points at its result and a stale in-progress key moved nothing.
+    The result is named by model and id, so any money-moving endpoint (a transfer, a wire)
+    can replay its own.
     """
 
     class Status(models.TextChoices):
@@ -62,13 +66,21 @@ class IdempotencyKey(models.Model):
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
     claim_token = models.UUIDField(default=uuid.uuid4)
-    transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    result_type = models.CharField(
+        max_length=100, blank=True, help_text="Model label of what the first request created."
+    )
+    result_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["customer", "key"], name="idempotency_customer_key_uniq"),
+            models.CheckConstraint(
+                condition=Q(status="in_progress", result_type="", result_id__isnull=True)
+                | (Q(status="completed", result_id__isnull=False) & ~Q(result_type="")),
+                name="idempotency_completed_has_result",
+            ),
         ]
         indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
 

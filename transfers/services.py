@@ -3,7 +3,7 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from accounts.models import Account, LedgerEntry, Posting, User
-from accounts.services import Leg, posting_create
+from accounts.services.ledger import Leg, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
@@ -133,7 +133,7 @@ def _transfer_post(
         posting=posting,
     )
     if idempotency_claim is not None:
-        idempotency_claim.complete(transfer=transfer)
+        idempotency_claim.complete(result=transfer)
     audit_record(
         action=actions.TRANSFER_CREATED,
         actor=customer,

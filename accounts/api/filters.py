@@ -3,15 +3,12 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import LedgerEntry
 
-ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 
-
-@extend_schema_field(ID_SCHEMA)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.Filter):
     """A primary key: a whole number within BIGINT's range, or a 400."""
 
@@ -50,18 +47,13 @@ class LedgerEntryFilter(django_filters.FilterSet):
     account = IdFilter(field_name="account_id")
     type = django_filters.ChoiceFilter(choices=LedgerEntry.Type.choices)
     status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices)
-    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Created at or after (ISO 8601)."
+    )
+    created_before = UtcDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="Created before (ISO 8601)."
+    )
 
     class Meta:
         model = LedgerEntry
         fields = ["account", "type", "status", "created_after", "created_before"]
-
-
-HISTORY_FILTER_PARAMETERS = [
-    OpenApiParameter("account", ID_SCHEMA, description="Only this account's entries."),
-    OpenApiParameter("type", OpenApiTypes.STR, enum=LedgerEntry.Type.values),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=LedgerEntry.Status.values),
-    OpenApiParameter("created_after", OpenApiTypes.DATETIME, description="Created at or after (ISO 8601)."),
-    OpenApiParameter("created_before", OpenApiTypes.DATETIME, description="Created before (ISO 8601)."),
-]

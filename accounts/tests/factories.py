@@ -35,7 +35,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
 
 def fund(account: Account, amount: int) -> Account:
     """Deposit ``amount`` minor units through the posting service, like a teller would."""
-    from accounts.services import deposit_create
+    from accounts.services.deposits import deposit_create
 
     teller = User.objects.filter(email="teller@bankcore.test").first()
     if teller is None:

@@ -1,18 +1,87 @@
+import logging
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
 from rest_framework import viewsets
+
+from bankcore.api.pagination import RowsRead
+
+logger = logging.getLogger("bankcore.api")
+
+# What a subclass defines instead of each method that does the scoping.
+_SCOPING_METHODS = {
+    "get_queryset": "set `queryset` (it is filtered by customer); an endpoint that must see every "
+    "customer's rows defines `dangerously_get_queryset`",
+    "get_object": "define `object_from_cache` to read objects from a cache; an endpoint that must "
+    "see every customer's objects defines `dangerously_get_object`",
+    "list": "use ListModelMixin, which lists `get_queryset`; define `first_page_from_cache` to "
+    "serve the first page from a cache",
+    "retrieve": "use RetrieveModelMixin, which reads `get_object`",
+}
 
 
 class CustomerScopedViewSet(viewsets.GenericViewSet):
     """A viewset whose every row belongs to the requesting customer.
 
-    Subclasses name the queryset and the path from it to the owning user
-    (``customer_field``); ``get_queryset`` always applies that filter, so an endpoint
-    built on this cannot forget it, and another customer's object is a 404.
+    Subclasses name the queryset and the foreign key from it to the owning user
+    (``customer_field``); ``get_queryset`` always applies that filter, so an endpoint built
+    on this cannot forget it, and another customer's object is a 404. A subclass that
+    defines one of the scoping methods themselves is refused when the class is made.
+
+    Cached reads go through the base too, which checks the owner of every row they return:
+
+    - ``object_from_cache(pk)``: the object with that primary key, whoever holds it, or None;
+    - ``first_page_from_cache(size)``: the first ``size`` rows of the customer's list, in
+      the pagination's order (one more than a page), for a list with no query parameters.
+
+    The escape hatches, ``dangerously_get_queryset`` and ``dangerously_get_object``, are
+    named to be found in review: they return rows of any customer.
     """
 
     customer_field = "customer"
 
-    def get_queryset(self):
-        return self.scoped_queryset().filter(**{self.customer_field: self.request.user})
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for method, instead in _SCOPING_METHODS.items():
+            if method in cls.__dict__:
+                raise ImproperlyConfigured(
+                    f"{cls.__qualname__}.{method} would skip the customer scoping of "
+                    f"CustomerScopedViewSet: {instead}."
+                )
 
-    def scoped_queryset(self):
-        return super().get_queryset()
+    def get_queryset(self):
+        unscoped = getattr(self, "dangerously_get_queryset", None)
+        if unscoped is not None:
+            return unscoped()
+        return super().get_queryset().filter(**{self.customer_field: self.request.user})
+
+    def get_object(self):
+        unscoped = getattr(self, "dangerously_get_object", None)
+        if unscoped is not None:
+            return unscoped()
+        from_cache = getattr(self, "object_from_cache", None)
+        if from_cache is None:
+            return super().get_object()
+        value = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if not value.isdigit():
+            raise Http404
+        obj = from_cache(int(value))
+        if obj is None or not self._owned_by_customer(obj):
+            raise Http404
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def paginate_queryset(self, queryset, *, first_page_from_cache=None):
+        """A page of ``queryset``. The plain first page (no query parameters: no filter,
+        cursor or page size) comes from ``first_page_from_cache`` (by default the viewset's
+        own hook) when there is one and every row it returns is the customer's."""
+        first_page_from_cache = first_page_from_cache or getattr(self, "first_page_from_cache", None)
+        if first_page_from_cache is not None and self.paginator is not None and not self.request.query_params:
+            rows = first_page_from_cache(size=self.paginator.get_page_size(self.request) + 1)
+            if all(self._owned_by_customer(row) for row in rows):
+                return self.paginator.paginate_queryset(RowsRead(rows), self.request, view=self)
+            logger.error("%s: a cached first page holds another customer's rows", type(self).__name__)
+        return super().paginate_queryset(queryset)
+
+    def _owned_by_customer(self, row) -> bool:
+        return getattr(row, f"{self.customer_field}_id") == self.request.user.pk

@@ -16,12 +16,9 @@ from django.db import connection
 
 from accounts.models import Account
 from accounts.numbers import account_number_generate
-from accounts.services import auth_token_issue
-from accounts.tests.factories import AccountFactory, fund
 from bankcore import cache as kernel
 from bankcore.models import DatabaseIdentity
 from bankcore.tests.helpers import free_port
-from transfers.tests.helpers import api_transfer
 
 
 def delete_identities() -> None:
@@ -37,8 +34,10 @@ def listed_numbers(client) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_swapped_under_a_warm_cache_never_reads_the_old_ones_values(customer, customer_client):
-    account = AccountFactory(customer=customer)
+def test_a_database_swapped_under_a_warm_cache_never_reads_the_old_ones_values(
+    customer, customer_client, funded_account, bearer_client, api_transfer
+):
+    account = funded_account(customer=customer)
     old_number = account.number
     assert listed_numbers(customer_client) == [old_number]
     assert customer_client.get(f"/api/accounts/{account.pk}").json()["number"] == old_number
@@ -55,10 +54,8 @@ def test_a_database_swapped_under_a_warm_cache_never_reads_the_old_ones_values(c
     assert listed_numbers(customer_client) == [new_number]
     assert customer_client.get(f"/api/accounts/{account.pk}").json()["number"] == new_number
     assert customer_client.get(f"/api/accounts/{account.pk}/balance").status_code == 200
-    sender = fund(AccountFactory(), 10_00)
-    token, _ = auth_token_issue(user=sender.customer)
-    customer_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    response = api_transfer(customer_client, sender, new_number, "1.00", key="after-restore")
+    sender = funded_account(balance=10_00)
+    response = api_transfer(bearer_client(sender.customer), sender, new_number, "1.00", key="after-restore")
     assert response.status_code == 201, response.json()
 
 
@@ -67,9 +64,9 @@ def test_the_identity_is_read_once_per_process_on_first_cache_use(django_assert_
     stored = DatabaseIdentity.objects.get().value
     kernel.database_identity_forget()
     with django_assert_num_queries(1):
-        assert kernel.get_or_set("probe", kernel.key("probe", 1), lambda: "value", timeout=60) == "value"
+        assert kernel.get_or_set(kernel.Slot("probe", (1,), (), 60), lambda: "value") == "value"
     with django_assert_num_queries(0):
-        assert kernel.get_or_set("probe", kernel.key("probe", 1), lambda: "other", timeout=60) == "value"
+        assert kernel.get_or_set(kernel.Slot("probe", (1,), (), 60), lambda: "other") == "value"
     assert kernel.database_identity() == stored
 
 
@@ -127,26 +124,3 @@ def test_a_process_that_cannot_read_the_identity_answers_503_not_500():
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"status": 503, "body": outcome["body"]}
     assert outcome["body"]["code"] == "service_unavailable"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_database_restored_from_its_own_backup_renews_its_identity(customer, customer_client, capsys):
-    from django.core.management import call_command
-
-    from audit.models import AuditEvent
-
-    account = AccountFactory(customer=customer)
-    assert listed_numbers(customer_client) == [account.number]
-    before = kernel.database_identity()
-    new_number = account_number_generate()
-    Account.objects.filter(pk=account.pk).update(number=new_number)  # the backup's rows
-
-    call_command("renew_database_identity")
-
-    after = DatabaseIdentity.objects.order_by("-pk").first().value
-    assert after != before
-    assert after in capsys.readouterr().out
-    assert kernel.database_identity() == after
-    assert listed_numbers(customer_client) == [new_number]
-    event = AuditEvent.objects.get(action="database.identity_renewed")
-    assert (event.before, event.after) == ({"value": before}, {"value": after})

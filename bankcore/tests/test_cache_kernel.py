@@ -32,17 +32,35 @@ def test_a_lost_counter_never_brings_an_old_value_back():
     assert after > before
 
 
+def probe(*parts, scopes=(), timeout=60, remember_not_found=False) -> kernel.Slot:
+    return kernel.Slot("probe", parts, scopes, timeout, remember_not_found=remember_not_found)
+
+
+def test_a_slot_keys_its_value_by_its_family_parts_and_current_generations():
+    slot = probe("a", 7, scopes=(("thing", 7),))
+    assert slot.current_key() == kernel.key("probe", "a", 7, *kernel.generations(("thing", 7)))
+    before = slot.current_key()
+    kernel._bump("thing", 7)
+    assert slot.current_key() != before
+
+
+def test_a_lazy_scope_must_be_a_values_only_scope():
+    slot = probe(scopes=((kernel.lazy_scope("lazy-thing"), 1), ("thing", 1)))
+    with pytest.raises(ValueError, match="lazy scope"):
+        kernel.get_or_set(slot, lambda: "value")
+
+
 def test_get_or_set_tells_not_found_from_a_miss():
     calls = []
 
     def compute():
         calls.append(1)
 
-    assert kernel.get_or_set("probe", "k-absent", compute, timeout=60, cache_not_found=True) is None
-    assert kernel.get_or_set("probe", "k-absent", compute, timeout=60, cache_not_found=True) is None
+    assert kernel.get_or_set(probe("absent", remember_not_found=True), compute) is None
+    assert kernel.get_or_set(probe("absent", remember_not_found=True), compute) is None
     assert len(calls) == 1
-    assert kernel.get_or_set("probe", "k-uncached", compute, timeout=60) is None
-    assert kernel.get_or_set("probe", "k-uncached", compute, timeout=60) is None
+    assert kernel.get_or_set(probe("uncached"), compute) is None
+    assert kernel.get_or_set(probe("uncached"), compute) is None
     assert len(calls) == 3
 
 
@@ -53,28 +71,34 @@ def test_a_copy_in_process_never_outlives_the_shared_value(monkeypatch):
         "time",
         SimpleNamespace(time=lambda: clock[0], monotonic=lambda: clock[0], time_ns=time.time_ns),
     )
-    assert kernel.get_or_set("probe", "k-ttl", lambda: "first", timeout=30) == "first"
+    assert kernel.get_or_set(probe("ttl", timeout=30), lambda: "first") == "first"
     kernel.local_values.clear()  # another process, which has not read it yet
     clock[0] += 25
-    assert kernel.get_or_set("probe", "k-ttl", lambda: "second", timeout=30) == "first"
+    assert kernel.get_or_set(probe("ttl", timeout=30), lambda: "second") == "first"
     clock[0] += 6  # the shared value's 30 s are over, though the copy was taken 6 s ago
-    assert kernel.get_or_set("probe", "k-ttl", lambda: "second", timeout=30) == "second"
+    assert kernel.get_or_set(probe("ttl", timeout=30), lambda: "second") == "second"
 
 
-def probe_key(generations) -> str:
-    return kernel.key("probe", *generations)
+def test_the_copies_in_process_are_bounded_and_evict_the_least_recently_used():
+    local = kernel._LocalValues(max_entries=2)
+    expires_at = time.time() + 60
+    local.set("a", 1, expires_at)
+    local.set("b", 2, expires_at)
+    assert local.get("a") == 1
+    local.set("c", 3, expires_at)
+    assert (local.get("a"), local.get("b"), local.get("c")) == (1, kernel.MISSING, 3)
 
 
 def test_reading_a_lazy_scope_creates_no_counter():
     scope = (kernel.lazy_scope("lazy-thing"), 1)
     assert kernel.generations(scope)[1] is None
     assert caches["default"].get(kernel.key("gen", *scope)) is None
-    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: None, timeout=30) is None
+    assert kernel.get_or_set(probe(scopes=(scope,)), lambda: None) is None
     assert caches["default"].get(kernel.key("gen", *scope)) is None
-    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "found", timeout=30) == "found"
+    assert kernel.get_or_set(probe(scopes=(scope,)), lambda: "found") == "found"
     generation = kernel.generations(scope)[1]
     assert generation is not None, "a value worth caching starts the counter"
-    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "recomputed", timeout=30) == "found"
+    assert kernel.get_or_set(probe(scopes=(scope,)), lambda: "recomputed") == "found"
 
 
 def test_a_write_racing_the_first_lazy_read_keeps_its_value_out():
@@ -84,8 +108,8 @@ def test_a_write_racing_the_first_lazy_read_keeps_its_value_out():
         kernel._bump(*scope)  # the write finds no counter and starts one
         return "from before the write"
 
-    assert kernel.get_or_set_lazy("probe", scope, probe_key, read_while_a_write_commits, timeout=30)
-    assert kernel.get_or_set_lazy("probe", scope, probe_key, lambda: "after", timeout=30) == "after"
+    assert kernel.get_or_set(probe(scopes=(scope,)), read_while_a_write_commits)
+    assert kernel.get_or_set(probe(scopes=(scope,)), lambda: "after") == "after"
 
 
 def test_ttl_constants():
@@ -95,8 +119,8 @@ def test_ttl_constants():
 def test_cache_stats_command_prints_families(capsys):
     from django.core.management import call_command
 
-    kernel.get_or_set("probe", "k1", lambda: 1, timeout=60)
-    kernel.get_or_set("probe", "k1", lambda: 1, timeout=60)
+    kernel.get_or_set(probe(1), lambda: 1)
+    kernel.get_or_set(probe(1), lambda: 1)
     call_command("cache_stats")
     out = capsys.readouterr().out
     assert "probe" in out

@@ -8,13 +8,9 @@ import time
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
-from rest_framework.test import APIClient
 
-from accounts.services import auth_token_issue
-from accounts.tests.factories import AccountFactory, fund
 from bankcore import cache as kernel
 from bankcore.tests.helpers import free_port, redis_caches_at
-from transfers.tests.helpers import api_transfer
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
@@ -79,11 +75,11 @@ def balance(client, account) -> str:
     return response.json()["balance"]
 
 
-def test_redis_killed_and_restarted_mid_run(own_redis, django_assert_num_queries):
-    source, destination = fund(AccountFactory(), 100_00), AccountFactory()
-    token, _ = auth_token_issue(user=source.customer)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+def test_redis_killed_and_restarted_mid_run(
+    own_redis, django_assert_num_queries, funded_account, bearer_client, api_transfer
+):
+    source, destination = funded_account(balance=100_00), funded_account()
+    client = bearer_client(source.customer)
 
     assert balance(client, source) == "100.00"
     with django_assert_num_queries(0):
@@ -105,12 +101,12 @@ def test_redis_killed_and_restarted_mid_run(own_redis, django_assert_num_queries
     assert client.get("/health").json()["status"] == "ok"
 
 
-def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(own_redis):
+def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(
+    own_redis, funded_account, bearer_client, api_transfer
+):
     """Redis unreachable for the write but back, with its old keys, for the next read."""
-    source, destination = fund(AccountFactory(), 100_00), AccountFactory()
-    token, _ = auth_token_issue(user=source.customer)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    source, destination = funded_account(balance=100_00), funded_account()
+    client = bearer_client(source.customer)
     assert balance(client, source) == "100.00"  # cached under the current generation
 
     # The bump after this write fails as if Redis were unreachable at that moment only.
@@ -125,19 +121,18 @@ def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(own_redis):
     assert not kernel._epoch_bump_pending.is_set()
 
 
-def test_a_hanging_redis_costs_one_timeout_per_cooldown_not_one_per_call():
+def test_a_hanging_redis_costs_one_timeout_per_cooldown_not_one_per_call(funded_account, bearer_client):
     """A Redis that accepts connections and never answers: the first call waits out the
     socket timeout, then the process leaves Redis alone for the cooldown."""
-    account = fund(AccountFactory(), 10_00)
-    token, _ = auth_token_issue(user=account.customer)
+    account = funded_account(balance=10_00)
+    token = bearer_client(account.customer).token
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(64)  # connections complete in the kernel's backlog; nothing ever answers
     hanging = redis_caches_at(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", timeout=0.3)
     try:
         with override_settings(CACHES=hanging, CACHE_FAILURE_COOLDOWN_SECONDS=60):
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+            client = bearer_client(token=token)
             started = time.perf_counter()
             for _ in range(10):
                 assert balance(client, account) == "10.00"

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from accounts.tests.factories import DEFAULT_PASSWORD
 from bankcore.tests.helpers import free_port, redis_caches_at
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +25,11 @@ def test_health_reports_database_and_cache(api_client, django_assert_num_queries
         assert body["checks"][check]["latency_ms"] >= 0
 
 
-def test_redis_down_is_degraded_and_login_still_works(api_client, customer):
+def test_redis_down_is_degraded_and_login_still_works(api_client, customer, customer_password):
     with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{free_port()}/0")):
         health = api_client.get("/health")
         login = api_client.post(
-            "/api/auth/login", {"email": customer.email, "password": DEFAULT_PASSWORD}, format="json"
+            "/api/auth/login", {"email": customer.email, "password": customer_password}, format="json"
         )
         me = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {login.json()['token']}")
     assert health.status_code == 200

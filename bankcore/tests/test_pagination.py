@@ -4,19 +4,16 @@ import base64
 
 import pytest
 
-from accounts.tests.factories import AccountFactory, fund
-from transfers.tests.helpers import transfer
-
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/api/accounts", "/api/transactions", "/api/accounts/{account}/transactions", "/api/transfers"]
 
 
 @pytest.fixture
-def account(customer):
-    checking = fund(AccountFactory(customer=customer), 100_00)
+def account(customer, funded_account, transfer):
+    checking = funded_account(customer=customer, balance=100_00)
     for amount in (1_00, 2_00):
-        transfer(checking, AccountFactory(), amount)
+        transfer(checking, funded_account(), amount)
     return checking
 
 
@@ -46,8 +43,8 @@ def test_a_cursor_the_list_did_not_issue_is_a_404_invalid_cursor(customer_client
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_cursors_the_list_issued_still_page(customer_client, customer, account, path):
-    AccountFactory(customer=customer)
+def test_cursors_the_list_issued_still_page(customer_client, customer, account, path, funded_account):
+    funded_account(customer=customer)
     first = customer_client.get(path.format(account=account.pk), {"page_size": 1}).json()
     assert first["next"] is not None
     second = customer_client.get(first["next"])

@@ -1,12 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from silk.models import Request, SQLQuery
-
-from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +59,7 @@ def test_silk_is_open_to_staff_with_the_profiling_permission(client, staff_user)
 
 
 def test_silk_is_open_to_superusers(client):
-    client.force_login(User.objects.create_superuser("root@example.test", "x-Root-Pass-2026"))
+    client.force_login(get_user_model().objects.create_superuser("root@example.test", "x-Root-Pass-2026"))
     assert client.get("/silk/").status_code == 200
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
+from bankcore.errors import NotFound
 from transfers import idempotency
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
@@ -30,12 +31,14 @@ IDEMPOTENT_REPLAYED_HEADER = OpenApiParameter(
 
 
 class IdempotentCreateMixin:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency).
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
 
     The viewset names its ``input_serializer_class`` and implements
     ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds and completes the claim inside its transaction. The created object is
-    answered (and replayed) through ``get_serializer``.
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
     """
 
     input_serializer_class = None
@@ -49,7 +52,10 @@ class IdempotentCreateMixin:
         )
         claim = idempotency.idempotency_claim(customer=request.user, key=key, fingerprint=fingerprint)
         if isinstance(claim, idempotency.Replay):
-            body = self.get_serializer(claim.transfer).data
+            created = claim.result(self.get_queryset())
+            if created is None:
+                raise NotFound("What this key's first request created is no longer there.")
+            body = self.get_serializer(created).data
             return Response(body, status=status.HTTP_201_CREATED, headers={"Idempotent-Replayed": "true"})
         try:
             created = self.perform_idempotent_create(serializer.validated_data, claim)

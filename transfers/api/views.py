@@ -3,7 +3,7 @@ from rest_framework import mixins
 
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
-from transfers import selectors, services
+from transfers import services
 from transfers.api.idempotency import (
     IDEMPOTENCY_KEY_PARAMETER,
     IDEMPOTENT_REPLAYED_HEADER,
@@ -20,9 +20,6 @@ class TransferViewSet(
     serializer_class = TransferOutputSerializer
     input_serializer_class = TransferInputSerializer
     lookup_value_regex = r"[0-9]+"
-
-    def scoped_queryset(self):
-        return selectors.transfer_list_for_customer(customer=self.request.user)
 
     @extend_schema(
         request=TransferInputSerializer,

@@ -11,42 +11,36 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
-from rest_framework.test import APIClient
 
 from accounts.models import Account, LedgerEntry, Posting
-from accounts.services import auth_token_issue
+from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
 from audit import actions
 from audit.models import AuditEvent
 from transfers import idempotency
 from transfers.models import IdempotencyKey, Transfer
-from transfers.tests.helpers import api_transfer
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL row locks (SQLite serialises writers); run with "
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore make test, as CI does",
-    ),
+    pytest.mark.requires_postgres("needs PostgreSQL row locks (SQLite serialises writers)"),
 ]
 
 
-def bearer_client(token: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
+@pytest.fixture
+def post_transfer(api_transfer):
+    """POST a transfer as a worker thread would: (status, body), and the connection given back."""
+
+    def post(client, source, destination, amount, key):
+        response = api_transfer(client, source, destination.number, amount, key=key)
+        # A real server returns the connection to the pool when the request ends.
+        connection.close()
+        return response.status_code, response.json()
+
+    return post
 
 
-def post_transfer(client, source, destination, amount, key):
-    response = api_transfer(client, source, destination.number, amount, key=key)
-    # A real server returns the connection to the pool when the request ends.
-    connection.close()
-    return response.status_code, response.json()
-
-
-def test_32_threads_of_random_transfers_keep_every_invariant():
+def test_32_threads_of_random_transfers_keep_every_invariant(bearer_client, post_transfer):
     owners = UserFactory.create_batch(4)
     accounts = [fund(AccountFactory(customer=owners[n % 4]), 500_00) for n in range(8)]
     clients_by_owner = {owner.pk: auth_token_issue(user=owner)[0] for owner in owners}
@@ -56,7 +50,7 @@ def test_32_threads_of_random_transfers_keep_every_invariant():
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
-        clients = {pk: bearer_client(token) for pk, token in clients_by_owner.items()}
+        clients = {pk: bearer_client(token=token) for pk, token in clients_by_owner.items()}
         try:
             while time.monotonic() < deadline:
                 source, destination = rng.sample(accounts, 2)
@@ -99,14 +93,14 @@ def test_32_threads_of_random_transfers_keep_every_invariant():
     assert set(per_posting.values()) == {2}
 
 
-def test_20_concurrent_requests_with_one_key_make_one_posting():
+def test_20_concurrent_requests_with_one_key_make_one_posting(bearer_client, post_transfer):
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
     token, _ = auth_token_issue(user=owner)
     start = threading.Barrier(20)
 
     def attempt(_):
-        client = bearer_client(token)
+        client = bearer_client(token=token)
         start.wait()
         try:
             return post_transfer(client, source, destination, "7.00", "same-key-for-all")
@@ -132,7 +126,7 @@ def test_20_concurrent_requests_with_one_key_make_one_posting():
     "Redis" not in settings.CACHES["default"]["BACKEND"],
     reason="reads Redis-cached balances; run with REDIS_URL=redis://127.0.0.1:6379/0 make test, as CI does",
 )
-def test_no_read_after_a_201_shows_the_balance_from_before_it():
+def test_no_read_after_a_201_shows_the_balance_from_before_it(bearer_client, post_transfer):
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 1_000_00), AccountFactory()
     token, _ = auth_token_issue(user=owner)
@@ -143,7 +137,7 @@ def test_no_read_after_a_201_shows_the_balance_from_before_it():
     writing.set()
 
     def writer() -> None:
-        client = bearer_client(token)
+        client = bearer_client(token=token)
         try:
             for n in range(40):
                 status, body = post_transfer(client, source, destination, "1.00", f"w-{n}")
@@ -154,7 +148,7 @@ def test_no_read_after_a_201_shows_the_balance_from_before_it():
             connection.close()
 
     def reader() -> None:
-        client = bearer_client(token)
+        client = bearer_client(token=token)
         try:
             while writing.is_set():
                 started = time.perf_counter()
@@ -231,11 +225,17 @@ def every_claim_stale(monkeypatch):
     monkeypatch.setattr(idempotency, "STALE_CLAIM_AFTER", timedelta(0))
 
 
-def pay(token, source, destination, key, amount="10.00"):
-    return lambda: post_transfer(bearer_client(token), source, destination, amount, key)
+@pytest.fixture
+def pay(post_transfer, bearer_client):
+    """A request, ready to run in a thread, paying ``amount`` with the session ``token``."""
+
+    def request(token, source, destination, key, amount="10.00"):
+        return lambda: post_transfer(bearer_client(token=token), source, destination, amount, key)
+
+    return request
 
 
-def test_a_retry_cannot_take_over_a_key_whose_transfer_waits_for_a_lock(every_claim_stale):
+def test_a_retry_cannot_take_over_a_key_whose_transfer_waits_for_a_lock(every_claim_stale, pay):
     """The first request waits for the source row past the stale window; its retry must not pay again."""
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
@@ -258,7 +258,7 @@ def test_a_retry_cannot_take_over_a_key_whose_transfer_waits_for_a_lock(every_cl
     assert ledger_verify().ok
 
 
-def test_a_failed_request_cannot_free_the_key_of_the_retry_that_followed_it(every_claim_stale):
+def test_a_failed_request_cannot_free_the_key_of_the_retry_that_followed_it(every_claim_stale, pay):
     """The first request fails after its retry came: a third try must not pay a second time."""
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
@@ -290,14 +290,16 @@ def test_a_failed_request_cannot_free_the_key_of_the_retry_that_followed_it(ever
     assert first.result == (503, {**first.result[1], "code": "database_timeout"})
 
 
-def test_a_lock_wait_past_lock_timeout_is_a_503_that_frees_the_key():
+def test_a_lock_wait_past_lock_timeout_is_a_503_that_frees_the_key(
+    api_transfer, bearer_client, post_transfer
+):
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
     token, _ = auth_token_issue(user=owner)
 
     with transaction.atomic():
         Account.objects.select_for_update().get(pk=source.pk)
-        client = bearer_client(token)
+        client = bearer_client(token=token)
         timed_out = Request(lambda: api_transfer(client, source, destination.number, "10.00", key="k"))
         timed_out.join(30)
     response = timed_out.result
@@ -306,7 +308,7 @@ def test_a_lock_wait_past_lock_timeout_is_a_503_that_frees_the_key():
     assert response.json()["code"] == "database_timeout"
     assert response["Retry-After"] == "1"
     assert not IdempotencyKey.objects.exists(), "the key is free for the retry"
-    assert post_transfer(bearer_client(token), source, destination, "10.00", "k")[0] == 201
+    assert post_transfer(bearer_client(token=token), source, destination, "10.00", "k")[0] == 201
 
 
 def test_connections_bound_lock_waits_and_statements():
@@ -319,7 +321,7 @@ def test_connections_bound_lock_waits_and_statements():
     assert timedelta(seconds=10) * 3 < idempotency.STALE_CLAIM_AFTER
 
 
-def test_a_logout_during_a_transfer_waits_for_it_to_commit():
+def test_a_logout_during_a_transfer_waits_for_it_to_commit(bearer_client, pay):
     """Item: a session ends either before a transfer starts (401) or after it commits."""
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
@@ -331,7 +333,7 @@ def test_a_logout_during_a_transfer_waits_for_it_to_commit():
         wait_until(lambda: len(lock_waiters()) == 1)
 
         def log_out():
-            response = bearer_client(token).post("/api/auth/logout")
+            response = bearer_client(token=token).post("/api/auth/logout")
             return response.status_code, None
 
         logout = Request(log_out)
@@ -349,7 +351,7 @@ def test_a_logout_during_a_transfer_waits_for_it_to_commit():
     assert transferred < logged_out
 
 
-def test_a_destination_frozen_while_the_transfer_waits_gets_the_one_answer():
+def test_a_destination_frozen_while_the_transfer_waits_gets_the_one_answer(pay):
     owner = UserFactory()
     source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
     token, _ = auth_token_issue(user=owner)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.services import auth_tokens_purge_expired
+from accounts.services.signin import auth_tokens_purge_expired
 
 
 class Command(BaseCommand):

@@ -6,27 +6,19 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
-from rest_framework.test import APIClient
 
-from accounts import cache as keys
+from accounts import cache
 from accounts.models import Account, User
-from accounts.services import auth_token_issue
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, fund
-from bankcore.cache import TTL, generations, get_or_set, stats
-from transfers.tests.helpers import api_transfer, transfer
+from bankcore.cache import TTL, get_or_set, stats
 
 pytestmark = pytest.mark.django_db
 
 
-def bearer(token: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
-
-
-def test_cold_authentication_costs_one_query_and_warm_none(customer, django_assert_num_queries):
-    token, _ = auth_token_issue(user=customer)
-    client = bearer(token)
+def test_cold_authentication_costs_one_query_and_warm_none(
+    customer, django_assert_num_queries, bearer_client
+):
+    client = bearer_client(customer)
     with django_assert_num_queries(1):  # the token with its user
         assert client.get("/api/auth/me").status_code == 200
     with django_assert_num_queries(0):
@@ -60,10 +52,42 @@ def test_warm_first_history_pages_need_no_sql(customer_client, customer, django_
     assert [e["amount"] for e in account_page["results"]] == ["42.00"]
 
 
-def test_another_customers_cached_account_is_still_a_404(customer_client, api_client):
+def test_a_cached_first_history_page_links_to_the_host_each_request_came_to(
+    customer_client, customer, monkeypatch, django_assert_num_queries
+):
+    from bankcore.api.pagination import NewestFirstCursorPagination
+
+    monkeypatch.setattr(NewestFirstCursorPagination, "page_size", 2)
+    account = fund(AccountFactory(customer=customer), 1_00)
+    fund(account, 2_00)
+    fund(account, 3_00)
+    for path in ("/api/transactions", f"/api/accounts/{account.pk}/transactions"):
+        first = customer_client.get(path, HTTP_HOST="localhost").json()
+        with django_assert_num_queries(0):
+            again = customer_client.get(path, HTTP_HOST="127.0.0.1").json()
+        assert [e["amount"] for e in again["results"]] == ["3.00", "2.00"]
+        assert again["results"] == first["results"]
+        assert first["next"].startswith("http://localhost/api/")
+        assert again["next"].startswith("http://127.0.0.1/api/")
+
+
+def test_the_cached_first_pages_are_the_pages_the_database_gives(customer_client, customer, transfer):
+    checking = fund(AccountFactory(customer=customer), 100_00)
+    savings = fund(AccountFactory(customer=customer, kind="savings"), 5_00)
+    transfer(checking, savings, 1_00)
+    for path in ("/api/accounts", "/api/transactions", f"/api/accounts/{savings.pk}/transactions"):
+        cached = customer_client.get(path).json()
+        assert customer_client.get(path).json() == cached  # from the cache now
+        from_database = customer_client.get(path, {"page_size": 50}).json()
+        assert cached["results"] == from_database["results"]
+        assert cached["results"]
+
+
+def test_another_customers_cached_account_is_still_a_404(customer_client, bearer_client):
     other = fund(AccountFactory(), 10_00)
-    token, _ = auth_token_issue(user=other.customer)
-    assert bearer(token).get(f"/api/accounts/{other.pk}/balance").status_code == 200  # now cached
+    assert (
+        bearer_client(other.customer).get(f"/api/accounts/{other.pk}/balance").status_code == 200
+    )  # now cached
     assert customer_client.get(f"/api/accounts/{other.pk}/balance").status_code == 404
     assert customer_client.get(f"/api/accounts/{other.pk}").status_code == 404
     assert customer_client.get(f"/api/accounts/{other.pk}/transactions").status_code == 404
@@ -75,7 +99,7 @@ def test_not_found_is_cached_apart_from_a_miss(customer_client, django_assert_nu
         assert customer_client.get("/api/accounts/987654/balance").status_code == 404
 
 
-def test_every_read_after_a_transfer_shows_it(customer_client, customer):
+def test_every_read_after_a_transfer_shows_it(customer_client, customer, api_transfer):
     source = fund(AccountFactory(customer=customer), 100_00)
     savings = AccountFactory(customer=customer, kind="savings")
     for url in (f"/api/accounts/{source.pk}/balance", "/api/accounts", "/api/transactions"):
@@ -90,9 +114,9 @@ def test_every_read_after_a_transfer_shows_it(customer_client, customer):
     assert newest["posting_id"] == response.json()["posting_id"]
 
 
-def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, customer):
+def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, customer, api_transfer):
     source, destination = fund(AccountFactory(customer=customer), 10_00), AccountFactory()
-    cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
+    cache_key = cache.account(source.pk).current_key()
     poisoned = Account.objects.get(pk=source.pk)
     poisoned.balance = 1_000_000_00
     caches["default"].set(cache_key, (poisoned, time.time() + 60))  # as the kernel stores it
@@ -119,15 +143,14 @@ def test_cache_stats_count_hits_and_misses_for_staff_only(customer_client, custo
 class TestInvalidationOnCommit:
     """These commit for real: the generation bumps run from transaction.on_commit."""
 
-    def test_logout_ends_a_cached_session_at_once(self, customer):
-        token, _ = auth_token_issue(user=customer)
-        client = bearer(token)
+    def test_logout_ends_a_cached_session_at_once(self, customer, bearer_client):
+        client = bearer_client(customer)
         assert client.get("/api/auth/me").status_code == 200  # cached now
         assert client.post("/api/auth/logout").status_code == 204
         assert client.get("/api/auth/me").status_code == 401
 
-    def test_password_change_ends_every_cached_session_at_once(self, customer):
-        first, second = (bearer(auth_token_issue(user=customer)[0]) for _ in range(2))
+    def test_password_change_ends_every_cached_session_at_once(self, customer, bearer_client):
+        first, second = (bearer_client(customer) for _ in range(2))
         assert first.get("/api/auth/me").status_code == second.get("/api/auth/me").status_code == 200
         response = first.post(
             "/api/auth/password",
@@ -137,41 +160,43 @@ class TestInvalidationOnCommit:
         assert response.status_code == 200
         assert first.get("/api/auth/me").status_code == 401
         assert second.get("/api/auth/me").status_code == 401
-        assert bearer(response.json()["token"]).get("/api/auth/me").status_code == 200
+        assert bearer_client(token=response.json()["token"]).get("/api/auth/me").status_code == 200
 
-    def test_a_password_set_in_the_admin_ends_cached_sessions(self, customer):
-        client = bearer(auth_token_issue(user=customer)[0])
+    def test_a_password_set_in_the_admin_ends_cached_sessions(self, customer, bearer_client):
+        client = bearer_client(customer)
         assert client.get("/api/auth/me").status_code == 200
         customer.set_password("set-by-support-Desk-1")
         customer.save()
         assert client.get("/api/auth/me").status_code == 401
 
-    def test_a_stale_set_after_the_write_lands_where_nobody_reads(self, customer):
+    def test_a_stale_set_after_the_write_lands_where_nobody_reads(self, customer, bearer_client, transfer):
         """The classic race, forced: a reader misses and reads the old row; the writer
         commits and retires the generation; only then does the reader set its value."""
         source, destination = fund(AccountFactory(customer=customer), 100_00), AccountFactory()
-        client = bearer(auth_token_issue(user=customer)[0])
+        client = bearer_client(customer)
 
-        # The reader's steps, in the order selectors.account_for_customer takes them.
-        cache_key = keys.account_key(source.pk, generations((keys.ACCOUNT, source.pk)))
+        # The reader's steps, as selectors.account_cached takes them: the key (with the
+        # generation) first, then the row.
+        slot = cache.account(source.pk)
+        key_before_the_write = slot.current_key()
 
         def read_old_row_while_the_writer_commits():
             old = Account.objects.get(pk=source.pk)
             transfer(source, destination, 30_00)  # commits and bumps the generation
             return old
 
-        stale = get_or_set("account", cache_key, read_old_row_while_the_writer_commits, timeout=TTL.MEDIUM)
+        stale = get_or_set(slot, read_old_row_while_the_writer_commits)
         assert stale.balance == 100_00
-        stored_value, _expires_at = caches["default"].get(cache_key)
+        stored_value, _expires_at = caches["default"].get(key_before_the_write)
         assert stored_value.balance == 100_00, "the stale value was set"
         assert client.get(f"/api/accounts/{source.pk}/balance").json()["balance"] == "70.00"
 
 
 def _cache_keys() -> set:
-    cache = caches["default"]
-    if hasattr(cache, "keys"):  # django-redis: the keys under this run's prefix
-        return set(cache.keys("*"))
-    return set(cache._cache)
+    backend = caches["default"]
+    if hasattr(backend, "keys"):  # django-redis: the keys under this run's prefix
+        return set(backend.keys("*"))
+    return set(backend._cache)
 
 
 def test_made_up_bearer_tokens_leave_nothing_in_the_cache(api_client):

@@ -10,10 +10,9 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 
 from accounts.models import Account, User
-from accounts.services import account_freeze, system_account
+from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.tests.factories import AccountFactory, fund
 from transfers.models import IdempotencyKey, Transfer
-from transfers.tests.helpers import api_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ class TestSessionRecheck:
 
     @pytest.mark.parametrize("ended_by", ["logout", "expiry", "deactivation", "password_change"])
     def test_a_session_ended_behind_the_cache_moves_nothing(
-        self, customer_client, customer, source, destination, ended_by
+        self, customer_client, customer, source, destination, ended_by, api_transfer
     ):
         digest = hash_token(customer_client.token)
         # Each change bypasses the signals that retire the cached session, like a lost bump.
@@ -67,7 +66,9 @@ class TestSessionRecheck:
 
 
 class TestDestinationAnswers:
-    def test_every_destination_problem_is_the_same_answer(self, customer_client, staff_user, source):
+    def test_every_destination_problem_is_the_same_answer(
+        self, customer_client, staff_user, source, api_transfer
+    ):
         from accounts.numbers import account_number_generate
 
         frozen, closed = AccountFactory(), AccountFactory()
@@ -90,7 +91,7 @@ class TestDestinationAnswers:
         assert nothing_moved(source)
 
     def test_a_customer_without_the_funds_learns_nothing_about_the_destination(
-        self, customer_client, customer, destination
+        self, customer_client, customer, destination, api_transfer
     ):
         from accounts.numbers import account_number_generate
 
@@ -103,7 +104,7 @@ class TestDestinationAnswers:
 
 class TestRefusedTransferLimit:
     def test_refusals_past_the_limit_refuse_every_transfer_for_a_while(
-        self, customer_client, source, destination, settings
+        self, customer_client, source, destination, settings, api_transfer
     ):
         from accounts.numbers import account_number_generate
 
@@ -119,19 +120,24 @@ class TestRefusedTransferLimit:
         assert 0 < int(response["Retry-After"]) <= settings.TRANSFER_FAILURE_WINDOW_SECONDS
         assert nothing_moved(source)
 
-    def test_the_limit_is_per_customer(self, customer_client, source, destination, api_client, settings):
+    def test_the_limit_is_per_customer(
+        self, customer_client, source, destination, settings, api_transfer, bearer_client
+    ):
         from accounts.numbers import account_number_generate
-        from accounts.services import auth_token_issue
 
         settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
         for n in range(2):
             api_transfer(customer_client, source, account_number_generate(), "1.00", key=f"probe-{n}")
         other = fund(AccountFactory(), 10_00)
-        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {auth_token_issue(user=other.customer)[0]}")
-        assert api_transfer(api_client, other, destination.number, "1.00", key="k").status_code == 201
+        assert (
+            api_transfer(
+                bearer_client(other.customer), other, destination.number, "1.00", key="k"
+            ).status_code
+            == 201
+        )
 
     def test_refusals_about_the_customers_own_account_do_not_count(
-        self, customer_client, source, destination, settings
+        self, customer_client, source, destination, settings, api_transfer
     ):
         settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
         for n in range(4):
@@ -139,7 +145,9 @@ class TestRefusedTransferLimit:
             assert overdraft.json()["code"] == "insufficient_funds"
         assert api_transfer(customer_client, source, destination.number, "1.00", key="k").status_code == 201
 
-    def test_successful_transfers_do_not_count(self, customer_client, source, destination, settings):
+    def test_successful_transfers_do_not_count(
+        self, customer_client, source, destination, settings, api_transfer
+    ):
         settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
         for n in range(4):
             assert (

@@ -1,0 +1,67 @@
+"""Requests waiting for a second member of staff."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+
+from accounts.models import ApprovalRequest
+from accounts.services.approvals import approval_approve, approval_permissions, approval_reject
+from bankcore.admin import ReadOnlyAdminMixin
+from bankcore.errors import DomainError
+
+
+class DecisionActionForm(ActionForm):
+    note = forms.CharField(max_length=255, required=False, help_text="A note; required to reject.")
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Requests waiting for a second member of staff; approve or reject them here."""
+
+    action_form = DecisionActionForm
+    actions = ["approve_requests", "reject_requests"]
+    list_display = ["id", "action", "details", "requested_by", "requested_at", "status", "decided_by"]
+    list_filter = ["status", "action"]
+    list_select_related = ["requested_by", "decided_by"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    fields = [
+        "action",
+        "details",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="details")
+    def details(self, approval):
+        return json.dumps(approval.payload, ensure_ascii=False)
+
+    def has_decide_permission(self, request):
+        return any(request.user.has_perm(permission) for permission in approval_permissions())
+
+    def _decide(self, request, queryset, decide, verb):
+        note = request.POST.get("note", "")
+        done = 0
+        for approval in queryset.order_by("pk"):
+            try:
+                decide(approval_id=approval.pk, approver=request.user, note=note)
+            except DomainError as exc:
+                self.message_user(request, f"Request {approval.pk}: {exc.detail}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{verb.capitalize()} {done} request(s).", messages.SUCCESS)
+
+    @admin.action(description="Approve selected requests (carries them out)", permissions=["decide"])
+    def approve_requests(self, request, queryset):
+        self._decide(request, queryset, approval_approve, "approved")
+
+    @admin.action(description="Reject selected requests", permissions=["decide"])
+    def reject_requests(self, request, queryset):
+        self._decide(request, queryset, approval_reject, "rejected")

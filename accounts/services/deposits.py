@@ -1,0 +1,154 @@
+"""Cash deposits by staff, with limits and four-eyes approval of large ones."""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import Account, ApprovalRequest, FormSubmission, LedgerEntry, Posting, User
+from accounts.services.approvals import approval_request_create
+from accounts.services.bank_accounts import SYSTEM_CASH, system_account
+from accounts.services.ledger import Leg, posting_create
+from audit import actions
+from audit.services import audit_record
+from bankcore.config import config_get
+from bankcore.errors import (
+    DepositLimitExceeded,
+    DepositNotAllowed,
+    FormAlreadySubmitted,
+    NotPermitted,
+    ReasonRequired,
+)
+from bankcore.money import CURRENCIES, format_amount, parse_amount
+
+DEPOSIT_APPROVAL = "accounts.deposit"
+
+
+def form_submission_claim(*, token: uuid.UUID, actor: User) -> None:
+    """Spend a back-office form's one-time token inside the caller's transaction.
+
+    The token's unique row is kept only if the caller's transaction commits: a second
+    submit of the same form is refused, and a refused first one can be sent again.
+    """
+    try:
+        with transaction.atomic():
+            FormSubmission.objects.create(token=token, submitted_by=actor)
+    except IntegrityError:
+        raise FormAlreadySubmitted() from None
+
+
+def _deposit_limit(setting: str, currency: str) -> int:
+    """A deposit limit in minor units of ``currency``; 0 when the setting does not name it."""
+    whole_units = config_get(setting)
+    whole_units = whole_units.get(currency) if isinstance(whole_units, dict) else None
+    if isinstance(whole_units, bool) or not isinstance(whole_units, int) or whole_units < 0:
+        return 0
+    return whole_units * 10 ** CURRENCIES[currency].exponent
+
+
+def _deposited_today(*, staff: User, currency: str) -> int:
+    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    total = LedgerEntry.objects.filter(
+        posting__kind=Posting.Kind.DEPOSIT,
+        posting__initiated_by=staff,
+        posting__created_at__gte=start_of_day,
+        customer__isnull=False,
+        currency=currency,
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def _deposit_check(*, account: Account, amount: int, depositor: User) -> None:
+    """The rules of a staff deposit, checked under a lock on the depositor and the owner.
+
+    The depositor's row serialises their deposits, so two at once cannot both fit under
+    the daily limit; the owner's row keeps them from turning staff meanwhile.
+    """
+    if account.customer_id is None:
+        raise DepositNotAllowed("Deposits go to customer accounts only.")
+    users = User.objects.filter(pk__in={depositor.pk, account.customer_id}).order_by("pk").select_for_update()
+    users = {user.pk: user for user in users}
+    depositor, owner = users[depositor.pk], users[account.customer_id]
+    if not (depositor.is_active and depositor.is_staff and depositor.has_perm("accounts.post_deposit")):
+        raise NotPermitted("Posting deposits needs the accounts.post_deposit permission.")
+    if owner.pk == depositor.pk:
+        raise DepositNotAllowed("Nobody may deposit into their own account.")
+    if owner.is_staff or owner.is_superuser:
+        raise DepositNotAllowed("Deposits never go to an account of a member of staff.")
+    currency = account.currency
+    limit = _deposit_limit("deposits.daily_limit_per_staff", currency)
+    remaining = max(limit - _deposited_today(staff=depositor, currency=currency), 0)
+    if amount > remaining:
+        left = format_amount(remaining, currency)
+        raise DepositLimitExceeded(
+            f"{depositor.email} may deposit {left} {currency} more today.", extra={"remaining": left}
+        )
+
+
+def _deposit_post(*, account: Account, amount: int, reason: str, actor: User, approval=None) -> Posting:
+    _deposit_check(account=account, amount=amount, depositor=actor)
+    cash = system_account(code=SYSTEM_CASH, currency=account.currency)
+    posting = posting_create(
+        kind=Posting.Kind.DEPOSIT,
+        legs=[
+            Leg(cash.pk, -amount, LedgerEntry.Type.DEPOSIT),
+            Leg(account.pk, amount, LedgerEntry.Type.DEPOSIT),
+        ],
+        initiated_by=actor,
+        description=reason,
+    )
+    after = {"posting": posting.pk, "amount": amount, "currency": account.currency, "reason": reason}
+    if approval is not None:
+        after["approval"] = approval.pk
+    audit_record(action=actions.DEPOSIT_POSTED, actor=actor, target=account, after=after)
+    return posting
+
+
+@transaction.atomic(durable=True)
+def deposit_create(
+    *, account: Account, amount: int, reason: str, actor: User, form_token: uuid.UUID | None = None
+) -> Posting | ApprovalRequest:
+    """Cash in: credit a customer account from the bank's cash account, audited.
+
+    Never into a system account, the actor's own or any staff member's account; at most
+    the ``deposits.daily_limit_per_staff`` of the currency per member of staff and day,
+    checked under a lock. Above ``deposits.approval_threshold`` nothing is posted: an
+    approval request, returned instead of the posting, waits for a second member of staff.
+    ``form_token``, a form's one-time token, is spent in the same transaction, so the same
+    form never posts twice.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired("Give the reason for the deposit.")
+    if form_token is not None:
+        form_submission_claim(token=form_token, actor=actor)
+    if amount <= _deposit_limit("deposits.approval_threshold", account.currency):
+        return _deposit_post(account=account, amount=amount, reason=reason, actor=actor)
+    # Refuse now what could never be approved; the approval checks again when it posts.
+    _deposit_check(account=account, amount=amount, depositor=actor)
+    return approval_request_create(
+        action=DEPOSIT_APPROVAL,
+        payload={
+            "account": account.pk,
+            "account_number": account.number,
+            "amount": format_amount(amount, account.currency),
+            "currency": account.currency,
+            "reason": reason,
+        },
+        requester=actor,
+    )
+
+
+def deposit_approved(approval: ApprovalRequest) -> dict:
+    """Post an approved large deposit, as its requester, inside the approval's transaction."""
+    payload = approval.payload
+    account = Account.objects.get(pk=payload["account"])
+    posting = _deposit_post(
+        account=account,
+        amount=parse_amount(payload["amount"], account.currency),
+        reason=payload["reason"],
+        actor=approval.requested_by,
+        approval=approval,
+    )
+    return {"posting": posting.pk}

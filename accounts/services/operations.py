@@ -1,0 +1,56 @@
+"""Audited operator actions on the kernel: run-time settings and the database's identity.
+
+The kernel (bankcore) imports no app, so the audited changes to what it owns live here.
+"""
+
+import secrets
+
+from django.db import transaction
+
+from audit import actions
+from audit.services import audit_record
+from bankcore.cache import bump_on_commit, database_identity_forget
+from bankcore.config import CONFIG, DEFAULTS, config_check
+from bankcore.models import DatabaseIdentity, SystemSetting
+
+
+@transaction.atomic
+def config_set(*, name: str, value, actor) -> SystemSetting:
+    """Change a setting, audited; every process reads the new value from its next request on."""
+    if name not in DEFAULTS:
+        raise KeyError(f"{name} is not a bankcore setting")
+    config_check(name=name, value=value)
+    setting = SystemSetting.objects.filter(key=name).first()
+    before = None if setting is None else setting.value
+    setting, _ = SystemSetting.objects.update_or_create(
+        key=name, defaults={"value": value, "description": DEFAULTS[name][1]}
+    )
+    bump_on_commit(CONFIG, name)
+    audit_record(
+        action=actions.CONFIG_CHANGED,
+        actor=actor,
+        target=setting,
+        before={"value": before},
+        after={"value": value},
+    )
+    return setting
+
+
+@transaction.atomic
+def database_identity_renew(*, actor=None) -> DatabaseIdentity:
+    """Give the database a new identity, audited; the newest one is the database's.
+
+    For a database restored from its own backup: its old identity came back with it, while
+    the cache may hold values written after that backup was taken.
+    """
+    previous = DatabaseIdentity.objects.order_by("-pk").values_list("value", flat=True).first()
+    identity = DatabaseIdentity.objects.create(value=secrets.token_hex(8))
+    audit_record(
+        action=actions.DATABASE_IDENTITY_RENEWED,
+        actor=actor,
+        target=identity,
+        before={"value": previous},
+        after={"value": identity.value},
+    )
+    transaction.on_commit(database_identity_forget)
+    return identity

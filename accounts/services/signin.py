@@ -1,0 +1,188 @@
+"""Customers and sign-in: registration, login under the failure limits, sessions, passwords."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from knox.models import AuthToken
+
+from accounts.models import User, normalize_email
+from audit import actions
+from audit.services import audit_record
+from bankcore.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    LoginThrottled,
+    NotPermitted,
+    PasswordChangeThrottled,
+    PasswordIncorrect,
+)
+from bankcore.throttling import FailureLimiter
+
+
+def _login_limiters() -> tuple[FailureLimiter, FailureLimiter, FailureLimiter]:
+    """Per address; per email from one address; per email from everywhere (see _login_check)."""
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    return (
+        FailureLimiter("login-address", settings.LOGIN_FAILURES_PER_ADDRESS, window),
+        FailureLimiter("login-email-address", settings.LOGIN_FAILURES_PER_EMAIL, window),
+        FailureLimiter("login-email", settings.LOGIN_FAILURES_PER_EMAIL, window),
+    )
+
+
+def _password_change_limiter() -> FailureLimiter:
+    return FailureLimiter(
+        "password-user", settings.LOGIN_FAILURES_PER_EMAIL, settings.LOGIN_FAILURE_WINDOW_SECONDS
+    )
+
+
+def auth_token_issue(*, user: User) -> tuple[str, datetime]:
+    """A new session token for ``user``: (the token, its expiry). Only its hash is stored."""
+    auth_token, token = AuthToken.objects.create(user=user)
+    return token, auth_token.expiry
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str = "") -> tuple[User, str, datetime]:
+    """Create a customer and sign them in. The password must already be validated."""
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email, password, full_name=full_name.strip())
+    except IntegrityError:
+        raise EmailTaken() from None
+    token, expiry = auth_token_issue(user=user)
+    audit_record(action=actions.USER_REGISTERED, actor=user, target=user, after={"email": user.email})
+    return user, token, expiry
+
+
+def _login_check(
+    *, email: str, password: str, client_address: str | None, via: dict, staff_only: bool
+) -> User:
+    """The user these credentials sign in, under the login limits; failures are audited.
+
+    Every attempt is counted before its password is hashed, so parallel guesses cannot
+    outrun the count. An attempt is refused when its address has failed too often, or
+    its address has failed too often for this email, or this email has failed too often
+    everywhere and its address is one of those that failed for it: a correct password
+    from an address with no failures for the email is not locked out by guesses made
+    elsewhere. An unknown email and a wrong password raise the same error. ``via`` marks
+    the audit events of logins that are not the API's.
+    """
+    address_limiter, email_address_limiter, email_limiter = _login_limiters()
+    address = client_address or "unknown"
+    reservations = []
+
+    def refuse(limiter: FailureLimiter, retry_after: int):
+        for reservation in reservations:
+            reservation.release()
+        audit_record(
+            action=actions.LOGIN_THROTTLED,
+            object_type="accounts.user",
+            after={"email": email, "scope": limiter.scope, **via},
+        )
+        raise LoginThrottled(retry_after)
+
+    for limiter, identity in ((address_limiter, address), (email_address_limiter, f"{email}\n{address}")):
+        reservation = limiter.reserve(identity)
+        reservations.append(reservation)
+        if not reservation.granted:
+            refuse(limiter, reservation.retry_after)
+    failed_here_before = reservations[-1].earlier > 0
+    reservation = email_limiter.reserve(email)
+    reservations.append(reservation)
+    if not reservation.granted and failed_here_before:
+        refuse(email_limiter, reservation.retry_after)
+
+    user = authenticate(email=email, password=password)
+    if user is None or (staff_only and not user.is_staff):
+        audit_record(action=actions.LOGIN_FAILED, object_type="accounts.user", after={"email": email, **via})
+        raise InvalidCredentials()
+    for reservation in reservations:
+        reservation.release()
+    return user
+
+
+def auth_login(*, email: str, password: str, client_address: str | None) -> tuple[User, str, datetime]:
+    """Exchange email and password for a token, under the login limits (see _login_check)."""
+    user = _login_check(
+        email=normalize_email(email),
+        password=password,
+        client_address=client_address,
+        via={},
+        staff_only=False,
+    )
+    with transaction.atomic():
+        token, expiry = auth_token_issue(user=user)
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        audit_record(action=actions.LOGIN_SUCCEEDED, actor=user, target=user)
+    return user, token, expiry
+
+
+def auth_admin_login(*, email: str, password: str, client_address: str | None) -> User:
+    """The staff member these credentials sign in to the admin, under the API's login limits.
+
+    A customer's correct password counts as a failure here. The admin's own login view
+    starts the session (and sets last_login).
+    """
+    user = _login_check(
+        email=normalize_email(email),
+        password=password,
+        client_address=client_address,
+        via={"via": "admin"},
+        staff_only=True,
+    )
+    audit_record(action=actions.LOGIN_SUCCEEDED, actor=user, target=user, after={"via": "admin"})
+    return user
+
+
+@transaction.atomic
+def auth_logout(*, user: User, auth_token: AuthToken) -> None:
+    """End one session: its token stops working at once."""
+    auth_token.delete()
+    audit_record(action=actions.LOGGED_OUT, actor=user, target=user)
+
+
+@transaction.atomic
+def user_change_password(*, user: User, current_password: str, new_password: str) -> tuple[str, datetime]:
+    """Change the password, end every session of the user and open a new one.
+
+    ``new_password`` must already be validated. Returns the new session's token. Wrong
+    current passwords are limited per user like failed logins per email.
+    """
+    limiter = _password_change_limiter()
+    reservation = limiter.reserve(str(user.pk))
+    if not reservation.granted:
+        reservation.release()
+        raise PasswordChangeThrottled(reservation.retry_after)
+    if not user.check_password(current_password):
+        raise PasswordIncorrect()
+    reservation.release()
+    user.set_password(new_password)
+    user.save(update_fields=["password", "password_changed_at"])
+    AuthToken.objects.filter(user=user).delete()
+    token, expiry = auth_token_issue(user=user)
+    audit_record(action=actions.PASSWORD_CHANGED, actor=user, target=user)
+    return token, expiry
+
+
+@transaction.atomic
+def auth_token_revoke(*, auth_token: AuthToken, actor: User) -> None:
+    """Staff end one session of a user: the token stops working at once, audited."""
+    if not actor.has_perm("knox.delete_authtoken"):
+        raise NotPermitted()
+    before = {
+        "token_key": auth_token.token_key,
+        "created": auth_token.created,
+        "expiry": auth_token.expiry,
+    }
+    user = auth_token.user
+    auth_token.delete()
+    audit_record(action=actions.SESSION_REVOKED, actor=actor, target=user, before=before)
+
+
+def auth_tokens_purge_expired() -> int:
+    """Delete session tokens past their expiry (they are already refused); returns how many."""
+    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,142 @@
+import uuid
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from accounts.models import Account, LedgerEntry
+from accounts.tests.factories import AccountFactory, UserFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def compliance(client):
+    officer = UserFactory(is_staff=True)
+    officer.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_account", "view_ledgerentry", "freeze_account", "post_deposit"]
+        )
+    )
+    client.force_login(officer)
+    return officer
+
+
+def test_staff_deposit_posts_through_the_ledger_and_is_audited(client, compliance):
+    account = AccountFactory()
+    response = client.post(
+        f"/admin/accounts/account/{account.pk}/deposit/",
+        {"amount": "250.00", "reason": "cash at branch 12", "token": uuid.uuid4()},
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.balance == 250_00
+    event = AuditEvent.objects.get(action=actions.DEPOSIT_POSTED)
+    assert (event.actor, event.after["reason"]) == (compliance, "cash at branch 12")
+
+
+@pytest.mark.parametrize("amount", ["-5", "0", "1.001", "abc", "1e3"])
+def test_staff_deposit_refuses_bad_amounts(client, compliance, amount):
+    account = AccountFactory()
+    response = client.post(
+        f"/admin/accounts/account/{account.pk}/deposit/",
+        {"amount": amount, "reason": "x", "token": uuid.uuid4()},
+    )
+    assert response.status_code == 200
+    assert "amount" in response.context["form"].errors
+    assert not LedgerEntry.objects.exists()
+
+
+def test_deposit_needs_its_permission(client):
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(codename="view_account"))
+    client.force_login(clerk)
+    account = AccountFactory()
+    response = client.post(
+        f"/admin/accounts/account/{account.pk}/deposit/",
+        {"amount": "5.00", "reason": "x", "token": uuid.uuid4()},
+    )
+    assert response.status_code == 403
+    assert not LedgerEntry.objects.exists()
+
+
+def test_freeze_and_unfreeze_actions_are_audited(client, compliance):
+    account = AccountFactory()
+    for action, status in (("freeze_accounts", "frozen"), ("unfreeze_accounts", "active")):
+        response = client.post(
+            "/admin/accounts/account/",
+            {"action": action, "_selected_action": [account.pk], "reason": "review"},
+        )
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert account.status == status
+    events = AuditEvent.objects.filter(object_type="accounts.account", object_id=str(account.pk)).order_by(
+        "id"
+    )
+    assert [(e.action, e.before, e.after, e.actor) for e in events] == [
+        (actions.ACCOUNT_FROZEN, {"status": "active"}, {"status": "frozen", "reason": "review"}, compliance),
+        (
+            actions.ACCOUNT_UNFROZEN,
+            {"status": "frozen"},
+            {"status": "active", "reason": "review"},
+            compliance,
+        ),
+    ]
+
+
+def test_the_accounts_list_asks_staff_for_the_reason_of_a_freeze(client, compliance):
+    page = client.get("/admin/accounts/account/").content.decode()
+    assert 'name="reason"' in page
+    assert "Reason (recorded in the audit log)" in page
+
+
+@pytest.mark.parametrize("action", ["freeze_accounts", "unfreeze_accounts"])
+def test_a_freeze_without_a_reason_changes_nothing(client, compliance, action):
+    account = AccountFactory()
+    response = client.post(
+        "/admin/accounts/account/",
+        {"action": action, "_selected_action": [account.pk], "reason": "  "},
+        follow=True,
+    )
+    assert "Give a reason" in response.content.decode()
+    account.refresh_from_db()
+    assert account.status == Account.Status.ACTIVE
+    assert not AuditEvent.objects.filter(object_type="accounts.account").exists()
+
+
+def test_ledger_and_accounts_are_read_only_in_admin(client, compliance):
+    account = fund(AccountFactory(), 100_00)
+    entry = LedgerEntry.objects.filter(account=account).get()
+    assert client.get(f"/admin/accounts/account/{account.pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/ledgerentry/{entry.pk}/change/").status_code == 200
+    client.post(f"/admin/accounts/account/{account.pk}/change/", {"balance": "999999"})
+    account.refresh_from_db()
+    assert account.balance == 100_00
+    assert client.get(f"/admin/accounts/account/{account.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/accounts/ledgerentry/{entry.pk}/delete/").status_code == 403
+    assert client.get("/admin/accounts/account/add/").status_code == 403
+
+
+def test_ledger_changelist_query_count_does_not_grow_with_rows(
+    client, compliance, django_assert_max_num_queries, transfer
+):
+    a, b = fund(AccountFactory(), 1000_00), AccountFactory()
+    for _ in range(30):
+        transfer(a, b, 100)
+    with django_assert_max_num_queries(8):
+        response = client.get("/admin/accounts/ledgerentry/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/admin/accounts/ledgerentry/?q={b.number}").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/admin/accounts/account/?q={a.customer.email}").status_code == 200
+
+
+def test_system_accounts_cannot_be_frozen_or_given_deposits(client, compliance):
+    from accounts.services.bank_accounts import system_account
+
+    cash = system_account(code="cash", currency="USD")
+    client.post("/admin/accounts/account/", {"action": "freeze_accounts", "_selected_action": [cash.pk]})
+    assert Account.objects.get(pk=cash.pk).status == "active"
+    assert client.get(f"/admin/accounts/account/{cash.pk}/deposit/").status_code == 404

@@ -1,0 +1,115 @@
+import pytest
+
+from accounts.models import Account
+from accounts.services.operations import config_set
+from accounts.tests.factories import AccountFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+from bankcore.config import config_get
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_account(customer_client, customer, assert_num_queries_excluding_savepoints):
+    # lock user, count, the limit setting (cold), insert, audit
+    with assert_num_queries_excluding_savepoints(5):
+        response = customer_client.post(
+            "/api/accounts", {"kind": "savings", "currency": "EUR"}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    account = Account.objects.get(pk=body["id"])
+    assert account.customer == customer
+    assert body == {
+        "id": account.pk,
+        "number": account.number,
+        "kind": "savings",
+        "currency": "EUR",
+        "status": "active",
+        "balance": "0.00",
+        "available_balance": "0.00",
+        "opened_at": body["opened_at"],
+    }
+    assert AuditEvent.objects.get(action=actions.ACCOUNT_OPENED).actor == customer
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kind": "system", "currency": "USD"}, "kind"),
+        ({"kind": "checking", "currency": "XXX"}, "currency"),
+        ({"kind": "checking"}, "currency"),
+    ],
+)
+def test_open_account_validates(customer_client, payload, field):
+    response = customer_client.post("/api/accounts", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert not Account.objects.exists()
+
+
+def test_open_account_limit(customer_client, customer):
+    AccountFactory.create_batch(config_get("accounts.max_per_customer"), customer=customer)
+    response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
+    assert response.status_code == 422
+    assert response.json()["code"] == "account_limit_reached"
+
+
+def test_account_limit_is_a_setting_staff_can_change(customer_client, customer, staff_user):
+    AccountFactory.create_batch(2, customer=customer)
+    config_set(name="accounts.max_per_customer", value=2, actor=staff_user)
+    response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
+    assert response.json()["code"] == "account_limit_reached"
+    config_set(name="accounts.max_per_customer", value=3, actor=staff_user)
+    response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
+    assert response.status_code == 201
+
+
+def test_account_list_is_one_query_whatever_its_length(customer_client, customer, django_assert_num_queries):
+    AccountFactory.create_batch(7, customer=customer)
+    AccountFactory()  # someone else's
+    with django_assert_num_queries(1):  # the accounts (the session is cached)
+        response = customer_client.get("/api/accounts")
+    body = response.json()
+    assert set(body) == {"results", "next", "previous"}
+    assert len(body["results"]) == 7
+    assert {a["id"] for a in body["results"]} == set(customer.bank_accounts.values_list("id", flat=True))
+
+
+def test_account_detail_and_balance(customer_client, customer, django_assert_num_queries):
+    account = fund(AccountFactory(customer=customer), 12540)
+    with django_assert_num_queries(1):
+        detail = customer_client.get(f"/api/accounts/{account.pk}")
+    assert detail.json()["balance"] == "125.40"
+    with django_assert_num_queries(0):  # the account row is cached by the detail read
+        balance = customer_client.get(f"/api/accounts/{account.pk}/balance")
+    assert balance.status_code == 200
+    body = balance.json()
+    assert set(body) == {"account_id", "currency", "balance", "available_balance", "as_of"}
+    assert (body["account_id"], body["currency"], body["balance"]) == (account.pk, "USD", "125.40")
+    assert body["available_balance"] == "125.40"
+
+
+@pytest.mark.parametrize("suffix", ["", "/balance", "/transactions"])
+def test_other_customers_accounts_are_404(customer_client, suffix):
+    other = fund(AccountFactory(), 100)
+    response = customer_client.get(f"/api/accounts/{other.pk}{suffix}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("account_id", ["abc", "0", "99999999999999999999999", "-1"])
+def test_odd_account_ids_are_404_not_500(customer_client, account_id):
+    assert customer_client.get(f"/api/accounts/{account_id}/balance").status_code == 404
+
+
+def test_accounts_need_a_token(api_client):
+    assert api_client.get("/api/accounts").status_code == 401
+
+
+def test_the_fast_balance_body_matches_its_serializer(customer):
+    from accounts.api.serializers import BalanceOutputSerializer, balance_body
+
+    account = fund(AccountFactory(customer=customer, currency="KWD"), 1_234_567)
+    assert balance_body(account) == BalanceOutputSerializer(account).data
+    assert balance_body(account)["balance"] == "1234.567"

@@ -1,0 +1,284 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.models import User
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from audit import actions
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-Different-secret-42"
+
+
+def login(client, email, password, **extra):
+    return client.post("/api/auth/login", {"email": email, "password": password}, format="json", **extra)
+
+
+def audit_actions(**filters) -> list[str]:
+    return list(AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True))
+
+
+class TestRegister:
+    def test_register_creates_customer_and_signs_in(
+        self, api_client, assert_num_queries_excluding_savepoints, bearer_client
+    ):
+        with assert_num_queries_excluding_savepoints(3):  # user, token, audit
+            response = api_client.post(
+                "/api/auth/register",
+                {"email": "New.Person@Example.test", "password": "a-Good-passphrase-1", "full_name": "N P"},
+                format="json",
+            )
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert body["user"]["email"] == "new.person@example.test"
+        assert body["token"]
+        assert body["expires_at"]
+        user = User.objects.get(email="new.person@example.test")
+        assert not user.is_staff
+        assert audit_actions(actor=user) == [actions.USER_REGISTERED]
+        me = bearer_client(token=body["token"]).get("/api/auth/me")
+        assert me.status_code == 200
+        assert me.json()["email"] == "new.person@example.test"
+
+    def test_register_refuses_an_email_in_use_whatever_its_case(self, api_client, customer):
+        response = api_client.post(
+            "/api/auth/register",
+            {"email": customer.email.upper(), "password": "a-Good-passphrase-1"},
+            format="json",
+        )
+        assert response.status_code == 409
+        assert response.json()["code"] == "email_taken"
+        assert User.objects.count() == 1
+
+    def test_register_refuses_weak_password_naming_the_field(self, api_client):
+        response = api_client.post(
+            "/api/auth/register", {"email": "weak@example.test", "password": "12345678"}, format="json"
+        )
+        assert response.status_code == 422
+        body = response.json()
+        assert body["code"] == "password_too_weak"
+        assert body["fields"]["password"][0]["code"] == "password_too_weak"
+        assert not User.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "cu\u017ftomer@bankcore.test",  # a long s
+            "customer@b\u0430nkcore.test",  # a Cyrillic a
+            "\u0441ustomer@bankcore.test",  # a Cyrillic es
+            "customer@bankcore.t\u0435st",
+            "\uff43ustomer@bankcore.test",  # a fullwidth c
+        ],
+    )
+    def test_register_refuses_lookalike_emails(self, api_client, customer, email):
+        response = api_client.post(
+            "/api/auth/register", {"email": email, "password": "a-Good-passphrase-1"}, format="json"
+        )
+        assert response.status_code == 400, response.json()
+        body = response.json()
+        assert body["code"] == "validation_error"
+        assert "email_lookalike" in [error["code"] for error in body["fields"]["email"]]
+        assert User.objects.count() == 1
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize(
+        "email", ["ivan@\u043f\u0440\u0438\u043c\u0435\u0440.test", "o.brien-2@mail-1.example.test"]
+    )
+    def test_register_accepts_ascii_local_parts_at_one_script_domains(self, api_client, email):
+        response = api_client.post(
+            "/api/auth/register", {"email": email, "password": "a-Good-passphrase-1"}, format="json"
+        )
+        assert response.status_code == 201, response.json()
+
+    def test_registration_throttle_ignores_made_up_forwarded_for(self, api_client, settings, monkeypatch):
+        settings.TRUSTED_PROXY_COUNT = 0
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"registration": "3/hour"})
+
+        def register(n):
+            return api_client.post(
+                "/api/auth/register",
+                {"email": f"signup{n}@example.test", "password": "a-Good-passphrase-1"},
+                format="json",
+                REMOTE_ADDR="203.0.113.5",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            )
+
+        assert [register(n).status_code for n in range(3)] == [201, 201, 201]
+        refused = register(3)
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "throttled"
+        assert User.objects.count() == 3
+        addresses = set(AuditEvent.objects.values_list("ip_address", flat=True))
+        assert addresses == {"203.0.113.5"}
+
+
+class TestLogin:
+    def test_login_returns_token_expiry_and_user(
+        self, api_client, customer, assert_num_queries_excluding_savepoints
+    ):
+        # user, token insert, last_login update, audit insert
+        with assert_num_queries_excluding_savepoints(4):
+            response = login(api_client, customer.email.upper(), DEFAULT_PASSWORD)
+        assert response.status_code == 200
+        body = response.json()
+        assert set(body) == {"token", "expires_at", "user"}
+        assert body["user"]["id"] == customer.pk
+        token = AuthToken.objects.get(user=customer)
+        assert token.digest != body["token"], "tokens are stored hashed"
+        assert token.expiry > timezone.now() + timedelta(minutes=60)
+        event = AuditEvent.objects.get(action=actions.LOGIN_SUCCEEDED)
+        assert event.actor == customer
+        assert event.ip_address == "127.0.0.1"
+        assert event.request_id == response["X-Request-ID"]
+
+    def test_wrong_email_and_wrong_password_answer_identically(self, api_client, customer):
+        wrong_password = login(api_client, customer.email, "not-the-password")
+        wrong_email = login(api_client, "nobody@example.test", DEFAULT_PASSWORD)
+        assert wrong_password.status_code == wrong_email.status_code == 400
+        assert wrong_password.content == wrong_email.content
+        assert wrong_password.json()["code"] == "invalid_credentials"
+        assert audit_actions() == [actions.LOGIN_FAILED, actions.LOGIN_FAILED]
+        assert not AuthToken.objects.exists()
+
+    def test_failed_login_is_audited_with_the_email_tried(self, api_client, customer):
+        login(api_client, customer.email, "not-the-password")
+        event = AuditEvent.objects.get()
+        assert event.action == actions.LOGIN_FAILED
+        assert event.actor is None
+        assert event.after == {"email": customer.email}
+
+    def test_inactive_user_cannot_log_in(self, api_client):
+        user = UserFactory(is_active=False)
+        assert login(api_client, user.email, DEFAULT_PASSWORD).json()["code"] == "invalid_credentials"
+
+    def test_sixth_wrong_password_for_one_email_is_throttled(self, api_client, customer):
+        for _ in range(5):
+            assert login(api_client, customer.email, "wrong-password").status_code == 400
+        sixth = login(api_client, customer.email, "wrong-password")
+        assert sixth.status_code == 429
+        assert sixth.json()["code"] == "throttled"
+        assert 1 <= int(sixth["Retry-After"]) <= 60
+        # Locked means locked: the right password waits too, and is not checked.
+        assert login(api_client, customer.email, DEFAULT_PASSWORD).status_code == 429
+        assert actions.LOGIN_THROTTLED in audit_actions()
+        # Another customer is not affected by this email's lock (different address too).
+        other = UserFactory()
+        assert login(api_client, other.email, DEFAULT_PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 200
+
+    def test_one_address_trying_many_emails_is_throttled(self, api_client, settings):
+        settings.LOGIN_FAILURES_PER_ADDRESS = 3
+        for n in range(3):
+            assert login(api_client, f"guess{n}@example.test", "x" * 10).status_code == 400
+        assert login(api_client, "guess9@example.test", "x" * 10).status_code == 429
+        assert login(api_client, "guess9@example.test", "x" * 10, REMOTE_ADDR="10.1.1.1").status_code == 400
+
+    def test_login_validates_its_fields(self, api_client):
+        response = api_client.post("/api/auth/login", {"email": ["a"], "password": 5}, format="json")
+        assert response.status_code == 400
+        assert set(response.json()["fields"]) == {"email"}
+
+
+class TestSession:
+    def test_me_returns_profile(self, customer_client, customer, django_assert_num_queries):
+        with django_assert_num_queries(0):  # token and user are cached
+            response = customer_client.get("/api/auth/me")
+        assert response.status_code == 200
+        assert response.json() == {
+            "id": customer.pk,
+            "email": customer.email,
+            "full_name": customer.full_name,
+            "date_joined": customer.date_joined.isoformat().replace("+00:00", "Z"),
+        }
+
+    def test_me_without_token_is_401(self, api_client):
+        response = api_client.get("/api/auth/me")
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_authenticated"
+        assert response["WWW-Authenticate"] == "Bearer"
+
+    @pytest.mark.parametrize(
+        "header",
+        ["Bearer nonsense", "Bearer", "Bearer a b", "Token abc", "Bearer " + "f" * 64, b"Bearer \xff\xfe"],
+    )
+    def test_bad_authorization_headers_are_401(self, api_client, customer, header):
+        response = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=header)
+        assert response.status_code == 401
+        assert response.json()["code"] in {"authentication_failed", "not_authenticated"}
+
+    def test_logout_kills_the_token(self, customer_client, customer, assert_num_queries_excluding_savepoints):
+        with assert_num_queries_excluding_savepoints(2):  # delete token, audit
+            response = customer_client.post("/api/auth/logout")
+        assert response.status_code == 204
+        assert customer_client.get("/api/auth/me").status_code == 401
+        assert audit_actions(actor=customer) == [actions.LOGGED_OUT]
+
+    def test_logout_ends_only_that_session(self, customer_client, customer, api_client, bearer_client):
+        other_session = login(api_client, customer.email, DEFAULT_PASSWORD).json()["token"]
+        customer_client.post("/api/auth/logout")
+        assert bearer_client(token=other_session).get("/api/auth/me").status_code == 200
+
+    def test_expired_token_is_refused(self, customer, bearer_client):
+        _, token = AuthToken.objects.create(user=customer, expiry=timedelta(seconds=-1))
+        response = bearer_client(token=token).get("/api/auth/me")
+        assert response.status_code == 401
+        assert response.json()["code"] == "authentication_failed"
+
+    def test_a_cached_token_still_expires_on_time(self, customer_client, monkeypatch):
+        assert customer_client.get("/api/auth/me").status_code == 200  # served from the cache
+        later = timezone.now() + timedelta(days=2)
+        monkeypatch.setattr("accounts.authentication.timezone.now", lambda: later)
+        assert customer_client.get("/api/auth/me").status_code == 401
+
+
+class TestPasswordChange:
+    def test_password_change_ends_every_session_and_opens_one(
+        self, customer_client, customer, api_client, assert_num_queries_excluding_savepoints, bearer_client
+    ):
+        other_session = login(api_client, customer.email, DEFAULT_PASSWORD).json()["token"]
+        # save user, its tokens (to retire cached sessions), delete tokens, new token, audit
+        with assert_num_queries_excluding_savepoints(6):
+            response = customer_client.post(
+                "/api/auth/password",
+                {"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+                format="json",
+            )
+        assert response.status_code == 200, response.json()
+        assert customer_client.get("/api/auth/me").status_code == 401
+        assert bearer_client(token=other_session).get("/api/auth/me").status_code == 401
+        assert bearer_client(token=response.json()["token"]).get("/api/auth/me").status_code == 200
+        assert login(api_client, customer.email, NEW_PASSWORD).status_code == 200
+        assert actions.PASSWORD_CHANGED in audit_actions(actor=customer)
+
+    def test_wrong_current_password_changes_nothing(self, customer_client, customer):
+        response = customer_client.post(
+            "/api/auth/password",
+            {"current_password": "not-it", "new_password": NEW_PASSWORD},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "password_incorrect"
+        customer.refresh_from_db()
+        assert customer.check_password(DEFAULT_PASSWORD)
+        assert customer_client.get("/api/auth/me").status_code == 200
+
+    def test_password_set_anywhere_else_also_ends_sessions(self, customer_client, customer):
+        # The admin form and manage.py changepassword both go through set_password().
+        customer.set_password(NEW_PASSWORD)
+        customer.save()
+        assert customer_client.get("/api/auth/me").status_code == 401
+
+
+def test_register_refuses_control_and_format_characters_in_the_name(api_client):
+    response = api_client.post(
+        "/api/auth/register",
+        {"email": "new@example.test", "password": "a-Long-enough-pass-42", "full_name": "Eve\u202e\x1b[0m"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["full_name"][0]["code"] == "invalid_character"

@@ -1,0 +1,97 @@
+"""The load and demo data: made through the services, consistent, and safe to run again."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Account, LedgerEntry, User
+from accounts.verification import ledger_verify
+from transfers.management.commands.seed_demo import DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    output = tmp_path / "customers.json"
+    call_command(
+        "seed_load",
+        "--customers=4",
+        "--accounts-per-customer=2",
+        "--opening-balance=500.00",
+        "--transactions-per-account=6",
+        "--password=load-Pass-2026",
+        f"--output={output}",
+    )
+    return json.loads(output.read_text())
+
+
+def test_seed_load_writes_customers_that_log_in_and_see_their_accounts(seeded, api_client, bearer_client):
+    assert seeded["password"] == "load-Pass-2026"
+    assert len(seeded["customers"]) == 4
+    for customer in seeded["customers"]:
+        login = api_client.post(
+            "/api/auth/login", {"email": customer["email"], "password": seeded["password"]}, format="json"
+        )
+        assert login.status_code == 200
+        client = bearer_client(token=login.json()["token"])
+        listed = client.get("/api/accounts").json()["results"]
+        assert [(a["id"], a["number"], a["currency"]) for a in listed] == [
+            (a["id"], a["account_number"], a["currency"]) for a in customer["accounts"]
+        ]
+        history = client.get("/api/transactions").json()["results"]
+        assert history, "seeded accounts have history"
+
+
+def test_seed_load_keeps_the_ledger_consistent_and_adds_on_rerun(seeded, tmp_path):
+    entries = LedgerEntry.objects.count()
+    assert entries >= 8 * 2  # each account has at least its deposit and usually transfers
+    call_command(
+        "seed_load", "--customers=2", "--password=load-Pass-2026", f"--output={tmp_path / 'again.json'}"
+    )
+    assert LedgerEntry.objects.count() > entries
+    assert Account.objects.filter(customer__email__startswith="load-").count() == 4 * 2 + 2 * 2
+    report = ledger_verify()
+    assert report.ok, report
+    deposits = LedgerEntry.objects.filter(type="deposit", customer__isnull=False)
+    assert deposits.count() == 12
+    assert set(deposits.values_list("amount", flat=True)) == {500_00, 1000_00}
+
+
+def test_seed_load_refuses_bad_arguments(tmp_path):
+    with pytest.raises(CommandError, match="opening-balance"):
+        call_command(
+            "seed_load", "--customers=1", "--opening-balance=-5", "--password=x", f"--output={tmp_path}/o"
+        )
+
+
+def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, capsys, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    for email, password, _name, is_staff, is_superuser in DEMO_USERS:
+        assert f"{email} / {password}" in output
+        user = User.objects.get(email=email)
+        assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser)
+    assert User.objects.count() == len(DEMO_USERS)
+    email, password = DEMO_USERS[0][:2]
+    response = api_client.post("/api/auth/login", {"email": email, "password": password}, format="json")
+    assert response.status_code == 200
+    compliance = User.objects.get(email="compliance@bankcore.test")
+    assert compliance.has_perm("accounts.view_user")
+    assert not compliance.has_perm("accounts.delete_user")
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_and_changes_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_runs_with_debug_off_only_when_forced(settings, capsys):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(email=DEMO_USERS[0][0]).exists()
