@@ -6,7 +6,7 @@ from rest_framework.pagination import CursorPagination
 
 from bankcore.errors import InvalidCursor
 
-_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 _LARGEST_ID = 2**63 - 1
 
 
@@ -30,7 +30,7 @@ class NewestFirstCursorPagination(CursorPagination):
         requested = request.query_params.get(self.page_size_query_param)
         if not requested:
             return self.page_size
-        if not _WHOLE_NUMBER.match(requested) or int(requested) == 0:
+        if not _WHOLE_NUMBER.fullmatch(requested) or int(requested) == 0:
             raise serializers.ValidationError(
                 {self.page_size_query_param: [f"Send a whole number from 1 to {self.max_page_size}."]},
                 code="invalid",
@@ -54,7 +54,7 @@ class NewestFirstCursorPagination(CursorPagination):
         except NotFound:
             raise InvalidCursor() from None
         position = cursor.position if cursor is not None else None
-        if position is not None and not (_WHOLE_NUMBER.match(position) and int(position) <= _LARGEST_ID):
+        if position is not None and not (_WHOLE_NUMBER.fullmatch(position) and int(position) <= _LARGEST_ID):
             raise InvalidCursor()
         return cursor
 

@@ -31,6 +31,7 @@ def cursor(text: str) -> str:
         cursor("p=abc"),
         cursor("p=1.5"),
         cursor("p=-1"),
+        cursor("p=5\n"),
         cursor("p=99999999999999999999"),
         cursor("o=x"),
         cursor("r=maybe"),
@@ -55,7 +56,7 @@ def test_cursors_the_list_issued_still_page(customer_client, customer, account, 
 
 
 @pytest.mark.parametrize("path", LISTS)
-@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "1.5", " 5", "1e3", "٣"])
+@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "1.5", " 5", "1e3", "٣", "5\n"])
 def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(customer_client, account, path, page_size):
     response = customer_client.get(path.format(account=account.pk), {"page_size": page_size})
     assert response.status_code == 400
