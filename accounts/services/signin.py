@@ -144,12 +144,10 @@ def auth_logout(*, user: User, auth_token: AuthToken) -> None:
     audit_record(action=actions.LOGGED_OUT, actor=user, target=user)
 
 
-@transaction.atomic
-def user_change_password(*, user: User, current_password: str, new_password: str) -> tuple[str, datetime]:
-    """Change the password, end every session of the user and open a new one.
+def _password_change(*, user: User, current_password: str, new_password: str, via: dict) -> None:
+    """Change the password under the per-user limit and end every session token, audited.
 
-    ``new_password`` must already be validated. Returns the new session's token. Wrong
-    current passwords are limited per user like failed logins per email.
+    Runs inside the caller's transaction.
     """
     limiter = _password_change_limiter()
     reservation = limiter.reserve(str(user.pk))
@@ -162,9 +160,30 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     user.set_password(new_password)
     user.save(update_fields=["password", "password_changed_at"])
     AuthToken.objects.filter(user=user).delete()
-    token, expiry = auth_token_issue(user=user)
-    audit_record(action=actions.PASSWORD_CHANGED, actor=user, target=user)
-    return token, expiry
+    audit_record(action=actions.PASSWORD_CHANGED, actor=user, target=user, after=via or None)
+
+
+@transaction.atomic
+def user_change_password(*, user: User, current_password: str, new_password: str) -> tuple[str, datetime]:
+    """Change the password, end every session of the user and open a new one.
+
+    ``new_password`` must already be validated. Returns the new session's token. Wrong
+    current passwords are limited per user like failed logins per email.
+    """
+    _password_change(user=user, current_password=current_password, new_password=new_password, via={})
+    return auth_token_issue(user=user)
+
+
+@transaction.atomic
+def auth_admin_password_change(*, user: User, current_password: str, new_password: str) -> None:
+    """The admin's own password change: the API's rules, limit and audit event.
+
+    ``new_password`` must already be validated. Every API token of the user ends; the
+    admin's other sessions end with the password hash they were signed with.
+    """
+    _password_change(
+        user=user, current_password=current_password, new_password=new_password, via={"via": "admin"}
+    )
 
 
 @transaction.atomic
