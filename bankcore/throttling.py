@@ -100,6 +100,20 @@ class FailureLimiter:
         earlier = previous * (1 - self._elapsed(now)) + current - 1
         return Reservation(key, alias, self._retry_after(now, previous, current - 1), earlier)
 
+    def count_refusal(self, reservation: Reservation) -> int:
+        """Count that ``reservation`` was refused; returns its window's refusals so far.
+
+        Kept apart from the attempts: refused reservations are released, so the attempt
+        count alone cannot tell the first refusal of a window from the thousandth.
+        """
+        key = f"{reservation.key}:refused"
+
+        def increment(cache):
+            cache.add(key, 0, timeout=self.window_seconds * 2)
+            return cache.incr(key)
+
+        return self._call(increment)
+
     def _elapsed(self, now: float) -> float:
         return (now % self.window_seconds) / self.window_seconds
 

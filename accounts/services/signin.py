@@ -19,7 +19,7 @@ from bankcore.errors import (
     PasswordChangeThrottled,
     PasswordIncorrect,
 )
-from bankcore.throttling import FailureLimiter
+from bankcore.throttling import FailureLimiter, Reservation
 
 
 def _login_limiters() -> tuple[FailureLimiter, FailureLimiter, FailureLimiter]:
@@ -74,26 +74,29 @@ def _login_check(
     address = client_address or "unknown"
     reservations = []
 
-    def refuse(limiter: FailureLimiter, retry_after: int):
+    def refuse(limiter: FailureLimiter, refused: Reservation):
         for reservation in reservations:
             reservation.release()
-        audit_record(
-            action=actions.LOGIN_THROTTLED,
-            object_type="accounts.user",
-            after={"email": email, "scope": limiter.scope, **via},
-        )
-        raise LoginThrottled(retry_after)
+        # One event per limit and window: a flood of refused attempts, which nobody needs to
+        # be signed in to send, must not become a flood of audit rows.
+        if limiter.count_refusal(refused) == 1:
+            audit_record(
+                action=actions.LOGIN_THROTTLED,
+                object_type="accounts.user",
+                after={"email": email, "scope": limiter.scope, **via},
+            )
+        raise LoginThrottled(refused.retry_after)
 
     for limiter, identity in ((address_limiter, address), (email_address_limiter, f"{email}\n{address}")):
         reservation = limiter.reserve(identity)
         reservations.append(reservation)
         if not reservation.granted:
-            refuse(limiter, reservation.retry_after)
+            refuse(limiter, reservation)
     failed_here_before = reservations[-1].earlier > 0
     reservation = email_limiter.reserve(email)
     reservations.append(reservation)
     if not reservation.granted and failed_here_before:
-        refuse(email_limiter, reservation.retry_after)
+        refuse(email_limiter, reservation)
 
     user = authenticate(email=email, password=password)
     if user is None or (staff_only and not user.is_staff):
