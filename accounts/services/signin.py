@@ -19,6 +19,7 @@ from bankcore.errors import (
     PasswordChangeThrottled,
     PasswordIncorrect,
 )
+from bankcore.observability import client_network
 from bankcore.throttling import FailureLimiter, Reservation
 
 
@@ -71,7 +72,7 @@ def _login_check(
     the audit events of logins that are not the API's.
     """
     address_limiter, email_address_limiter, email_limiter = _login_limiters()
-    address = client_address or "unknown"
+    address = client_network(client_address)
     reservations = []
 
     def refuse(limiter: FailureLimiter, refused: Reservation):

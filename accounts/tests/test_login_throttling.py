@@ -127,6 +127,26 @@ class TestLockoutByOthers:
         throttled = audit_events(actions.LOGIN_THROTTLED)
         assert throttled == [{"email": customer.email, "scope": "login-email"}]
 
+    def test_addresses_in_one_ipv6_64_share_the_address_limit(self, api_client, settings):
+        settings.LOGIN_FAILURES_PER_ADDRESS = 3
+        for n in range(1, 4):
+            assert (
+                login(api_client, f"guess{n}@example.test", "x" * 10, f"2001:db8:1:2::{n}").status_code == 400
+            )
+        assert login(api_client, "guess9@example.test", "x" * 10, "2001:db8:1:2:ab::ff").status_code == 429
+        assert login(api_client, "guess9@example.test", "x" * 10, "2001:db8:1:3::1").status_code == 400
+        # The audit log keeps each full address.
+        failed = AuditEvent.objects.filter(action=actions.LOGIN_FAILED).values_list("ip_address", flat=True)
+        assert set(failed) == {"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3", "2001:db8:1:3::1"}
+
+    def test_fresh_addresses_in_a_64_that_failed_for_an_email_are_not_fresh(self, api_client, customer):
+        for n in range(1, 6):
+            assert (
+                login(api_client, customer.email, "wrong-password", f"2001:db8:1:2::{n}").status_code == 400
+            )
+        assert login(api_client, customer.email, DEFAULT_PASSWORD, "2001:db8:1:2::ffff").status_code == 429
+        assert login(api_client, customer.email, DEFAULT_PASSWORD, "2001:db8:9:9::1").status_code == 200
+
     def test_clients_behind_one_trusted_proxy_have_their_own_limits(self, api_client, customer, settings):
         settings.TRUSTED_PROXY_COUNT = 1
         settings.LOGIN_FAILURES_PER_ADDRESS = 3

@@ -120,6 +120,21 @@ class TestRegister:
         addresses = set(AuditEvent.objects.values_list("ip_address", flat=True))
         assert addresses == {"203.0.113.5"}
 
+    def test_registration_throttle_counts_an_ipv6_64_as_one_client(self, api_client, settings, monkeypatch):
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"registration": "3/hour"})
+
+        def register(n, address):
+            return api_client.post(
+                "/api/auth/register",
+                {"email": f"signup{n}@example.test", "password": "a-Good-passphrase-1"},
+                format="json",
+                REMOTE_ADDR=address,
+            )
+
+        assert [register(n, f"2001:db8:7:7::{n + 1}").status_code for n in range(3)] == [201, 201, 201]
+        assert register(3, "2001:db8:7:7:1:2:3:4").status_code == 429
+        assert register(4, "2001:db8:7:8::1").status_code == 201
+
 
 class TestLogin:
     def test_login_returns_token_expiry_and_user(self, api_client, customer, django_assert_num_queries):
