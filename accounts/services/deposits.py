@@ -76,8 +76,9 @@ def _deposited_today_without_approval(*, staff: User, currency: str) -> int:
         requested_by=staff,
         decided_at__gte=_start_of_day(),
         payload__currency=currency,
-    ).values_list("payload__amount", flat=True)
-    approved_total = sum(parse_amount(amount, currency) for amount in approved)
+    ).values_list("payload", flat=True)
+    # Whole payloads: SQLite reads a JSON key that looks like a number back as a float.
+    approved_total = sum(parse_amount(payload["amount"], currency) for payload in approved)
     return _deposited_today(staff=staff, currency=currency) - approved_total
 
 
