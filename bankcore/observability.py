@@ -91,6 +91,23 @@ def client_ip(meta) -> str | None:
         return None
 
 
+def client_network(address: str | None) -> str:
+    """The client as throttles count it: an IPv4 address, or the /64 of an IPv6 one.
+
+    One IPv6 subscriber or host is routinely given a whole /64, 2^64 addresses: counting
+    each of them apart would give one client endless fresh limits. The audit log keeps
+    the full address (``client_ip``).
+    """
+    if address is None:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, 64), strict=False))
+
+
 def add_cache_time(elapsed_ms: float) -> None:
     timings = _timings.get()
     if timings is not None:

@@ -65,24 +65,6 @@ class FailureLimiter:
     limit: int
     window_seconds: int
 
-    def retry_after(self, identity: str) -> int | None:
-        """Seconds until another attempt is allowed, or None when it is allowed now."""
-        now = time.time()
-        window = int(now // self.window_seconds)
-        keys = [self._key(identity, window - 1), self._key(identity, window)]
-        counts = self._call(lambda cache: cache.get_many(keys))
-        previous, current = counts.get(keys[0], 0), counts.get(keys[1], 0)
-        return self._retry_after(now, previous, current)
-
-    def record_failure(self, identity: str) -> None:
-        key = self._key(identity, int(time.time() // self.window_seconds))
-
-        def increment(cache):
-            cache.add(key, 0, timeout=self.window_seconds * 2)
-            cache.incr(key)
-
-        self._call(increment)
-
     def reserve(self, identity: str) -> Reservation:
         """Count this attempt now; it is refused when the count goes above the limit.
 
@@ -99,6 +81,20 @@ class FailureLimiter:
         alias, (current, previous) = self._call_counted(increment)
         earlier = previous * (1 - self._elapsed(now)) + current - 1
         return Reservation(key, alias, self._retry_after(now, previous, current - 1), earlier)
+
+    def count_refusal(self, reservation: Reservation) -> int:
+        """Count that ``reservation`` was refused; returns its window's refusals so far.
+
+        Kept apart from the attempts: refused reservations are released, so the attempt
+        count alone cannot tell the first refusal of a window from the thousandth.
+        """
+        key = f"{reservation.key}:refused"
+
+        def increment(cache):
+            cache.add(key, 0, timeout=self.window_seconds * 2)
+            return cache.incr(key)
+
+        return self._call(increment)
 
     def _elapsed(self, now: float) -> float:
         return (now % self.window_seconds) / self.window_seconds

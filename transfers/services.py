@@ -52,12 +52,14 @@ def transfer_create(
     it, every transfer is refused for a while, so that account numbers cannot be probed by
     the thousand. Refusals about the customer's own account (an overdraft) reveal nothing
     about anyone else and do not count: a customer is never locked out for being short.
+    Every attempt holds a place under the limit while it runs, so parallel probes cannot
+    all pass the check before any of them is counted.
     """
-    limiter = _failure_limiter()
-    identity = str(customer.pk)
-    retry_after = limiter.retry_after(identity)
-    if retry_after is not None:
-        raise TransfersThrottled(retry_after)
+    reservation = _failure_limiter().reserve(str(customer.pk))
+    if not reservation.granted:
+        reservation.release()
+        raise TransfersThrottled(reservation.retry_after)
+    destination_refused = False
     try:
         return _transfer_post(
             customer=customer,
@@ -70,8 +72,11 @@ def transfer_create(
             idempotency_claim=idempotency_claim,
         )
     except DestinationUnavailable:
-        limiter.record_failure(identity)
+        destination_refused = True
         raise
+    finally:
+        if not destination_refused:
+            reservation.release()
 
 
 @transaction.atomic(durable=True)

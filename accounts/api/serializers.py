@@ -32,7 +32,7 @@ class RegisterInputSerializer(serializers.Serializer):
 
 
 class LoginInputSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
+    email = FreeTextField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 

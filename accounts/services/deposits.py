@@ -1,6 +1,7 @@
 """Cash deposits by staff, with limits and four-eyes approval of large ones."""
 
 import uuid
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -47,16 +48,38 @@ def _deposit_limit(setting: str, currency: str) -> int:
     return whole_units * 10 ** CURRENCIES[currency].exponent
 
 
+def _start_of_day() -> datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _deposited_today(*, staff: User, currency: str) -> int:
-    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     total = LedgerEntry.objects.filter(
         posting__kind=Posting.Kind.DEPOSIT,
         posting__initiated_by=staff,
-        posting__created_at__gte=start_of_day,
+        posting__created_at__gte=_start_of_day(),
         customer__isnull=False,
         currency=currency,
     ).aggregate(total=Sum("amount"))["total"]
     return total or 0
+
+
+def _deposited_today_without_approval(*, staff: User, currency: str) -> int:
+    """What ``staff`` deposited today in ``currency`` on their own, with no second person.
+
+    An approved deposit posts, as its requester, in the approval's transaction, just after
+    the approval is decided; one decided before midnight and posted after it counts here as
+    unapproved, which errs towards asking for approval.
+    """
+    approved = ApprovalRequest.objects.filter(
+        action=DEPOSIT_APPROVAL,
+        status=ApprovalRequest.Status.APPROVED,
+        requested_by=staff,
+        decided_at__gte=_start_of_day(),
+        payload__currency=currency,
+    ).values_list("payload", flat=True)
+    # Whole payloads: SQLite reads a JSON key that looks like a number back as a float.
+    approved_total = sum(parse_amount(payload["amount"], currency) for payload in approved)
+    return _deposited_today(staff=staff, currency=currency) - approved_total
 
 
 def _deposit_check(*, account: Account, amount: int, depositor: User) -> None:
@@ -87,7 +110,7 @@ def _deposit_check(*, account: Account, amount: int, depositor: User) -> None:
 
 
 def _deposit_post(*, account: Account, amount: int, reason: str, actor: User, approval=None) -> Posting:
-    _deposit_check(account=account, amount=amount, depositor=actor)
+    """Post a deposit that ``_deposit_check`` has just passed, in the same transaction."""
     cash = system_account(code=SYSTEM_CASH, currency=account.currency)
     posting = posting_create(
         kind=Posting.Kind.DEPOSIT,
@@ -113,8 +136,10 @@ def deposit_create(
 
     Never into a system account, the actor's own or any staff member's account; at most
     the ``deposits.daily_limit_per_staff`` of the currency per member of staff and day,
-    checked under a lock. Above ``deposits.approval_threshold`` nothing is posted: an
-    approval request, returned instead of the posting, waits for a second member of staff.
+    checked under a lock. ``deposits.approval_threshold`` caps both one deposit and the
+    day's total that a member of staff posts alone in the currency: past it, nothing is
+    posted and an approval request, returned instead of the posting, waits for a second
+    member of staff, so splitting a large sum into small deposits still needs one.
     ``form_token``, a form's one-time token, is spent in the same transaction, so the same
     form never posts twice.
     """
@@ -123,10 +148,12 @@ def deposit_create(
         raise ReasonRequired("Give the reason for the deposit.")
     if form_token is not None:
         form_submission_claim(token=form_token, actor=actor)
-    if amount <= _deposit_limit("deposits.approval_threshold", account.currency):
-        return _deposit_post(account=account, amount=amount, reason=reason, actor=actor)
-    # Refuse now what could never be approved; the approval checks again when it posts.
+    # Refuses now what could never be approved (the approval checks again when it posts),
+    # and locks the actor's row: concurrent deposits by one actor are summed one at a time.
     _deposit_check(account=account, amount=amount, depositor=actor)
+    posted_alone = _deposited_today_without_approval(staff=actor, currency=account.currency)
+    if posted_alone + amount <= _deposit_limit("deposits.approval_threshold", account.currency):
+        return _deposit_post(account=account, amount=amount, reason=reason, actor=actor)
     return approval_request_create(
         action=DEPOSIT_APPROVAL,
         payload={
@@ -144,11 +171,10 @@ def deposit_approved(approval: ApprovalRequest) -> dict:
     """Post an approved large deposit, as its requester, inside the approval's transaction."""
     payload = approval.payload
     account = Account.objects.get(pk=payload["account"])
+    amount = parse_amount(payload["amount"], account.currency)
+    requester = approval.requested_by
+    _deposit_check(account=account, amount=amount, depositor=requester)
     posting = _deposit_post(
-        account=account,
-        amount=parse_amount(payload["amount"], account.currency),
-        reason=payload["reason"],
-        actor=approval.requested_by,
-        approval=approval,
+        account=account, amount=amount, reason=payload["reason"], actor=requester, approval=approval
     )
     return {"posting": posting.pk}

@@ -19,7 +19,8 @@ from bankcore.errors import (
     PasswordChangeThrottled,
     PasswordIncorrect,
 )
-from bankcore.throttling import FailureLimiter
+from bankcore.observability import client_network
+from bankcore.throttling import FailureLimiter, Reservation
 
 
 def _login_limiters() -> tuple[FailureLimiter, FailureLimiter, FailureLimiter]:
@@ -71,29 +72,32 @@ def _login_check(
     the audit events of logins that are not the API's.
     """
     address_limiter, email_address_limiter, email_limiter = _login_limiters()
-    address = client_address or "unknown"
+    address = client_network(client_address)
     reservations = []
 
-    def refuse(limiter: FailureLimiter, retry_after: int):
+    def refuse(limiter: FailureLimiter, refused: Reservation):
         for reservation in reservations:
             reservation.release()
-        audit_record(
-            action=actions.LOGIN_THROTTLED,
-            object_type="accounts.user",
-            after={"email": email, "scope": limiter.scope, **via},
-        )
-        raise LoginThrottled(retry_after)
+        # One event per limit and window: a flood of refused attempts, which nobody needs to
+        # be signed in to send, must not become a flood of audit rows.
+        if limiter.count_refusal(refused) == 1:
+            audit_record(
+                action=actions.LOGIN_THROTTLED,
+                object_type="accounts.user",
+                after={"email": email, "scope": limiter.scope, **via},
+            )
+        raise LoginThrottled(refused.retry_after)
 
     for limiter, identity in ((address_limiter, address), (email_address_limiter, f"{email}\n{address}")):
         reservation = limiter.reserve(identity)
         reservations.append(reservation)
         if not reservation.granted:
-            refuse(limiter, reservation.retry_after)
+            refuse(limiter, reservation)
     failed_here_before = reservations[-1].earlier > 0
     reservation = email_limiter.reserve(email)
     reservations.append(reservation)
     if not reservation.granted and failed_here_before:
-        refuse(email_limiter, reservation.retry_after)
+        refuse(email_limiter, reservation)
 
     user = authenticate(email=email, password=password)
     if user is None or (staff_only and not user.is_staff):
@@ -144,12 +148,10 @@ def auth_logout(*, user: User, auth_token: AuthToken) -> None:
     audit_record(action=actions.LOGGED_OUT, actor=user, target=user)
 
 
-@transaction.atomic
-def user_change_password(*, user: User, current_password: str, new_password: str) -> tuple[str, datetime]:
-    """Change the password, end every session of the user and open a new one.
+def _password_change(*, user: User, current_password: str, new_password: str, via: dict) -> None:
+    """Change the password under the per-user limit and end every session token, audited.
 
-    ``new_password`` must already be validated. Returns the new session's token. Wrong
-    current passwords are limited per user like failed logins per email.
+    Runs inside the caller's transaction.
     """
     limiter = _password_change_limiter()
     reservation = limiter.reserve(str(user.pk))
@@ -162,9 +164,30 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     user.set_password(new_password)
     user.save(update_fields=["password", "password_changed_at"])
     AuthToken.objects.filter(user=user).delete()
-    token, expiry = auth_token_issue(user=user)
-    audit_record(action=actions.PASSWORD_CHANGED, actor=user, target=user)
-    return token, expiry
+    audit_record(action=actions.PASSWORD_CHANGED, actor=user, target=user, after=via or None)
+
+
+@transaction.atomic
+def user_change_password(*, user: User, current_password: str, new_password: str) -> tuple[str, datetime]:
+    """Change the password, end every session of the user and open a new one.
+
+    ``new_password`` must already be validated. Returns the new session's token. Wrong
+    current passwords are limited per user like failed logins per email.
+    """
+    _password_change(user=user, current_password=current_password, new_password=new_password, via={})
+    return auth_token_issue(user=user)
+
+
+@transaction.atomic
+def auth_admin_password_change(*, user: User, current_password: str, new_password: str) -> None:
+    """The admin's own password change: the API's rules, limit and audit event.
+
+    ``new_password`` must already be validated. Every API token of the user ends; the
+    admin's other sessions end with the password hash they were signed with.
+    """
+    _password_change(
+        user=user, current_password=current_password, new_password=new_password, via={"via": "admin"}
+    )
 
 
 @transaction.atomic

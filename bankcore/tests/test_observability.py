@@ -3,7 +3,7 @@ import logging
 import pytest
 
 from audit.models import AuditEvent
-from bankcore.observability import RateLimitFilter, client_ip
+from bankcore.observability import RateLimitFilter, client_ip, client_network
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,21 @@ def test_forwarded_for_is_trusted_only_as_far_as_our_proxies(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(meta) == "203.0.113.9"
     assert client_ip({"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-ip"}) is None
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        (None, "unknown"),
+    ],
+)
+def test_throttles_count_an_ipv6_client_by_its_64_and_an_ipv4_client_by_its_address(address, network):
+    assert client_network(address) == network
 
 
 def test_repeated_log_lines_are_let_through_once_per_interval():

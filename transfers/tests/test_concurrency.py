@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import Account, LedgerEntry, Posting
+from accounts.numbers import account_number_generate
 from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
@@ -366,3 +367,24 @@ def test_a_destination_frozen_while_the_transfer_waits_gets_the_one_answer(pay):
     assert (status, body["code"]) == (422, "destination_unavailable"), body
     assert destination.number not in body["detail"]
     assert not Transfer.objects.exists()
+
+
+def test_parallel_probes_of_made_up_accounts_never_pass_the_refused_transfer_limit(
+    settings, bearer_client, post_transfer
+):
+    settings.TRANSFER_FAILURES_PER_CUSTOMER = 3
+    source = fund(AccountFactory(), 100_00)
+    token, _ = auth_token_issue(user=source.customer)
+    start = threading.Barrier(24)
+
+    def probe(n):
+        client = bearer_client(token=token)
+        start.wait()
+        return post_transfer(client, source, Account(number=account_number_generate()), "1.00", f"probe-{n}")
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        results = list(pool.map(probe, range(24)))
+
+    codes = Counter(body["code"] for _, body in results)
+    assert codes["destination_unavailable"] <= 3, codes
+    assert set(codes) <= {"destination_unavailable", "throttled"}, codes

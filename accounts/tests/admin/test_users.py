@@ -338,3 +338,43 @@ def test_staff_can_browse_users_but_never_delete_them(client, customer):
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get(f"/admin/accounts/user/{customer.pk}/change/").status_code == 200
     assert client.get(f"/admin/accounts/user/{customer.pk}/delete/").status_code == 403
+
+
+NEW_PASSWORD = "changed-Pass-2026-y"
+
+
+def _own_password_change(client, old_password: str):
+    return admin_post(
+        client,
+        "/admin/password_change/",
+        {"old_password": old_password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+
+def test_wrong_old_passwords_in_the_admin_s_own_password_change_are_throttled(root, settings):
+    client = admin_login(root.email, ROOT_PASSWORD)
+    for _ in range(settings.LOGIN_FAILURES_PER_EMAIL):
+        response = _own_password_change(client, "wrong-old-password")
+        assert response.status_code == 200
+        assert response.context["form"].errors["old_password"][0].startswith("Your old password was entered")
+    response = _own_password_change(client, ROOT_PASSWORD)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()[0].startswith("Too many wrong old passwords")
+    assert authenticate(email=root.email, password=ROOT_PASSWORD) == root
+    assert not AuditEvent.objects.filter(action=actions.PASSWORD_CHANGED).exists()
+
+
+def test_staff_changing_their_own_password_in_admin_is_audited_and_ends_other_sessions(root):
+    _, old_token = AuthToken.objects.create(user=root)
+    other_session = admin_login(root.email, ROOT_PASSWORD)
+    client = admin_login(root.email, ROOT_PASSWORD)
+
+    response = _own_password_change(client, ROOT_PASSWORD)
+
+    assert response.status_code == 302
+    assert authenticate(email=root.email, password=NEW_PASSWORD) == root
+    event = AuditEvent.objects.get(action=actions.PASSWORD_CHANGED)
+    assert (event.actor, event.object_id, event.after) == (root, str(root.pk), {"via": "admin"})
+    assert client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {old_token}").status_code == 401
+    assert client.get("/admin/").status_code == 200
+    assert other_session.get("/admin/").status_code == 302

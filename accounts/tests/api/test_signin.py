@@ -117,6 +117,21 @@ class TestRegister:
         addresses = set(AuditEvent.objects.values_list("ip_address", flat=True))
         assert addresses == {"203.0.113.5"}
 
+    def test_registration_throttle_counts_an_ipv6_64_as_one_client(self, api_client, settings, monkeypatch):
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"registration": "3/hour"})
+
+        def register(n, address):
+            return api_client.post(
+                "/api/auth/register",
+                {"email": f"signup{n}@example.test", "password": "a-Good-passphrase-1"},
+                format="json",
+                REMOTE_ADDR=address,
+            )
+
+        assert [register(n, f"2001:db8:7:7::{n + 1}").status_code for n in range(3)] == [201, 201, 201]
+        assert register(3, "2001:db8:7:7:1:2:3:4").status_code == 429
+        assert register(4, "2001:db8:7:8::1").status_code == 201
+
 
 class TestLogin:
     def test_login_returns_token_expiry_and_user(
@@ -177,6 +192,27 @@ class TestLogin:
             assert login(api_client, f"guess{n}@example.test", "x" * 10).status_code == 400
         assert login(api_client, "guess9@example.test", "x" * 10).status_code == 429
         assert login(api_client, "guess9@example.test", "x" * 10, REMOTE_ADDR="10.1.1.1").status_code == 400
+
+    def test_a_flood_of_throttled_logins_is_one_audit_event_per_limit_and_window(
+        self, api_client, settings, django_assert_num_queries
+    ):
+        settings.LOGIN_FAILURES_PER_ADDRESS = 3
+        for n in range(3):
+            assert login(api_client, f"guess{n}@example.test", "x" * 10).status_code == 400
+        assert login(api_client, "guess9@example.test", "x" * 10).status_code == 429
+        # Every later refusal in the window is answered without touching the database.
+        for n in range(20):
+            with django_assert_num_queries(0):
+                assert login(api_client, f"more{n}@example.test", "x" * 10).status_code == 429
+        assert audit_actions().count(actions.LOGIN_THROTTLED) == 1
+
+    @pytest.mark.parametrize("character", ["\x1b", "\u202e", "\u200b", "\u2028", "\u2029", "\n"])
+    def test_login_refuses_control_and_format_characters_in_the_email(self, api_client, customer, character):
+        response = login(api_client, f"{customer.email}{character}x", DEFAULT_PASSWORD)
+        assert response.status_code == 400
+        body = response.json()
+        assert (body["code"], set(body["fields"])) == ("validation_error", {"email"})
+        assert not AuditEvent.objects.exists()
 
     def test_login_validates_its_fields(self, api_client):
         response = api_client.post("/api/auth/login", {"email": ["a"], "password": 5}, format="json")

@@ -73,6 +73,35 @@ def test_deposit_at_the_threshold_posts_at_once(teller):
     assert _balance(account) == 10_000_00
 
 
+def test_deposits_split_below_the_threshold_need_approval_once_the_day_passes_it(teller):
+    accounts = [AccountFactory() for _ in range(5)]
+    outcomes = [
+        deposit_create(account=account, amount=2_500_00, reason="x", actor=teller) for account in accounts
+    ]
+    assert [type(outcome) for outcome in outcomes] == [Posting] * 4 + [ApprovalRequest]
+    assert sum(_balance(account) for account in accounts) == 10_000_00
+    # One cent more today, in any account, waits for a second member of staff too.
+    outcome = deposit_create(account=accounts[0], amount=1, reason="x", actor=teller)
+    assert isinstance(outcome, ApprovalRequest)
+
+
+def test_the_day_s_allowance_without_approval_is_per_member_of_staff_and_currency(teller):
+    deposit_create(account=AccountFactory(), amount=10_000_00, reason="x", actor=teller)
+    eur = AccountFactory(currency="EUR")
+    assert isinstance(deposit_create(account=eur, amount=10_000_00, reason="x", actor=teller), Posting)
+    other_teller = _staff("teller-b@example.test", "post_deposit")
+    assert isinstance(
+        deposit_create(account=AccountFactory(), amount=10_000_00, reason="x", actor=other_teller), Posting
+    )
+
+
+def test_approved_deposits_leave_the_day_s_allowance_without_approval_untouched(teller, approver):
+    request = deposit_create(account=AccountFactory(), amount=OVER_THRESHOLD, reason="x", actor=teller)
+    approval_approve(approval_id=request.pk, approver=approver)
+    outcome = deposit_create(account=AccountFactory(), amount=10_000_00, reason="x", actor=teller)
+    assert isinstance(outcome, Posting)
+
+
 def test_approval_posts_the_deposit_as_its_requester_and_audits_both(teller, approver):
     account = AccountFactory()
     request = deposit_create(account=account, amount=OVER_THRESHOLD, reason="branch 3", actor=teller)

@@ -72,3 +72,19 @@ def test_two_approvers_clicking_at_once_post_one_deposit():
     assert all(isinstance(o, ApprovalRequest | ApprovalAlreadyDecided) for o in outcomes), outcomes
     assert Posting.objects.filter(kind="deposit").count() == 1
     assert Account.objects.get(pk=account.pk).balance == 12_000_00
+
+
+def test_concurrent_deposits_split_below_the_threshold_post_alone_only_up_to_it():
+    teller = _staff("teller@example.test", "post_deposit")
+    accounts = [AccountFactory() for _ in range(5)]
+
+    outcomes = _at_once(
+        5, lambda n: deposit_create(account=accounts[n], amount=10_000_00, reason="x", actor=teller)
+    )
+
+    assert sum(isinstance(outcome, Posting) for outcome in outcomes) == 1, outcomes
+    assert sum(isinstance(outcome, ApprovalRequest) for outcome in outcomes) == 4, outcomes
+    assert (
+        sum(Account.objects.filter(pk__in=[a.pk for a in accounts]).values_list("balance", flat=True))
+        == 10_000_00
+    )
