@@ -12,6 +12,7 @@ import math
 from bankcore.cache import TTL, Slot, get_or_set
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
+from bankcore.money import CURRENCIES, MAX_AMOUNT_MINOR
 
 logger = logging.getLogger("bankcore.config")
 
@@ -67,7 +68,9 @@ def config_check(*, name: str, value) -> None:
 
     JSON has one number type, so a whole number is accepted where the default is a float;
     a bool is never accepted for a number (nor a number for a bool), although Python's bool
-    is an int.
+    is an int. A table default is a per-currency amount table (the deposit limits): each key
+    a currency bankcore knows, each value a whole number of its units from 0 up to the most
+    any amount may be.
     """
     default, _ = DEFAULTS[name]
     if isinstance(default, bool):
@@ -83,6 +86,15 @@ def config_check(*, name: str, value) -> None:
             and value >= 0
         )
         expected = "a number from 0"
+    elif isinstance(default, dict):
+        valid = isinstance(value, dict) and all(
+            code in CURRENCIES
+            and isinstance(units, int)
+            and not isinstance(units, bool)
+            and 0 <= units * 10 ** CURRENCIES[code].exponent <= MAX_AMOUNT_MINOR
+            for code, units in value.items()
+        )
+        expected = "a table of known currency codes to whole numbers of their units, from 0"
     else:
         valid, expected = isinstance(value, type(default)), f"a {type(default).__name__}"
     if not valid:

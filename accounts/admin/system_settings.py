@@ -39,5 +39,13 @@ class SystemSettingAdmin(admin.ModelAdmin):
         )
         obj.pk = saved.pk
 
+    # Settings include the controls on staff (deposit limits, the four-eyes threshold): a
+    # member of staff who could change them could lift their own limits. Superusers only.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def has_delete_permission(self, request, obj=None):
         return False

@@ -35,3 +35,22 @@ def test_a_bad_row_does_not_break_opening_an_account(customer_client):
     SystemSetting.objects.create(key="accounts.max_per_customer", value="ten")
     response = customer_client.post("/api/accounts", {"kind": "checking", "currency": "USD"}, format="json")
     assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize("name", ["deposits.approval_threshold", "deposits.daily_limit_per_staff"])
+def test_deposit_limits_are_whole_units_of_known_currencies(name):
+    for good in [{}, {"USD": 0}, {"USD": 10_000, "JPY": 1_500_000}, {"KWD": 10**13}]:
+        config_check(name=name, value=good)
+    for bad in [
+        {"USD": "lots"},
+        {"USD": -5},
+        {"USD": 1.5},
+        {"USD": True},
+        {"USD": None},
+        {"XXX": 5},
+        {"USD": 10**30},  # past the most any amount may be: a limit that is no limit
+        {"KWD": 10**14},
+        ["USD", 5],
+    ]:
+        with pytest.raises(InvalidSetting):
+            config_check(name=name, value=bad)

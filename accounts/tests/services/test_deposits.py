@@ -249,10 +249,12 @@ def test_limits_are_whole_units_of_each_currency_whatever_its_decimals(teller):
 
 def test_a_currency_the_limits_leave_out_takes_no_deposits(teller, approver):
     config_set(name="deposits.daily_limit_per_staff", value={"USD": 100}, actor=approver)
-    config_set(name="deposits.approval_threshold", value={"USD": "lots"}, actor=approver)
     with pytest.raises(DepositLimitExceeded):
         deposit_create(account=AccountFactory(currency="EUR"), amount=1, reason="x", actor=teller)
-    # A threshold that is not a whole number sends every deposit to approval.
+
+
+def test_a_currency_the_threshold_leaves_out_needs_approval_for_every_deposit(teller, approver):
+    config_set(name="deposits.approval_threshold", value={"EUR": 10_000}, actor=approver)
     assert isinstance(
         deposit_create(account=AccountFactory(), amount=1, reason="x", actor=teller), ApprovalRequest
     )
