@@ -11,8 +11,11 @@ class AccountsConfig(AppConfig):
             signals,  # noqa: F401 - connects the audit receivers
         )
         from accounts.services.approvals import approval_action_register
-        from accounts.services.deposits import DEPOSIT_APPROVAL, deposit_approved
+        from accounts.services.deposits import DEPOSIT_APPROVAL, deposit_approved, deposit_describe
 
         approval_action_register(
-            name=DEPOSIT_APPROVAL, permission="accounts.approve_deposit", execute=deposit_approved
+            name=DEPOSIT_APPROVAL,
+            permission="accounts.approve_deposit",
+            execute=deposit_approved,
+            describe=deposit_describe,
         )

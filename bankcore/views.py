@@ -1,4 +1,5 @@
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,7 +13,17 @@ def health(request):
     return JsonResponse(body, status=status)
 
 
+# The back office (admin, silk) is read by people in a browser: its errors are pages.
+BACK_OFFICE_PREFIXES = ("/admin/", "/silk/")
+
+
+def _in_back_office(request) -> bool:
+    return request.path.startswith(BACK_OFFICE_PREFIXES)
+
+
 def not_found(request, exception=None):
+    if _in_back_office(request):
+        return defaults.page_not_found(request, exception)
     return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
 
 
@@ -24,8 +35,12 @@ def server_error(request):
 
 
 def bad_request(request, exception=None):
+    if _in_back_office(request):
+        return defaults.bad_request(request, exception)
     return JsonResponse({"code": "bad_request", "detail": "Bad request."}, status=400)
 
 
 def permission_denied(request, exception=None):
+    if _in_back_office(request):
+        return defaults.permission_denied(request, exception)
     return JsonResponse({"code": "permission_denied", "detail": "Permission denied."}, status=403)

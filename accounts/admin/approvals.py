@@ -1,13 +1,16 @@
 """Requests waiting for a second member of staff."""
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 
 from accounts.models import ApprovalRequest
-from accounts.services.approvals import approval_approve, approval_permissions, approval_reject
+from accounts.services.approvals import (
+    approval_approve,
+    approval_describe,
+    approval_permissions,
+    approval_reject,
+)
 from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.errors import DomainError
 
@@ -41,7 +44,7 @@ class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="details")
     def details(self, approval):
-        return json.dumps(approval.payload, ensure_ascii=False)
+        return approval_describe(approval)
 
     def has_decide_permission(self, request):
         return any(request.user.has_perm(permission) for permission in approval_permissions())
@@ -56,7 +59,8 @@ class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"Request {approval.pk}: {exc.detail}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, f"{verb.capitalize()} {done} request(s).", messages.SUCCESS)
+        if done:
+            self.message_user(request, f"{verb.capitalize()} {done} request(s).", messages.SUCCESS)
 
     @admin.action(description="Approve selected requests (carries them out)", permissions=["decide"])
     def approve_requests(self, request, queryset):

@@ -107,6 +107,7 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": f"Deposit to {account.number}",
             "account": account,
+            "balance": self.balance_display(account),
             "form": form,
             "opts": self.model._meta,
         }

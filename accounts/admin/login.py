@@ -86,3 +86,6 @@ def staff_password_change(request, extra_context=None):
 
 admin.site.login_form = AdminLoginForm
 admin.site.password_change = staff_password_change
+admin.site.site_header = "bankcore back office"
+admin.site.site_title = "bankcore back office"
+admin.site.index_title = "Back office"

@@ -69,6 +69,16 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Readers need neither the hash's parameters nor a reset button they may not use.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def has_add_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
@@ -143,7 +153,8 @@ class UserAdmin(DjangoUserAdmin):
                 self.message_user(request, f"{user.email}: {exc.detail}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, f"Deactivated {done} user(s).", messages.SUCCESS)
+        if done:
+            self.message_user(request, f"Deactivated {done} user(s).", messages.SUCCESS)
 
 
 admin.site.unregister(Group)

@@ -8,6 +8,7 @@ nothing behind; rejecting is audited too. Every decision is a conditional update
 pending row, so two clicks can never both win.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,15 +34,29 @@ class ApprovalAction:
     # Carries the approved request out inside the approval's transaction; returns what
     # the approval's audit event records of the outcome (e.g. the posting it made).
     execute: Callable[[ApprovalRequest], dict]
+    # One line for the staff who decide: what the request would do, in their words.
+    describe: Callable[[dict], str] | None = None
 
 
 _registry: dict[str, ApprovalAction] = {}
 
 
 def approval_action_register(
-    *, name: str, permission: str, execute: Callable[[ApprovalRequest], dict]
+    *,
+    name: str,
+    permission: str,
+    execute: Callable[[ApprovalRequest], dict],
+    describe: Callable[[dict], str] | None = None,
 ) -> None:
-    _registry[name] = ApprovalAction(name=name, permission=permission, execute=execute)
+    _registry[name] = ApprovalAction(name=name, permission=permission, execute=execute, describe=describe)
+
+
+def approval_describe(approval: ApprovalRequest) -> str:
+    """What the request would do, as its action describes it (its payload, if it doesn't)."""
+    action = _registry.get(approval.action)
+    if action is not None and action.describe is not None:
+        return action.describe(approval.payload)
+    return json.dumps(approval.payload, ensure_ascii=False)
 
 
 def approval_permissions() -> set[str]:

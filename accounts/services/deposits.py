@@ -167,6 +167,11 @@ def deposit_create(
     )
 
 
+def deposit_describe(payload: dict) -> str:
+    amount, currency = payload["amount"], payload["currency"]
+    return f"Deposit {amount} {currency} to {payload['account_number']}: {payload['reason']}"
+
+
 def deposit_approved(approval: ApprovalRequest) -> dict:
     """Post an approved large deposit, as its requester, inside the approval's transaction."""
     payload = approval.payload

@@ -140,3 +140,49 @@ def test_system_accounts_cannot_be_frozen_or_given_deposits(client, compliance):
     client.post("/admin/accounts/account/", {"action": "freeze_accounts", "_selected_action": [cash.pk]})
     assert Account.objects.get(pk=cash.pk).status == "active"
     assert client.get(f"/admin/accounts/account/{cash.pk}/deposit/").status_code == 404
+
+
+def test_approval_requests_read_as_what_they_would_do_and_a_refused_approval_claims_no_success():
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import ApprovalRequest, User
+    from accounts.services.deposits import deposit_create
+    from accounts.tests.backoffice import admin_login, admin_post
+    from accounts.tests.factories import AccountFactory
+
+    teller = User.objects.create_user("teller@example.test", "teller-Pass-2026-x", is_staff=True)
+    teller.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["post_deposit", "approve_deposit", "view_approvalrequest", "view_account"]
+        )
+    )
+    teller = User.objects.get(pk=teller.pk)
+    account = AccountFactory()
+    request = deposit_create(account=account, amount=25_000_00, reason="Branch 7 cash", actor=teller)
+    assert isinstance(request, ApprovalRequest)
+    client = admin_login(teller.email, "teller-Pass-2026-x")
+
+    listing = client.get("/admin/accounts/approvalrequest/").content.decode()
+    assert f"Deposit 25000.00 USD to {account.number}: Branch 7 cash" in listing
+    assert '"account":' not in listing
+
+    response = admin_post(
+        client,
+        "/admin/accounts/approvalrequest/",
+        {"action": "approve_requests", "_selected_action": [request.pk], "note": "", "index": 0},
+    )
+    levels = [message.level_tag for message in response.wsgi_request._messages]
+    assert levels == ["error"]  # the requester cannot approve: no "Approved 0 request(s)."
+
+
+def test_the_deposit_page_shows_the_balance_in_the_currencys_units_and_leads_back(client):
+    from accounts.models import User
+    from accounts.tests.factories import AccountFactory, fund
+
+    account = fund(AccountFactory(), 707_50)
+    client.force_login(User.objects.create_superuser("root@example.test", "root-Pass-2026-x"))
+
+    page = client.get(f"/admin/accounts/account/{account.pk}/deposit/").content.decode()
+
+    assert "balance 707.50 USD" in page
+    assert f'href="/admin/accounts/account/{account.pk}/change/"' in page

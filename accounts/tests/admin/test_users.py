@@ -378,3 +378,40 @@ def test_staff_changing_their_own_password_in_admin_is_audited_and_ends_other_se
     assert client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {old_token}").status_code == 401
     assert client.get("/admin/").status_code == 200
     assert other_session.get("/admin/").status_code == 302
+
+
+def test_staff_who_may_not_change_a_user_see_no_password_hash_and_no_reset_button(customer):
+    officer, password = _compliance_officer()
+    client = admin_login(officer.email, password)
+
+    page = client.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+
+    assert customer.email in page
+    assert "argon2" not in page
+    assert "md5" not in page.lower()
+    assert "password/" not in page  # the reset link of Django's read-only password field
+
+
+def test_a_refused_back_office_page_is_an_html_page_not_the_apis_json(customer):
+    officer, password = _compliance_officer()
+    client = admin_login(officer.email, password)
+
+    response = client.get(f"/admin/accounts/user/{customer.pk}/password/")
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_deactivating_nobody_says_so_without_a_success_message(root):
+    officer, password = _compliance_officer()
+    client = admin_login(officer.email, password)
+
+    response = admin_post(
+        client,
+        "/admin/accounts/user/",
+        {"action": "deactivate_customers", "_selected_action": [root.pk], "reason": "test", "index": 0},
+    )
+
+    levels = [message.level_tag for message in response.wsgi_request._messages]
+    assert "success" not in levels
+    assert "error" in levels
