@@ -28,6 +28,8 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    if _in_back_office(request):
+        return defaults.server_error(request)
     return JsonResponse(
         {"code": "server_error", "detail": "Something went wrong on our side. It has been reported."},
         status=500,

@@ -74,3 +74,20 @@ def test_nested_errors_flatten_to_dotted_paths():
         "legs.0.amount": [{"code": "max_decimal_places", "detail": "Too many decimals."}],
         "non_field_errors": [{"code": "invalid", "detail": "Bad."}],
     }
+
+
+@pytest.mark.parametrize(
+    ("handler", "status"),
+    [("bad_request", 400), ("permission_denied", 403), ("not_found", 404), ("server_error", 500)],
+)
+def test_errors_are_json_for_the_api_and_pages_for_the_back_office(rf, handler, status):
+    from bankcore import views
+
+    view = getattr(views, handler)
+    arguments = () if handler == "server_error" else (None,)
+    api = view(rf.get("/api/accounts"), *arguments)
+    back_office = view(rf.get("/admin/accounts/user/"), *arguments)
+
+    assert (api.status_code, back_office.status_code) == (status, status)
+    assert api["Content-Type"] == "application/json"
+    assert back_office["Content-Type"].startswith("text/html")
