@@ -214,7 +214,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "bankcore.money.CURRENCY_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "bankcore.money.CURRENCY_CHOICES",
+        "CountryEnum": "kyc.api.serializers.COUNTRY_CODES",
+        "KycStatusEnum": "kyc.models.KycStatus",
+        "KycDocumentStatusEnum": "kyc.models.DocumentStatus",
+    },
 }
 
 # Security -------------------------------------------------------------------------------
@@ -249,6 +254,38 @@ STORAGES = {
         )
     },
 }
+
+# KYC ------------------------------------------------------------------------------------
+
+# Documents are kept encrypted, never under MEDIA or STATIC, and never given a URL: only the
+# owner's API endpoint and the staff preview read them, through this storage.
+STORAGES["kyc"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": BASE_DIR / env_str("KYC_DOCUMENT_ROOT"),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+if env_str("KYC_S3_BUCKET"):
+    # Objects stay private and are never overwritten; the bytes are encrypted before they leave.
+    STORAGES["kyc"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("KYC_S3_BUCKET"),
+            "endpoint_url": env_str("KYC_S3_ENDPOINT_URL"),
+            "region_name": env_str("KYC_S3_REGION"),
+            "location": "kyc-documents",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+KYC_ENCRYPTION_KEYS = env_list("KYC_ENCRYPTION_KEY")
+KYC_LOOKUP_KEY = env_str("KYC_LOOKUP_KEY")
+KYC_LOCAL_KEY_DIR = BASE_DIR / "var"
+KYC_MAX_UPLOAD_BYTES = env_int("KYC_MAX_UPLOAD_BYTES")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,0 +1,103 @@
+import pycountry
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bankcore.api.fields import FreeTextField
+from kyc.models import DocumentType, KycDocument, KycLevel, KycProfile, KycStatus
+
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+
+NATIONAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 -]{2,38}[A-Za-z0-9]$"
+
+
+class _StringOnly:
+    # DRF's CharField turns a JSON number into text; the schema says string, so refuse it.
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(_StringOnly, FreeTextField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": NATIONAL_ID_PATTERN, "minLength": 4, "maxLength": 40})
+class NationalIdField(_StringOnly, serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(NATIONAL_ID_PATTERN, min_length=4, max_length=40, **kwargs)
+
+
+class KycStatusOutputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=KycStatus.choices)
+    level = serializers.ChoiceField(choices=KycLevel.choices)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the next level still needs: photo_id (a passport, national_id, driving_licence "
+        "or residence_permit that has not expired), selfie, proof_of_address (issued in the last 3 months).",
+    )
+
+
+class KycProfileInputSerializer(serializers.Serializer):
+    legal_name = TextField(max_length=200)
+    date_of_birth = serializers.DateField()
+    nationality = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
+    residence_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
+    address = TextField(max_length=500)
+    national_id = NationalIdField(
+        help_text="Letters and digits, spaces and hyphens; only its last 4 are ever shown back."
+    )
+
+
+class KycProfileOutputSerializer(serializers.ModelSerializer):
+    national_id_last4 = serializers.CharField(help_text="The last 4 characters of the national ID only.")
+
+    class Meta:
+        model = KycProfile
+        fields = [
+            "status",
+            "level",
+            "legal_name",
+            "date_of_birth",
+            "nationality",
+            "residence_country",
+            "address",
+            "national_id_last4",
+            "submitted_at",
+            "decided_at",
+            "reason",
+        ]
+
+
+class KycDocumentUploadSerializer(serializers.Serializer):
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    # An empty file is refused by its bytes (unsupported_file_type), like any other non-document.
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    issued_on = serializers.DateField(
+        required=False, help_text="Required for proof_of_address; not in the future."
+    )
+    expires_on = serializers.DateField(required=False, help_text="Required for photo IDs; not in the past.")
+
+
+class KycDocumentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KycDocument
+        fields = [
+            "id",
+            "document_type",
+            "status",
+            "content_type",
+            "size",
+            "sha256",
+            "issued_on",
+            "expires_on",
+            "uploaded_at",
+        ]
+
+
+class KycSubmitInputSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=KycLevel.choices, default=KycLevel.BASIC)
