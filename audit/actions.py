@@ -30,3 +30,5 @@ APPROVAL_REJECTED = "approval.rejected"
 
 CONFIG_CHANGED = "config.changed"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"
+
+SANCTIONS_LIST_LOADED = "sanctions.list_loaded"
