@@ -1,5 +1,131 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+
+class KycStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PENDING_REVIEW = "pending_review", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    NEEDS_MORE_INFO = "needs_more_info", "Needs more information"
+
+
+class KycLevel(models.TextChoices):
+    BASIC = "basic", "Basic (photo ID and selfie)"
+    FULL = "full", "Full (also a recent proof of address)"
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", "Passport"
+    NATIONAL_ID = "national_id", "National ID card"
+    DRIVING_LICENCE = "driving_licence", "Driving licence"
+    RESIDENCE_PERMIT = "residence_permit", "Residence permit"
+    PROOF_OF_ADDRESS = "proof_of_address", "Proof of address"
+    SELFIE = "selfie", "Selfie"
+
+
+# Documents that prove who the customer is; each carries an expiry date.
+PHOTO_ID_TYPES = frozenset(
+    {
+        DocumentType.PASSPORT,
+        DocumentType.NATIONAL_ID,
+        DocumentType.DRIVING_LICENCE,
+        DocumentType.RESIDENCE_PERMIT,
+    }
+)
+
+
+class KycProfile(models.Model):
+    """One customer's identity and where its review stands.
+
+    ``status`` changes only through the transition services in ``kyc.services``, each a
+    conditional update from the one state it leaves, so two decisions can never both win.
+    The national ID number is kept only encrypted, beside a keyed hash that lets staff find
+    it by exact match without decrypting every row.
+    """
+
+    customer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kyc_profile"
+    )
+    status = models.CharField(max_length=20, choices=KycStatus.choices, default=KycStatus.NOT_STARTED)
+    level = models.CharField(max_length=10, choices=KycLevel.choices, default=KycLevel.BASIC)
+    legal_name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nationality = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    residence_country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    address = models.TextField(blank=True)
+    national_id_encrypted = models.TextField(blank=True)
+    national_id_hash = models.CharField(max_length=64, blank=True)
+    national_id_last4 = models.CharField(max_length=4, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        permissions = [
+            ("review_kyc", "Can review KYC profiles: open their documents, approve, reject, ask for more"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="kyc_profile_status_sub_idx"),
+            # The review queue: pending profiles, oldest submission first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status="pending_review"),
+                name="kyc_profile_pending_idx",
+            ),
+            models.Index(fields=["national_id_hash"], name="kyc_profile_id_hash_idx"),
+            models.Index(fields=["residence_country", "status"], name="kyc_profile_country_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"KYC of {self.customer_id} ({self.status})"
+
+
+class DocumentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+
+
+class KycDocument(models.Model):
+    """An uploaded identity document: its bytes live encrypted in the ``kyc`` storage under
+    ``storage_name``, a name bankcore made; the row keeps what was learned from the bytes."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kyc_documents"
+    )
+    document_type = models.CharField(max_length=20, choices=DocumentType.choices)
+    status = models.CharField(max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.ACTIVE)
+    content_type = models.CharField(max_length=40, help_text="Detected from the bytes")
+    size = models.PositiveIntegerField(help_text="Bytes stored, after metadata was stripped")
+    sha256 = models.CharField(max_length=64, help_text="Of the bytes as uploaded")
+    storage_name = models.CharField(max_length=255, unique=True)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "status", "document_type"], name="kyc_doc_customer_status_idx"),
+            models.Index(fields=["customer", "-id"], name="kyc_doc_customer_recent_idx"),
+            # kyc_expire: photo IDs past their date.
+            models.Index(
+                fields=["expires_on"], condition=Q(status="active"), name="kyc_doc_active_expiry_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "sha256"], name="kyc_doc_customer_sha256_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} #{self.pk}"
+
 
 # Screening
 
