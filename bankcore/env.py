@@ -74,6 +74,22 @@ VARIABLES: dict[str, Variable] = {
     "SENTRY_TRACES_SAMPLE_RATE": Variable("0.05", "Fraction of requests traced in Sentry."),
     "LOG_LEVEL": Variable("INFO", "Level of bankcore's own loggers."),
     "STATIC_ROOT": Variable("staticfiles", "Where collectstatic puts admin assets."),
+    "KYC_ENCRYPTION_KEY": Variable(
+        None,
+        "Fernet key(s) that encrypt national ID numbers and KYC documents at rest, comma-separated, "
+        "newest first (older ones only decrypt); unset makes and keeps one in var/kyc-encryption.key.",
+    ),
+    "KYC_LOOKUP_KEY": Variable(
+        None,
+        "Secret of the keyed hash (HMAC-SHA256) staff search national ID numbers by; unset makes "
+        "and keeps one in var/kyc-lookup.key.",
+    ),
+    "KYC_MAX_UPLOAD_BYTES": Variable(
+        "10485760", "Largest KYC document accepted, in bytes; a larger upload stops while streaming (413)."
+    ),
+    "KYC_DOCUMENT_ROOT": Variable(
+        "var/kyc-documents", "Directory (outside any served one) that keeps the encrypted KYC documents."
+    ),
     # Read by gunicorn.conf.py, not by Django.
     "GUNICORN_BIND": Variable("0.0.0.0:8000", "Address gunicorn listens on."),
     "GUNICORN_WORKERS": Variable("2", "gunicorn worker processes (gthread)."),

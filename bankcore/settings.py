@@ -217,7 +217,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "bankcore.money.CURRENCY_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "bankcore.money.CURRENCY_CHOICES",
+        "CountryEnum": "kyc.api.serializers.COUNTRY_CODES",
+        "KycStatusEnum": "kyc.models.KycStatus",
+        "KycDocumentStatusEnum": "kyc.models.DocumentStatus",
+    },
 }
 
 # Security -------------------------------------------------------------------------------
@@ -252,6 +257,24 @@ STORAGES = {
         )
     },
 }
+
+# KYC ------------------------------------------------------------------------------------
+
+# Documents are kept encrypted, never under MEDIA or STATIC, and never given a URL: only the
+# owner's API endpoint and the staff preview read them, through this storage.
+STORAGES["kyc"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": BASE_DIR / env_str("KYC_DOCUMENT_ROOT"),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+KYC_ENCRYPTION_KEYS = env_list("KYC_ENCRYPTION_KEY")
+KYC_LOOKUP_KEY = env_str("KYC_LOOKUP_KEY")
+KYC_LOCAL_KEY_DIR = BASE_DIR / "var"
+KYC_MAX_UPLOAD_BYTES = env_int("KYC_MAX_UPLOAD_BYTES")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -9,6 +9,7 @@ from bankcore.api.ops import CacheStatsView
 api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("transfers.api.urls")),
+    path("", include("kyc.api.urls")),
     path("ops/cache-stats", CacheStatsView.as_view(), name="ops-cache-stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -21,7 +21,9 @@ ERROR_DESCRIPTIONS = {
     "`authentication_failed`).",
     403: "The signed-in user may not do this (`permission_denied`).",
     404: "No such object, or it belongs to another customer (`not_found`).",
-    409: "The request conflicts with the current state (`email_taken`, `idempotency_request_in_progress`).",
+    409: "The request conflicts with the current state (`email_taken`, `idempotency_request_in_progress`, "
+    "`duplicate_document`, `kyc_not_editable`, …).",
+    413: "The uploaded file is larger than allowed (`file_too_large`); nothing was stored.",
     414: "The URL is longer than gunicorn reads (limit_request_line); answered before bankcore, "
     "without a JSON body.",
     415: "The body is not JSON (`unsupported_media_type`).",

@@ -1,0 +1,61 @@
+"""KYC's refusals, in bankcore's one exception family (rendered by the API's handler)."""
+
+from bankcore.errors import BusinessRuleViolation, Conflict, DomainError, NotPermitted
+
+
+class FileTooLarge(DomainError):
+    code = "file_too_large"
+    status = 413
+    detail = "The file is larger than a KYC document may be."
+
+
+class UnsupportedFileType(BusinessRuleViolation):
+    # Decided from the bytes alone: the name and the declared content type are never trusted.
+    code = "unsupported_file_type"
+    detail = "Send a PDF, JPEG or PNG file."
+
+
+class FileUnreadable(BusinessRuleViolation):
+    code = "file_unreadable"
+    detail = "The file is damaged or incomplete and cannot be read."
+
+
+class FileActiveContent(BusinessRuleViolation):
+    code = "file_active_content"
+    detail = "PDF files with scripts, actions or embedded files are not accepted."
+
+
+class ImageTooLarge(BusinessRuleViolation):
+    code = "image_too_large"
+    detail = "The image has more pixels than a KYC document may have."
+
+
+class DuplicateDocument(Conflict):
+    code = "duplicate_document"
+    detail = "This file was already uploaded."
+
+
+class KycDocumentsMissing(BusinessRuleViolation):
+    code = "kyc_documents_missing"
+    detail = "Documents the level needs are missing."
+
+
+class KycProfileIncomplete(BusinessRuleViolation):
+    code = "kyc_profile_incomplete"
+    detail = "Fill in the profile before submitting."
+
+
+class KycNotEditable(Conflict):
+    # Under review or decided: what the reviewer sees must not change under them.
+    code = "kyc_not_editable"
+    detail = "The KYC profile cannot change in its current state."
+
+
+class KycTransitionRefused(Conflict):
+    code = "kyc_transition_refused"
+    detail = "The KYC profile is not in a state this step starts from."
+
+
+class ReviewOwnProfile(NotPermitted):
+    code = "kyc_review_own_profile"
+    detail = "Nobody reviews their own KYC profile."

@@ -1,0 +1,119 @@
+"""What an uploaded file is, decided from its bytes alone, and the bytes bankcore keeps.
+
+The name and the declared content type are the client's word and are never read. A PDF must
+parse and hold nothing a viewer would run or unpack; a JPEG or PNG must decode completely
+within a pixel budget, and is re-encoded so that only its pixels are kept (no EXIF, GPS,
+comments or trailing bytes a polyglot would hide).
+"""
+
+import io
+from typing import NamedTuple
+
+import filetype
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from kyc.errors import FileActiveContent, FileUnreadable, ImageTooLarge, UnsupportedFileType
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+# 50 megapixels: above any phone camera's photo, far below a decompression bomb.
+MAX_IMAGE_PIXELS = 50_000_000
+
+# Names under which a PDF carries code, actions a viewer takes by itself, or other files.
+_ACTIVE_PDF_NAMES = frozenset(
+    {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/AA"}
+)
+# A limit on the objects walked, so a crafted object graph cannot keep a worker busy.
+_MAX_PDF_OBJECTS = 100_000
+
+
+class Inspected(NamedTuple):
+    content_type: str
+    content: bytes
+
+
+def inspect_document(data: bytes) -> Inspected:
+    """The detected type and the bytes to store, or a refusal saying why."""
+    kind = filetype.guess(data[:8192]) if data else None
+    mime = kind.mime if kind is not None else None
+    if mime == PDF:
+        _check_pdf(data)
+        return Inspected(PDF, data)
+    if mime in (JPEG, PNG):
+        return Inspected(mime, _reencode_image(data, mime))
+    raise UnsupportedFileType()
+
+
+def _check_pdf(data: bytes) -> None:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted:
+            raise FileUnreadable("Encrypted PDF files cannot be checked and are not accepted.")
+        if len(reader.pages) == 0:
+            raise FileUnreadable()
+        active = _has_active_content(reader.trailer)
+    except (FileUnreadable, FileActiveContent):
+        raise
+    except Exception as error:  # pypdf raises many kinds on hostile input; each is unreadable
+        raise FileUnreadable() from error
+    if active:
+        raise FileActiveContent()
+
+
+def _has_active_content(root) -> bool:
+    """Walk every object reachable from the trailer, as a viewer could, looking for names
+    of active content (as keys or values; pypdf has already undone #xx escapes)."""
+    seen: set[tuple[int, int]] = set()
+    pending = [root]
+    walked = 0
+    while pending:
+        node = pending.pop()
+        walked += 1
+        if walked > _MAX_PDF_OBJECTS:
+            raise FileUnreadable("The PDF has too many objects to check.")
+        if isinstance(node, IndirectObject):
+            reference = (node.idnum, node.generation)
+            if reference in seen:
+                continue
+            seen.add(reference)
+            pending.append(node.get_object())
+        elif isinstance(node, DictionaryObject):
+            if _ACTIVE_PDF_NAMES & set(node.keys()):
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            pending.extend(node)
+        elif isinstance(node, NameObject) and node in _ACTIVE_PDF_NAMES:
+            return True
+    return False
+
+
+def _reencode_image(data: bytes, mime: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            expected = "JPEG" if mime == JPEG else "PNG"
+            if image.format != expected:
+                raise UnsupportedFileType()
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ImageTooLarge()
+            image.load()  # a truncated or corrupt image fails here
+            upright = ImageOps.exif_transpose(image)
+            output = io.BytesIO()
+            if expected == "JPEG":
+                upright.convert("RGB").save(output, format="JPEG", quality=90)
+            else:
+                if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+                    upright = upright.convert("RGBA")
+                upright.save(output, format="PNG")
+            return output.getvalue()
+    except (UnsupportedFileType, ImageTooLarge):
+        raise
+    except Image.DecompressionBombError as error:
+        raise ImageTooLarge() from error
+    except Exception as error:  # Pillow's errors on damaged input vary by codec
+        raise FileUnreadable() from error
