@@ -183,3 +183,45 @@ class SanctionsEntry(models.Model):
 
     def __str__(self):
         return f"{self.name} (#{self.uid})"
+
+
+class ScreeningMatch(models.Model):
+    """A sanctions entry a customer's profile matched on submit, and what staff decided of it.
+
+    A pending or confirmed match keeps the profile from being approved. Staff decide each
+    match once (a conditional update from pending), and the same entry is not recorded
+    twice for a profile, so a resubmission does not ask again about a cleared match.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CLEARED = "cleared", "Cleared (not the listed party)"
+        CONFIRMED = "confirmed", "Confirmed (the listed party)"
+
+    profile = models.ForeignKey(KycProfile, on_delete=models.PROTECT, related_name="screening_matches")
+    entry = models.ForeignKey(SanctionsEntry, on_delete=models.PROTECT, related_name="+")
+    sanctions_list = models.ForeignKey(SanctionsList, on_delete=models.PROTECT, related_name="+")
+    listed_name = models.CharField(max_length=350, help_text="The listed name or alias that matched.")
+    score = models.PositiveSmallIntegerField()
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "entry"], name="screening_match_entry_per_profile"),
+        ]
+        indexes = [
+            # The approval check and the review queue: the profile's undecided matches.
+            models.Index(
+                fields=["profile"], condition=Q(decision="pending"), name="screening_match_pending_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.listed_name} ({self.score}) for profile {self.profile_id}: {self.decision}"

@@ -25,12 +25,14 @@ from pathlib import Path
 import pycountry
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import DomainError
-from kyc.models import SanctionsEntry, SanctionsList
+from bankcore.errors import Conflict, DomainError, NotFound, NotPermitted, ReasonRequired
+from kyc.errors import ReviewOwnProfile
+from kyc.models import KycProfile, SanctionsEntry, SanctionsList, ScreeningMatch
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,21 @@ class SanctionsFileInvalid(DomainError):
     code = "sanctions_file_invalid"
     status = 400
     detail = "The file is not in the OFAC SDN CSV format."
+
+
+class ScreeningUnresolved(Conflict):
+    code = "screening_unresolved"
+    detail = "The profile matched the sanctions list: clear each match before approving."
+
+
+class SanctionsMatchConfirmed(Conflict):
+    code = "sanctions_match_confirmed"
+    detail = "The customer was confirmed as a listed party and cannot be approved."
+
+
+class ScreeningMatchDecided(Conflict):
+    code = "screening_match_decided"
+    detail = "The match was already decided."
 
 
 @dataclass(frozen=True)
@@ -361,3 +378,116 @@ def screening_run(
         for score, listed_name, candidate in best.values()
     ]
     return sorted(hits, key=lambda hit: (-hit.score, hit.uid))
+
+
+# ---- KYC: screening on submit, staff decisions ----------------------------------------------
+
+# The permission that lets staff review KYC (kyc.KycProfile's review_kyc).
+REVIEW_PERMISSION = "kyc.review_kyc"
+
+
+def kyc_profile_screen(*, profile: KycProfile) -> list[ScreeningMatch]:
+    """Screen the profile's legal name, date of birth and nationality, inside the caller's
+    transaction (the submit's); record a pending match for each entry not matched before, and
+    audit the screening with its hits. Returns the matches recorded now."""
+    hits = screening_run(
+        name=profile.legal_name, date_of_birth=profile.date_of_birth, country=profile.nationality
+    )
+    known = set(ScreeningMatch.objects.filter(profile=profile).values_list("entry_id", flat=True))
+    matches = ScreeningMatch.objects.bulk_create(
+        ScreeningMatch(
+            profile=profile,
+            entry_id=hit.entry_id,
+            sanctions_list_id=hit.list_version,
+            listed_name=hit.listed_name,
+            score=hit.score,
+        )
+        for hit in hits
+        if hit.entry_id not in known
+    )
+    audit_record(
+        action=actions.KYC_SCREENED,
+        target=profile,
+        after={
+            "hits": [
+                {"uid": hit.uid, "listed_name": hit.listed_name, "score": hit.score, "list": hit.list_version}
+                for hit in hits
+            ],
+            "new_matches": [match.pk for match in matches],
+        },
+    )
+    return matches
+
+
+def kyc_screening_approval_check(*, profile_id: int) -> None:
+    """Refuse (409) the approval of a profile with an undecided or confirmed sanctions match."""
+    decisions = set(
+        ScreeningMatch.objects.filter(
+            profile_id=profile_id,
+            decision__in=[ScreeningMatch.Decision.PENDING, ScreeningMatch.Decision.CONFIRMED],
+        ).values_list("decision", flat=True)
+    )
+    if ScreeningMatch.Decision.CONFIRMED in decisions:
+        raise SanctionsMatchConfirmed()
+    if decisions:
+        raise ScreeningUnresolved()
+
+
+def _match_decide(*, match_id: int, reviewer, reason: str, decision: str, action: str) -> ScreeningMatch:
+    if not reviewer.has_perm(REVIEW_PERMISSION):
+        raise NotPermitted()
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired()
+    match = ScreeningMatch.objects.select_related("profile").filter(pk=match_id).first()
+    if match is None:
+        raise NotFound()
+    if match.profile.customer_id == reviewer.pk:
+        raise ReviewOwnProfile()
+    # From pending only: two staff members deciding at once cannot both win.
+    changed = ScreeningMatch.objects.filter(pk=match_id, decision=ScreeningMatch.Decision.PENDING).update(
+        decision=decision, decided_by=reviewer, reason=reason, decided_at=timezone.now()
+    )
+    if changed != 1:
+        raise ScreeningMatchDecided()
+    match.refresh_from_db()
+    audit_record(
+        action=action,
+        actor=reviewer,
+        target=match,
+        before={"decision": ScreeningMatch.Decision.PENDING},
+        after={
+            "decision": decision,
+            "reason": reason,
+            "profile": match.profile_id,
+            "entry_uid": match.entry.uid,
+            "score": match.score,
+            "list": match.sanctions_list_id,
+        },
+    )
+    return match
+
+
+@transaction.atomic(durable=True)
+def screening_match_clear(*, match_id: int, reviewer, reason: str) -> ScreeningMatch:
+    """Decide that the customer is not the listed party, with a reason, audited."""
+    return _match_decide(
+        match_id=match_id,
+        reviewer=reviewer,
+        reason=reason,
+        decision=ScreeningMatch.Decision.CLEARED,
+        action=actions.SCREENING_MATCH_CLEARED,
+    )
+
+
+@transaction.atomic(durable=True)
+def screening_match_confirm(*, match_id: int, reviewer, reason: str) -> ScreeningMatch:
+    """Decide that the customer is the listed party, with a reason, audited; the profile can
+    then never be approved."""
+    return _match_decide(
+        match_id=match_id,
+        reviewer=reviewer,
+        reason=reason,
+        decision=ScreeningMatch.Decision.CONFIRMED,
+        action=actions.SCREENING_MATCH_CONFIRMED,
+    )
