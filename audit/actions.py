@@ -23,6 +23,7 @@ KYC_REJECTED = "kyc.rejected"
 KYC_MORE_INFO_REQUESTED = "kyc.more_info_requested"
 KYC_DOCUMENT_EXPIRED = "kyc.document_expired"
 KYC_REVIEW_REOPENED = "kyc.review_reopened"
+KYC_LOAD_DATA_SEEDED = "kyc.load_data_seeded"
 
 USER_CREATED = "auth.user_created"
 USER_ACCESS_CHANGED = "auth.user_access_changed"

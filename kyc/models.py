@@ -88,6 +88,15 @@ class KycProfile(models.Model):
         return f"KYC of {self.customer_id} ({self.status})"
 
 
+class KycReviewQueue(KycProfile):
+    """The profiles waiting for a decision, oldest submission first (the back office's queue)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "KYC review queue entry"
+        verbose_name_plural = "KYC review queue"
+
+
 class DocumentStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"

@@ -33,6 +33,9 @@ from kyc.screening import kyc_profile_screen, kyc_screening_approval_check
 from kyc.selectors import requirements_missing
 
 REVIEW_PERMISSION = "kyc.review_kyc"
+# Decides seeded load-test profiles: active so that it holds a permission, with no usable
+# password and no staff flag, so nobody can sign in as it.
+SYSTEM_REVIEWER_EMAIL = "kyc-system-reviewer@bankcore.invalid"
 PROFILE_FIELDS = ("legal_name", "date_of_birth", "nationality", "residence_country", "address")
 # The customer edits the profile and documents only before a review starts or when asked.
 _PROFILE_EDITABLE = frozenset({KycStatus.NOT_STARTED, KycStatus.NEEDS_MORE_INFO})
@@ -329,3 +332,55 @@ def kyc_expire(*, today: datetime.date) -> int:
             )
             moved += 1
     return moved
+
+
+def kyc_system_reviewer() -> User:
+    """The reviewer of seeded load-test profiles, made once with the review permission alone."""
+    from django.contrib.auth.models import Permission
+
+    reviewer, created = User.objects.get_or_create(
+        email=SYSTEM_REVIEWER_EMAIL, defaults={"full_name": "KYC system reviewer", "password": "!"}
+    )
+    if created:
+        reviewer.set_unusable_password()
+        reviewer.save(update_fields=["password", "password_changed_at"])
+        reviewer.user_permissions.add(
+            Permission.objects.get(content_type__app_label="kyc", codename="review_kyc")
+        )
+    return User.objects.get(pk=reviewer.pk)  # a fresh object: permissions are cached per instance
+
+
+@transaction.atomic(durable=True)
+def kyc_seed_submitted(*, customers: list[User]) -> list[int]:
+    """Load-test profiles, complete and submitted for review, in bulk; one audit event for the
+    batch. Returns their ids. The documents are left out: load tests read statuses."""
+    now = timezone.now()
+    profiles = KycProfile.objects.bulk_create(
+        [
+            KycProfile(
+                customer=customer,
+                status=KycStatus.PENDING_REVIEW,
+                legal_name=customer.full_name or customer.email,
+                date_of_birth=datetime.date(1990, 1, 1),
+                nationality="DE",
+                residence_country="DE",
+                address="Load test street 1, Berlin",
+                national_id_encrypted=crypto.encrypt(f"LOAD{customer.pk}".encode()).decode(),
+                national_id_hash=crypto.lookup_hash(f"LOAD{customer.pk}"),
+                national_id_last4=f"LOAD{customer.pk}"[-4:],
+                submitted_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            for customer in customers
+        ],
+        batch_size=1000,
+    )
+    audit_record(
+        action=actions.KYC_LOAD_DATA_SEEDED,
+        object_type="kyc.kycprofile",
+        after={"profiles": len(profiles), "status": KycStatus.PENDING_REVIEW.value},
+    )
+    for customer in customers:
+        cache.kyc_changed(customer.pk)
+    return [profile.pk for profile in profiles]

@@ -95,3 +95,35 @@ def test_seed_demo_runs_with_debug_off_only_when_forced(settings, capsys):
     settings.DEBUG = False
     call_command("seed_demo", "--force")
     assert User.objects.filter(email=DEMO_USERS[0][0]).exists()
+
+
+@pytest.mark.parametrize(("state", "expected"), [("approved", "approved"), ("pending", "pending_review")])
+def test_seed_load_puts_customers_in_the_kyc_state_asked_for(tmp_path, bearer_client, state, expected):
+    from audit import actions
+    from audit.models import AuditEvent
+    from kyc.models import KycProfile
+    from kyc.services import SYSTEM_REVIEWER_EMAIL
+
+    output = tmp_path / "customers.json"
+    call_command(
+        "seed_load", "--customers=3", "--password=load-Pass-2026", f"--output={output}", f"--kyc={state}"
+    )
+    emails = [customer["email"] for customer in json.loads(output.read_text())["customers"]]
+    profiles = KycProfile.objects.filter(customer__email__in=emails)
+    assert sorted(profiles.values_list("status", flat=True)) == [expected] * 3
+    client = bearer_client(User.objects.get(email=emails[0]))
+    assert client.get("/api/kyc/status").json()["status"] == expected
+    approvals = AuditEvent.objects.filter(action=actions.KYC_APPROVED)
+    if state == "approved":
+        assert approvals.count() == 3
+        assert set(approvals.values_list("actor__email", flat=True)) == {SYSTEM_REVIEWER_EMAIL}
+        assert set(profiles.values_list("reviewer__email", flat=True)) == {SYSTEM_REVIEWER_EMAIL}
+    else:
+        assert not approvals.exists()
+    assert AuditEvent.objects.filter(action=actions.KYC_LOAD_DATA_SEEDED).count() == 1
+
+
+def test_seed_load_leaves_kyc_alone_by_default(seeded):
+    from kyc.models import KycProfile
+
+    assert not KycProfile.objects.exists()

@@ -24,6 +24,9 @@ COMPLIANCE_PERMISSIONS = [
     "post_deposit",
     "approve_deposit",
     "view_approvalrequest",
+    "view_kycprofile",
+    "view_kycdocument",
+    "review_kyc",
 ]
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.verification import ledger_verify
 from bankcore.money import CURRENCIES, InvalidAmount, parse_amount
-from transfers.seeding import ledger_seed_load
+from transfers.seeding import KYC_STATES, kyc_seed_load, ledger_seed_load
 
 
 class Command(BaseCommand):
@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--currency", default="USD", choices=sorted(CURRENCIES))
         parser.add_argument("--password", required=True)
         parser.add_argument("--output", required=True, help="Where to write the JSON list of customers.")
+        parser.add_argument(
+            "--kyc",
+            choices=KYC_STATES,
+            default="none",
+            help="The customers' KYC state: none, pending (submitted for review) or approved.",
+        )
         parser.add_argument("--skip-verify", action="store_true", help="Do not run verify_ledger afterwards.")
 
     def handle(self, *args, **options):
@@ -44,6 +50,7 @@ class Command(BaseCommand):
             password=options["password"],
             currency=options["currency"],
         )
+        kyc_seed_load(customers=customers, state=options["kyc"])
         elapsed = time.perf_counter() - start
         document = {
             "password": options["password"],

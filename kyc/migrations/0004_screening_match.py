@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kyc', '0002_sanctions'),
+        ('kyc', '0003_sanctions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kyc', '0001_initial'),
+        ('kyc', '0002_review_queue'),
     ]
 
     operations = [

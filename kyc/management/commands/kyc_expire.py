@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from kyc.services import kyc_expire
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark photo IDs past their expiry date as expired and send approved profiles left without "
+        "a valid one back to review (run it daily; running it again changes nothing)."
+    )
+
+    def handle(self, *args, **options):
+        moved = kyc_expire(today=timezone.localdate())
+        self.stdout.write(f"Sent {moved} approved profile(s) back to review.")

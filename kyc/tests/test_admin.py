@@ -1,0 +1,143 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+from accounts.tests.factories import UserFactory
+from audit import actions
+from audit.models import AuditEvent
+from kyc.models import KycProfile, KycStatus
+from kyc.tests.factories import submitted_profile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewer(client):
+    officer = UserFactory(is_staff=True)
+    officer.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_kycprofile", "view_kycdocument", "review_kyc"])
+    )
+    client.force_login(officer)
+    return officer
+
+
+def decide(client, url, action, profiles, reason=""):
+    return client.post(
+        url, {"action": action, "_selected_action": [p.pk for p in profiles], "reason": reason}
+    )
+
+
+def test_review_queue_lists_pending_profiles_oldest_first_with_document_previews(
+    client, reviewer, django_assert_num_queries
+):
+    first, second, third = (submitted_profile(UserFactory()) for _ in range(3))
+    KycProfile.objects.create(customer=UserFactory())  # not started: not in the queue
+    with django_assert_num_queries(10):
+        response = client.get("/admin/kyc/kycreviewqueue/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    positions = [page.index(profile.customer.email) for profile in (first, second, third)]
+    assert positions == sorted(positions)
+    assert page.count("/admin/kyc/kycprofile/document/") == 6
+    for _ in range(5):
+        submitted_profile(UserFactory())
+    with django_assert_num_queries(10):
+        assert client.get("/admin/kyc/kycreviewqueue/").status_code == 200
+
+
+def test_each_preview_of_a_document_is_audited(client, reviewer):
+    profile = submitted_profile(UserFactory())
+    document = profile.customer.kyc_documents.get(document_type="passport")
+    response = client.get(f"/admin/kyc/kycprofile/document/{document.pk}/preview/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "sandbox" in response["Content-Security-Policy"]
+    event = AuditEvent.objects.get(action=actions.KYC_DOCUMENT_VIEWED)
+    assert (event.actor_id, event.object_id) == (reviewer.pk, str(document.pk))
+
+
+def test_a_customer_cannot_reach_the_staff_preview(client, customer_client, customer):
+    profile = submitted_profile(customer)
+    document = profile.customer.kyc_documents.first()
+    url = f"/admin/kyc/kycprofile/document/{document.pk}/preview/"
+    assert customer_client.get(url).status_code == 302  # to the admin login: a token is no staff session
+    client.force_login(customer)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert not AuditEvent.objects.filter(action=actions.KYC_DOCUMENT_VIEWED).exists()
+
+
+def test_staff_without_the_review_permission_cannot_preview(client):
+    profile = submitted_profile(UserFactory())
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(codename="view_kycprofile"))
+    client.force_login(clerk)
+    document = profile.customer.kyc_documents.first()
+    assert client.get(f"/admin/kyc/kycprofile/document/{document.pk}/preview/").status_code == 403
+
+
+def test_approve_reject_and_more_info_actions_are_audited_with_before_and_after(client, reviewer):
+    approved, rejected, more = (submitted_profile(UserFactory()) for _ in range(3))
+    url = "/admin/kyc/kycreviewqueue/"
+    decide(client, url, "approve", [approved])
+    decide(client, url, "reject", [rejected], reason="The photo does not match the selfie.")
+    decide(client, url, "request_more_info", [more], reason="Upload the back of the ID card.")
+    statuses = {p.pk: p.status for p in KycProfile.objects.all()}
+    assert statuses == {
+        approved.pk: KycStatus.APPROVED,
+        rejected.pk: KycStatus.REJECTED,
+        more.pk: KycStatus.NEEDS_MORE_INFO,
+    }
+    for action, profile in [
+        (actions.KYC_APPROVED, approved),
+        (actions.KYC_REJECTED, rejected),
+        (actions.KYC_MORE_INFO_REQUESTED, more),
+    ]:
+        event = AuditEvent.objects.get(action=action)
+        assert event.actor_id == reviewer.pk
+        assert event.object_id == str(profile.pk)
+        assert event.before["status"] == "pending_review"
+    assert KycProfile.objects.get(pk=rejected.pk).reason == "The photo does not match the selfie."
+
+
+def test_reject_without_a_reason_changes_nothing(client, reviewer):
+    profile = submitted_profile(UserFactory())
+    decide(client, "/admin/kyc/kycreviewqueue/", "reject", [profile])
+    assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
+
+
+def test_a_reviewer_cannot_decide_their_own_profile(client, reviewer):
+    own = submitted_profile(reviewer)
+    decide(client, "/admin/kyc/kycreviewqueue/", "approve", [own])
+    assert KycProfile.objects.get(pk=own.pk).status == KycStatus.PENDING_REVIEW
+    assert not AuditEvent.objects.filter(action=actions.KYC_APPROVED).exists()
+
+
+def test_staff_search_by_email_name_and_national_id_through_its_hash(client, reviewer):
+    target = submitted_profile(UserFactory(email="zoe@example.test"), national_id="X9-88-77-66")
+    other = submitted_profile(UserFactory(), legal_name="Someone Else", national_id="Q1111")
+    for term in ("zoe@example.test", "Ångström", "x98877 66"):
+        page = client.get("/admin/kyc/kycprofile/", {"q": term}).content.decode()
+        assert target.customer.email in page, term
+        assert other.customer.email not in page, term
+
+
+def test_no_status_can_be_edited_as_a_field(client, reviewer):
+    profile = submitted_profile(UserFactory())
+    client.post(f"/admin/kyc/kycprofile/{profile.pk}/change/", {"status": "approved"})
+    assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
+    assert client.get("/admin/kyc/kycprofile/add/").status_code == 403
+
+
+def test_filters_by_status_level_country_and_submitted_date(client, reviewer):
+    shown = submitted_profile(UserFactory())
+    hidden = KycProfile.objects.create(customer=UserFactory(), residence_country="FR", level="full")
+    for query in (
+        {"status__exact": "pending_review"},
+        {"level__exact": "basic"},
+        {"residence_country": "DE"},
+        {"submitted_at__gte": "2000-01-01 00:00:00+00:00"},
+    ):
+        page = client.get("/admin/kyc/kycprofile/", query).content.decode()
+        assert shown.customer.email in page, query
+        assert hidden.customer.email not in page, query
