@@ -1,11 +1,13 @@
 """Screening on submit: a hit is recorded for staff, who clear or confirm it before approval."""
 
 import datetime
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -165,3 +167,35 @@ def test_screening_a_profile_costs_a_fixed_number_of_queries(customer, django_as
     # Newest version, matches already recorded, the new match, the audit event.
     with django_assert_num_queries(4):
         kyc_profile_screen(profile=profile)
+
+
+@pytest.mark.requires_postgres("two reviewers race on one match")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_decisions_on_a_match_never_both_win(customer, reviewer):
+    match = submitted(customer, legal_name="Nicolas Maduro Moros").screening_matches.get()
+    other = UserFactory(is_staff=True)
+    other.user_permissions.set(reviewer.user_permissions.all())
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(decision, who):
+        try:
+            barrier.wait()
+            decision(match_id=match.pk, reviewer=who, reason="Decided at once")
+            outcomes.append("won")
+        except ScreeningMatchDecided:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(screening_match_clear, reviewer)),
+        threading.Thread(target=decide, args=(screening_match_confirm, other)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "won"]
+    decided = [actions.SCREENING_MATCH_CLEARED, actions.SCREENING_MATCH_CONFIRMED]
+    assert AuditEvent.objects.filter(action__in=decided).count() == 1
