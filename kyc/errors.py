@@ -59,3 +59,15 @@ class KycTransitionRefused(Conflict):
 class ReviewOwnProfile(NotPermitted):
     code = "kyc_review_own_profile"
     detail = "Nobody reviews their own KYC profile."
+
+
+class DocumentDatesInvalid(BusinessRuleViolation):
+    code = "document_dates_invalid"
+    detail = (
+        "A photo ID needs its expiry date, not past; a proof of address its issue date, not in the future."
+    )
+
+
+class DateOfBirthInvalid(BusinessRuleViolation):
+    code = "date_of_birth_invalid"
+    detail = "Give a date of birth in the past, from 1900 on."

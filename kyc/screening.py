@@ -393,7 +393,7 @@ def kyc_profile_screen(*, profile: KycProfile) -> list[ScreeningMatch]:
     hits = screening_run(
         name=profile.legal_name, date_of_birth=profile.date_of_birth, country=profile.nationality
     )
-    known = set(ScreeningMatch.objects.filter(profile=profile).values_list("entry_id", flat=True))
+    known = set(ScreeningMatch.objects.filter(profile=profile).order_by().values_list("entry_id", flat=True))
     matches = ScreeningMatch.objects.bulk_create(
         ScreeningMatch(
             profile=profile,

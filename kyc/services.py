@@ -20,6 +20,8 @@ from audit.services import audit_record
 from bankcore.errors import NotFound, NotPermitted, ReasonRequired
 from kyc import cache, crypto
 from kyc.errors import (
+    DateOfBirthInvalid,
+    DocumentDatesInvalid,
     DuplicateDocument,
     KycDocumentsMissing,
     KycNotEditable,
@@ -28,7 +30,15 @@ from kyc.errors import (
     ReviewOwnProfile,
 )
 from kyc.inspection import inspect_document
-from kyc.models import PHOTO_ID_TYPES, DocumentStatus, KycDocument, KycLevel, KycProfile, KycStatus
+from kyc.models import (
+    PHOTO_ID_TYPES,
+    DocumentStatus,
+    DocumentType,
+    KycDocument,
+    KycLevel,
+    KycProfile,
+    KycStatus,
+)
 from kyc.screening import kyc_profile_screen, kyc_screening_approval_check
 from kyc.selectors import requirements_missing
 
@@ -75,6 +85,8 @@ def kyc_profile_update(
 ) -> KycProfile:
     """Set the customer's identity, the national ID encrypted beside its keyed hash; refused
     (409) while a review is under way or decided."""
+    if not datetime.date(1900, 1, 1) <= date_of_birth < timezone.localdate():
+        raise DateOfBirthInvalid()
     profile = _profile_locked(customer)
     if profile.status not in _PROFILE_EDITABLE:
         raise KycNotEditable()
@@ -112,6 +124,7 @@ def kyc_document_upload(
     """Check the file by its bytes, store it encrypted under a generated name and record it,
     audited. Nothing is stored for a refused file; a stored file whose row is not written
     (a duplicate that raced in, a closed profile) is deleted again."""
+    _check_document_dates(document_type=document_type, issued_on=issued_on, expires_on=expires_on)
     inspected = inspect_document(data)
     sha256 = hashlib.sha256(data).hexdigest()
     if KycDocument.objects.filter(customer=customer, sha256=sha256).exists():
@@ -134,6 +147,16 @@ def kyc_document_upload(
     except BaseException:
         storage.delete(stored_name)
         raise
+
+
+def _check_document_dates(*, document_type: str, issued_on, expires_on) -> None:
+    today = timezone.localdate()
+    if document_type in PHOTO_ID_TYPES and (expires_on is None or expires_on < today):
+        raise DocumentDatesInvalid("A photo ID needs its expiry date, and must not have expired.")
+    if document_type == DocumentType.PROOF_OF_ADDRESS and issued_on is None:
+        raise DocumentDatesInvalid("A proof of address needs its issue date.")
+    if issued_on is not None and issued_on > today:
+        raise DocumentDatesInvalid("A document cannot be issued in the future.")
 
 
 @transaction.atomic(durable=True)

@@ -4,7 +4,7 @@
 
 With LOADTEST_CUSTOMERS_FILE naming a file written by ``manage.py seed_load``, each simulated
 customer is one of those (a different one per user, round robin) and runs the mixed
-scenario: balances, the account list, history, and small transfers between their own
+scenario: balances, the account list, history, the KYC status, and small transfers between their own
 accounts with an Idempotency-Key. Without it, every user is the demo customer
 (LOADTEST_EMAIL / LOADTEST_PASSWORD) and reads its profile, accounts and history.
 """
@@ -70,6 +70,10 @@ class Customer(HttpUser):
     @task(1)
     def profile(self) -> None:
         self.client.get("/api/auth/me")
+
+    @task(2)
+    def kyc_status(self) -> None:
+        self.client.get("/api/kyc/status")
 
     @task(2)
     def transfer(self) -> None:

@@ -42,8 +42,9 @@ class KycProfileView(APIView):
         return Response(KycProfileOutputSerializer(profile).data)
 
     @extend_schema(request=KycProfileInputSerializer, responses={200: KycProfileOutputSerializer})
-    # 409: under review or decided, the profile no longer changes.
-    @error_statuses(409)
+    # 409: under review or decided, the profile no longer changes; 422: a date of birth
+    # that is not in the past.
+    @error_statuses(409, 422)
     def put(self, request):
         serializer = KycProfileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -94,7 +95,12 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
         )
         return Response(KycDocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+            for content_type in ("application/pdf", "image/jpeg", "image/png")
+        }
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         document = self.get_object()

@@ -80,6 +80,21 @@ class TestProfile:
         assert response.json()["fields"]["nationality"][0]["code"] == "invalid_choice"
         assert not KycProfile.objects.exists()
 
+    def test_put_profile_refuses_numbers_where_text_is_due(self, customer_client):
+        response = customer_client.put(
+            "/api/kyc/profile", {**PROFILE, "address": 0, "national_id": 12345}, format="json"
+        )
+        assert response.status_code == 400
+        assert set(response.json()["fields"]) == {"address", "national_id"}
+
+    def test_put_profile_refuses_a_date_of_birth_in_the_future(self, customer_client):
+        response = customer_client.put(
+            "/api/kyc/profile", {**PROFILE, "date_of_birth": "2999-01-01"}, format="json"
+        )
+        assert response.status_code == 422
+        assert response.json()["code"] == "date_of_birth_invalid"
+        assert not KycProfile.objects.exclude(legal_name="").exists()
+
     def test_profile_update_is_audited_without_the_national_id(self, customer_client):
         customer_client.put("/api/kyc/profile", PROFILE, format="json")
         event = AuditEvent.objects.get(action=actions.KYC_PROFILE_UPDATED)
@@ -174,13 +189,25 @@ class TestUpload:
         assert response.json()["code"] == "duplicate_document"
         assert len(stored_files(kyc_storage)) == 1
 
-    def test_a_photo_id_needs_its_expiry_date(self, customer_client):
+    @pytest.mark.parametrize(
+        ("document_type", "dates"),
+        [
+            ("passport", {}),
+            ("passport", {"expires_on": "2001-01-01"}),
+            ("proof_of_address", {"issued_on": "2999-01-01"}),
+        ],
+        ids=["photo-id-without-expiry", "expired-photo-id", "issued-in-the-future"],
+    )
+    def test_document_dates_are_checked_before_anything_is_stored(
+        self, customer_client, kyc_storage, document_type, dates
+    ):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        body = {"document_type": "passport", "file": SimpleUploadedFile("p.png", files.png())}
+        body = {"document_type": document_type, "file": SimpleUploadedFile("p.png", files.png()), **dates}
         response = customer_client.post("/api/kyc/documents", body, format="multipart")
-        assert response.status_code == 400
-        assert "expires_on" in response.json()["fields"]
+        assert response.status_code == 422
+        assert response.json()["code"] == "document_dates_invalid"
+        assert stored_files(kyc_storage) == []
 
 
 class TestOwnership:
@@ -253,3 +280,20 @@ class TestSubmit:
         assert response.json()["missing"] == ["proof_of_address"]
         upload(customer_client, files.png(color=(9, 9, 9)), "proof_of_address")
         assert customer_client.post("/api/kyc/submit", {"level": "full"}, format="json").status_code == 200
+
+
+class TestQueryCounts:
+    def test_writes_and_the_file_download_run_a_fixed_number_of_queries(
+        self, customer_client, assert_num_queries_excluding_savepoints
+    ):
+        with assert_num_queries_excluding_savepoints(5):
+            customer_client.put("/api/kyc/profile", PROFILE, format="json")
+        with assert_num_queries_excluding_savepoints(5):
+            document_id = upload(customer_client, files.png(), "passport").json()["id"]
+        upload(customer_client, files.jpeg(), "selfie")
+        # Three of them screen the name: the newest list version, the matches already recorded
+        # for the profile, and the screening's audit event.
+        with assert_num_queries_excluding_savepoints(11):
+            customer_client.post("/api/kyc/submit", {}, format="json")
+        with assert_num_queries_excluding_savepoints(2):
+            customer_client.get(f"/api/kyc/documents/{document_id}/file")
