@@ -78,6 +78,29 @@ def test_a_listed_name_with_accents_and_swapped_word_order_is_held_with_its_hit(
     assert event.after["new_matches"] == [match.pk]
 
 
+def test_submitting_through_the_api_holds_a_listed_name_without_telling_the_customer(
+    customer, customer_client
+):
+    kyc_profile_update(
+        customer=customer,
+        legal_name="Joaquín Guzmán Loera",
+        date_of_birth=datetime.date(1957, 4, 4),
+        nationality="MX",
+        residence_country="MX",
+        address="Calle 1, Culiacán",
+        national_id="GULJ570404",
+    )
+    expires_on = timezone.localdate() + datetime.timedelta(days=365)
+    kyc_document_upload(customer=customer, document_type="passport", data=files.jpeg(), expires_on=expires_on)
+    kyc_document_upload(customer=customer, document_type="selfie", data=files.png())
+    response = customer_client.post("/api/kyc/submit", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "pending_review"
+    assert "GUZM" not in response.content.decode().upper()
+    [match] = KycProfile.objects.get(customer=customer).screening_matches.all()
+    assert (match.entry.uid, match.decision, match.score) == (6861, "pending", 100)
+
+
 def test_an_unrelated_name_passes_and_its_screening_is_still_audited(customer, reviewer):
     profile = submitted(customer, legal_name="Margaret Eleanor Whitfield", nationality="GB")
     assert not profile.screening_matches.exists()
