@@ -90,6 +90,13 @@ VARIABLES: dict[str, Variable] = {
     "KYC_DOCUMENT_ROOT": Variable(
         "var/kyc-documents", "Directory (outside any served one) that keeps the encrypted KYC documents."
     ),
+    "KYC_S3_BUCKET": Variable(
+        None,
+        "S3 bucket that keeps the encrypted KYC documents instead of KYC_DOCUMENT_ROOT (private objects, "
+        "credentials from the AWS environment or role); unset means the file system.",
+    ),
+    "KYC_S3_ENDPOINT_URL": Variable(None, "Endpoint of an S3-compatible store (MinIO, …); unset means AWS."),
+    "KYC_S3_REGION": Variable(None, "Region of KYC_S3_BUCKET; unset leaves it to the AWS environment."),
     # Read by gunicorn.conf.py, not by Django.
     "GUNICORN_BIND": Variable("0.0.0.0:8000", "Address gunicorn listens on."),
     "GUNICORN_WORKERS": Variable("2", "gunicorn worker processes (gthread)."),

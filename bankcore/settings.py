@@ -271,6 +271,20 @@ STORAGES["kyc"] = {
         "directory_permissions_mode": 0o700,
     },
 }
+if env_str("KYC_S3_BUCKET"):
+    # Objects stay private and are never overwritten; the bytes are encrypted before they leave.
+    STORAGES["kyc"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("KYC_S3_BUCKET"),
+            "endpoint_url": env_str("KYC_S3_ENDPOINT_URL"),
+            "region_name": env_str("KYC_S3_REGION"),
+            "location": "kyc-documents",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 KYC_ENCRYPTION_KEYS = env_list("KYC_ENCRYPTION_KEY")
 KYC_LOOKUP_KEY = env_str("KYC_LOOKUP_KEY")
 KYC_LOCAL_KEY_DIR = BASE_DIR / "var"

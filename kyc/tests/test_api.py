@@ -95,6 +95,15 @@ class TestProfile:
         assert response.json()["code"] == "date_of_birth_invalid"
         assert not KycProfile.objects.exclude(legal_name="").exists()
 
+    def test_get_profile_reads_one_row_and_shows_only_the_last_four(
+        self, customer_client, django_assert_num_queries
+    ):
+        customer_client.put("/api/kyc/profile", PROFILE, format="json")
+        with django_assert_num_queries(1):
+            body = customer_client.get("/api/kyc/profile").json()
+        assert body["national_id_last4"] == "5678"
+        assert "national_id" not in body
+
     def test_profile_update_is_audited_without_the_national_id(self, customer_client):
         customer_client.put("/api/kyc/profile", PROFILE, format="json")
         event = AuditEvent.objects.get(action=actions.KYC_PROFILE_UPDATED)
@@ -181,6 +190,12 @@ class TestUpload:
         assert content[:3] == b"\xff\xd8\xff"
         assert b"SecretCam" not in content
 
+    def test_an_empty_file_is_refused_by_its_bytes(self, customer_client, kyc_storage):
+        response = upload(customer_client, b"", "selfie")
+        assert response.status_code == 422
+        assert response.json()["code"] == "unsupported_file_type"
+        assert stored_files(kyc_storage) == []
+
     def test_the_same_file_twice_is_a_duplicate(self, customer_client, kyc_storage):
         data = files.png()
         assert upload(customer_client, data, "selfie").status_code == 201
@@ -254,7 +269,7 @@ class TestSubmit:
         assert response.status_code == 422
         assert response.json()["code"] == "kyc_profile_incomplete"
 
-    def test_a_complete_basic_submission_goes_to_review_audited(self, customer_client, customer):
+    def test_a_complete_basic_submission_goes_to_review_audited(self, customer_client, customer, kyc_storage):
         customer_client.put("/api/kyc/profile", PROFILE, format="json")
         upload(customer_client, files.png(), "passport")
         upload(customer_client, files.jpeg(), "selfie")
@@ -266,9 +281,9 @@ class TestSubmit:
         assert AuditEvent.objects.filter(action=actions.KYC_SUBMITTED).count() == 1
         # Under review, what the reviewer sees stays as it is.
         assert customer_client.put("/api/kyc/profile", PROFILE, format="json").status_code == 409
-        assert (
-            upload(customer_client, files.png(color=(1, 1, 1)), "selfie").json()["code"] == "kyc_not_editable"
-        )
+        refused = upload(customer_client, files.png(color=(1, 1, 1)), "selfie")
+        assert refused.json()["code"] == "kyc_not_editable"
+        assert len(stored_files(kyc_storage)) == 2  # the refused file was removed again
 
     def test_full_level_needs_a_recent_proof_of_address(self, customer_client):
         customer_client.put("/api/kyc/profile", PROFILE, format="json")

@@ -125,3 +125,34 @@ def test_two_concurrent_decisions_never_both_win(reviewer):
     decisions = AuditEvent.objects.filter(action__in=[actions.KYC_APPROVED, actions.KYC_REJECTED])
     assert decisions.count() == 1
     assert KycProfile.objects.get(pk=profile.pk).decided_at <= timezone.now()
+
+
+@pytest.mark.requires_postgres("two uploads race on the unique constraint")
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_uploaded_twice_at_once_is_kept_once(kyc_storage):
+    from kyc.errors import DuplicateDocument
+    from kyc.tests import files
+
+    customer = UserFactory()
+    data = files.png(size=(200, 200))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def send():
+        try:
+            barrier.wait()
+            services.kyc_document_upload(customer=customer, document_type="selfie", data=data)
+            outcomes.append("stored")
+        except DuplicateDocument:
+            outcomes.append("duplicate")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["duplicate", "stored"]
+    assert KycDocument.objects.filter(customer=customer).count() == 1
+    assert len([path for path in kyc_storage.rglob("*") if path.is_file()]) == 1
