@@ -41,3 +41,8 @@ APPROVAL_REJECTED = "approval.rejected"
 
 CONFIG_CHANGED = "config.changed"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"
+
+SANCTIONS_LIST_LOADED = "sanctions.list_loaded"
+KYC_SCREENED = "kyc.screened"
+SCREENING_MATCH_CLEARED = "kyc.screening_match_cleared"
+SCREENING_MATCH_CONFIRMED = "kyc.screening_match_confirmed"

@@ -63,6 +63,9 @@ VARIABLES: dict[str, Variable] = {
         "10", "Refused destinations a customer may have per window before every transfer is refused."
     ),
     "TRANSFER_FAILURE_WINDOW_SECONDS": Variable("900", "Length of the refused-transfer window."),
+    "SANCTIONS_MATCH_THRESHOLD": Variable(
+        "90", "Score (0-100) at which a name screened against the sanctions list is held for review."
+    ),
     "AUTH_TOKEN_TTL_MINUTES": Variable("480", "Lifetime of a session token."),
     "SILK_ENABLED": Variable("false", "Mount django-silk at /silk/ (superusers and view_profiling only)."),
     "SILK_SAMPLE_PERCENT": Variable("10", "Percent of requests silk records when enabled."),

@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 
 from bankcore.admin import ReadOnlyAdminMixin, ReasonActionForm
 from bankcore.errors import DomainError
-from kyc import crypto, services
-from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus
+from kyc import crypto, screening, services
+from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus, ScreeningMatch
 
 
 class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -28,6 +28,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "residence_country",
         "submitted_at",
         "documents",
+        "sanctions_matches",
     ]
     list_filter = ["status", "level", "residence_country", "nationality", "submitted_at"]
     # The national ID is found through its keyed hash (see get_search_results), never by text.
@@ -48,6 +49,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reason",
         "reviewer",
         "documents",
+        "sanctions_matches",
     ]
     fields = readonly_fields
     action_form = ReasonActionForm
@@ -55,8 +57,15 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         documents = Prefetch("customer__kyc_documents", queryset=KycDocument.objects.order_by("-id"))
+        matches = Prefetch(
+            "screening_matches",
+            queryset=ScreeningMatch.objects.select_related("entry").order_by("-score", "id"),
+        )
         return (
-            super().get_queryset(request).select_related("customer", "reviewer").prefetch_related(documents)
+            super()
+            .get_queryset(request)
+            .select_related("customer", "reviewer")
+            .prefetch_related(documents, matches)
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -80,6 +89,25 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     document.get_document_type_display(),
                 )
                 for document in profile.customer.kyc_documents.all()
+            ),
+        )
+        return links or format_html("{}", "none")
+
+    @admin.display(description="sanctions matches")
+    def sanctions_matches(self, profile):
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{} (#{}, score {}, list v{}): {}</a>',
+            (
+                (
+                    reverse("admin:kyc_screeningmatch_change", args=[match.pk]),
+                    match.listed_name,
+                    match.entry.uid,
+                    match.score,
+                    match.sanctions_list_id,
+                    match.get_decision_display(),
+                )
+                for match in profile.screening_matches.all()
             ),
         )
         return links or format_html("{}", "none")
@@ -158,3 +186,131 @@ class KycReviewQueueAdmin(KycProfileAdmin):
 
     def has_module_permission(self, request):
         return self.has_review_permission(request) or super().has_module_permission(request)
+
+
+@admin.register(ScreeningMatch)
+class ScreeningMatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Sanctions matches found on submit: the listed party beside the customer, cleared or
+    confirmed with a reason through the screening services (audited), never edited."""
+
+    list_display = [
+        "listed_name",
+        "entry_uid",
+        "score",
+        "sanctions_list",
+        "customer",
+        "legal_name",
+        "decision",
+        "decided_by",
+        "created_at",
+    ]
+    list_filter = ["decision", "created_at"]
+    search_fields = ["profile__customer__email", "profile__legal_name", "listed_name"]
+    list_select_related = ["profile__customer", "entry", "decided_by", "sanctions_list"]
+    ordering = ["created_at", "id"]
+    readonly_fields = [
+        "profile",
+        "customer",
+        "legal_name",
+        "date_of_birth",
+        "nationality",
+        "listed_name",
+        "entry_uid",
+        "entry_name",
+        "entry_aliases",
+        "entry_programs",
+        "entry_dates_of_birth",
+        "entry_countries",
+        "entry_remarks",
+        "score",
+        "sanctions_list",
+        "decision",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "created_at",
+    ]
+    fields = readonly_fields
+    action_form = ReasonActionForm
+    actions = ["clear", "confirm"]
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(services.REVIEW_PERMISSION)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_review_permission(request)
+
+    def has_module_permission(self, request):
+        return self.has_review_permission(request)
+
+    @admin.display(description="customer")
+    def customer(self, match):
+        return match.profile.customer
+
+    @admin.display(description="legal name")
+    def legal_name(self, match):
+        return match.profile.legal_name
+
+    @admin.display(description="date of birth")
+    def date_of_birth(self, match):
+        return match.profile.date_of_birth
+
+    @admin.display(description="nationality")
+    def nationality(self, match):
+        return match.profile.nationality
+
+    @admin.display(description="entry number")
+    def entry_uid(self, match):
+        return match.entry.uid
+
+    @admin.display(description="listed name")
+    def entry_name(self, match):
+        return match.entry.name
+
+    @admin.display(description="aliases")
+    def entry_aliases(self, match):
+        return "; ".join(match.entry.aliases)
+
+    @admin.display(description="programs")
+    def entry_programs(self, match):
+        return ", ".join(match.entry.programs)
+
+    @admin.display(description="listed dates of birth")
+    def entry_dates_of_birth(self, match):
+        return ", ".join(match.entry.dates_of_birth)
+
+    @admin.display(description="listed countries")
+    def entry_countries(self, match):
+        return ", ".join(match.entry.countries)
+
+    @admin.display(description="remarks")
+    def entry_remarks(self, match):
+        return match.entry.remarks
+
+    def _decide(self, request, queryset, decide, done: str):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "Give a reason: it is kept in the audit log.", messages.ERROR)
+            return
+        decided = 0
+        for match in queryset.order_by("pk"):
+            try:
+                decide(match_id=match.pk, reviewer=request.user, reason=reason)
+            except DomainError as error:
+                self.message_user(request, f"{match.listed_name}: {error.detail}", messages.ERROR)
+            else:
+                decided += 1
+        if decided:
+            self.message_user(request, f"{done} {decided} match(es).", messages.SUCCESS)
+
+    @admin.action(
+        description="Clear selected matches: not the listed party (with the reason)", permissions=["review"]
+    )
+    def clear(self, request, queryset):
+        self._decide(request, queryset, screening.screening_match_clear, "Cleared")
+
+    @admin.action(
+        description="Confirm selected matches: the listed party (with the reason)", permissions=["review"]
+    )
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, screening.screening_match_confirm, "Confirmed")

@@ -39,6 +39,7 @@ from kyc.models import (
     KycProfile,
     KycStatus,
 )
+from kyc.screening import kyc_profile_screen, kyc_screening_approval_check
 from kyc.selectors import requirements_missing
 
 REVIEW_PERMISSION = "kyc.review_kyc"
@@ -216,6 +217,8 @@ def kyc_submit(*, customer: User, level: str = KycLevel.BASIC) -> KycProfile:
     missing = requirements_missing(documents=documents, level=level, today=timezone.localdate())
     if missing:
         raise KycDocumentsMissing(extra={"missing": missing})
+    # A hit does not change what the customer sees: it holds the approval until staff decide it.
+    kyc_profile_screen(profile=profile)
     return _transition(
         profile,
         from_status=profile.status,
@@ -267,14 +270,19 @@ def _decide(*, profile_id: int, reviewer: User, to_status: str, action: str, rea
 
 @transaction.atomic(durable=True)
 def kyc_approve(*, profile_id: int, reviewer: User) -> KycProfile:
-    """pending_review → approved, by a reviewer who is not the customer."""
-    return _decide(
+    """pending_review → approved, by a reviewer who is not the customer, once every sanctions
+    match of the profile is cleared."""
+    profile = _decide(
         profile_id=profile_id,
         reviewer=reviewer,
         to_status=KycStatus.APPROVED,
         action=actions.KYC_APPROVED,
         reason="",
     )
+    # Checked after the reviewer's rights, so only a reviewer learns of a match; raising here
+    # rolls the approval back with its audit event.
+    kyc_screening_approval_check(profile_id=profile.pk)
+    return profile
 
 
 @transaction.atomic(durable=True)

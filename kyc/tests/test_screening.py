@@ -1,0 +1,149 @@
+import datetime
+import logging
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit import actions
+from audit.models import AuditEvent
+from kyc.models import SanctionsEntry, SanctionsList
+from kyc.screening import name_normalize, screening_run
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sdn_list():
+    call_command("sanctions_load", FIXTURES / "sdn.csv", "--alt", FIXTURES / "alt.csv", stdout=None)
+    return SanctionsList.objects.get()
+
+
+def uids(hits):
+    return [hit.uid for hit in hits]
+
+
+def test_normalising_drops_case_accents_punctuation_and_word_order():
+    assert name_normalize("GUZMÁN LOERA, Joaquín") == name_normalize("joaquin guzman-loera")
+    assert name_normalize("O'Neill, Seán") == "oneill sean"
+
+
+def test_a_fixture_name_with_accents_and_swapped_word_order_is_a_hit(sdn_list):
+    # Listed as "MADURO MOROS, Nicolás" and "PUTIN, Vladimir Vladimirovich".
+    [maduro] = screening_run(name="Nicolas MADURO-moros")
+    assert (maduro.uid, maduro.listed_name, maduro.score) == (22790, "MADURO MOROS, Nicolás", 100)
+    assert maduro.list_version == sdn_list.pk
+    assert uids(screening_run(name="Vladímir Pútin")) == [36735]
+
+
+def test_a_name_matching_an_alias_is_a_hit_under_that_alias(sdn_list):
+    [hit] = screening_run(name="Chapo Guzmán")
+    assert (hit.uid, hit.listed_name) == (6861, "GUZMAN, Chapo")
+
+
+def test_an_unrelated_name_passes(sdn_list):
+    assert screening_run(name="Margaret Eleanor Whitfield") == []
+
+
+def test_a_shared_surname_alone_is_not_a_hit(sdn_list):
+    assert screening_run(name="Maduro") == []
+    assert screening_run(name="Ana Maduro") == []
+
+
+def test_the_threshold_decides_what_is_a_hit(sdn_list, settings):
+    misspelt = "Nicolas Madura Moros"
+    [hit] = screening_run(name=misspelt)
+    assert 80 <= hit.score < 100
+    settings.SANCTIONS_MATCH_THRESHOLD = hit.score
+    assert uids(screening_run(name=misspelt)) == [22790]
+    settings.SANCTIONS_MATCH_THRESHOLD = hit.score + 1
+    assert screening_run(name=misspelt) == []
+
+
+def test_a_matching_date_of_birth_and_country_raise_the_score(sdn_list, settings):
+    misspelt = "Nikolas Madura Moros"
+    [by_name] = screening_run(name=misspelt)
+    settings.SANCTIONS_MATCH_THRESHOLD = by_name.score + 1
+    [by_all] = screening_run(name=misspelt, date_of_birth=datetime.date(1962, 11, 23), country="VE")
+    assert by_all.score == by_name.score + 5 + 3
+
+
+def test_a_clashing_date_of_birth_or_country_lowers_the_score_below_the_threshold(sdn_list, settings):
+    misspelt = "Nicolas Madura Moros"
+    [by_name] = screening_run(name=misspelt)
+    settings.SANCTIONS_MATCH_THRESHOLD = by_name.score
+    assert screening_run(name=misspelt, date_of_birth=datetime.date(1990, 1, 1)) == []
+    assert screening_run(name=misspelt, country="FR") == []
+    # A list that gives only a year agrees with any date in it.
+    [kim] = screening_run(name="Kim Jong Un", date_of_birth=datetime.date(1983, 1, 8), country="KP")
+    assert kim.uid == 20130
+
+
+def test_screening_reads_the_list_once_then_one_query_per_screening(sdn_list, django_assert_num_queries):
+    screening_run(name="Vladimir Putin")
+    with django_assert_num_queries(1):
+        assert uids(screening_run(name="Ramzan Kadyrov")) == [23393]
+
+
+def test_with_no_list_loaded_nothing_matches_and_it_is_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="kyc.screening"):
+        assert screening_run(name="Nicolas Maduro Moros") == []
+    assert "no sanctions list loaded" in caplog.text
+
+
+def test_the_loader_reads_programs_dates_of_birth_countries_and_aliases(sdn_list):
+    assert sdn_list.entry_count == 13 == SanctionsEntry.objects.count()
+    maduro = SanctionsEntry.objects.get(uid=22790)
+    assert maduro.entry_type == SanctionsEntry.EntryType.INDIVIDUAL
+    assert maduro.programs == ["VENEZUELA", "IRAN-CON-ARMS-EO"]
+    assert maduro.dates_of_birth == ["1962-11-23"]
+    assert maduro.countries == ["VE"]
+    assert SanctionsEntry.objects.get(uid=20130).countries == ["KP"]
+    assert SanctionsEntry.objects.get(uid=21716).countries == ["VE", "SY", "LB"]
+    guzman = SanctionsEntry.objects.get(uid=6861)
+    assert guzman.dates_of_birth == ["1957-04-04", "1954-12-25"]
+    assert guzman.aliases == ["GUZMAN, Chapo", "GUZMAN FERNANDEZ, Joaquin"]
+
+
+def test_loading_the_same_files_again_adds_no_version(sdn_list, capsys):
+    call_command("sanctions_load", FIXTURES / "sdn.csv", "--alt", FIXTURES / "alt.csv")
+    assert "already holds these files" in capsys.readouterr().out
+    assert SanctionsList.objects.count() == 1
+    assert SanctionsEntry.objects.count() == 13
+
+
+def test_the_load_is_an_audit_event(sdn_list):
+    event = AuditEvent.objects.get(action=actions.SANCTIONS_LIST_LOADED)
+    assert event.object_id == str(sdn_list.pk)
+    assert event.after["entry_count"] == 13
+
+
+def test_a_new_version_replaces_the_old_for_screening(sdn_list, tmp_path):
+    assert uids(screening_run(name="Nicolas Maduro Moros")) == [22790]
+    newer = tmp_path / "sdn.csv"
+    newer.write_text(
+        '40001,"WHITFIELD, Margaret Eleanor","individual","SDGT","-0- ","-0- ","-0- ","-0- ",'
+        '"-0- ","-0- ","-0- ","DOB 1970."\n'
+    )
+    call_command("sanctions_load", newer)
+    new_version = SanctionsList.objects.order_by("-pk").first()
+    assert new_version.pk != sdn_list.pk
+    assert screening_run(name="Nicolas Maduro Moros") == []
+    [hit] = screening_run(name="Margaret Eleanor Whitfield")
+    assert (hit.uid, hit.list_version) == (40001, new_version.pk)
+
+
+def test_a_malformed_file_loads_nothing_and_says_where(tmp_path):
+    broken = tmp_path / "sdn.csv"
+    broken.write_text('36,"AEROCARIBBEAN AIRLINES","-0- ","CUBA"\n')
+    with pytest.raises(CommandError, match="sdn line 1"):
+        call_command("sanctions_load", broken)
+    assert not SanctionsList.objects.exists()
+    assert not AuditEvent.objects.filter(action=actions.SANCTIONS_LIST_LOADED).exists()
+
+
+def test_a_missing_file_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match="not a readable file"):
+        call_command("sanctions_load", tmp_path / "absent.csv")
