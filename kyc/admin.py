@@ -68,6 +68,18 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             .prefetch_related(documents, matches)
         )
 
+    # Who is on a sanctions list, and what staff decided of it, is for reviewers alone.
+    def get_list_display(self, request):
+        return self._for_reviewers(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._for_reviewers(request, super().get_fields(request, obj))
+
+    def _for_reviewers(self, request, fields):
+        if self.has_review_permission(request):
+            return fields
+        return [field for field in fields if field != "sanctions_matches"]
+
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if crypto.normalise_national_id(search_term):

@@ -3,12 +3,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bankcore.api.fields import FreeTextField
+from kyc.crypto import normalise_national_id
 from kyc.models import DocumentType, KycDocument, KycLevel, KycProfile, KycStatus
 
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 
 
 NATIONAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 -]{2,38}[A-Za-z0-9]$"
+# Counted after spaces and hyphens are dropped: with fewer, the last 4 shown back would be
+# (nearly) the whole number.
+NATIONAL_ID_MIN_ALPHANUMERICS = 6
 
 
 class _StringOnly:
@@ -25,8 +29,18 @@ class TextField(_StringOnly, FreeTextField):
 
 @extend_schema_field({"type": "string", "pattern": NATIONAL_ID_PATTERN, "minLength": 4, "maxLength": 40})
 class NationalIdField(_StringOnly, serializers.RegexField):
+    default_error_messages = {
+        "too_few_characters": f"Give at least {NATIONAL_ID_MIN_ALPHANUMERICS} letters or digits.",
+    }
+
     def __init__(self, **kwargs):
         super().__init__(NATIONAL_ID_PATTERN, min_length=4, max_length=40, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(normalise_national_id(value)) < NATIONAL_ID_MIN_ALPHANUMERICS:
+            self.fail("too_few_characters")
+        return value
 
 
 class KycStatusOutputSerializer(serializers.Serializer):
@@ -49,7 +63,7 @@ class KycProfileInputSerializer(serializers.Serializer):
     residence_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
     address = TextField(max_length=500)
     national_id = NationalIdField(
-        help_text="Letters and digits, spaces and hyphens; only its last 4 are ever shown back."
+        help_text="Letters and digits (at least 6), spaces and hyphens; only its last 4 are ever shown back."
     )
 
 

@@ -87,6 +87,17 @@ class TestProfile:
         assert response.status_code == 400
         assert set(response.json()["fields"]) == {"address", "national_id"}
 
+    @pytest.mark.parametrize("national_id", ["A123", "A  B", "A--B", "AB 1-2 C"])
+    def test_put_profile_refuses_a_national_id_of_fewer_than_six_letters_or_digits(
+        self, customer_client, national_id
+    ):
+        body = {**PROFILE, "national_id": national_id}
+        response = customer_client.put("/api/kyc/profile", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["fields"]["national_id"][0]["code"] == "too_few_characters"
+        assert not KycProfile.objects.exists()
+        assert not AuditEvent.objects.filter(action=actions.KYC_PROFILE_UPDATED).exists()
+
     def test_put_profile_refuses_a_date_of_birth_in_the_future(self, customer_client):
         response = customer_client.put(
             "/api/kyc/profile", {**PROFILE, "date_of_birth": "2999-01-01"}, format="json"

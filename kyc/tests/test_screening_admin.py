@@ -101,6 +101,24 @@ def test_staff_without_the_review_permission_cannot_see_or_decide_matches(client
     assert ScreeningMatch.objects.get(pk=match.pk).decision == "pending"
 
 
+def test_staff_with_only_view_permissions_do_not_see_a_profiles_sanctions_matches(client, reviewer):
+    profile = held_profile()
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_kycprofile", "view_kycdocument"])
+    )
+    client.force_login(clerk)
+    for url in ("/admin/kyc/kycprofile/", f"/admin/kyc/kycprofile/{profile.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert profile.customer.email in page
+        assert "GUZMÁN" not in page
+        assert "sanctions matches" not in page.lower()
+    client.force_login(reviewer)
+    assert "GUZMÁN" in client.get("/admin/kyc/kycprofile/").content.decode()
+
+
 def test_the_matches_list_has_a_fixed_number_of_queries(client, reviewer, django_assert_num_queries):
     held_profile()
     with django_assert_num_queries(7):
