@@ -92,13 +92,15 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="documents")
     def documents(self, profile):
         # Links only: the preview itself checks the reviewer's permission and audits the view.
+        # An upload after the last approval counts for nothing until a reviewer approves it.
         links = format_html_join(
             ", ",
-            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            '<a href="{}" target="_blank" rel="noopener">{}</a>{}',
             (
                 (
                     reverse("admin:kyc_document_preview", args=[document.pk]),
                     document.get_document_type_display(),
+                    "" if document.approved_at else " (not approved)",
                 )
                 for document in profile.customer.kyc_documents.all()
             ),

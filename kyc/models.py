@@ -118,6 +118,12 @@ class KycDocument(models.Model):
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an approval covered it; unset for a document no reviewer has approved the "
+        "profile with (one uploaded after the decision counts for nothing until the next).",
+    )
 
     class Meta:
         indexes = [

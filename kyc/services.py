@@ -7,12 +7,15 @@ edge leaves, so two decisions (two staff clicks, a decision and an expiry) never
 
 import datetime
 import hashlib
+import io
 import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from audit import actions
@@ -282,6 +285,14 @@ def kyc_approve(*, profile_id: int, reviewer: User) -> KycProfile:
     # Checked after the reviewer's rights, so only a reviewer learns of a match; raising here
     # rolls the approval back with its audit event.
     kyc_screening_approval_check(profile_id=profile.pk)
+    # A photo ID can expire while the profile waits in the queue.
+    documents = KycDocument.objects.filter(customer_id=profile.customer_id, status=DocumentStatus.ACTIVE)
+    missing = requirements_missing(documents=documents, level=profile.level, today=timezone.localdate())
+    if missing:
+        raise KycDocumentsMissing(extra={"missing": missing})
+    # The approval covers what the reviewer saw: no upload lands while a review is pending, and
+    # one made after this commit stays unapproved until the next decision.
+    documents.filter(approved_at__isnull=True).update(approved_at=profile.decided_at)
     return profile
 
 
@@ -316,8 +327,9 @@ def kyc_request_more_info(*, profile_id: int, reviewer: User, reason: str) -> Ky
 
 @transaction.atomic(durable=True)
 def kyc_expire(*, today: datetime.date) -> int:
-    """Mark photo IDs past their expiry date as expired, and send each approved profile left
-    without a valid photo ID back to review. Idempotent; returns how many profiles moved."""
+    """Mark photo IDs past their expiry date as expired, and ask each approved profile left
+    without a valid approved photo ID for a new one (needs_more_info, so the customer can
+    upload and submit again). Idempotent; returns how many profiles moved."""
     expired = list(
         KycDocument.objects.select_for_update()
         .filter(status=DocumentStatus.ACTIVE, document_type__in=PHOTO_ID_TYPES, expires_on__lt=today)
@@ -332,29 +344,45 @@ def kyc_expire(*, today: datetime.date) -> int:
             after={"status": DocumentStatus.EXPIRED.value, "expires_on": str(document.expires_on)},
         )
         cache.kyc_changed(document.customer_id)
+    # Every approved profile, not only those whose documents expired in this run: one approved
+    # with an ID that lapsed in the queue, or kept alive only by an unreviewed upload, is caught.
+    valid_photo_id = KycDocument.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        status=DocumentStatus.ACTIVE,
+        document_type__in=PHOTO_ID_TYPES,
+        expires_on__gte=today,
+        approved_at__isnull=False,
+    )
     moved = 0
-    customers = sorted({document.customer_id for document in expired})
-    for profile in KycProfile.objects.filter(customer_id__in=customers, status=KycStatus.APPROVED).order_by(
-        "pk"
+    for profile in (
+        KycProfile.objects.filter(status=KycStatus.APPROVED).exclude(Exists(valid_photo_id)).order_by("pk")
     ):
-        still_valid = KycDocument.objects.filter(
-            customer_id=profile.customer_id,
-            status=DocumentStatus.ACTIVE,
-            document_type__in=PHOTO_ID_TYPES,
-            expires_on__gte=today,
-        ).exists()
-        if not still_valid:
-            _transition(
-                profile,
-                from_status=KycStatus.APPROVED,
-                to_status=KycStatus.PENDING_REVIEW,
-                action=actions.KYC_REVIEW_REOPENED,
-                actor=None,
-                submitted_at=timezone.now(),
-                reason="The photo ID expired.",
-            )
-            moved += 1
+        _transition(
+            profile,
+            from_status=KycStatus.APPROVED,
+            to_status=KycStatus.NEEDS_MORE_INFO,
+            action=actions.KYC_REVIEW_REOPENED,
+            actor=None,
+            reason=_photo_id_lapsed_reason(customer_id=profile.customer_id),
+        )
+        moved += 1
     return moved
+
+
+def _photo_id_lapsed_reason(*, customer_id: int) -> str:
+    lapsed = (
+        KycDocument.objects.filter(
+            customer_id=customer_id, document_type__in=PHOTO_ID_TYPES, approved_at__isnull=False
+        )
+        .order_by("-expires_on", "-pk")
+        .first()
+    )
+    if lapsed is None:
+        return "No approved photo ID is on file: upload a valid one and submit again."
+    return (
+        f"Your {lapsed.get_document_type_display().lower()} expired on {lapsed.expires_on:%Y-%m-%d}: "
+        "upload a valid photo ID and submit again."
+    )
 
 
 def kyc_system_reviewer() -> User:
@@ -373,10 +401,17 @@ def kyc_system_reviewer() -> User:
     return User.objects.get(pk=reviewer.pk)  # a fresh object: permissions are cached per instance
 
 
+def _seed_image(grey: int) -> bytes:
+    image = io.BytesIO()
+    Image.new("RGB", (1, 1), (grey, grey, grey)).save(image, format="PNG")
+    return image.getvalue()
+
+
 @transaction.atomic(durable=True)
 def kyc_seed_submitted(*, customers: list[User]) -> list[int]:
     """Load-test profiles, complete and submitted for review, in bulk; one audit event for the
-    batch. Returns their ids. The documents are left out: load tests read statuses."""
+    batch. Returns their ids. Each has a passport (valid ten years) and a selfie, each one grey
+    pixel stored encrypted, so that an approval finds what the level needs."""
     now = timezone.now()
     profiles = KycProfile.objects.bulk_create(
         [
@@ -396,6 +431,30 @@ def kyc_seed_submitted(*, customers: list[User]) -> list[int]:
                 updated_at=now,
             )
             for customer in customers
+        ],
+        batch_size=1000,
+    )
+    # Two different pixels: a customer's documents differ by their bytes.
+    images = {DocumentType.PASSPORT: _seed_image(128), DocumentType.SELFIE: _seed_image(96)}
+    encrypted = {document_type: crypto.encrypt(image) for document_type, image in images.items()}
+    storage = document_storage()
+    expires_on = timezone.localdate().replace(year=timezone.localdate().year + 10, day=1)
+    KycDocument.objects.bulk_create(
+        [
+            KycDocument(
+                customer=customer,
+                document_type=document_type,
+                content_type="image/png",
+                size=len(images[document_type]),
+                sha256=hashlib.sha256(images[document_type]).hexdigest(),
+                storage_name=storage.save(
+                    f"documents/{uuid.uuid4().hex}", ContentFile(encrypted[document_type])
+                ),
+                expires_on=expires_on if document_type == DocumentType.PASSPORT else None,
+                uploaded_at=now,
+            )
+            for customer in customers
+            for document_type in (DocumentType.PASSPORT, DocumentType.SELFIE)
         ],
         batch_size=1000,
     )

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -75,6 +77,24 @@ def test_staff_without_the_review_permission_cannot_preview(client):
     client.force_login(clerk)
     document = profile.customer.kyc_documents.first()
     assert client.get(f"/admin/kyc/kycprofile/document/{document.pk}/preview/").status_code == 403
+
+
+def test_documents_no_approval_covered_are_marked(client, reviewer):
+    from kyc import services
+    from kyc.tests import files
+
+    profile = submitted_profile(UserFactory())
+    decide(client, "/admin/kyc/kycprofile/", "approve", [profile])
+    services.kyc_document_upload(
+        customer=profile.customer,
+        document_type="national_id",
+        data=files.png(color=(5, 50, 5)),
+        expires_on=datetime.date(2099, 12, 31),
+    )
+    page = client.get(f"/admin/kyc/kycprofile/{profile.pk}/change/").content.decode()
+    assert "National ID card</a> (not approved)" in page
+    assert "Passport</a> (not" not in page
+    assert page.count("(not approved)") == 1
 
 
 def test_approve_reject_and_more_info_actions_are_audited_with_before_and_after(client, reviewer):

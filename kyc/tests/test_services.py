@@ -12,7 +12,7 @@ from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted
 from kyc import services
-from kyc.errors import KycTransitionRefused
+from kyc.errors import KycDocumentsMissing, KycTransitionRefused
 from kyc.models import DocumentStatus, KycDocument, KycProfile, KycStatus
 from kyc.tests.factories import submitted_profile
 
@@ -55,7 +55,9 @@ def test_needs_more_info_lets_the_customer_upload_and_submit_again(reviewer):
     assert AuditEvent.objects.filter(action=actions.KYC_SUBMITTED).count() == 2
 
 
-def test_kyc_expire_sends_an_approved_profile_with_an_expired_id_back_to_review_once(reviewer):
+def test_kyc_expire_asks_an_approved_profile_with_an_expired_id_for_a_new_one_once(reviewer):
+    from kyc.tests import files
+
     customer = UserFactory()
     profile = submitted_profile(customer)
     services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
@@ -66,14 +68,69 @@ def test_kyc_expire_sends_an_approved_profile_with_an_expired_id_back_to_review_
     assert services.kyc_expire(today=later) == 0
     profile.refresh_from_db()
     passport.refresh_from_db()
-    assert (profile.status, passport.status) == (KycStatus.PENDING_REVIEW, DocumentStatus.EXPIRED)
+    assert (profile.status, passport.status) == (KycStatus.NEEDS_MORE_INFO, DocumentStatus.EXPIRED)
+    assert profile.reason == (
+        f"Your passport expired on {passport.expires_on:%Y-%m-%d}: upload a valid photo ID and submit again."
+    )
     assert AuditEvent.objects.filter(action=actions.KYC_REVIEW_REOPENED).count() == 1
     assert AuditEvent.objects.filter(action=actions.KYC_DOCUMENT_EXPIRED).count() == 1
+    # What the customer does next: a new photo ID, and the profile goes back to the queue.
+    services.kyc_document_upload(
+        customer=customer,
+        document_type="driving_licence",
+        data=files.png(color=(9, 9, 9)),
+        expires_on=timezone.localdate() + datetime.timedelta(days=3000),
+    )
+    assert services.kyc_submit(customer=customer).status == KycStatus.PENDING_REVIEW
+
+
+def test_an_upload_after_approval_does_not_keep_the_profile_approved_past_the_approved_id(reviewer):
+    from kyc.tests import files
+
+    customer = UserFactory()
+    profile = submitted_profile(customer)
+    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    reviewed = KycDocument.objects.get(customer=customer, document_type="passport")
+    unreviewed = services.kyc_document_upload(
+        customer=customer,
+        document_type="passport",
+        data=files.jpeg(color=(1, 99, 1)),
+        expires_on=datetime.date(2099, 12, 31),
+    )
+    assert reviewed.approved_at is not None
+    assert KycDocument.objects.get(pk=unreviewed.pk).approved_at is None
+    assert services.kyc_expire(today=reviewed.expires_on + datetime.timedelta(days=1)) == 1
+    assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.NEEDS_MORE_INFO
+
+
+def test_approval_is_refused_when_the_photo_id_expired_while_waiting_for_review(reviewer):
+    customer = UserFactory()
+    profile = submitted_profile(customer)
+    passport = KycDocument.objects.get(customer=customer, document_type="passport")
+    assert services.kyc_expire(today=passport.expires_on + datetime.timedelta(days=1)) == 0
+    with pytest.raises(KycDocumentsMissing) as refused:
+        services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    assert refused.value.extra == {"missing": ["photo_id"]}
+    assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
+    assert not AuditEvent.objects.filter(action=actions.KYC_APPROVED).exists()
+    assert not KycDocument.objects.filter(customer=customer, approved_at__isnull=False).exists()
+
+
+def test_kyc_expire_rechecks_every_approved_profile_not_only_todays_expiries(reviewer):
+    customer = UserFactory()
+    profile = submitted_profile(customer)
+    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    # Expired by an earlier run that left the profile approved.
+    KycDocument.objects.filter(customer=customer, document_type="passport").update(
+        status=DocumentStatus.EXPIRED
+    )
+    assert services.kyc_expire(today=timezone.localdate()) == 1
+    assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.NEEDS_MORE_INFO
 
 
 def test_kyc_expire_command_runs_for_today(capsys):
     call_command("kyc_expire")
-    assert "Sent 0 approved profile(s) back to review." in capsys.readouterr().out
+    assert "Asked 0 approved profile(s) for a new photo ID." in capsys.readouterr().out
 
 
 @pytest.mark.skipif(
@@ -156,3 +213,25 @@ def test_the_same_file_uploaded_twice_at_once_is_kept_once(kyc_storage):
     assert sorted(outcomes) == ["duplicate", "stored"]
     assert KycDocument.objects.filter(customer=customer).count() == 1
     assert len([path for path in kyc_storage.rglob("*") if path.is_file()]) == 1
+
+
+def test_the_migration_marks_documents_an_earlier_approval_covered(reviewer):
+    import importlib
+
+    from django.apps import apps
+
+    from kyc.tests import files
+
+    marking = importlib.import_module("kyc.migrations.0005_document_approved_at")
+    customer = UserFactory()
+    profile = submitted_profile(customer)
+    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    later = services.kyc_document_upload(
+        customer=customer, document_type="selfie", data=files.jpeg(color=(77, 7, 7))
+    )
+    KycDocument.objects.update(approved_at=None)
+    marking.approved_documents_mark(apps, None)
+    decided_at = KycProfile.objects.get(pk=profile.pk).decided_at
+    covered = KycDocument.objects.exclude(pk=later.pk)
+    assert set(covered.values_list("approved_at", flat=True)) == {decided_at}
+    assert KycDocument.objects.get(pk=later.pk).approved_at is None

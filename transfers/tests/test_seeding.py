@@ -98,12 +98,21 @@ def test_seed_demo_runs_with_debug_off_only_when_forced(settings, capsys):
 
 
 @pytest.mark.parametrize(("state", "expected"), [("approved", "approved"), ("pending", "pending_review")])
-def test_seed_load_puts_customers_in_the_kyc_state_asked_for(tmp_path, bearer_client, state, expected):
+def test_seed_load_puts_customers_in_the_kyc_state_asked_for(
+    tmp_path, settings, bearer_client, state, expected
+):
     from audit import actions
     from audit.models import AuditEvent
-    from kyc.models import KycProfile
+    from kyc.models import KycDocument, KycProfile
     from kyc.services import SYSTEM_REVIEWER_EMAIL
 
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "kyc": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "kyc-documents", "base_url": None},
+        },
+    }
     output = tmp_path / "customers.json"
     call_command(
         "seed_load", "--customers=3", "--password=load-Pass-2026", f"--output={output}", f"--kyc={state}"
@@ -114,6 +123,9 @@ def test_seed_load_puts_customers_in_the_kyc_state_asked_for(tmp_path, bearer_cl
     client = bearer_client(User.objects.get(email=emails[0]))
     assert client.get("/api/kyc/status").json()["status"] == expected
     approvals = AuditEvent.objects.filter(action=actions.KYC_APPROVED)
+    documents = KycDocument.objects.filter(customer__email__in=emails)
+    assert sorted(documents.values_list("document_type", flat=True)) == ["passport"] * 3 + ["selfie"] * 3
+    assert documents.filter(approved_at__isnull=False).count() == (6 if state == "approved" else 0)
     if state == "approved":
         assert approvals.count() == 3
         assert set(approvals.values_list("actor__email", flat=True)) == {SYSTEM_REVIEWER_EMAIL}

@@ -6,10 +6,10 @@ from kyc.services import kyc_expire
 
 class Command(BaseCommand):
     help = (
-        "Mark photo IDs past their expiry date as expired and send approved profiles left without "
-        "a valid one back to review (run it daily; running it again changes nothing)."
+        "Mark photo IDs past their expiry date as expired and move approved profiles left without "
+        "a valid approved one to needs_more_info (run it daily; running it again changes nothing)."
     )
 
     def handle(self, *args, **options):
         moved = kyc_expire(today=timezone.localdate())
-        self.stdout.write(f"Sent {moved} approved profile(s) back to review.")
+        self.stdout.write(f"Asked {moved} approved profile(s) for a new photo ID.")
