@@ -59,6 +59,7 @@ VARIABLES: dict[str, Variable] = {
     "LOGIN_FAILURES_PER_ADDRESS": Variable("20", "Failed logins allowed per client address per window."),
     "LOGIN_FAILURE_WINDOW_SECONDS": Variable("60", "Length of the login failure window."),
     "REGISTRATIONS_PER_HOUR": Variable("20", "Sign-ups allowed per client address per hour."),
+    "KYC_UPLOADS_PER_HOUR": Variable("20", "KYC document uploads allowed per customer per hour."),
     "TRANSFER_FAILURES_PER_CUSTOMER": Variable(
         "10", "Refused destinations a customer may have per window before every transfer is refused."
     ),

@@ -203,7 +203,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "bankcore.api.pagination.NewestFirstCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "bankcore.api.schema.BankcoreAutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"registration": f"{env_int('REGISTRATIONS_PER_HOUR')}/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "registration": f"{env_int('REGISTRATIONS_PER_HOUR')}/hour",
+        "kyc_upload": f"{env_int('KYC_UPLOADS_PER_HOUR')}/hour",
+    },
     "EXCEPTION_HANDLER": "bankcore.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

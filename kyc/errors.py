@@ -40,6 +40,11 @@ class KycDocumentsMissing(BusinessRuleViolation):
     detail = "Documents the level needs are missing."
 
 
+class KycDocumentLimitReached(BusinessRuleViolation):
+    code = "kyc_document_limit_reached"
+    detail = "The customer already keeps the most documents allowed."
+
+
 class KycProfileIncomplete(BusinessRuleViolation):
     code = "kyc_profile_incomplete"
     detail = "Fill in the profile before submitting."

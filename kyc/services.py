@@ -26,6 +26,7 @@ from kyc.errors import (
     DateOfBirthInvalid,
     DocumentDatesInvalid,
     DuplicateDocument,
+    KycDocumentLimitReached,
     KycDocumentsMissing,
     KycNotEditable,
     KycProfileIncomplete,
@@ -53,6 +54,8 @@ PROFILE_FIELDS = ("legal_name", "date_of_birth", "nationality", "residence_count
 # The customer edits the profile and documents only before a review starts or when asked.
 _PROFILE_EDITABLE = frozenset({KycStatus.NOT_STARTED, KycStatus.NEEDS_MORE_INFO})
 _UPLOAD_ALLOWED = frozenset({KycStatus.NOT_STARTED, KycStatus.NEEDS_MORE_INFO, KycStatus.APPROVED})
+# Enough for every document type with retakes; the bound keeps one customer from filling the store.
+MAX_ACTIVE_DOCUMENTS = 20
 
 
 def document_storage():
@@ -167,6 +170,12 @@ def _document_record(*, customer: User, stored_name: str, **fields) -> KycDocume
     profile = _profile_locked(customer)
     if profile.status not in _UPLOAD_ALLOWED:
         raise KycNotEditable()
+    # Counted under the profile's lock, so uploads racing in cannot pass the cap together.
+    if (
+        KycDocument.objects.filter(customer=customer, status=DocumentStatus.ACTIVE).count()
+        >= MAX_ACTIVE_DOCUMENTS
+    ):
+        raise KycDocumentLimitReached()
     try:
         with transaction.atomic():
             document = KycDocument.objects.create(customer=customer, storage_name=stored_name, **fields)

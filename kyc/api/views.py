@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from bankcore.api.pagination import NewestFirstCursorPagination
 from bankcore.api.schema import error_statuses
+from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.api.viewsets import CustomerScopedViewSet
 from kyc import selectors, services
 from kyc.api.serializers import (
@@ -72,6 +73,12 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
     parser_classes = [MultiPartParser]
     lookup_value_regex = r"[0-9]+"
     filterset_class = None
+    # Per customer (DRF's scoped throttle counts a signed-in user by id): uploads fill the store.
+    throttle_classes = [ClientAddressScopedThrottle]
+    throttle_scope = "kyc_upload"
+
+    def get_throttles(self):
+        return super().get_throttles() if self.action == "create" else []
 
     def initial(self, request, *args, **kwargs):
         if request.method == "POST":
@@ -84,7 +91,8 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
         responses={201: KycDocumentOutputSerializer},
     )
     # 409: the same file was uploaded before, or the profile is under review; 413: too
-    # large; 422: not a PDF, JPEG or PNG, damaged, or a PDF with active content.
+    # large; 422: not a PDF, JPEG or PNG, damaged, a PDF with active content, or the
+    # customer keeps the most documents allowed.
     @error_statuses(409, 413, 422)
     def create(self, request):
         serializer = KycDocumentUploadSerializer(data=request.data)

@@ -314,7 +314,8 @@ class TestQueryCounts:
     ):
         with assert_num_queries_excluding_savepoints(5):
             customer_client.put("/api/kyc/profile", PROFILE, format="json")
-        with assert_num_queries_excluding_savepoints(5):
+        # One of them counts the customer's active documents against the cap.
+        with assert_num_queries_excluding_savepoints(6):
             document_id = upload(customer_client, files.png(), "passport").json()["id"]
         upload(customer_client, files.jpeg(), "selfie")
         # Three of them screen the name: the newest list version, the matches already recorded
@@ -323,3 +324,43 @@ class TestQueryCounts:
             customer_client.post("/api/kyc/submit", {}, format="json")
         with assert_num_queries_excluding_savepoints(2):
             customer_client.get(f"/api/kyc/documents/{document_id}/file")
+
+
+class TestUploadLimits:
+    def test_uploads_past_the_hourly_limit_are_throttled_per_customer(
+        self, customer_client, bearer_client, kyc_storage, monkeypatch
+    ):
+        from rest_framework.throttling import SimpleRateThrottle
+
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"kyc_upload": "3/hour"})
+        sent = [upload(customer_client, files.png(color=(n, 9, 9))).status_code for n in range(3)]
+        assert sent == [201, 201, 201]
+        refused = upload(customer_client, files.png(color=(3, 9, 9)))
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "throttled"
+        assert "Retry-After" in refused
+        assert KycDocument.objects.count() == len(stored_files(kyc_storage)) == 3
+        # Reads are not counted, and another customer has an allowance of their own.
+        assert customer_client.get("/api/kyc/documents").status_code == 200
+        other = bearer_client(UserFactory())
+        assert upload(other, files.jpeg(color=(4, 9, 9))).status_code == 201
+
+    def test_a_customer_keeps_at_most_twenty_active_documents(self, customer, customer_client, kyc_storage):
+        from kyc import services
+
+        for n in range(20):
+            services.kyc_document_upload(
+                customer=customer, document_type="selfie", data=files.png(color=(n, 1, 1))
+            )
+        refused = upload(customer_client, files.jpeg(color=(99, 9, 9)))
+        assert refused.status_code == 422
+        assert refused.json()["code"] == "kyc_document_limit_reached"
+        assert KycDocument.objects.count() == len(stored_files(kyc_storage)) == 20
+        assert AuditEvent.objects.filter(action=actions.KYC_DOCUMENT_UPLOADED).count() == 20
+
+    def test_the_schema_documents_the_upload_throttle(self):
+        from drf_spectacular.generators import SchemaGenerator
+
+        paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+        assert "429" in paths["/api/kyc/documents"]["post"]["responses"]
+        assert "429" not in paths["/api/kyc/documents"]["get"]["responses"]
