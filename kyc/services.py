@@ -388,8 +388,9 @@ def _photo_id_lapsed_reason(*, customer_id: int) -> str:
     )
     if lapsed is None:
         return "No approved photo ID is on file: upload a valid one and submit again."
+    kind = lapsed.get_document_type_display()
     return (
-        f"Your {lapsed.get_document_type_display().lower()} expired on {lapsed.expires_on:%Y-%m-%d}: "
+        f"Your {kind[0].lower()}{kind[1:]} expired on {lapsed.expires_on:%Y-%m-%d}: "
         "upload a valid photo ID and submit again."
     )
 
