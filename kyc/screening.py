@@ -386,14 +386,33 @@ def screening_run(
 REVIEW_PERMISSION = "kyc.review_kyc"
 
 
+def _screened_digest(profile: KycProfile) -> str:
+    screened = [
+        profile.legal_name,
+        profile.date_of_birth.isoformat() if profile.date_of_birth else "",
+        profile.nationality or "",
+    ]
+    return hashlib.sha256("\0".join(screened).encode()).hexdigest()
+
+
 def kyc_profile_screen(*, profile: KycProfile) -> list[ScreeningMatch]:
     """Screen the profile's legal name, date of birth and nationality, inside the caller's
-    transaction (the submit's); record a pending match for each entry not matched before, and
-    audit the screening with its hits. Returns the matches recorded now."""
+    transaction (the submit's); record a pending match for each entry not matched before with
+    these same details, and audit the screening with its hits. Returns the matches recorded now.
+
+    A clearance answers "is the person with these details the listed party?": once the
+    customer changes their name, birth date or nationality, a match with the entry is asked
+    again, even if the entry was cleared for the old details.
+    """
     hits = screening_run(
         name=profile.legal_name, date_of_birth=profile.date_of_birth, country=profile.nationality
     )
-    known = set(ScreeningMatch.objects.filter(profile=profile).order_by().values_list("entry_id", flat=True))
+    digest = _screened_digest(profile)
+    known = set(
+        ScreeningMatch.objects.filter(profile=profile, screened_digest=digest)
+        .order_by()
+        .values_list("entry_id", flat=True)
+    )
     matches = ScreeningMatch.objects.bulk_create(
         ScreeningMatch(
             profile=profile,
@@ -401,6 +420,7 @@ def kyc_profile_screen(*, profile: KycProfile) -> list[ScreeningMatch]:
             sanctions_list_id=hit.list_version,
             listed_name=hit.listed_name,
             score=hit.score,
+            screened_digest=digest,
         )
         for hit in hits
         if hit.entry_id not in known
