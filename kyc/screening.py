@@ -11,7 +11,7 @@ plain values, not profiles, so wire beneficiaries are screened the same way as c
 
 The newest list version's names are read once per process and kept in memory for that
 version; each screening then costs one indexed query (which version is newest) and the
-scoring, about 17 ms on 10,000 entries with an alias each (docs/PERFORMANCE.md).
+scoring, about 15 ms on 10,000 entries with an alias each (docs/PERFORMANCE.md).
 """
 
 import csv
