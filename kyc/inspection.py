@@ -12,7 +12,14 @@ from typing import NamedTuple
 import filetype
 from PIL import Image, ImageOps
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
 
 from kyc.errors import FileActiveContent, FileUnreadable, ImageTooLarge, UnsupportedFileType
 
@@ -23,9 +30,30 @@ PNG = "image/png"
 # 50 megapixels: above any phone camera's photo, far below a decompression bomb.
 MAX_IMAGE_PIXELS = 50_000_000
 
-# Names under which a PDF carries code, actions a viewer takes by itself, or other files.
+# Names under which a PDF carries code, actions a viewer takes by itself or on a click
+# (opening links, sending forms, fetching remote files, which leaks NTLM hashes over UNC
+# paths), forms, media, or other files. An identity document needs none of them.
 _ACTIVE_PDF_NAMES = frozenset(
-    {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/AA"}
+    {
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/FileAttachment",
+        "/RichMedia",
+        "/AcroForm",
+        "/XFA",
+        "/AA",
+        "/URI",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/Rendition",
+        "/Sound",
+        "/Movie",
+    }
 )
 # A limit on the objects walked, so a crafted object graph cannot keep a worker busy.
 _MAX_PDF_OBJECTS = 100_000
@@ -84,6 +112,12 @@ def _has_active_content(root) -> bool:
         elif isinstance(node, DictionaryObject):
             if _ACTIVE_PDF_NAMES & set(node.keys()):
                 return True
+            # Opening at a page is all an open action of an identity document needs: a
+            # destination (an array, or a named one), never an action of any kind.
+            if "/OpenAction" in node and not isinstance(
+                node["/OpenAction"], (ArrayObject, NameObject, TextStringObject, ByteStringObject)
+            ):
+                return True
             pending.extend(node.values())
         elif isinstance(node, ArrayObject):
             pending.extend(node)
@@ -103,13 +137,19 @@ def _reencode_image(data: bytes, mime: str) -> bytes:
                 raise ImageTooLarge()
             image.load()  # a truncated or corrupt image fails here
             upright = ImageOps.exif_transpose(image)
+            if expected == "JPEG":
+                upright = upright.convert("RGB")
+            elif upright.mode not in ("1", "L", "LA", "RGB", "RGBA", "I", "I;16"):
+                # A palette's transparency lives in the image's info, which is not kept.
+                upright = upright.convert("RGBA")
+            # A new image from the decoded pixels alone: nothing of the file's metadata
+            # (comments, ICC profiles, text chunks) can reach the save.
+            pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
             output = io.BytesIO()
             if expected == "JPEG":
-                upright.convert("RGB").save(output, format="JPEG", quality=90)
+                pixels.save(output, format="JPEG", quality=90)
             else:
-                if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
-                    upright = upright.convert("RGBA")
-                upright.save(output, format="PNG")
+                pixels.save(output, format="PNG")
             return output.getvalue()
     except (UnsupportedFileType, ImageTooLarge):
         raise

@@ -204,8 +204,9 @@ class ScreeningMatch(models.Model):
     """A sanctions entry a customer's profile matched on submit, and what staff decided of it.
 
     A pending or confirmed match keeps the profile from being approved. Staff decide each
-    match once (a conditional update from pending), and the same entry is not recorded
-    twice for a profile, so a resubmission does not ask again about a cleared match.
+    match once (a conditional update from pending). A decision is about the entry and the
+    details screened (``screened_digest``): a resubmission with the same details does not ask
+    again about a cleared match, one with changed details matching the entry asks anew.
     """
 
     class Decision(models.TextChoices):
@@ -218,6 +219,11 @@ class ScreeningMatch(models.Model):
     sanctions_list = models.ForeignKey(SanctionsList, on_delete=models.PROTECT, related_name="+")
     listed_name = models.CharField(max_length=350, help_text="The listed name or alias that matched.")
     score = models.PositiveSmallIntegerField()
+    screened_digest = models.CharField(
+        max_length=64,
+        default="",
+        help_text="SHA-256 of the legal name, date of birth and nationality that were screened.",
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -229,7 +235,9 @@ class ScreeningMatch(models.Model):
     class Meta:
         ordering = ["-score", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["profile", "entry"], name="screening_match_entry_per_profile"),
+            models.UniqueConstraint(
+                fields=["profile", "entry", "screened_digest"], name="screening_match_entry_per_screening"
+            ),
         ]
         indexes = [
             # The approval check and the review queue: the profile's undecided matches.

@@ -1,13 +1,17 @@
 """Sanctions screening: the list loader and the name matcher.
 
-Names are compared after normalising case, accents (NFKD without combining marks),
-punctuation and word order, and scored 0-100 with rapidfuzz. A person's date of birth and
+Names are compared in Latin letters: a word mixing alphabets has its look-alikes read as the
+Latin letters they pass for (a Cyrillic Er, U+0420, before "utin" is a P), other scripts are
+transliterated (Cyrillic "Putin" is "putin"), and case, accents, punctuation, digits standing
+for letters ("Put1n") and word order are dropped. A name is scored 0-100 with rapidfuzz, whole
+and word by word (see ``screening_run``), so a typo, a split word or an initial does not hide
+it. A person's date of birth and
 country move the score when the listed entry has them too (see ``_adjusted``). Callers pass
 plain values, not profiles, so wire beneficiaries are screened the same way as customers.
 
 The newest list version's names are read once per process and kept in memory for that
 version; each screening then costs one indexed query (which version is newest) and the
-scoring, about 8 ms on 10,000 entries with an alias each (docs/PERFORMANCE.md).
+scoring, about 15 ms on 10,000 entries with an alias each (docs/PERFORMANCE.md).
 """
 
 import csv
@@ -23,10 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
+from anyascii import anyascii
+from confusable_homoglyphs import confusables
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
 
 from audit import actions
 from audit.services import audit_record
@@ -106,13 +113,61 @@ class ScreeningHit:
     list_version: int
 
 
-def name_normalize(name: str) -> str:
-    """The name as the matcher compares it: lower case, no accents or punctuation, words sorted."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
+# Digits and punctuation belong to no one alphabet.
+_SHARED_SCRIPTS = ["COMMON", "INHERITED"]
+# Digits written for the letters they look like, in a word that has letters too.
+_DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
+
+
+def _latin_lookalike(char: str) -> str:
+    found = confusables.is_confusable(char, greedy=False, preferred_aliases=["latin"])
+    for homoglyph in found[0]["homoglyphs"] if found else ():
+        if homoglyph["c"].isascii():
+            return homoglyph["c"]
+    return char
+
+
+def _name_words(name: str, *, join: bool) -> list[str]:
+    """The name's words in Latin lower case, in their order. With ``join``, a hyphen or a dot
+    inside a word does not split it ("Pu-tin" is "putin")."""
+    words = []
+    for word in unicodedata.normalize("NFKC", name).split():
+        if not word.isascii() and confusables.is_mixed_script(word, allowed_aliases=_SHARED_SCRIPTS):
+            word = "".join(_latin_lookalike(char) for char in word)
+        words.append(word)
     # An apostrophe joins its word ("O'Neill" is "oneill"); other punctuation separates words.
-    words = re.findall(r"[^\W_]+", re.sub(r"['\u2019`]", "", unaccented.casefold()))
-    return " ".join(sorted(words))
+    text = re.sub(r"['`]", "", anyascii(" ".join(words)).casefold())
+    if join:
+        text = re.sub(r"(?<=[^\W_])[.-](?=[^\W_])", "", text)
+    return [
+        word if word.isalpha() or word.isdigit() else word.translate(_DIGITS_AS_LETTERS)
+        for word in re.findall(r"[^\W_]+", text)
+    ]
+
+
+def name_normalize(name: str) -> str:
+    """The name as the matcher compares it: Latin lower case, no accents or punctuation, words sorted."""
+    return " ".join(sorted(_name_words(name, join=False)))
+
+
+def _name_forms(name: str) -> list[str]:
+    """The normalised name, and the same with hyphenated or dotted words joined if that differs."""
+    return list(dict.fromkeys(" ".join(sorted(_name_words(name, join=join))) for join in (False, True)))
+
+
+def _compact_forms(name: str) -> list[str]:
+    """A listed name written without spaces, as "VladimirPutin" would be: given names then
+    surname, surname then given names, and first given name then surname. OFAC writes
+    "SURNAME, Given Names"; a name without a comma is taken in its order and reversed."""
+    surname, comma, given = name.partition(",")
+    if not comma:
+        words = _name_words(name, join=True)
+        return list(dict.fromkeys(["".join(words), "".join(reversed(words))])) if len(words) > 1 else []
+    surname_words, given_words = _name_words(surname, join=True), _name_words(given, join=True)
+    if not surname_words or not given_words:
+        return []
+    forms = [given_words + surname_words, surname_words + given_words, given_words[:1] + surname_words]
+    return list(dict.fromkeys("".join(form) for form in forms))
 
 
 # ---- Loading ---------------------------------------------------------------------------------
@@ -263,13 +318,18 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class _ListIndex:
-    """A list version's names, split by word count so each gets a scorer that suits it."""
+    """A list version's names, split by word count so each gets a scorer that suits it, with
+    each word's names (for word-by-word scoring) and the names written without spaces."""
 
     version: tuple[int, str]
     multi_word: list[str]
     multi_word_owners: list[tuple[_Candidate, str]]
     single_word: list[str]
     single_word_owners: list[tuple[_Candidate, str]]
+    words: list[str]
+    word_names: dict[str, list[int]]
+    compact: list[str]
+    compact_owners: list[tuple[_Candidate, str]]
 
 
 _index: _ListIndex | None = None
@@ -277,21 +337,32 @@ _index_lock = threading.Lock()
 
 
 def _index_build(version: tuple[int, str]) -> _ListIndex:
-    index = _ListIndex(version, [], [], [], [])
+    index = _ListIndex(version, [], [], [], [], [], {}, [], [])
+    # Names are normalised here rather than read back from the entries, so a list loaded
+    # before the normaliser last changed is compared the same way as the names screened.
     rows = (
         SanctionsEntry.objects.filter(sanctions_list_id=version[0])
-        .values_list("pk", "uid", "name", "aliases", "normalized_names", "dates_of_birth", "countries")
+        .values_list("pk", "uid", "name", "aliases", "dates_of_birth", "countries")
         .iterator(chunk_size=2000)
     )
-    for entry_id, uid, name, aliases, normalized_names, dates_of_birth, countries in rows:
+    for entry_id, uid, name, aliases, dates_of_birth, countries in rows:
         candidate = _Candidate(entry_id, uid, tuple(dates_of_birth), frozenset(countries))
-        for listed_name, normalized in zip([name, *aliases], normalized_names, strict=True):
-            if " " in normalized:
-                index.multi_word.append(normalized)
-                index.multi_word_owners.append((candidate, listed_name))
-            elif normalized:
-                index.single_word.append(normalized)
-                index.single_word_owners.append((candidate, listed_name))
+        for listed_name in [name, *aliases]:
+            for normalized in _name_forms(listed_name):
+                if " " in normalized:
+                    for word in set(normalized.split()):
+                        if word not in index.word_names:
+                            index.words.append(word)
+                            index.word_names[word] = []
+                        index.word_names[word].append(len(index.multi_word))
+                    index.multi_word.append(normalized)
+                    index.multi_word_owners.append((candidate, listed_name))
+                elif normalized:
+                    index.single_word.append(normalized)
+                    index.single_word_owners.append((candidate, listed_name))
+            for compact in _compact_forms(listed_name):
+                index.compact.append(compact)
+                index.compact_owners.append((candidate, listed_name))
     return index
 
 
@@ -328,6 +399,69 @@ def _adjusted(
     return max(0, min(100, round(score)))
 
 
+# Word-by-word scoring: each word of the name screened is paired with a different word of
+# the listed name; a word pairs only if it scores this much, and the name scores the mean of
+# its words. A word's score is the mean of its Jaro-Winkler similarity (kind to typos) and
+# its Indel similarity (which checks Jaro-Winkler's generosity to a shared first few letters:
+# "Victoria" is not "Vicri"). An initial pairs with any word it begins at INITIAL_SCORE:
+# "V. Putin" is held, at 95, for "PUTIN, Vladimir".
+WORD_MATCH_MIN = 85
+INITIAL_SCORE = 90
+# Jaro-Winkler's floor for a word to be scored at all: below it the mean cannot reach the minimum.
+_JARO_WINKLER_FLOOR = (2 * WORD_MATCH_MIN - 100) / 100
+
+
+def _similar_words(word: str, index: _ListIndex) -> dict[str, float]:
+    similar: dict[str, float] = {}
+    for listed_word, jaro_winkler, _ in process.extract(
+        word,
+        index.words,
+        scorer=JaroWinkler.normalized_similarity,
+        processor=None,
+        score_cutoff=_JARO_WINKLER_FLOOR,
+        limit=None,
+    ):
+        score = (jaro_winkler * 100 + fuzz.ratio(word, listed_word)) / 2
+        if score >= WORD_MATCH_MIN:
+            similar[listed_word] = score
+    return similar
+
+
+def _word_scores(query: str, index: _ListIndex) -> dict[int, float]:
+    """Word-by-word scores of the names (multi_word positions) every word of ``query`` pairs with."""
+    words = query.split()
+    spelled = [word for word in words if len(word) > 1]
+    if len(words) < 2 or not spelled:
+        return {}
+    similar = {word: _similar_words(word, index) for word in set(spelled)}
+    # A name is scored only if every spelled-out word has a similar word in it.
+    candidates: set[int] | None = None
+    for word in spelled:
+        found = {position for listed_word in similar[word] for position in index.word_names[listed_word]}
+        candidates = found if candidates is None else candidates & found
+    scores = {}
+    for position in candidates or ():
+        listed_words = index.multi_word[position].split()
+        pairs = sorted(
+            (
+                similar[word].get(listed, 0) if len(word) > 1 else INITIAL_SCORE * listed.startswith(word),
+                i,
+                j,
+            )
+            for i, word in enumerate(words)
+            for j, listed in enumerate(listed_words)
+        )
+        paired_words, paired_listed, total = set(), set(), 0.0
+        for score, i, j in reversed(pairs):
+            if score >= WORD_MATCH_MIN and i not in paired_words and j not in paired_listed:
+                paired_words.add(i)
+                paired_listed.add(j)
+                total += score
+        if len(paired_words) == len(words):
+            scores[position] = total / len(words)
+    return scores
+
+
 def screening_run(
     *, name: str, date_of_birth: datetime.date | None = None, country: str | None = None
 ) -> list[ScreeningHit]:
@@ -336,43 +470,50 @@ def screening_run(
     Returns the entries scoring at or above ``SANCTIONS_MATCH_THRESHOLD``, best first, one
     hit per entry (under the name or alias that matched best). ``country`` is an ISO 3166
     alpha-2 code. With no list loaded nothing can match: that is logged, and no hit returned.
+
+    A name's score is the best of: the whole name's (token set or sort ratio, with hyphenated
+    and dotted words split and joined), the word-by-word score (``_word_scores``), and the
+    name written without spaces against the listed name's compact forms.
     """
-    query = name_normalize(name)
-    if not query:
+    queries = _name_forms(name)
+    if not queries or not queries[0]:
         return []
     index = _index_current()
     if index is None:
         logger.warning("Sanctions screening ran with no sanctions list loaded (run sanctions_load).")
         return []
     threshold = settings.SANCTIONS_MATCH_THRESHOLD
-    # Token set scoring finds "Nicolas Maduro" in "MADURO MOROS, Nicolas", but would call any
-    # one-word name a perfect match of every name containing it: one-word names on either side
-    # are compared whole, in sorted word order.
-    if " " in query:
-        lookups = [
-            (index.multi_word, index.multi_word_owners, fuzz.token_set_ratio),
-            (index.single_word, index.single_word_owners, fuzz.token_sort_ratio),
-        ]
-    else:
-        lookups = [
-            (index.multi_word, index.multi_word_owners, fuzz.token_sort_ratio),
-            (index.single_word, index.single_word_owners, fuzz.token_sort_ratio),
-        ]
+    cutoff = max(threshold - _MOST_BONUS, 0)
     best: dict[int, tuple[int, str, _Candidate]] = {}
-    for choices, owners, scorer in lookups:
-        matches = process.extract(
-            query,
-            choices,
-            scorer=scorer,
-            processor=None,
-            score_cutoff=max(threshold - _MOST_BONUS, 0),
-            limit=None,
-        )
-        for _, name_score, position in matches:
-            candidate, listed_name = owners[position]
-            score = _adjusted(name_score, candidate, date_of_birth, country)
-            if score >= threshold and score > best.get(candidate.entry_id, (-1,))[0]:
-                best[candidate.entry_id] = (score, listed_name, candidate)
+
+    def consider(name_score: float, owner: tuple[_Candidate, str]) -> None:
+        candidate, listed_name = owner
+        score = _adjusted(name_score, candidate, date_of_birth, country)
+        if score >= threshold and score > best.get(candidate.entry_id, (-1,))[0]:
+            best[candidate.entry_id] = (score, listed_name, candidate)
+
+    for query in queries:
+        # Token set scoring finds "Nicolas Maduro" in "MADURO MOROS, Nicolas", but would call
+        # any one-word name a perfect match of every name containing it: one-word names on
+        # either side are compared whole, in sorted word order.
+        multi_word_scorer = fuzz.token_set_ratio if " " in query else fuzz.token_sort_ratio
+        lookups = [
+            (index.multi_word, index.multi_word_owners, multi_word_scorer),
+            (index.single_word, index.single_word_owners, fuzz.token_sort_ratio),
+        ]
+        for choices, owners, scorer in lookups:
+            for _, name_score, position in process.extract(
+                query, choices, scorer=scorer, processor=None, score_cutoff=cutoff, limit=None
+            ):
+                consider(name_score, owners[position])
+        for position, name_score in _word_scores(query, index).items():
+            if name_score >= cutoff:
+                consider(name_score, index.multi_word_owners[position])
+    compact = "".join(_name_words(name, join=True))
+    for _, name_score, position in process.extract(
+        compact, index.compact, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+    ):
+        consider(name_score, index.compact_owners[position])
     hits = [
         ScreeningHit(candidate.entry_id, candidate.uid, listed_name, score, index.version[0])
         for score, listed_name, candidate in best.values()
@@ -386,14 +527,33 @@ def screening_run(
 REVIEW_PERMISSION = "kyc.review_kyc"
 
 
+def _screened_digest(profile: KycProfile) -> str:
+    screened = [
+        profile.legal_name,
+        profile.date_of_birth.isoformat() if profile.date_of_birth else "",
+        profile.nationality or "",
+    ]
+    return hashlib.sha256("\0".join(screened).encode()).hexdigest()
+
+
 def kyc_profile_screen(*, profile: KycProfile) -> list[ScreeningMatch]:
     """Screen the profile's legal name, date of birth and nationality, inside the caller's
-    transaction (the submit's); record a pending match for each entry not matched before, and
-    audit the screening with its hits. Returns the matches recorded now."""
+    transaction (the submit's); record a pending match for each entry not matched before with
+    these same details, and audit the screening with its hits. Returns the matches recorded now.
+
+    A clearance answers "is the person with these details the listed party?": once the
+    customer changes their name, birth date or nationality, a match with the entry is asked
+    again, even if the entry was cleared for the old details.
+    """
     hits = screening_run(
         name=profile.legal_name, date_of_birth=profile.date_of_birth, country=profile.nationality
     )
-    known = set(ScreeningMatch.objects.filter(profile=profile).order_by().values_list("entry_id", flat=True))
+    digest = _screened_digest(profile)
+    known = set(
+        ScreeningMatch.objects.filter(profile=profile, screened_digest=digest)
+        .order_by()
+        .values_list("entry_id", flat=True)
+    )
     matches = ScreeningMatch.objects.bulk_create(
         ScreeningMatch(
             profile=profile,
@@ -401,6 +561,7 @@ def kyc_profile_screen(*, profile: KycProfile) -> list[ScreeningMatch]:
             sanctions_list_id=hit.list_version,
             listed_name=hit.listed_name,
             score=hit.score,
+            screened_digest=digest,
         )
         for hit in hits
         if hit.entry_id not in known

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from bankcore.api.fields import FreeTextField
 from kyc.crypto import normalise_national_id
 from kyc.models import DocumentType, KycDocument, KycLevel, KycProfile, KycStatus
+from kyc.validators import validate_legal_name_single_script
 
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 
@@ -57,7 +58,7 @@ class KycStatusOutputSerializer(serializers.Serializer):
 
 
 class KycProfileInputSerializer(serializers.Serializer):
-    legal_name = TextField(max_length=200)
+    legal_name = TextField(max_length=200, validators=[validate_legal_name_single_script])
     date_of_birth = serializers.DateField()
     nationality = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
     residence_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")

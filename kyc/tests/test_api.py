@@ -80,6 +80,21 @@ class TestProfile:
         assert response.json()["fields"]["nationality"][0]["code"] == "invalid_choice"
         assert not KycProfile.objects.exists()
 
+    @pytest.mark.parametrize("legal_name", ["Vladimir \u0420utin", "Vl\u0430dimir Putin", "\u041f\u0443tin"])
+    def test_put_profile_refuses_a_name_word_mixing_alphabets(self, customer_client, legal_name):
+        response = customer_client.put(
+            "/api/kyc/profile", {**PROFILE, "legal_name": legal_name}, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()["fields"]["legal_name"][0]["code"] == "mixed_script"
+        assert not KycProfile.objects.exclude(legal_name="").exists()
+
+    def test_put_profile_takes_a_name_with_words_in_different_alphabets(self, customer_client):
+        name = "\u0412\u043b\u0430\u0434\u0438\u043c\u0438\u0440 Jean-Pierre O'Neill"
+        response = customer_client.put("/api/kyc/profile", {**PROFILE, "legal_name": name}, format="json")
+        assert response.status_code == 200
+        assert KycProfile.objects.get().legal_name == name
+
     def test_put_profile_refuses_numbers_where_text_is_due(self, customer_client):
         response = customer_client.put(
             "/api/kyc/profile", {**PROFILE, "address": 0, "national_id": 12345}, format="json"

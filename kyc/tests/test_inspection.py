@@ -2,8 +2,16 @@ import io
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
-from kyc.errors import FileUnreadable, ImageTooLarge, UnsupportedFileType
+from kyc.errors import FileActiveContent, FileUnreadable, ImageTooLarge, UnsupportedFileType
 from kyc.inspection import MAX_IMAGE_PIXELS, inspect_document
 from kyc.tests import files
 
@@ -31,3 +39,119 @@ def test_bytes_hidden_after_a_png_are_not_kept():
 def test_other_types_are_unsupported(data):
     with pytest.raises(UnsupportedFileType):
         inspect_document(data)
+
+
+def test_a_jpeg_comment_is_not_kept():
+    image = Image.new("RGB", (1, 1), (10, 20, 30))
+    output = io.BytesIO()
+    image.save(output, format="JPEG", comment=b"<html><script>alert(1)</script>" + b"x" * 60_000)
+    inspected = inspect_document(output.getvalue())
+    assert b"<script>" not in inspected.content
+    assert len(inspected.content) < 2_000
+    assert "comment" not in Image.open(io.BytesIO(inspected.content)).info
+
+
+def test_a_png_icc_profile_is_not_kept():
+    image = Image.new("RGB", (4, 4), (10, 20, 30))
+    output = io.BytesIO()
+    image.save(output, format="PNG", icc_profile=b"\xab" * 4096)
+    inspected = inspect_document(output.getvalue())
+    assert "icc_profile" not in Image.open(io.BytesIO(inspected.content)).info
+    assert len(inspected.content) < 1_000
+
+
+def test_a_palette_png_keeps_its_pixels():
+    image = Image.new("P", (4, 4), 1)
+    image.putpalette([0, 0, 0, 200, 10, 10])
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    kept = Image.open(io.BytesIO(inspect_document(output.getvalue()).content))
+    assert kept.convert("RGB").getpixel((0, 0)) == (200, 10, 10)
+
+
+def _pdf_with(edit) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    edit(writer)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _open_action(action: str, **entries):
+    def edit(writer):
+        values = {NameObject("/S"): NameObject(action)}
+        values.update({NameObject(key): value for key, value in entries.items()})
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(values)
+
+    return edit
+
+
+def _annotation(subtype: str, **entries):
+    def edit(writer):
+        values = {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject(subtype),
+            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+        }
+        values.update({NameObject(key): value for key, value in entries.items()})
+        writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(DictionaryObject(values))])
+
+    return edit
+
+
+def _form(writer):
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject()})
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _open_action("/URI", **{"/URI": TextStringObject("https://example.invalid/x")}),
+        _open_action("/SubmitForm", **{"/F": TextStringObject("https://example.invalid/x")}),
+        _open_action("/GoToR", **{"/F": TextStringObject("\\\\attacker.invalid\\share\\x.pdf")}),
+        _open_action("/ImportData", **{"/F": TextStringObject("data.fdf")}),
+        _open_action("/Rendition"),
+        _open_action("/GoToE"),
+        _open_action("/Named", **{"/N": NameObject("/Print")}),
+        _annotation(
+            "/Link",
+            **{
+                "/A": DictionaryObject(
+                    {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject("x")}
+                )
+            },
+        ),
+        _annotation("/FileAttachment"),
+        _annotation("/Sound"),
+        _annotation("/Movie"),
+        _form,
+    ],
+    ids=[
+        "open-uri",
+        "open-submit-form",
+        "open-goto-remote",
+        "open-import-data",
+        "open-rendition",
+        "open-goto-embedded",
+        "open-named-action",
+        "link-uri",
+        "file-attachment",
+        "sound",
+        "movie",
+        "acroform",
+    ],
+)
+def test_a_pdf_action_or_form_beyond_opening_a_page_is_refused(edit):
+    with pytest.raises(FileActiveContent):
+        inspect_document(_pdf_with(edit))
+
+
+def test_a_pdf_opening_at_a_page_is_accepted():
+    def edit(writer):
+        page = writer.pages[0].indirect_reference
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject([page, NameObject("/Fit")])
+
+    data = _pdf_with(edit)
+    assert inspect_document(data).content == data
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1

@@ -47,6 +47,37 @@ def test_an_unrelated_name_passes(sdn_list):
     assert screening_run(name="Margaret Eleanor Whitfield") == []
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Vladimir \u0420utin",  # a Cyrillic Er for the P
+        "\u0412\u043b\u0430\u0434\u0438\u043c\u0438\u0440 \u041f\u0443\u0442\u0438\u043d",  # in Cyrillic
+        "Vladimir Pu-tin",
+        "Vladimir Pu.tin",
+        "VladimirPutin",
+        "Vlad1mir Put1n",
+        "Vladimir Puttin",
+        "Wladimir Putin",
+        "Vladimir Poutine",
+        "V. Putin",
+    ],
+)
+def test_lookalike_transliterated_split_joined_misspelt_or_initialled_names_are_hits(sdn_list, name):
+    [hit] = screening_run(name=name)
+    assert hit.uid == 36735
+    assert hit.score >= 90
+
+
+def test_an_initial_matches_a_given_name(sdn_list):
+    [hit] = screening_run(name="N. Maduro")
+    assert (hit.uid, hit.score) == (22790, 95)
+
+
+def test_a_shared_given_name_with_another_surname_is_not_a_hit(sdn_list):
+    assert screening_run(name="Vladimir Smith") == []
+    assert screening_run(name="N. Smith") == []
+
+
 def test_a_shared_surname_alone_is_not_a_hit(sdn_list):
     assert screening_run(name="Maduro") == []
     assert screening_run(name="Ana Maduro") == []

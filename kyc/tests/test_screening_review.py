@@ -184,6 +184,33 @@ def test_a_resubmission_does_not_ask_again_about_a_cleared_match(customer, revie
     assert kyc_approve(profile_id=profile.pk, reviewer=reviewer).status == KycStatus.APPROVED
 
 
+def test_a_cleared_match_is_asked_again_once_the_customer_changes_the_screened_details(customer, reviewer):
+    profile = submitted(
+        customer, legal_name="Vladimir Putin", date_of_birth=datetime.date(1952, 3, 3), nationality="DE"
+    )
+    cleared = profile.screening_matches.get()
+    assert cleared.entry.uid == 36735
+    screening_match_clear(match_id=cleared.pk, reviewer=reviewer, reason="Different person")
+    kyc_request_more_info(profile_id=profile.pk, reviewer=reviewer, reason="A clearer selfie")
+    kyc_profile_update(
+        customer=customer,
+        legal_name="Vladimir Vladimirovich Putin",
+        date_of_birth=datetime.date(1952, 10, 7),
+        nationality="RU",
+        residence_country="ES",
+        address="Calle Mayor 1, Madrid",
+        national_id="X1234567",
+    )
+    kyc_document_upload(customer=customer, document_type="selfie", data=files.png(color=(1, 2, 3)))
+    kyc_submit(customer=customer)
+    asked = profile.screening_matches.exclude(pk=cleared.pk).get()
+    assert (asked.entry_id, asked.decision, asked.score) == (cleared.entry_id, "pending", 100)
+    assert asked.screened_digest != cleared.screened_digest
+    with pytest.raises(ScreeningUnresolved):
+        kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
+
+
 def test_screening_a_profile_costs_a_fixed_number_of_queries(customer, django_assert_num_queries):
     profile = submitted(customer, legal_name="Margaret Eleanor Whitfield")
     profile.legal_name = "Nicolas Maduro Moros"
