@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kyc', '0004_screening_match'),
+        ('kyc', '0005_document_approved_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
