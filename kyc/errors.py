@@ -76,3 +76,9 @@ class DocumentDatesInvalid(BusinessRuleViolation):
 class DateOfBirthInvalid(BusinessRuleViolation):
     code = "date_of_birth_invalid"
     detail = "Give a date of birth in the past, from 1900 on."
+
+
+class LegalNameMixedScript(BusinessRuleViolation):
+    # A rule no schema can state: well formed, refused by policy, like a weak password.
+    code = "legal_name_mixed_script"
+    detail = "Each word of the name must keep to one alphabet: a mix can pass for another name."

@@ -1,7 +1,8 @@
 """Rules for the names a customer declares for KYC."""
 
 from confusable_homoglyphs import confusables
-from django.core.exceptions import ValidationError
+
+from kyc.errors import LegalNameMixedScript
 
 # Digits, hyphens, apostrophes and combining marks belong to no one alphabet.
 _SHARED_SCRIPTS = ["COMMON", "INHERITED"]
@@ -13,7 +14,4 @@ def validate_legal_name_single_script(value: str) -> None:
     name is written that way. Words wholly in different alphabets are fine."""
     for word in value.split():
         if confusables.is_mixed_script(word, allowed_aliases=_SHARED_SCRIPTS):
-            raise ValidationError(
-                "Each word of the name must keep to one alphabet: a mix can pass for another name.",
-                code="mixed_script",
-            )
+            raise LegalNameMixedScript()

@@ -44,7 +44,7 @@ class KycProfileView(APIView):
 
     @extend_schema(request=KycProfileInputSerializer, responses={200: KycProfileOutputSerializer})
     # 409: under review or decided, the profile no longer changes; 422: a date of birth
-    # that is not in the past.
+    # that is not in the past, or a name word mixing alphabets.
     @error_statuses(409, 422)
     def put(self, request):
         serializer = KycProfileInputSerializer(data=request.data)
