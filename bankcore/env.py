@@ -78,7 +78,8 @@ VARIABLES: dict[str, Variable] = {
     "KYC_ENCRYPTION_KEY": Variable(
         None,
         "Fernet key(s) that encrypt national ID numbers and KYC documents at rest, comma-separated, "
-        "newest first (older ones only decrypt); unset makes and keeps one in var/kyc-encryption.key.",
+        "newest first (older ones only decrypt); unset makes and keeps one in var/kyc-encryption.key "
+        "(`check --deploy` warns: hosts must share it).",
     ),
     "KYC_LOOKUP_KEY": Variable(
         None,
