@@ -1,8 +1,11 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
+
+from bankcore.errors import DomainError
 
 
 class EstimatedCountPaginator(Paginator):
@@ -49,3 +52,22 @@ class ReasonActionForm(ActionForm):
 
     # The action bar shows labels, not help texts.
     reason = forms.CharField(max_length=200, required=False, label="Reason (recorded in the audit log)")
+
+
+def admin_apply_each(modeladmin, request, objects, act, *, label, done: str) -> int:
+    """An admin action's loop: ``act`` each selected object through its service.
+
+    A refusal is reported against its object (``label``) and the others go on; a success
+    message (``done``, formatted with the count) only when something was done.
+    """
+    count = 0
+    for obj in objects:
+        try:
+            act(obj)
+        except DomainError as refusal:
+            modeladmin.message_user(request, f"{label(obj)}: {refusal.detail}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
+    return count

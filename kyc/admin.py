@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from bankcore.admin import ReadOnlyAdminMixin, ReasonActionForm
-from bankcore.errors import DomainError
+from bankcore.admin import ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
 from kyc import crypto, screening, services
 from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus, ScreeningMatch
 
@@ -154,17 +153,15 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if needs_reason and not reason:
             self.message_user(request, "Give a reason: the customer is shown it.", messages.ERROR)
             return
-        decided = 0
-        for profile in queryset.order_by("pk"):
-            extra = {"reason": reason} if needs_reason else {}
-            try:
-                decide(profile_id=profile.pk, reviewer=request.user, **extra)
-            except DomainError as error:
-                self.message_user(request, f"{profile.customer}: {error.detail}", messages.ERROR)
-            else:
-                decided += 1
-        if decided:
-            self.message_user(request, f"{done} {decided} profile(s).", messages.SUCCESS)
+        extra = {"reason": reason} if needs_reason else {}
+        admin_apply_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda profile: decide(profile_id=profile.pk, reviewer=request.user, **extra),
+            label=lambda profile: str(profile.customer),
+            done=f"{done} {{count}} profile(s).",
+        )
 
     @admin.action(description="Approve selected profiles", permissions=["review"])
     def approve(self, request, queryset):
@@ -306,16 +303,14 @@ class ScreeningMatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not reason:
             self.message_user(request, "Give a reason: it is kept in the audit log.", messages.ERROR)
             return
-        decided = 0
-        for match in queryset.order_by("pk"):
-            try:
-                decide(match_id=match.pk, reviewer=request.user, reason=reason)
-            except DomainError as error:
-                self.message_user(request, f"{match.listed_name}: {error.detail}", messages.ERROR)
-            else:
-                decided += 1
-        if decided:
-            self.message_user(request, f"{done} {decided} match(es).", messages.SUCCESS)
+        admin_apply_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda match: decide(match_id=match.pk, reviewer=request.user, reason=reason),
+            label=lambda match: match.listed_name,
+            done=f"{done} {{count}} match(es).",
+        )
 
     @admin.action(
         description="Clear selected matches: not the listed party (with the reason)", permissions=["review"]

@@ -1,7 +1,7 @@
 """Requests waiting for a second member of staff."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 
 from accounts.models import ApprovalRequest
@@ -11,8 +11,7 @@ from accounts.services.approvals import (
     approval_permissions,
     approval_reject,
 )
-from bankcore.admin import ReadOnlyAdminMixin
-from bankcore.errors import DomainError
+from bankcore.admin import ReadOnlyAdminMixin, admin_apply_each
 
 
 class DecisionActionForm(ActionForm):
@@ -51,16 +50,14 @@ class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def _decide(self, request, queryset, decide, verb):
         note = request.POST.get("note", "")
-        done = 0
-        for approval in queryset.order_by("pk"):
-            try:
-                decide(approval_id=approval.pk, approver=request.user, note=note)
-            except DomainError as exc:
-                self.message_user(request, f"Request {approval.pk}: {exc.detail}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{verb.capitalize()} {done} request(s).", messages.SUCCESS)
+        admin_apply_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda approval: decide(approval_id=approval.pk, approver=request.user, note=note),
+            label=lambda approval: f"Request {approval.pk}",
+            done=f"{verb.capitalize()} {{count}} request(s).",
+        )
 
     @admin.action(description="Approve selected requests (carries them out)", permissions=["decide"])
     def approve_requests(self, request, queryset):

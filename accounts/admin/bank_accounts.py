@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from accounts.models import Account, ApprovalRequest
 from accounts.services.bank_accounts import account_freeze, account_unfreeze
 from accounts.services.deposits import deposit_create
-from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm
+from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
 from bankcore.errors import DomainError
 from bankcore.money import InvalidAmount, format_amount, parse_amount
 
@@ -118,11 +118,14 @@ class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not reason:
             self.message_user(request, f"Give a reason: accounts are {verb} only with one.", messages.ERROR)
             return
-        done = 0
-        for account in queryset.filter(customer__isnull=False):
-            service(account=account, actor=request.user, reason=reason)
-            done += 1
-        self.message_user(request, f"{verb.capitalize()} {done} account(s).", messages.SUCCESS)
+        admin_apply_each(
+            self,
+            request,
+            queryset.filter(customer__isnull=False),
+            lambda account: service(account=account, actor=request.user, reason=reason),
+            label=str,
+            done=f"{verb.capitalize()} {{count}} account(s).",
+        )
 
     @admin.action(description="Freeze selected accounts", permissions=["freeze"])
     def freeze_accounts(self, request, queryset):

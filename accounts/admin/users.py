@@ -20,8 +20,7 @@ from accounts.services.users import (
     user_password_set,
     user_set_active,
 )
-from bankcore.admin import ReasonActionForm
-from bankcore.errors import DomainError
+from bankcore.admin import ReasonActionForm, admin_apply_each
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -145,16 +144,14 @@ class UserAdmin(DjangoUserAdmin):
         if not reason:
             self.message_user(request, "Give a reason to deactivate.", messages.ERROR)
             return
-        done = 0
-        for user in queryset:
-            try:
-                user_set_active(user=user, actor=request.user, is_active=False, reason=reason)
-            except DomainError as exc:
-                self.message_user(request, f"{user.email}: {exc.detail}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"Deactivated {done} user(s).", messages.SUCCESS)
+        admin_apply_each(
+            self,
+            request,
+            queryset,
+            lambda user: user_set_active(user=user, actor=request.user, is_active=False, reason=reason),
+            label=lambda user: user.email,
+            done="Deactivated {count} user(s).",
+        )
 
 
 admin.site.unregister(Group)
