@@ -1,4 +1,9 @@
+import json
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -26,3 +31,29 @@ def redis_caches_at(url: str, *, timeout: float = 0.5) -> dict:
             "OPTIONS": options,
         },
     }
+
+
+def run_without_database(script: str) -> dict:
+    """Run ``script`` in a real process whose DATABASE_URL points where no PostgreSQL
+    listens (and no Redis is set); return the JSON it printed last."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bankcore.settings",
+        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{free_port()}/bankcore",
+        "DB_POOL_TIMEOUT": "1",
+        "DB_CONNECT_TIMEOUT": "1",
+        "SECRET_KEY": "outage-test-secret-key",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -4,21 +4,14 @@ A database dropped, recreated and seeded again (a restore, a reset, two environm
 Redis) must never read the values another database left in the cache.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from accounts.models import Account
 from accounts.numbers import account_number_generate
 from bankcore import cache as kernel
 from bankcore.models import DatabaseIdentity
-from bankcore.tests.helpers import free_port
+from bankcore.tests.helpers import run_without_database
 
 
 def delete_identities() -> None:
@@ -101,26 +94,7 @@ def test_a_process_that_cannot_read_the_identity_answers_503_not_500():
         "r = Client().get('/api/accounts/1/balance', HTTP_AUTHORIZATION='Bearer ' + 'a' * 64);"
         "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bankcore.settings",
-        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{free_port()}/bankcore",
-        "DB_POOL_TIMEOUT": "1",
-        "DB_CONNECT_TIMEOUT": "1",
-        "SECRET_KEY": "identity-test-secret-key",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome == {"status": 503, "body": outcome["body"]}
+    outcome = run_without_database(script)
+    assert outcome["status"] == 503
+    assert outcome["body"]["code"] == "service_unavailable"
     assert outcome["body"]["code"] == "service_unavailable"

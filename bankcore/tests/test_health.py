@@ -1,14 +1,10 @@
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from bankcore.tests.helpers import free_port, redis_caches_at
+from bankcore.tests.helpers import free_port, redis_caches_at, run_without_database
 
 pytestmark = pytest.mark.django_db
 PROJECT_ROOT = Path(settings.BASE_DIR)
@@ -62,22 +58,7 @@ def test_database_down_is_503():
         "print(json.dumps({'status': r.status_code, 'body': r.json(),"
         " 'login_status': login.status_code, 'login_body': login.json()}))"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bankcore.settings",
-        "DATABASE_URL": f"postgres://bankcore@127.0.0.1:{free_port()}/bankcore",
-        "DB_POOL_TIMEOUT": "1",
-        "DB_CONNECT_TIMEOUT": "1",
-        "SECRET_KEY": "health-test-secret-key",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    outcome = run_without_database(script)
     assert outcome["status"] == 503
     assert outcome["body"]["status"] == "unavailable"
     assert outcome["body"]["checks"]["database"]["ok"] is False
