@@ -100,7 +100,17 @@ def free_text_pattern() -> str:
     return f"^[^{refused}]+$"
 
 
-class FreeTextField(serializers.CharField):
+class StringOnly:
+    """For a field the schema calls a string: DRF's CharField would turn a JSON number or
+    boolean into text; refuse it instead."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FreeTextField(StringOnly, serializers.CharField):
     """Text a customer writes for others to read: one line of visible characters, stored NFC."""
 
     default_error_messages = {

@@ -33,3 +33,10 @@ def test_text_is_stored_in_nfc():
 def test_ordinary_text_in_any_script_is_kept():
     text = "Miete für Mai — 5 000 ₽, 家賃, إيجار, 🏠"
     assert FreeTextField().run_validation(f"  {text}  ") == text
+
+
+@pytest.mark.parametrize("value", [123, 1.5, True, ["rent"], {"text": "rent"}])
+def test_anything_but_a_string_is_refused(value):
+    with pytest.raises(ValidationError) as refusal:
+        FreeTextField(max_length=140).run_validation(value)
+    assert refusal.value.get_codes() == ["invalid"]

@@ -2,7 +2,7 @@ import pycountry
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bankcore.api.fields import FreeTextField
+from bankcore.api.fields import FreeTextField, StringOnly
 from kyc.models import DocumentType, KycDocument, KycLevel, KycProfile, KycStatus
 from kyc.validators import validate_legal_name_single_script
 
@@ -14,20 +14,8 @@ COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 NATIONAL_ID_PATTERN = r"^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){5,}$"
 
 
-class _StringOnly:
-    # DRF's CharField turns a JSON number into text; the schema says string, so refuse it.
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class TextField(_StringOnly, FreeTextField):
-    pass
-
-
 @extend_schema_field({"type": "string", "pattern": NATIONAL_ID_PATTERN, "minLength": 6, "maxLength": 40})
-class NationalIdField(_StringOnly, serializers.RegexField):
+class NationalIdField(StringOnly, serializers.RegexField):
     default_error_messages = {
         "invalid": "Give 6 to 40 letters or digits, with single spaces or hyphens between them.",
     }
@@ -50,11 +38,11 @@ class KycStatusOutputSerializer(serializers.Serializer):
 
 
 class KycProfileInputSerializer(serializers.Serializer):
-    legal_name = TextField(max_length=200, validators=[validate_legal_name_single_script])
+    legal_name = FreeTextField(max_length=200, validators=[validate_legal_name_single_script])
     date_of_birth = serializers.DateField()
     nationality = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
     residence_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
-    address = TextField(max_length=500)
+    address = FreeTextField(max_length=500)
     national_id = NationalIdField(
         help_text="Letters and digits (at least 6), spaces and hyphens; only its last 4 are ever shown back."
     )
