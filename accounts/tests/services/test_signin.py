@@ -82,10 +82,8 @@ def test_fifteen_parallel_wrong_passwords_check_only_the_limit():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="parallel audit inserts need PostgreSQL (SQLite's shared in-memory test database locks "
-    "whole tables); run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore make test",
+@pytest.mark.requires_postgres(
+    "parallel audit inserts need PostgreSQL (SQLite's shared in-memory test database locks whole tables)"
 )
 def test_a_parallel_flood_of_refused_logins_is_one_audit_event(settings):
     settings.LOGIN_FAILURES_PER_ADDRESS = 3
