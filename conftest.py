@@ -169,7 +169,7 @@ def funded_account(db):
 @pytest.fixture
 def transfer():
     """Move money between two accounts through the real transfer service, as the source's owner."""
-    from transfers.services import transfer_create
+    from transfers.services.transfers import transfer_create
 
     def send(source, destination, amount: int, description: str = ""):
         return transfer_create(

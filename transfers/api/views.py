@@ -3,7 +3,6 @@ from rest_framework import mixins
 
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
-from transfers import services
 from transfers.api.idempotency import (
     IDEMPOTENCY_KEY_PARAMETER,
     IDEMPOTENT_REPLAYED_HEADER,
@@ -11,6 +10,7 @@ from transfers.api.idempotency import (
 )
 from transfers.api.serializers import TransferInputSerializer, TransferOutputSerializer
 from transfers.models import Transfer
+from transfers.services import transfers as services
 
 
 class TransferViewSet(

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.services.bank_accounts import account_open
 from accounts.services.deposits import deposit_create
 from accounts.services.users import user_ensure
-from transfers.services import transfer_create
+from transfers.services.transfers import transfer_create
 
 DEMO_USERS = [
     # (email, password, full name, is_staff, is_superuser)

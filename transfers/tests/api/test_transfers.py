@@ -360,7 +360,7 @@ class TestTakeover:
         from django.utils import timezone
 
         from transfers.idempotency import IdempotencyKeyInProgress, idempotency_claim
-        from transfers.services import transfer_create
+        from transfers.services.transfers import transfer_create
 
         def pay(claim):
             return transfer_create(
