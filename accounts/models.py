@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         permissions = [
             ("view_profiling", "Can read request and SQL profiles in silk"),
             ("deactivate_customer", "Can deactivate a customer's login"),
+            ("view_cache_stats", "Can read cache hit and miss counts per key family"),
+            ("view_database_report", "Can read database reports (sizes, index use, slow statements)"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
