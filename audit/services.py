@@ -1,7 +1,7 @@
 from django.db import models
 
 from audit.models import AuditEvent
-from bankcore.observability import RequestContext, current_request_context
+from bankcore.observability import RequestContext, current_request_context, phase
 
 
 def audit_record(
@@ -27,16 +27,17 @@ def audit_record(
         object_id = str(target.pk)
     context = context or current_request_context()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_label=actor.get_username() if authenticated else "",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before,
-        after=after,
-        ip_address=context.ip if context else None,
-        user_agent=context.user_agent if context else "",
-        request_id=context.request_id if context else "",
-        client_request_id=context.client_request_id if context else "",
-    )
+    with phase("audit", op="db.audit", description="write audit event"):
+        return AuditEvent.objects.create(
+            actor=actor if authenticated else None,
+            actor_label=actor.get_username() if authenticated else "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            before=before,
+            after=after,
+            ip_address=context.ip if context else None,
+            user_agent=context.user_agent if context else "",
+            request_id=context.request_id if context else "",
+            client_request_id=context.client_request_id if context else "",
+        )

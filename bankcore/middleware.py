@@ -12,6 +12,7 @@ from bankcore.observability import (
     current_timings,
     end_request,
     new_request_id,
+    server_timing,
 )
 
 
@@ -46,11 +47,7 @@ class RequestContextMiddleware:
             timings = current_timings()
             total_ms = (time.perf_counter() - start) * 1000
             response[REQUEST_ID_HEADER] = context.request_id
-            response["Server-Timing"] = (
-                f'db;dur={timings.db_ms:.1f};desc="{timings.db_queries} queries", '
-                f'cache;dur={timings.cache_ms:.1f};desc="{timings.cache_calls} calls", '
-                f"total;dur={total_ms:.1f}"
-            )
+            response["Server-Timing"] = server_timing(timings, total_ms)
             return response
         finally:
             end_request_generations(generations_token)

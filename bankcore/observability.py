@@ -10,10 +10,13 @@ import random
 import re
 import time
 import uuid
+from collections import Counter
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+import sentry_sdk
 from django.conf import settings
 from django.utils import timezone
 
@@ -29,6 +32,8 @@ class RequestTimings:
     db_queries: int = 0
     cache_ms: float = 0.0
     cache_calls: int = 0
+    # Milliseconds per phase of the write path (see ``phase``), in the order first seen.
+    phases: Counter = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,36 @@ def add_cache_time(elapsed_ms: float) -> None:
     if timings is not None:
         timings.cache_ms += elapsed_ms
         timings.cache_calls += 1
+
+
+@contextmanager
+def phase(name: str, *, op: str, description: str):
+    """Time one phase of a request: a Sentry span (``op``, ``description``) around it, and
+    its duration added to the request's Server-Timing under ``name``. The write path's
+    phases: ``lock`` (waiting for account rows), ``posting`` (writing entries and balances),
+    ``audit`` (the audit event) and ``cache_bump`` (retiring cached values after commit).
+
+    The description names the work, never its data: spans are sent to Sentry as written.
+    """
+    start = time.perf_counter()
+    try:
+        with sentry_sdk.start_span(op=op, name=description):
+            yield
+    finally:
+        timings = _timings.get()
+        if timings is not None:
+            timings.phases[name] += (time.perf_counter() - start) * 1000
+
+
+def server_timing(timings: RequestTimings, total_ms: float) -> str:
+    """The Server-Timing header: db and cache with their counts, each phase seen, the total."""
+    metrics = [
+        f'db;dur={timings.db_ms:.1f};desc="{timings.db_queries} queries"',
+        f'cache;dur={timings.cache_ms:.1f};desc="{timings.cache_calls} calls"',
+        *(f"{name};dur={elapsed:.1f}" for name, elapsed in timings.phases.items()),
+        f"total;dur={total_ms:.1f}",
+    ]
+    return ", ".join(metrics)
 
 
 def time_query(execute, sql, params, many, context):
@@ -251,7 +286,7 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float, transp
             recursive=True,
         ),
         "before_send": _sentry_before_send,
-        "integrations": [DjangoIntegration(transaction_style="url")],
+        "integrations": [DjangoIntegration(transaction_style="url", cache_spans=True)],
     }
     if transport is not None:
         options["transport"] = transport
