@@ -1,7 +1,8 @@
 """Ledger invariants, checked in SQL over the whole database.
 
 1. the entries of each currency sum to zero (and so does every posting);
-2. every account's stored balance equals the sum of its entries;
+2. every account's stored balance equals the sum of its entries, and the ``balance_after``
+   of its newest entry (system accounts' entries take it from their last-moment update);
 3. no customer account is below zero.
 
 Each check is one aggregate query, so it stays fast at millions of entries.
@@ -21,6 +22,7 @@ class LedgerReport:
     unbalanced_currencies: list[tuple[str, int]] = field(default_factory=list)
     unbalanced_postings: list[tuple[int, int]] = field(default_factory=list)
     balance_mismatches: list[tuple[int, int, int]] = field(default_factory=list)
+    balance_after_mismatches: list[tuple[int, int, int]] = field(default_factory=list)
     negative_customer_accounts: list[tuple[int, int]] = field(default_factory=list)
 
     @property
@@ -29,6 +31,7 @@ class LedgerReport:
             self.unbalanced_currencies
             or self.unbalanced_postings
             or self.balance_mismatches
+            or self.balance_after_mismatches
             or self.negative_customer_accounts
         )
 
@@ -57,6 +60,12 @@ def ledger_verify(*, limit: int = 20) -> LedgerReport:
         f"SELECT a.id, a.balance, COALESCE(e.total, 0) FROM {account} a "  # noqa: S608
         f"LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM {entry} GROUP BY account_id) e "
         f"ON e.account_id = a.id WHERE a.balance <> COALESCE(e.total, 0) ORDER BY a.id LIMIT {int(limit)}"
+    )
+    # One probe of entry_account_recent_idx per account.
+    report.balance_after_mismatches = _rows(
+        f"SELECT id, balance, newest FROM (SELECT a.id, a.balance, "  # noqa: S608
+        f"(SELECT e.balance_after FROM {entry} e WHERE e.account_id = a.id ORDER BY e.id DESC LIMIT 1) "
+        f"AS newest FROM {account} a) balances WHERE newest <> balance ORDER BY id LIMIT {int(limit)}"
     )
     report.negative_customer_accounts = _rows(
         f"SELECT id, balance FROM {account} WHERE customer_id IS NOT NULL AND balance < 0 "  # noqa: S608

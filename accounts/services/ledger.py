@@ -5,17 +5,19 @@ data). Both apply the same rules and the same arithmetic, below, and nothing els
 writes ledger entries or balances.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import cache
 from accounts.models import Account, LedgerEntry, Posting, User
 from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from bankcore.money import format_amount
+from bankcore.observability import phase
 
 # Rows per INSERT or UPDATE statement when many postings are written at once.
 BATCH_SIZE = 5000
@@ -41,9 +43,26 @@ class PostingDraft:
     created_at: datetime | None = None
 
 
-def accounts_lock(account_ids) -> dict[int, Account]:
-    """Lock accounts in primary-key order, so two postings can never wait on each other."""
-    locked = Account.objects.filter(pk__in=set(account_ids)).order_by("pk").select_for_update()
+def customer_accounts_lock(account_ids) -> dict[int, Account]:
+    """Lock the customer accounts among ``account_ids`` in primary-key order, so two
+    postings can never wait on each other. System accounts are left alone (see
+    ``posting_create``)."""
+    locked = Account.objects.filter(pk__in=set(account_ids), customer__isnull=False).order_by("pk")
+    return {account.pk: account for account in locked.select_for_update(no_key=True)}
+
+
+def transfer_accounts_lock(
+    *, customer_id: int, source_id: int, destination_number: str
+) -> dict[int, Account]:
+    """Lock, in one statement and primary-key order, the customer's own ``source_id`` and the
+    customer account numbered ``destination_number``: whichever of the two exist."""
+    locked = (
+        Account.objects.filter(
+            Q(pk=source_id, customer_id=customer_id) | Q(number=destination_number, customer__isnull=False)
+        )
+        .order_by("pk")
+        .select_for_update(no_key=True)
+    )
     return {account.pk: account for account in locked}
 
 
@@ -53,18 +72,27 @@ def posting_create(
     legs: Sequence[Leg],
     initiated_by: User | None = None,
     description: str = "",
+    locked_accounts: Mapping[int, Account] | None = None,
 ) -> Posting:
     """Move money: write one posting whose entries sum to zero, and the new balances.
 
     With ``posting_bulk_create``, the only code that changes a balance. It must run inside
     the caller's (durable) transaction, next to the caller's audit event. It locks every
-    account involved in primary-key order and checks the rules after the lock (never a
-    cached balance): all accounts in one currency, customer accounts active and never
-    below zero. Refusals raise a DomainError and write nothing. Cached views of the
+    customer account involved in primary-key order and checks the rules after the lock
+    (never a cached balance): all accounts in one currency, customer accounts active and
+    never below zero. Refusals raise a DomainError and write nothing. Cached views of the
     accounts are retired when the transaction commits.
+
+    System accounts (cash, wire clearing, ...) are never locked up front: they have no rule
+    to check, and every deposit or wire would otherwise queue on them. Their side of the
+    posting is one ``balance = balance + delta`` update made last, just before the entries
+    are written, so each holds its row only until the caller commits and their entries'
+    ``balance_after`` is exact. A caller that already locked the customer accounts in this
+    transaction (``customer_accounts_lock``, ``transfer_accounts_lock``) passes them as
+    ``locked_accounts`` instead of having them locked again.
     """
     draft = PostingDraft(kind=kind, legs=legs, description=description, initiated_by=initiated_by)
-    [posting] = _postings_write([draft], service="posting_create")
+    [posting] = _postings_write([draft], service="posting_create", locked_accounts=locked_accounts)
     return posting
 
 
@@ -79,7 +107,38 @@ def posting_bulk_create(*, drafts: Sequence[PostingDraft]) -> list[Posting]:
     return _postings_write(drafts, service="posting_bulk_create")
 
 
-def _postings_write(drafts: Sequence[PostingDraft], *, service: str) -> list[Posting]:
+def _posting_accounts(wanted: set[int], locked_accounts: Mapping[int, Account] | None) -> dict[int, Account]:
+    """The accounts of a posting: customer accounts locked (unless the caller locked them),
+    system accounts read without a lock."""
+    if locked_accounts is not None and wanted <= locked_accounts.keys():
+        return {pk: locked_accounts[pk] for pk in wanted}
+    with phase("lock", op="db.lock", description="lock customer accounts"):
+        accounts = customer_accounts_lock(wanted)
+    unlocked = wanted - accounts.keys()
+    if unlocked:
+        accounts |= Account.objects.filter(pk__in=unlocked, customer__isnull=True).in_bulk()
+    return accounts
+
+
+def _system_balance_move(account: Account, delta: int, now: datetime) -> int:
+    """Add ``delta`` to a system account's balance in one statement; returns the new balance.
+
+    The row is locked from here until the transaction ends: the caller makes it the last
+    thing before its entries and its commit.
+    """
+    table = connection.ops.quote_name(Account._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET balance = balance + %s, updated_at = %s WHERE id = %s RETURNING balance",  # noqa: S608
+            [delta, connection.ops.adapt_datetimefield_value(now), account.pk],
+        )
+        (balance,) = cursor.fetchone()
+    return balance
+
+
+def _postings_write(
+    drafts: Sequence[PostingDraft], *, service: str, locked_accounts: Mapping[int, Account] | None = None
+) -> list[Posting]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"{service} must run inside a transaction")
     for draft in drafts:
@@ -88,10 +147,12 @@ def _postings_write(drafts: Sequence[PostingDraft], *, service: str) -> list[Pos
             raise ValueError("a posting needs two or more non-zero legs that sum to zero")
 
     wanted = {leg.account_id for draft in drafts for leg in draft.legs}
-    accounts = accounts_lock(wanted)
+    accounts = _posting_accounts(wanted, locked_accounts)
     if len(accounts) != len(wanted):
         raise Account.DoesNotExist("a leg names an account that does not exist")
-    balances = {pk: account.balance for pk, account in accounts.items()}
+    # Customer accounts move from their locked balance; system accounts from 0, until their
+    # update below says where they really start.
+    balances = {pk: 0 if account.is_system else account.balance for pk, account in accounts.items()}
     now = timezone.now()
     postings, entries = [], []
     for draft in drafts:
@@ -104,13 +165,106 @@ def _postings_write(drafts: Sequence[PostingDraft], *, service: str) -> list[Pos
         postings.append(posting)
         entries += _posting_entries(posting=posting, draft=draft, accounts=accounts, balances=balances)
 
-    Posting.objects.bulk_create(postings, batch_size=BATCH_SIZE)
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-    for pk, account in accounts.items():
-        account.balance, account.updated_at = balances[pk], now
-    Account.objects.bulk_update(accounts.values(), ["balance", "updated_at"], batch_size=BATCH_SIZE)
+    with phase("posting", op="db.posting", description="write posting, balances and entries"):
+        system_accounts = sum(account.is_system for account in accounts.values())
+        if connection.vendor == "postgresql" and len(postings) == 1 and system_accounts <= 1:
+            _posting_write_one_statement(postings[0], entries, accounts=accounts, moves=balances, now=now)
+        else:
+            _postings_write_statements(postings, entries, accounts=accounts, moves=balances, now=now)
     cache.accounts_changed(accounts.values())
     return postings
+
+
+def _postings_write_statements(
+    postings: list[Posting], entries: list[LedgerEntry], *, accounts: dict[int, Account], moves: dict, now
+) -> None:
+    """Write postings, balances and entries with the ORM: any database, any number of postings."""
+    Posting.objects.bulk_create(postings, batch_size=BATCH_SIZE)
+    customer_accounts = [account for account in accounts.values() if not account.is_system]
+    for account in customer_accounts:
+        account.balance, account.updated_at = moves[account.pk], now
+    Account.objects.bulk_update(customer_accounts, ["balance", "updated_at"], batch_size=BATCH_SIZE)
+    # System accounts last, in primary-key order (two of them in one posting must not
+    # deadlock with another), each row locked by its update until the commit.
+    for pk in sorted(pk for pk, account in accounts.items() if account.is_system):
+        account = accounts[pk]
+        account.balance, account.updated_at = _system_balance_move(account, moves[pk], now), now
+        start = account.balance - moves[pk]
+        for entry in entries:
+            if entry.account_id == pk:
+                entry.balance_after += start
+    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+
+def _posting_write_one_statement(
+    posting: Posting, entries: list[LedgerEntry], *, accounts: dict[int, Account], moves: dict, now
+) -> None:
+    """Write one posting, its balances and its entries in one PostgreSQL statement: one
+    round trip while the accounts are locked.
+
+    Every balance moves by its delta (for a customer account, to the value checked under
+    its lock; a system account, at most one, takes its row lock here), and the entries of
+    a system account take their ``balance_after`` from where that update found it. The
+    entries read the update's result, so their ids come after the system account's lock.
+    """
+    deltas = {
+        pk: moves[pk] - (0 if account.is_system else account.balance) for pk, account in accounts.items()
+    }
+    posting_table, account_table, entry_table = (
+        connection.ops.quote_name(model._meta.db_table) for model in (Posting, Account, LedgerEntry)
+    )
+    delta_rows = ", ".join(["(%s::bigint, %s::bigint)"] * len(deltas))
+    entry_row = (
+        "(%s::int, %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::boolean, "
+        "%s, %s, %s, %s, %s::timestamptz)"
+    )
+    entry_rows = ", ".join([entry_row] * len(entries))
+    entry_columns = (
+        "account_id, customer_id, amount, balance_after, currency, type, status, description, created_at"
+    )
+    # Table names are the models', every value is a parameter.
+    sql = (
+        f"WITH new_posting AS (INSERT INTO {posting_table} "  # noqa: S608
+        "(kind, description, initiated_by_id, reverses_id, created_at) "
+        "VALUES (%s, %s, %s, NULL, %s) RETURNING id), "
+        f"moved AS (UPDATE {account_table} a SET balance = a.balance + m.delta, updated_at = %s "
+        f"FROM (VALUES {delta_rows}) AS m(id, delta) WHERE a.id = m.id "
+        "RETURNING a.id, a.balance - m.delta AS start), "
+        f"new_entries AS (INSERT INTO {entry_table} (posting_id, {entry_columns}) "
+        "SELECT p.id, e.account_id, e.customer_id, e.amount, "
+        "e.balance_after + CASE WHEN e.from_start THEN moved.start ELSE 0 END, "
+        "e.currency, e.type, e.status, e.description, e.created_at "
+        f"FROM new_posting p CROSS JOIN (VALUES {entry_rows}) "
+        "AS e(position, account_id, customer_id, amount, balance_after, from_start, "
+        "currency, type, status, description, created_at) "
+        "JOIN moved ON moved.id = e.account_id ORDER BY e.position RETURNING id) "
+        "SELECT (SELECT id FROM new_posting), moved.id, moved.start FROM moved"
+    )
+    params = [posting.kind, posting.description, posting.initiated_by_id, posting.created_at, now]
+    for pk, delta in deltas.items():
+        params += [pk, delta]
+    for position, entry in enumerate(entries):
+        params += [
+            position,
+            entry.account_id,
+            entry.customer_id,
+            entry.amount,
+            entry.balance_after,
+            accounts[entry.account_id].is_system,
+            entry.currency,
+            entry.type,
+            entry.status,
+            entry.description,
+            entry.created_at,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for posting_id, account_id, start in rows:
+        posting.pk = posting_id
+        account = accounts[account_id]
+        account.balance, account.updated_at = start + deltas[account_id], now
+    posting._state.adding, posting._state.db = False, connection.alias
 
 
 def _posting_entries(

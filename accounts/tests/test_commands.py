@@ -22,6 +22,7 @@ def test_verify_ledger_passes_on_a_consistent_ledger(capsys, transfer):
     [
         ("UPDATE {entry} SET amount = amount + 1 WHERE id = {entry_id}", "do not sum to zero"),
         ("UPDATE {account} SET balance = balance + 1 WHERE id = {account_id}", "balance differs"),
+        ("UPDATE {entry} SET balance_after = balance_after + 1 WHERE id = {entry_id}", "newest entry's"),
     ],
 )
 def test_verify_ledger_fails_on_rows_altered_by_raw_sql(capsys, tamper, breach, transfer):

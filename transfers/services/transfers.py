@@ -3,7 +3,7 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from accounts.models import Account, LedgerEntry, Posting, User
-from accounts.services.ledger import Leg, posting_create
+from accounts.services.ledger import Leg, posting_create, transfer_accounts_lock
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
@@ -17,6 +17,7 @@ from bankcore.errors import (
     TransfersThrottled,
 )
 from bankcore.money import format_amount
+from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import Transfer
@@ -95,10 +96,15 @@ def _transfer_post(
         session_hold(auth_token=auth_token)
     if idempotency_claim is not None:
         idempotency_claim.hold()
+    # Both accounts are locked before any rule is checked, and read only under the lock.
+    with phase("lock", op="db.lock", description="lock source and destination accounts"):
+        accounts = transfer_accounts_lock(
+            customer_id=customer.pk, source_id=source_account_id, destination_number=destination_number
+        )
     # The customer's own source account may be refused in detail, and is checked first: a
     # customer without the funds learns nothing about the destination.
-    source = Account.objects.filter(pk=source_account_id, customer=customer).first()
-    if source is None:
+    source = accounts.get(source_account_id)
+    if source is None or source.customer_id != customer.pk:
         raise NotFound("You have no account with that id.")
     if source.status != Account.Status.ACTIVE:
         raise AccountNotActive(f"Account {source.number} is {source.status}.")
@@ -110,24 +116,21 @@ def _transfer_post(
         raise InsufficientFunds(
             f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
         )
-    destination = Account.objects.filter(number=destination_number, customer__isnull=False).first()
+    destination = next(
+        (account for account in accounts.values() if account.number == destination_number), None
+    )
     if destination is None or destination.currency != currency or destination.status != Account.Status.ACTIVE:
         raise DestinationUnavailable()
-    try:
-        posting = posting_create(
-            kind=Posting.Kind.TRANSFER,
-            legs=[
-                Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
-                Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
-            ],
-            initiated_by=customer,
-            description=description,
-        )
-    except AccountNotActive as refusal:
-        # Frozen or closed between the check above and the lock: still the one answer.
-        if refusal.account_id == destination.pk:
-            raise DestinationUnavailable() from None
-        raise
+    posting = posting_create(
+        kind=Posting.Kind.TRANSFER,
+        legs=[
+            Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+            Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+        ],
+        initiated_by=customer,
+        description=description,
+        locked_accounts=accounts,
+    )
     transfer = Transfer.objects.create(
         customer=customer,
         source=source,

@@ -30,6 +30,11 @@ class Command(BaseCommand):
                 report.balance_mismatches,
                 "account {0}: balance {1}, entries {2}",
             ),
+            (
+                "accounts whose balance differs from their newest entry's balance_after",
+                report.balance_after_mismatches,
+                "account {0}: balance {1}, newest balance_after {2}",
+            ),
             ("customer accounts below zero", report.negative_customer_accounts, "account {0}: {1}"),
         ]
         for title, offenders, line in checks:
