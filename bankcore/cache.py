@@ -50,6 +50,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, transaction
 
 from bankcore.errors import DependencyUnavailable
+from bankcore.observability import phase
 
 logger = logging.getLogger("bankcore.cache")
 
@@ -228,15 +229,15 @@ def generations(*scopes: tuple[str, object]) -> tuple:
 
 
 def _bump(scope: str, object_id) -> None:
-    backend = cache()
-    generation_key = _generation_key(scope, object_id)
-    try:
-        bumped = backend.incr(generation_key)
-    except ValueError:  # no counter yet: readers will start one from a fresh value
-        bumped = (
-            backend.add(generation_key, time.time_ns(), timeout=_counter_timeout((scope, object_id))) or True
-        )
-    if bumped is None:  # the backend swallowed an outage
+    _bump_many(((scope, object_id),))
+
+
+def _bump_many(scopes) -> None:
+    """Bump the generation of every (scope, id) in ``scopes``, in one round trip."""
+    timeouts = {_generation_key(*scope): _counter_timeout(scope) for scope in scopes}
+    with phase("cache_bump", op="cache.bump", description="retire cached values"):
+        bumped = cache().generations_bump(timeouts, fresh=time.time_ns())
+    if not bumped:  # the backend swallowed an outage
         logger.warning("cache generation bump failed; the epoch will be bumped on recovery")
         _epoch_bump_pending.set()
 
@@ -244,6 +245,11 @@ def _bump(scope: str, object_id) -> None:
 def bump_on_commit(scope: str, object_id) -> None:
     """After the current transaction commits, make every value of (scope, id) unreachable."""
     transaction.on_commit(partial(_bump, scope, object_id))
+
+
+def bumps_on_commit(scopes) -> None:
+    """``bump_on_commit`` for each (scope, id) of ``scopes``, all in one round trip."""
+    transaction.on_commit(partial(_bump_many, tuple(scopes)))
 
 
 class _Stats:

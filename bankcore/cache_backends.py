@@ -37,6 +37,7 @@ TIMED_METHODS = (
     "incr",
     "decr",
     "clear",
+    "generations_bump",
 )
 
 
@@ -62,8 +63,47 @@ def timed(backend_class):
     return type(f"Timed{backend_class.__name__}", (backend_class,), namespace)
 
 
-TimedRedisCache = timed(RedisCache)
-TimedLocMemCache = timed(LocMemCache)
+# INCR each generation counter that exists and start each missing one at ARGV[1] (with its
+# expiry in seconds, or none for 0), all in one round trip.
+_GENERATIONS_BUMP = """
+for index, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('INCR', key)
+  elseif ARGV[index + 1] == '0' then
+    redis.call('SET', key, ARGV[1])
+  else
+    redis.call('SET', key, ARGV[1], 'EX', ARGV[index + 1])
+  end
+end
+return #KEYS
+"""
+
+
+class GenerationsRedisCache(RedisCache):
+    def generations_bump(self, timeouts: dict[str, int | None], *, fresh: int) -> bool:
+        """Bump every generation counter in ``timeouts`` (key: expiry of a new counter) at
+        once: an existing one goes up by one, a missing one starts at ``fresh``."""
+        client = self.client.get_client(write=True)
+        keys = [str(self.client.make_key(key)) for key in timeouts]
+        # Plain ints: redis' encoder refuses int subclasses such as the TTL constants.
+        expiries = [int(timeout or 0) for timeout in timeouts.values()]
+        client.eval(_GENERATIONS_BUMP, len(keys), *keys, int(fresh), *expiries)
+        return True
+
+
+class GenerationsLocMemCache(LocMemCache):
+    def generations_bump(self, timeouts: dict[str, int | None], *, fresh: int) -> bool:
+        """``GenerationsRedisCache.generations_bump`` in this process's memory."""
+        for key, timeout in timeouts.items():
+            try:
+                self.incr(key)
+            except ValueError:
+                self.add(key, fresh, timeout=timeout)
+        return True
+
+
+TimedRedisCache = timed(GenerationsRedisCache)
+TimedLocMemCache = timed(GenerationsLocMemCache)
 
 
 def _default_of_get(args, kwargs):
@@ -90,6 +130,7 @@ FALLBACKS = {
     "incr": lambda args, kwargs: None,
     "decr": lambda args, kwargs: None,
     "clear": lambda args, kwargs: None,
+    "generations_bump": lambda args, kwargs: False,
 }
 
 
