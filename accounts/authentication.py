@@ -19,12 +19,24 @@ class BearerTokenAuthentication(TokenAuthentication):
     password change is refused, however the password was changed.
     """
 
+    def authenticate(self, request):
+        # The Django request, which may already hold the token's digest (see
+        # CachePrefetchMiddleware); this instance serves this one request.
+        self._http_request = request._request
+        return super().authenticate(request)
+
     def authenticate_credentials(self, token: bytes):
         invalid = exceptions.AuthenticationFailed("Invalid or expired token.")
         try:
-            digest = hash_token(token.decode("utf-8"))
+            token_text = token.decode("utf-8")
         except UnicodeDecodeError:
             raise invalid from None
+        http_request = getattr(self, "_http_request", None)
+        digest = (
+            hash_token(token_text)
+            if http_request is None
+            else cache.bearer_token_digest(http_request, token_text)
+        )
         auth_token = get_or_set(
             cache.session(digest),
             lambda: AuthToken.objects.select_related("user").filter(digest=digest).first(),

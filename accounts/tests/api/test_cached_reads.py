@@ -25,6 +25,25 @@ def test_cold_authentication_costs_one_query_and_warm_none(
         assert client.get("/api/auth/me").status_code == 200
 
 
+def test_a_request_hashes_its_bearer_token_once(customer_client, customer, monkeypatch):
+    import knox.crypto
+
+    from accounts import authentication
+
+    account = AccountFactory(customer=customer)
+    hashed = []
+
+    def counting_hash(token):
+        hashed.append(token)
+        return real_hash(token)
+
+    real_hash = knox.crypto.hash_token
+    monkeypatch.setattr(knox.crypto, "hash_token", counting_hash)
+    monkeypatch.setattr(authentication, "hash_token", counting_hash)
+    assert customer_client.get(f"/api/accounts/{account.pk}/balance").status_code == 200
+    assert hashed == [customer_client.token]
+
+
 def test_warm_balance_account_and_account_list_need_no_sql(
     customer_client, customer, django_assert_num_queries
 ):
