@@ -39,6 +39,8 @@ class PostingDraft:
     initiated_by: User | None = None
     # When the money moved, for back-dated history (load data); None is now.
     created_at: datetime | None = None
+    # The posting this one undoes (a released hold, a correction), linked when it is written.
+    reverses: Posting | None = None
 
 
 def accounts_lock(account_ids) -> dict[int, Account]:
@@ -53,6 +55,7 @@ def posting_create(
     legs: Sequence[Leg],
     initiated_by: User | None = None,
     description: str = "",
+    reverses: Posting | None = None,
 ) -> Posting:
     """Move money: write one posting whose entries sum to zero, and the new balances.
 
@@ -63,7 +66,9 @@ def posting_create(
     below zero. Refusals raise a DomainError and write nothing. Cached views of the
     accounts are retired when the transaction commits.
     """
-    draft = PostingDraft(kind=kind, legs=legs, description=description, initiated_by=initiated_by)
+    draft = PostingDraft(
+        kind=kind, legs=legs, description=description, initiated_by=initiated_by, reverses=reverses
+    )
     [posting] = _postings_write([draft], service="posting_create")
     return posting
 
@@ -99,6 +104,7 @@ def _postings_write(drafts: Sequence[PostingDraft], *, service: str) -> list[Pos
             kind=draft.kind,
             description=draft.description,
             initiated_by=draft.initiated_by,
+            reverses=draft.reverses,
             created_at=draft.created_at or now,
         )
         postings.append(posting)
