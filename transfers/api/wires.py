@@ -56,7 +56,8 @@ class BeneficiaryAccountField(serializers.CharField):
         "pattern": "^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$",
         "format": "bic",
         "example": "COBADEFFXXX",
-        "description": "A BIC of 8 or 11 characters; its country must be the IBAN's.",
+        "description": "A BIC of 8 or 11 characters; its country (characters 5-6) must be the IBAN's, "
+        "or US with a routing number.",
     }
 )
 class BicField(serializers.CharField):
@@ -153,11 +154,8 @@ class WireInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"beneficiary_account": [f"This is not a valid IBAN: {exc}"]}, code="invalid_iban"
             ) from None
-        if not bic:
-            raise serializers.ValidationError(
-                {"beneficiary_bic": ["A wire to an IBAN needs the beneficiary bank's BIC."]}, code="required"
-            )
-        if bic[4:6] != iban.country_code:
+        # The IBAN alone names the bank (as SEPA allows); a BIC, when given, must be of its country.
+        if bic and bic[4:6] != iban.country_code:
             raise serializers.ValidationError(
                 {
                     "beneficiary_bic": [

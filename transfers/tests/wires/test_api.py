@@ -147,7 +147,14 @@ def test_wire_over_the_balance_is_refused(customer_client, source):
         ({"reference": "x" * 141}, "reference"),
         ({"reference": "line\nbreak"}, "reference"),
         ({"beneficiary_country": "XX"}, "beneficiary_country"),
-        ({"beneficiary_bic": None}, "beneficiary_bic"),
+        (
+            {
+                "beneficiary_account": "123456789",
+                "beneficiary_routing_number": "011000015",
+                "beneficiary_bic": "COBADEFFXXX",
+            },
+            "beneficiary_bic",
+        ),
         ({"amount": "0.001"}, "amount"),
     ],
 )
@@ -176,6 +183,12 @@ def test_domestic_wire_by_aba_routing_number(customer_client, source):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["beneficiary_routing_number"] == "011000015"
+
+
+def test_iban_without_a_bic_is_accepted(customer_client, source):
+    response = post_wire(customer_client, source, beneficiary_bic=None)
+    assert response.status_code == 201, response.json()
+    assert response.json()["beneficiary_bic"] == ""
 
 
 def test_iban_with_spaces_is_stored_compact(customer_client, source):
