@@ -242,6 +242,15 @@ class WireLimitOverrideForm(forms.ModelForm):
         model = WireLimitOverride
         fields = ["account", "daily_count", "reason"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        override = self.instance
+        if override.pk:
+            for field in ("per_wire", "daily", "monthly"):
+                value = getattr(override, field)
+                if value is not None:
+                    self.initial[f"{field}_amount"] = format_amount(value, override.account.currency)
+
     def clean(self):
         cleaned = super().clean()
         account = cleaned.get("account")

@@ -25,6 +25,8 @@ from transfers.api.idempotency import (
 from transfers.models import WireTransfer
 from transfers.services import wires as services
 
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
 # ---- Input ------------------------------------------------------------------------------------
 
 
@@ -79,8 +81,8 @@ class BicField(serializers.CharField):
         "type": "string",
         "pattern": "^[0-9]{9}$",
         "format": "aba-routing-number",
-        "example": "011000015",
-        "description": "A US ABA routing number: 9 digits, the last a check digit.",
+        "description": "A US ABA routing number (9 digits, the last a check digit, e.g. 011000015): "
+        "then beneficiary_account is a US account number. Leave it out or null for an IBAN.",
     }
 )
 class RoutingNumberField(serializers.CharField):
@@ -97,19 +99,6 @@ class RoutingNumberField(serializers.CharField):
             ) from None
 
 
-@extend_schema_field({"type": "string", "pattern": "^[A-Z]{2}$", "example": "DE"})
-class CountryField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        value = super().to_internal_value(data)
-        if len(value) != 2 or not value.isascii() or pycountry.countries.get(alpha_2=value) is None:
-            raise serializers.ValidationError(
-                "Give an ISO 3166-1 alpha-2 country code in capitals.", code="invalid_country"
-            )
-        return value
-
-
 class WireInputSerializer(serializers.Serializer):
     source_account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     amount = AmountTextField()
@@ -117,7 +106,7 @@ class WireInputSerializer(serializers.Serializer):
     beneficiary_name = FreeTextField(max_length=140)
     beneficiary_account = BeneficiaryAccountField()
     beneficiary_bic = BicField(required=False, allow_null=True, default=None)
-    beneficiary_country = CountryField()
+    beneficiary_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
     beneficiary_address = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
     beneficiary_routing_number = RoutingNumberField(required=False, allow_null=True, default=None)
     reference = FreeTextField(max_length=140, required=False, allow_blank=True, default="")

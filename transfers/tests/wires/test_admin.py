@@ -142,6 +142,10 @@ def test_limit_overrides_and_holidays_are_audited(client):
     override = WireLimitOverride.objects.get()
     assert (override.daily, override.per_wire, override.updated_by) == (750_50, None, admin_user)
     assert AuditEvent.objects.filter(action=actions.WIRE_LIMITS_CHANGED, actor=admin_user).exists()
+    assert (
+        'value="750.50"'
+        in client.get(f"/admin/transfers/wirelimitoverride/{override.pk}/change/").content.decode()
+    )
     client.post("/admin/transfers/businessholiday/add/", {"date": "2026-12-25", "name": "Christmas Day"})
     holiday = BusinessHoliday.objects.get()
     client.post(f"/admin/transfers/businessholiday/{holiday.pk}/delete/", {"post": "yes"})
