@@ -213,3 +213,21 @@ class ApprovalAlreadyDecided(Conflict):
 class ApprovalByRequester(NotPermitted):
     code = "approval_by_requester"
     detail = "A second member of staff must decide: not the one who asked."
+
+
+class KycRequired(DomainError):
+    code = "kyc_required"
+    status = 403
+    detail = "Approved KYC is required to send a wire."
+
+
+class LimitExceeded(BusinessRuleViolation):
+    # The body names the limit, what is used of it and what remains (decimal strings for
+    # amounts, whole numbers for counts), so a client can say what still fits.
+    code = "limit_exceeded"
+    detail = "The wire is above what this account may still send."
+
+
+class InvalidState(Conflict):
+    code = "invalid_state"
+    detail = "The object is not in a state this step starts from."

@@ -23,7 +23,8 @@ from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create
 from audit import actions
 from audit.services import audit_record
 from kyc.services import kyc_approve, kyc_seed_submitted, kyc_system_reviewer
-from transfers.models import Transfer
+from transfers.models import Transfer, WireTransfer
+from transfers.services.wires import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
 
 BATCH_SIZE = 5000
 KYC_STATES = ("none", "pending", "approved")
@@ -62,11 +63,13 @@ def ledger_seed_load(
     currency: str = "USD",
     chunk_size: int = 500,
     rng: random.Random | None = None,
+    wires_per_account: int = 0,
 ) -> list[SeededCustomer]:
     """Create load-test customers with funded accounts and history; returns what it made.
 
     Each account gets one opening deposit and about ``transactions_per_account - 1`` more
-    entries from transfers with the other new accounts of its chunk.
+    entries from transfers with the other new accounts of its chunk, then
+    ``wires_per_account`` wires: each held and sent, except every tenth, left pending review.
     """
     rng = rng or random.Random()  # noqa: S311 - load data, not secrets
     run = secrets.token_hex(4)
@@ -84,6 +87,7 @@ def ledger_seed_load(
             password_hash=password_hash,
             currency=currency,
             rng=rng,
+            wires_per_account=wires_per_account,
         )
     return seeded
 
@@ -100,6 +104,7 @@ def _seed_chunk(
     password_hash,
     currency,
     rng,
+    wires_per_account=0,
 ):
     now = timezone.now()
     users = User.objects.bulk_create(
@@ -163,6 +168,11 @@ def _seed_chunk(
             )
         )
 
+    wires = _wire_movements(
+        accounts=accounts, balances=balances, per_account=wires_per_account, currency=currency, rng=rng
+    )
+    movements += [movement for wire in wires for movement in wire.movements]
+
     step = HISTORY_SPAN / max(len(movements), 1)
     start = now - HISTORY_SPAN
     postings = posting_bulk_create(
@@ -190,10 +200,22 @@ def _seed_chunk(
                 )
             )
     Transfer.objects.bulk_create(transfers, batch_size=BATCH_SIZE)
+    _wires_write(
+        wires=wires,
+        postings=postings[len(postings) - sum(len(w.movements) for w in wires) :],
+        accounts=by_id,
+        currency=currency,
+    )
     audit_record(
         action=actions.LOAD_DATA_SEEDED,
         object_type="accounts.account",
-        after={"customers": count, "accounts": len(accounts), "entries": 2 * len(postings), "run": run},
+        after={
+            "customers": count,
+            "accounts": len(accounts),
+            "entries": sum(len(legs) for _, legs in movements),
+            "wires": len(wires),
+            "run": run,
+        },
     )
 
     by_customer: dict[int, list[SeededAccount]] = {}
@@ -202,6 +224,83 @@ def _seed_chunk(
             SeededAccount(id=account.pk, account_number=account.number, currency=currency)
         )
     return [SeededCustomer(email=user.email, accounts=by_customer[user.pk]) for user in users]
+
+
+@dataclass(frozen=True)
+class _SeededWire:
+    account_id: int
+    amount: int
+    sent: bool
+    movements: list[tuple[str, list[Leg]]]
+
+
+def _wire_movements(*, accounts, balances, per_account: int, currency: str, rng) -> list[_SeededWire]:
+    """Wires out of each account, each a hold (customer -> clearing) and, unless it is left
+    pending review, a release (clearing -> settlement), as the wire service posts them."""
+    if per_account < 1:
+        return []
+    clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=currency)
+    settlement = system_account(code=SYSTEM_WIRE_SETTLEMENT, currency=currency)
+    wires = []
+    for account in accounts:
+        for number in range(per_account):
+            amount = rng.randint(1, max(1, balances[account.pk] // 20))
+            if balances[account.pk] < amount:
+                break
+            balances[account.pk] -= amount
+            sent = number % 10 != 9
+            movements = [
+                (
+                    Posting.Kind.WIRE,
+                    [
+                        Leg(account.pk, -amount, LedgerEntry.Type.WIRE_OUT),
+                        Leg(clearing.pk, amount, LedgerEntry.Type.WIRE_OUT),
+                    ],
+                )
+            ]
+            if sent:
+                movements.append(
+                    (
+                        Posting.Kind.WIRE,
+                        [
+                            Leg(clearing.pk, -amount, LedgerEntry.Type.WIRE_OUT),
+                            Leg(settlement.pk, amount, LedgerEntry.Type.WIRE_OUT),
+                        ],
+                    )
+                )
+            wires.append(_SeededWire(account.pk, amount, sent, movements))
+    return wires
+
+
+def _wires_write(*, wires: list[_SeededWire], postings: list[Posting], accounts: dict, currency: str) -> None:
+    rows, position = [], 0
+    for wire in wires:
+        hold = postings[position]
+        release = postings[position + 1] if wire.sent else None
+        position += len(wire.movements)
+        rows.append(
+            WireTransfer(
+                customer_id=accounts[wire.account_id].customer_id,
+                source_id=wire.account_id,
+                amount=wire.amount,
+                currency=currency,
+                beneficiary_name="Load Beneficiary",
+                beneficiary_account="DE89370400440532013000",
+                beneficiary_bic="COBADEFFXXX",
+                beneficiary_country="DE",
+                reference="load data",
+                value_date=hold.created_at.date(),
+                status=WireTransfer.Status.SENT if wire.sent else WireTransfer.Status.PENDING_REVIEW,
+                review_reason=None
+                if wire.sent
+                else {"rule": "amount_threshold", "detail": "load data", "threshold": "0", "amount": "0"},
+                hold_posting=hold,
+                release_posting=release,
+                created_at=hold.created_at,
+                updated_at=(release or hold).created_at,
+            )
+        )
+    WireTransfer.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
 def kyc_seed_load(*, customers: list[SeededCustomer], state: str) -> None:

@@ -41,6 +41,8 @@ class PostingDraft:
     initiated_by: User | None = None
     # When the money moved, for back-dated history (load data); None is now.
     created_at: datetime | None = None
+    # The posting this one undoes (a released hold, a correction), linked when it is written.
+    reverses: Posting | None = None
 
 
 def customer_accounts_lock(account_ids) -> dict[int, Account]:
@@ -72,6 +74,7 @@ def posting_create(
     legs: Sequence[Leg],
     initiated_by: User | None = None,
     description: str = "",
+    reverses: Posting | None = None,
     locked_accounts: Mapping[int, Account] | None = None,
 ) -> Posting:
     """Move money: write one posting whose entries sum to zero, and the new balances.
@@ -91,7 +94,9 @@ def posting_create(
     transaction (``customer_accounts_lock``, ``transfer_accounts_lock``) passes them as
     ``locked_accounts`` instead of having them locked again.
     """
-    draft = PostingDraft(kind=kind, legs=legs, description=description, initiated_by=initiated_by)
+    draft = PostingDraft(
+        kind=kind, legs=legs, description=description, initiated_by=initiated_by, reverses=reverses
+    )
     [posting] = _postings_write([draft], service="posting_create", locked_accounts=locked_accounts)
     return posting
 
@@ -160,6 +165,7 @@ def _postings_write(
             kind=draft.kind,
             description=draft.description,
             initiated_by=draft.initiated_by,
+            reverses=draft.reverses,
             created_at=draft.created_at or now,
         )
         postings.append(posting)
@@ -226,7 +232,7 @@ def _posting_write_one_statement(
     sql = (
         f"WITH new_posting AS (INSERT INTO {posting_table} "  # noqa: S608
         "(kind, description, initiated_by_id, reverses_id, created_at) "
-        "VALUES (%s, %s, %s, NULL, %s) RETURNING id), "
+        "VALUES (%s, %s, %s, %s, %s) RETURNING id), "
         f"moved AS (UPDATE {account_table} a SET balance = a.balance + m.delta, updated_at = %s "
         f"FROM (VALUES {delta_rows}) AS m(id, delta) WHERE a.id = m.id "
         "RETURNING a.id, a.balance - m.delta AS start), "
@@ -240,7 +246,14 @@ def _posting_write_one_statement(
         "JOIN moved ON moved.id = e.account_id ORDER BY e.position RETURNING id) "
         "SELECT (SELECT id FROM new_posting), moved.id, moved.start FROM moved"
     )
-    params = [posting.kind, posting.description, posting.initiated_by_id, posting.created_at, now]
+    params = [
+        posting.kind,
+        posting.description,
+        posting.initiated_by_id,
+        posting.reverses_id,
+        posting.created_at,
+        now,
+    ]
     for pk, delta in deltas.items():
         params += [pk, delta]
     for position, entry in enumerate(entries):

@@ -86,8 +86,9 @@ class BankcoreAutoSchema(AutoSchema):
     def _get_parameters(self):
         parameters = super()._get_parameters()
         for parameter in parameters:
-            # django-filter and DRF's pagination read an empty query value as no value at all.
-            if parameter["in"] == "query":
+            # django-filter and DRF's pagination read an empty query value as no value at all;
+            # a required parameter needs a value.
+            if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
         return parameters
 

@@ -139,3 +139,39 @@ def test_seed_load_leaves_kyc_alone_by_default(seeded):
     from kyc.models import KycProfile
 
     assert not KycProfile.objects.exists()
+
+
+def test_seed_load_makes_wire_history_through_the_ledger(tmp_path, bearer_client, api_client):
+    from transfers.models import WireTransfer
+
+    output = tmp_path / "wires.json"
+    call_command(
+        "seed_load",
+        "--customers=2",
+        "--accounts-per-customer=2",
+        "--wires-per-account=10",
+        "--password=load-Pass-2026",
+        f"--output={output}",
+    )
+    assert WireTransfer.objects.count() == 2 * 2 * 10
+    assert WireTransfer.objects.filter(status="pending_review").count() == 4
+    sent = WireTransfer.objects.filter(status="sent")
+    assert all(wire.release_posting_id for wire in sent)
+    assert ledger_verify().ok
+    customer = json.loads(output.read_text())["customers"][0]
+    token = api_client.post(
+        "/api/auth/login", {"email": customer["email"], "password": "load-Pass-2026"}, format="json"
+    ).json()["token"]
+    listed = bearer_client(token=token).get("/api/wire-transfers").json()["results"]
+    assert len(listed) == 20
+
+
+def test_seed_load_refuses_a_negative_wire_count(tmp_path):
+    with pytest.raises(CommandError):
+        call_command(
+            "seed_load",
+            "--customers=1",
+            "--wires-per-account=-1",
+            "--password=x",
+            f"--output={tmp_path / 'x'}",
+        )

@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--accounts-per-customer", type=int, default=2)
         parser.add_argument("--opening-balance", default="1000.00", help='Decimal string, e.g. "1000.00".')
         parser.add_argument("--transactions-per-account", type=int, default=20)
+        parser.add_argument(
+            "--wires-per-account",
+            type=int,
+            default=0,
+            help="Wires out of each account, each held and sent (every tenth left pending review).",
+        )
         parser.add_argument("--currency", default="USD", choices=sorted(CURRENCIES))
         parser.add_argument("--password", required=True)
         parser.add_argument("--output", required=True, help="Where to write the JSON list of customers.")
@@ -36,6 +42,8 @@ class Command(BaseCommand):
             raise CommandError("--customers and --accounts-per-customer must be at least 1")
         if options["transactions_per_account"] < 1:
             raise CommandError("--transactions-per-account must be at least 1 (the opening deposit)")
+        if options["wires_per_account"] < 0:
+            raise CommandError("--wires-per-account must be 0 or more")
         try:
             opening_balance = parse_amount(options["opening_balance"], options["currency"])
         except InvalidAmount as exc:
@@ -49,6 +57,7 @@ class Command(BaseCommand):
             transactions_per_account=options["transactions_per_account"],
             password=options["password"],
             currency=options["currency"],
+            wires_per_account=options["wires_per_account"],
         )
         kyc_seed_load(customers=customers, state=options["kyc"])
         elapsed = time.perf_counter() - start

@@ -1,0 +1,327 @@
+"""Wires in the back office: every wire, the compliance queue with its decision page,
+per-account wire limits and the business-day calendar.
+
+Staff change a wire only through the decision page, which calls the same services as
+everything else (audited); no wire field is editable."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from audit.models import AuditEvent
+from bankcore.admin import ReadOnlyAdminMixin
+from bankcore.errors import DomainError
+from bankcore.money import InvalidAmount, format_amount, parse_amount
+from kyc.models import KycProfile
+from transfers.models import BusinessHoliday, WireLimitOverride, WireReviewQueue, WireTransfer
+from transfers.services import wires as services
+
+RECENT_WIRES = 10
+
+
+class WireDecisionForm(forms.Form):
+    note = forms.CharField(
+        max_length=255,
+        label="Decision note (recorded in the audit log)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _reason_text(wire: WireTransfer) -> str:
+    reason = wire.review_reason or {}
+    if reason.get("rule") == "amount_threshold":
+        return f"at or above the review threshold {reason['threshold']} {wire.currency}"
+    if reason.get("rule") == "sanctions_screening":
+        return "the beneficiary matched the sanctions list"
+    return "not held"
+
+
+class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "created_at",
+        "customer",
+        "amount_display",
+        "beneficiary_name",
+        "status",
+        "held_because",
+    ]
+    list_filter = ["status", "currency", "created_at"]
+    search_fields = ["=uetr", "customer__email", "beneficiary_name"]
+    list_select_related = ["customer"]
+    show_full_result_count = False
+    ordering = ["-id"]
+    readonly_fields = [
+        "uetr",
+        "customer",
+        "source",
+        "amount_display",
+        "fee",
+        "beneficiary_name",
+        "beneficiary_account",
+        "beneficiary_bic",
+        "beneficiary_country",
+        "beneficiary_address",
+        "beneficiary_routing_number",
+        "reference",
+        "charge_bearer",
+        "value_date",
+        "status",
+        "held_because",
+        "screening_hits",
+        "hold_posting",
+        "release_posting",
+        "reversal_posting",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "decision_link",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="amount")
+    def amount_display(self, wire):
+        return f"{format_amount(wire.amount, wire.currency)} {wire.currency}"
+
+    @admin.display(description="held because")
+    def held_because(self, wire):
+        return _reason_text(wire)
+
+    @admin.display(description="review and history")
+    def decision_link(self, wire):
+        return format_html(
+            '<a href="{}" id="wire-decide-link">Open the decision page</a>',
+            reverse("admin:transfers_wiretransfer_decide", args=[wire.pk]),
+        )
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(services.REVIEW_PERMISSION)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:wire_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="transfers_wiretransfer_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, wire_id):
+        """The wire with its reason, screening hits, the customer's KYC status, recent wires and
+        history; reviewers approve or reject it here with a note."""
+        if not (self.has_review_permission(request) or request.user.has_perm("transfers.view_wiretransfer")):
+            raise PermissionDenied
+        wire = get_object_or_404(WireTransfer.objects.select_related("customer", "approval"), pk=wire_id)
+        can_decide = self.has_review_permission(request)
+        form = WireDecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not can_decide:
+                raise PermissionDenied
+            decide = {"approve": services.wire_approve, "reject": services.wire_reject}.get(
+                request.POST.get("decision")
+            )
+            if decide is None:
+                form.add_error(None, "Choose approve or reject.")
+            elif form.is_valid():
+                try:
+                    decided = decide(wire_id=wire.pk, reviewer=request.user, note=form.cleaned_data["note"])
+                except DomainError as refusal:
+                    form.add_error(None, refusal.detail)
+                else:
+                    if decided.status == WireTransfer.Status.PENDING_REVIEW:
+                        self.message_user(
+                            request,
+                            f"Wire {wire.pk} is at or above the four-eyes threshold: it is sent once "
+                            "a second member of staff approves it.",
+                            messages.WARNING,
+                        )
+                    else:
+                        self.message_user(
+                            request, f"Wire {wire.pk} is {decided.get_status_display().lower()}."
+                        )
+                    return redirect(reverse("admin:transfers_wirereviewqueue_changelist"))
+        recent = list(
+            WireTransfer.objects.filter(customer_id=wire.customer_id)
+            .exclude(pk=wire.pk)
+            .order_by("-id")[:RECENT_WIRES]
+        )
+        for other in recent:
+            other.amount_display = self.amount_display(other)
+        kyc_status = (
+            KycProfile.objects.filter(customer_id=wire.customer_id).values_list("status", flat=True).first()
+        )
+        four_eyes = "not needed"
+        if services._four_eyes(wire):
+            first = wire.approval.requested_by if wire.approval_id else None
+            four_eyes = f"needs two approvers; first approval by {first}" if first else "needs two approvers"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Wire {wire.pk}",
+            "wire": wire,
+            "amount": self.amount_display(wire),
+            "reason": _reason_text(wire),
+            "kyc_status": kyc_status or "not started",
+            "four_eyes": four_eyes,
+            "recent": recent,
+            "history": AuditEvent.objects.filter(
+                object_type=WireTransfer._meta.label_lower, object_id=str(wire.pk)
+            ).order_by("occurred_at", "id"),
+            "form": form,
+            "can_decide": can_decide,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/transfers/wiretransfer/decide.html", context)
+
+
+admin.site.register(WireTransfer, WireTransferAdmin)
+
+
+@admin.register(WireReviewQueue)
+class WireReviewQueueAdmin(WireTransferAdmin):
+    """Pending wires, oldest first (the partial index wire_pending_review_idx)."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "customer",
+        "amount_display",
+        "held_because",
+        "kyc_status",
+        "screening",
+    ]
+    list_filter = ["currency"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        # The customer's KYC status is read with the page, in the same query.
+        kyc_status = KycProfile.objects.filter(customer_id=OuterRef("customer_id")).values("status")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=WireTransfer.Status.PENDING_REVIEW)
+            .annotate(kyc_status_now=Subquery(kyc_status))
+        )
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)
+
+    @admin.display(description="KYC status")
+    def kyc_status(self, wire):
+        return wire.kyc_status_now or "not started"
+
+    @admin.display(description="screening hit")
+    def screening(self, wire):
+        hits = wire.screening_hits or []
+        return ", ".join(f"{hit['listed_name']} ({hit['score']})" for hit in hits) or "none"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect(reverse("admin:transfers_wiretransfer_decide", args=[object_id]))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_review_permission(request)
+
+    def has_module_permission(self, request):
+        return self.has_review_permission(request) or super().has_module_permission(request)
+
+
+class WireLimitOverrideForm(forms.ModelForm):
+    """Limits in the account currency's decimal amounts; blank keeps the system default."""
+
+    per_wire_amount = forms.CharField(required=False, label="Per wire")
+    daily_amount = forms.CharField(required=False, label="Daily")
+    monthly_amount = forms.CharField(required=False, label="Monthly")
+
+    class Meta:
+        model = WireLimitOverride
+        fields = ["account", "daily_count", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        override = self.instance
+        if override.pk:
+            for field in ("per_wire", "daily", "monthly"):
+                value = getattr(override, field)
+                if value is not None:
+                    self.initial[f"{field}_amount"] = format_amount(value, override.account.currency)
+
+    def clean(self):
+        cleaned = super().clean()
+        account = cleaned.get("account")
+        if account is None:
+            return cleaned
+        for field in ("per_wire", "daily", "monthly"):
+            text = (cleaned.get(f"{field}_amount") or "").strip()
+            try:
+                cleaned[field] = parse_amount(text, account.currency) if text else None
+            except InvalidAmount as exc:
+                self.add_error(f"{field}_amount", exc.detail)
+        return cleaned
+
+
+@admin.register(WireLimitOverride)
+class WireLimitOverrideAdmin(admin.ModelAdmin):
+    """Per-account wire limits; every change goes through the audited service."""
+
+    form = WireLimitOverrideForm
+    list_display = [
+        "account",
+        "per_wire",
+        "daily",
+        "monthly",
+        "daily_count",
+        "reason",
+        "updated_by",
+        "updated_at",
+    ]
+    list_select_related = ["account", "updated_by"]
+    raw_id_fields = ["account"]
+    fields = ["account", "per_wire_amount", "daily_amount", "monthly_amount", "daily_count", "reason"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = services.wire_limit_override_set(
+                account=data["account"],
+                per_wire=data.get("per_wire"),
+                daily=data.get("daily"),
+                monthly=data.get("monthly"),
+                daily_count=data.get("daily_count"),
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except DomainError as refusal:
+            raise PermissionDenied(refusal.detail) from None
+        obj.pk = saved.pk
+
+
+@admin.register(BusinessHoliday)
+class BusinessHolidayAdmin(admin.ModelAdmin):
+    """Days wires do not settle on, besides weekends; adding and removing one is audited."""
+
+    list_display = ["date", "name"]
+    fields = ["date", "name"]
+    ordering = ["date"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.business_holiday_add(date=obj.date, name=obj.name, actor=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.business_holiday_remove(holiday=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for holiday in queryset:
+            services.business_holiday_remove(holiday=holiday, actor=request.user)

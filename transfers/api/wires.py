@@ -1,0 +1,366 @@
+"""Outgoing wires: create (idempotent), list, read, cancel, stats and limits."""
+
+import django_filters
+import pycountry
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.us import rtn
+
+from accounts.api.filters import IdFilter, UtcDateTimeFilter
+from bankcore.api.fields import AmountTextField, CurrencyField, FreeTextField, MoneyField, to_minor_units
+from bankcore.api.schema import error_statuses
+from bankcore.api.viewsets import CustomerScopedViewSet
+from bankcore.money import CURRENCIES, amount_pattern
+from transfers.api.idempotency import (
+    IDEMPOTENCY_KEY_PARAMETER,
+    IDEMPOTENT_REPLAYED_HEADER,
+    IdempotentCreateMixin,
+)
+from transfers.models import WireTransfer
+from transfers.services import wires as services
+
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+# ---- Input ------------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 4,
+        "maxLength": 34,
+        # Not a regular expression's job: an IBAN's country format and ISO 7064 check digits.
+        "format": "beneficiary-account",
+        "example": "DE89370400440532013000",
+        "description": "An IBAN (its country's format and check digits), or with beneficiary_routing_number "
+        "a US account number of 4 to 17 digits. Spaces are ignored.",
+    }
+)
+class BeneficiaryAccountField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=42, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return "".join(super().to_internal_value(data).split()).upper()
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$",
+        "format": "bic",
+        "example": "COBADEFFXXX",
+        "description": "A BIC of 8 or 11 characters; its country (characters 5-6) must be the IBAN's, "
+        "or US with a routing number.",
+    }
+)
+class BicField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        value = super().to_internal_value(data).strip().upper()
+        if len(value) not in (8, 11):
+            raise serializers.ValidationError("A BIC has 8 or 11 characters.", code="invalid_length")
+        try:
+            BIC(value)
+        except SchwiftyException as exc:
+            raise serializers.ValidationError(f"This is not a valid BIC: {exc}", code="invalid_bic") from None
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-9]{9}$",
+        "format": "aba-routing-number",
+        "description": "A US ABA routing number (9 digits, the last a check digit, e.g. 011000015): "
+        "then beneficiary_account is a US account number. Leave it out or null for an IBAN.",
+    }
+)
+class RoutingNumberField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        try:
+            return rtn.validate(value)
+        except StdnumValidationError:
+            raise serializers.ValidationError(
+                "This is not a valid ABA routing number (9 digits with a valid check digit).",
+                code="invalid_routing_number",
+            ) from None
+
+
+class WireInputSerializer(serializers.Serializer):
+    source_account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    amount = AmountTextField()
+    currency = CurrencyField()
+    beneficiary_name = FreeTextField(max_length=140)
+    beneficiary_account = BeneficiaryAccountField()
+    beneficiary_bic = BicField(required=False, allow_null=True, default=None)
+    beneficiary_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
+    beneficiary_address = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
+    beneficiary_routing_number = RoutingNumberField(required=False, allow_null=True, default=None)
+    reference = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
+    charge_bearer = serializers.ChoiceField(
+        choices=WireTransfer.ChargeBearer.choices, required=False, default=WireTransfer.ChargeBearer.SHAR
+    )
+
+    def validate(self, attrs):
+        attrs["amount"] = to_minor_units(attrs)
+        account, bic = attrs["beneficiary_account"], attrs.get("beneficiary_bic")
+        if attrs.get("beneficiary_routing_number"):
+            if not (account.isdigit() and 4 <= len(account) <= 17):
+                raise serializers.ValidationError(
+                    {
+                        "beneficiary_account": [
+                            "With a routing number, give a US account number of 4 to 17 digits."
+                        ]
+                    },
+                    code="invalid_account_number",
+                )
+            if bic and bic[4:6] != "US":
+                raise serializers.ValidationError(
+                    {
+                        "beneficiary_bic": [
+                            "A wire by ABA routing number goes to a US bank: the BIC must be a US one."
+                        ]
+                    },
+                    code="country_mismatch",
+                )
+            return attrs
+        try:
+            iban = IBAN(account)
+        except SchwiftyException as exc:
+            raise serializers.ValidationError(
+                {"beneficiary_account": [f"This is not a valid IBAN: {exc}"]}, code="invalid_iban"
+            ) from None
+        # The IBAN alone names the bank (as SEPA allows); a BIC, when given, must be of its country.
+        if bic and bic[4:6] != iban.country_code:
+            raise serializers.ValidationError(
+                {
+                    "beneficiary_bic": [
+                        f"The BIC's country ({bic[4:6]}) is not the IBAN's ({iban.country_code})."
+                    ]
+                },
+                code="country_mismatch",
+            )
+        attrs["beneficiary_account"] = iban.compact
+        return attrs
+
+    @staticmethod
+    def wire_request(data: dict) -> services.WireRequest:
+        return services.WireRequest(
+            source_account_id=data["source_account"],
+            amount=data["amount"],
+            currency=data["currency"],
+            beneficiary_name=data["beneficiary_name"],
+            beneficiary_account=data["beneficiary_account"],
+            beneficiary_bic=data.get("beneficiary_bic") or "",
+            beneficiary_country=data["beneficiary_country"],
+            beneficiary_address=data["beneficiary_address"],
+            beneficiary_routing_number=data.get("beneficiary_routing_number") or "",
+            reference=data["reference"],
+            charge_bearer=data["charge_bearer"],
+        )
+
+
+class WireInputSchema(OpenApiSerializerExtension):
+    """Each currency with its own amount pattern, as for internal transfers."""
+
+    target_class = WireInputSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["oneOf"] = [
+            {
+                "properties": {
+                    "currency": {"pattern": f"^{code}$"},
+                    "amount": {"pattern": amount_pattern(code)},
+                }
+            }
+            for code in CURRENCIES
+        ]
+        return schema
+
+
+# ---- Output -----------------------------------------------------------------------------------
+
+
+class ReviewReasonSerializer(serializers.Serializer):
+    rule = serializers.ChoiceField(choices=["amount_threshold", "sanctions_screening"])
+    detail = serializers.CharField()
+    threshold = serializers.CharField(required=False, help_text="The review threshold (amount_threshold).")
+    amount = serializers.CharField(required=False, help_text="The wire's amount (amount_threshold).")
+
+
+class WireOutputSerializer(serializers.ModelSerializer):
+    source_account = serializers.IntegerField(source="source_id")
+    amount = MoneyField()
+    fee = MoneyField()
+    review_reason = ReviewReasonSerializer(allow_null=True, read_only=True)
+    hold_posting_id = serializers.IntegerField()
+    release_posting_id = serializers.IntegerField(allow_null=True)
+    reversal_posting_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = WireTransfer
+        fields = [
+            "id",
+            "uetr",
+            "source_account",
+            "amount",
+            "fee",
+            "currency",
+            "beneficiary_name",
+            "beneficiary_account",
+            "beneficiary_bic",
+            "beneficiary_country",
+            "beneficiary_address",
+            "beneficiary_routing_number",
+            "reference",
+            "charge_bearer",
+            "value_date",
+            "status",
+            "review_reason",
+            "hold_posting_id",
+            "release_posting_id",
+            "reversal_posting_id",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class WireSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    total = serializers.CharField()
+
+
+class WireCurrencyStatsSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    today = WireSummarySerializer()
+    this_month = WireSummarySerializer()
+    pending_review = WireSummarySerializer()
+
+
+class WireStatsSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField()
+    currencies = WireCurrencyStatsSerializer(many=True)
+
+
+class AmountLimitSerializer(serializers.Serializer):
+    limit = serializers.CharField()
+    used = serializers.CharField()
+    remaining = serializers.CharField()
+
+
+class CountLimitSerializer(serializers.Serializer):
+    limit = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class WireLimitsSerializer(serializers.Serializer):
+    account = serializers.IntegerField()
+    currency = serializers.CharField()
+    as_of = serializers.DateTimeField()
+    per_wire = AmountLimitSerializer()
+    daily = AmountLimitSerializer()
+    monthly = AmountLimitSerializer()
+    daily_count = CountLimitSerializer()
+
+
+class WireLimitsQuerySerializer(serializers.Serializer):
+    account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+# ---- Views ------------------------------------------------------------------------------------
+
+
+class WireTransferFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=WireTransfer.Status.choices)
+    account = IdFilter(field_name="source_id")
+    created_after = UtcDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Created at or after (ISO 8601)."
+    )
+    created_before = UtcDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="Created before (ISO 8601)."
+    )
+
+    class Meta:
+        model = WireTransfer
+        fields = ["status", "account", "created_after", "created_before"]
+
+
+class WireTransferViewSet(
+    IdempotentCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet
+):
+    queryset = WireTransfer.objects.all()
+    serializer_class = WireOutputSerializer
+    input_serializer_class = WireInputSerializer
+    filterset_class = WireTransferFilter
+    lookup_value_regex = r"[0-9]+"
+
+    @extend_schema(
+        request=WireInputSerializer,
+        responses={201: WireOutputSerializer},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENT_REPLAYED_HEADER],
+    )
+    # 403: no approved KYC (kyc_required); 404: the source account is not the customer's;
+    # 409: idempotency; 422: the ledger's rules and the wire limits (limit_exceeded).
+    @error_statuses(403, 404, 409, 422)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_idempotent_create(self, data, claim):
+        return services.wire_create(
+            customer=self.request.user,
+            request=WireInputSerializer.wire_request(data),
+            auth_token=self.request.auth,
+            idempotency_claim=claim,
+        )
+
+    @extend_schema(request=None, responses={200: WireOutputSerializer})
+    # 409: the wire is no longer pending review (invalid_state).
+    @error_statuses(409)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        wire = self.get_object()
+        wire = services.wire_cancel(customer=request.user, wire_id=wire.pk)
+        return Response(self.get_serializer(wire).data)
+
+    @extend_schema(responses={200: WireStatsSerializer}, filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def stats(self, request):
+        return Response(WireStatsSerializer(services.wire_stats_body(customer_id=request.user.pk)).data)
+
+    @extend_schema(
+        responses={200: WireLimitsSerializer},
+        parameters=[
+            OpenApiParameter(
+                "account",
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                OpenApiParameter.QUERY,
+                required=True,
+                description="The id of one of the customer's accounts.",
+            )
+        ],
+        filters=False,
+    )
+    # 404: the account is not the customer's.
+    @error_statuses(404)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def limits(self, request):
+        query = WireLimitsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        body = services.wire_limits_body(customer=request.user, account_id=query.validated_data["account"])
+        return Response(WireLimitsSerializer(body).data)

@@ -1,0 +1,157 @@
+"""The compliance back office: the queue of held wires and the decision page."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from accounts.tests.factories import AccountFactory, UserFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+from transfers.models import BusinessHoliday, WireLimitOverride, WireTransfer
+from transfers.tests.wires.conftest import kyc_approve, post_wire
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client, reviewer_factory):
+    user = reviewer_factory()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_wiretransfer"]))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def held(customer_client, source, wire_settings):
+    wire_settings(review_threshold={"USD": 100}, four_eyes_threshold={"USD": 3000})
+
+    def make(amount="500.00", **overrides):
+        body = post_wire(customer_client, source, amount=amount, **overrides).json()
+        return WireTransfer.objects.get(pk=body["id"])
+
+    return make
+
+
+def test_queue_lists_pending_wires_oldest_first_with_reason_kyc_and_screening(
+    client, officer, held, customer_client, source, django_assert_num_queries
+):
+    first, second = held(), held("600.00")
+    post_wire(customer_client, source, amount="10.00")  # below the threshold: sent, not queued
+    # session, user, user and group permissions, count, the page with each customer's KYC status
+    with django_assert_num_queries(6):
+        response = client.get("/admin/transfers/wirereviewqueue/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    link = "/admin/transfers/wirereviewqueue/{}/change/"
+    assert page.index(link.format(first.pk)) < page.index(link.format(second.pk))
+    assert "at or above the review threshold 100.00 USD" in page
+    assert "approved" in page  # the customer's KYC status
+    for _ in range(4):
+        held()
+    with django_assert_num_queries(6):
+        assert client.get("/admin/transfers/wirereviewqueue/").status_code == 200
+
+
+def test_decision_page_shows_the_wire_its_history_and_the_customers_recent_wires(client, officer, held):
+    older, wire = held("150.00"), held()
+    response = client.get(f"/admin/transfers/wiretransfer/{wire.pk}/decide/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="wire-decision"' in page
+    assert 'id="id_note"' in page
+    assert 'id="wire-approve"' in page
+    assert 'id="wire-reject"' in page
+    assert f"/admin/transfers/wiretransfer/{older.pk}/change/" in page
+    assert actions.WIRE_CREATED in page
+
+
+def test_approving_from_the_decision_page_sends_the_wire(client, officer, held):
+    wire = held()
+    response = client.post(
+        f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "checked", "decision": "approve"}
+    )
+    assert response.status_code == 302
+    wire.refresh_from_db()
+    assert wire.status == "sent"
+    assert wire.decided_by == officer
+    page = client.get(f"/admin/transfers/wiretransfer/{wire.pk}/decide/").content.decode()
+    assert actions.WIRE_APPROVED in page
+    assert 'id="wire-decision"' not in page, "a decided wire offers no decision"
+
+
+def test_rejecting_needs_a_note(client, officer, held, source):
+    wire = held()
+    response = client.post(
+        f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "", "decision": "reject"}
+    )
+    assert response.status_code == 200
+    wire.refresh_from_db()
+    assert wire.status == "pending_review"
+    client.post(f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "fraud", "decision": "reject"})
+    wire.refresh_from_db()
+    assert wire.status == "rejected"
+    source.refresh_from_db()
+    assert source.balance == 10_000_00
+
+
+def test_four_eyes_from_the_decision_page(client, officer, held, reviewer_factory):
+    wire = held("3000.00")
+    client.post(f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "one", "decision": "approve"})
+    wire.refresh_from_db()
+    assert wire.status == "pending_review"
+    again = client.post(
+        f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "two", "decision": "approve"}
+    )
+    assert again.status_code == 200
+    assert "second, different member of staff" in again.content.decode()
+    client.force_login(reviewer_factory())
+    client.post(f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "two", "decision": "approve"})
+    wire.refresh_from_db()
+    assert wire.status == "sent"
+
+
+def test_staff_without_the_review_permission_cannot_decide(client, held):
+    wire = held()
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get("/admin/transfers/wirereviewqueue/").status_code == 403
+    response = client.post(
+        f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "x", "decision": "approve"}
+    )
+    assert response.status_code == 403
+    wire.refresh_from_db()
+    assert wire.status == "pending_review"
+
+
+def test_limit_overrides_and_holidays_are_audited(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    owner = UserFactory()
+    kyc_approve(owner)
+    account = fund(AccountFactory(customer=owner), 100_00)
+    response = client.post(
+        "/admin/transfers/wirelimitoverride/add/",
+        {
+            "account": account.pk,
+            "per_wire_amount": "",
+            "daily_amount": "750.50",
+            "monthly_amount": "",
+            "daily_count": "",
+            "reason": "seasonal importer",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    override = WireLimitOverride.objects.get()
+    assert (override.daily, override.per_wire, override.updated_by) == (750_50, None, admin_user)
+    assert AuditEvent.objects.filter(action=actions.WIRE_LIMITS_CHANGED, actor=admin_user).exists()
+    assert (
+        'value="750.50"'
+        in client.get(f"/admin/transfers/wirelimitoverride/{override.pk}/change/").content.decode()
+    )
+    client.post("/admin/transfers/businessholiday/add/", {"date": "2026-12-25", "name": "Christmas Day"})
+    holiday = BusinessHoliday.objects.get()
+    client.post(f"/admin/transfers/businessholiday/{holiday.pk}/delete/", {"post": "yes"})
+    assert not BusinessHoliday.objects.exists()
+    assert list(
+        AuditEvent.objects.filter(action__startswith="wire.holiday")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == [actions.WIRE_HOLIDAY_ADDED, actions.WIRE_HOLIDAY_REMOVED]

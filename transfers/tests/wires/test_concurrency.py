@@ -1,0 +1,159 @@
+"""Real threads against real PostgreSQL row locks: limits and decisions hold under races."""
+
+import threading
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from accounts.models import Account, Posting
+from accounts.services.signin import auth_token_issue
+from accounts.tests.factories import AccountFactory, UserFactory, fund
+from accounts.verification import ledger_verify
+from bankcore.errors import DomainError
+from transfers.models import WireTransfer
+from transfers.services.wires import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
+from transfers.tests.wires.conftest import kyc_approve, post_wire
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.requires_postgres("needs PostgreSQL row locks (SQLite serialises writers)"),
+]
+
+
+def run_together(*calls):
+    """Run each call in its own thread, released at once; returns each outcome (value or refusal)."""
+    start = threading.Barrier(len(calls))
+
+    def run(call):
+        start.wait()
+        try:
+            return call()
+        except DomainError as refusal:
+            return refusal
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_20_concurrent_wires_never_pass_the_daily_limit(bearer_client, wire_settings):
+    wire_settings(limit_daily={"USD": 5000})
+    owner = UserFactory()
+    kyc_approve(owner)
+    source = fund(AccountFactory(customer=owner), 10_000_00)
+    token, _ = auth_token_issue(user=owner)
+
+    def send(amount):
+        def call():
+            response = post_wire(bearer_client(token=token), source, amount=amount, key=uuid.uuid4().hex)
+            return response.status_code, response.json()
+
+        return call
+
+    # 20 wires of 300.00 to 700.00: 10,000.00 together, twice the daily limit.
+    amounts = [f"{300 + 100 * (n % 5)}.00" for n in range(20)]
+    results = run_together(*(send(amount) for amount in amounts))
+
+    statuses = Counter(status for status, _ in results)
+    assert set(statuses) == {201, 422}, statuses
+    assert {body["code"] for status, body in results if status == 422} == {"limit_exceeded"}
+    accepted = [body for status, body in results if status == 201]
+    held = sum(WireTransfer.objects.filter(source=source).values_list("amount", flat=True))
+    assert len(accepted) == WireTransfer.objects.count()
+    assert held <= 5_000_00
+    assert held > 5_000_00 - 700_00, "refused only what would not fit"
+    source.refresh_from_db()
+    assert source.available_balance == source.balance == 10_000_00 - held
+    assert ledger_verify().ok
+
+
+@pytest.fixture
+def pending_wire(wire_settings, reviewer_factory):
+    """A held wire, its owner and account; four eyes from 1500.00. (A test may fund 10,000.00
+    in all: above that the teller's deposits wait for a second member of staff.)"""
+    wire_settings(review_threshold={"USD": 100}, four_eyes_threshold={"USD": 1500})
+
+    def make(amount="1000.00"):
+        owner = UserFactory()
+        kyc_approve(owner)
+        source = fund(AccountFactory(customer=owner), 2_000_00)
+        from transfers.services.wires import WireRequest, wire_create
+
+        wire = wire_create(
+            customer=owner,
+            request=WireRequest(
+                source_account_id=source.pk,
+                amount=int(amount.replace(".", "")),
+                currency="USD",
+                beneficiary_name="Erika Mustermann",
+                beneficiary_account="DE89370400440532013000",
+                beneficiary_bic="COBADEFFXXX",
+                beneficiary_country="DE",
+                beneficiary_address="",
+                beneficiary_routing_number="",
+                reference="race",
+                charge_bearer="SHAR",
+            ),
+            auth_token=None,
+            idempotency_claim=None,
+        )
+        assert wire.status == "pending_review"
+        return wire, owner, source
+
+    return make
+
+
+def test_approve_reject_and_cancel_at_once_have_one_outcome_and_one_posting(pending_wire, reviewer_factory):
+    for _ in range(3):
+        wire, owner, _source = pending_wire()
+        approver, rejecter = reviewer_factory(), reviewer_factory()
+        outcomes = run_together(
+            lambda w=wire, a=approver: wire_approve(wire_id=w.pk, reviewer=a, note="ok"),
+            lambda w=wire, r=rejecter: wire_reject(wire_id=w.pk, reviewer=r, note="no"),
+            lambda w=wire, o=owner: wire_cancel(customer=o, wire_id=w.pk),
+        )
+        winners = [outcome for outcome in outcomes if isinstance(outcome, WireTransfer)]
+        assert len(winners) == 1, outcomes
+        assert all(outcome.code == "invalid_state" for outcome in outcomes if outcome not in winners)
+        wire.refresh_from_db()
+        assert wire.status == winners[0].status
+        later = Posting.objects.filter(
+            pk__gt=wire.hold_posting_id,
+            entries__account=Account.objects.get(system_code=SYSTEM_WIRE_CLEARING, currency="USD"),
+        ).distinct()
+        assert later.count() == 1, "one release or one reversal, never both"
+    assert ledger_verify().ok
+
+
+def test_one_staff_member_approving_twice_at_once_never_sends_a_four_eyes_wire(
+    pending_wire, reviewer_factory
+):
+    wire, _, _ = pending_wire("1600.00")
+    reviewer = reviewer_factory()
+    run_together(*(lambda: wire_approve(wire_id=wire.pk, reviewer=reviewer, note="me") for _ in range(4)))
+    wire.refresh_from_db()
+    assert wire.status == "pending_review"
+    assert wire.release_posting_id is None
+
+
+def test_two_staff_members_approving_a_four_eyes_wire_send_it_once(pending_wire, reviewer_factory):
+    wire, _, _ = pending_wire("1600.00")
+    first, second, third = reviewer_factory(), reviewer_factory(), reviewer_factory()
+    wire_approve(wire_id=wire.pk, reviewer=first, note="first")
+    outcomes = run_together(
+        lambda: wire_approve(wire_id=wire.pk, reviewer=second, note="second"),
+        lambda: wire_approve(wire_id=wire.pk, reviewer=third, note="second too"),
+    )
+    wire.refresh_from_db()
+    assert wire.status == "sent"
+    assert sum(isinstance(outcome, WireTransfer) for outcome in outcomes) == 1, outcomes
+    assert {outcome.code for outcome in outcomes if not isinstance(outcome, WireTransfer)} <= {
+        "approval_already_decided",
+        "invalid_state",
+    }
+    assert Posting.objects.filter(pk__gt=wire.hold_posting_id).count() == 1
+    assert ledger_verify().ok

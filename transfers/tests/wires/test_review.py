@@ -1,0 +1,137 @@
+"""Compliance decisions: approve, reject, four eyes, and who may decide."""
+
+import pytest
+
+from accounts.models import Account, ApprovalRequest, Posting
+from accounts.services.approvals import approval_approve
+from audit import actions
+from audit.models import AuditEvent
+from bankcore.errors import InvalidState, NotPermitted, ReasonRequired
+from transfers.models import WireTransfer
+from transfers.services.wires import (
+    SYSTEM_WIRE_CLEARING,
+    SYSTEM_WIRE_SETTLEMENT,
+    wire_approve,
+    wire_reject,
+)
+from transfers.tests.wires.conftest import post_wire
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held_wire(customer_client, source, wire_settings):
+    """A 2500.00 USD wire held for review; four eyes from 5000.00."""
+    wire_settings(review_threshold={"USD": 1000}, four_eyes_threshold={"USD": 5000})
+
+    def make(amount="2500.00"):
+        body = post_wire(customer_client, source, amount=amount).json()
+        assert body["status"] == "pending_review", body
+        return WireTransfer.objects.get(pk=body["id"])
+
+    return make
+
+
+def system_balance(code):
+    return Account.objects.get(system_code=code, currency="USD").balance
+
+
+def test_approval_sends_the_wire_audited_with_before_and_after(held_wire, reviewer_factory):
+    wire = held_wire()
+    reviewer = reviewer_factory()
+    sent = wire_approve(wire_id=wire.pk, reviewer=reviewer, note="documents checked")
+    assert sent.status == "sent"
+    wire.refresh_from_db()
+    assert (wire.status, wire.decided_by, wire.decision_note) == ("sent", reviewer, "documents checked")
+    assert system_balance(SYSTEM_WIRE_CLEARING) == 0
+    assert system_balance(SYSTEM_WIRE_SETTLEMENT) == 2_500_00
+    approved = AuditEvent.objects.get(action=actions.WIRE_APPROVED, object_id=str(wire.pk))
+    assert approved.actor == reviewer
+    assert approved.before == {"status": "pending_review"}
+    assert approved.after["status"] == "approved"
+    assert approved.after["note"] == "documents checked"
+    with pytest.raises(InvalidState):
+        wire_approve(wire_id=wire.pk, reviewer=reviewer, note="again")
+    with pytest.raises(InvalidState):
+        wire_reject(wire_id=wire.pk, reviewer=reviewer, note="too late")
+
+
+def test_rejection_gives_the_hold_back_by_a_linked_reversal(held_wire, reviewer_factory, source):
+    wire = held_wire()
+    rejected = wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="beneficiary unverifiable")
+    assert rejected.status == "rejected"
+    reversal = Posting.objects.get(pk=rejected.reversal_posting_id)
+    assert reversal.reverses_id == wire.hold_posting_id
+    source.refresh_from_db()
+    assert source.balance == 10_000_00
+    assert system_balance(SYSTEM_WIRE_CLEARING) == 0
+    event = AuditEvent.objects.get(action=actions.WIRE_REJECTED, object_id=str(wire.pk))
+    assert event.before == {"status": "pending_review"}
+    assert event.after["note"] == "beneficiary unverifiable"
+
+
+def test_decisions_need_a_note_and_the_permission(held_wire, reviewer_factory, staff_user):
+    wire = held_wire()
+    with pytest.raises(ReasonRequired):
+        wire_approve(wire_id=wire.pk, reviewer=reviewer_factory(), note="  ")
+    with pytest.raises(ReasonRequired):
+        wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="")
+    with pytest.raises(NotPermitted):
+        wire_approve(wire_id=wire.pk, reviewer=staff_user, note="no permission")
+    wire.refresh_from_db()
+    assert wire.status == "pending_review"
+
+
+def test_nobody_decides_a_wire_from_their_own_account(held_wire, customer):
+    from django.contrib.auth.models import Permission
+
+    wire = held_wire()
+    customer.is_staff = True
+    customer.save()
+    customer.user_permissions.add(Permission.objects.get(codename="review_wire"))
+    with pytest.raises(NotPermitted) as refusal:
+        wire_approve(wire_id=wire.pk, reviewer=customer, note="mine")
+    assert refusal.value.code == "wire_own_account"
+    with pytest.raises(NotPermitted):
+        wire_reject(wire_id=wire.pk, reviewer=customer, note="mine")
+
+
+def test_four_eyes_wire_needs_two_different_approvers(held_wire, reviewer_factory):
+    wire = held_wire("5000.00")
+    first, second = reviewer_factory(), reviewer_factory()
+    after_first = wire_approve(wire_id=wire.pk, reviewer=first, note="looks fine")
+    assert after_first.status == "pending_review"
+    assert after_first.approval.requested_by == first
+    with pytest.raises(NotPermitted) as refusal:
+        wire_approve(wire_id=wire.pk, reviewer=first, note="me again")
+    assert refusal.value.code == "approval_by_requester"
+    wire.refresh_from_db()
+    assert wire.status == "pending_review"
+    assert system_balance(SYSTEM_WIRE_CLEARING) == 5_000_00
+    sent = wire_approve(wire_id=wire.pk, reviewer=second, note="second look")
+    assert sent.status == "sent"
+    assert sent.decided_by == second
+    assert ApprovalRequest.objects.get(pk=after_first.approval_id).status == "approved"
+    approved = AuditEvent.objects.get(action=actions.WIRE_APPROVED, object_id=str(wire.pk))
+    assert approved.after["approvers"] == [first.pk, second.pk]
+    assert system_balance(SYSTEM_WIRE_SETTLEMENT) == 5_000_00
+
+
+def test_four_eyes_request_can_be_approved_from_the_approvals_queue(held_wire, reviewer_factory):
+    wire = held_wire("6000.00")
+    first = reviewer_factory()
+    requested = wire_approve(wire_id=wire.pk, reviewer=first, note="first")
+    approval_approve(approval_id=requested.approval_id, approver=reviewer_factory(), note="second")
+    wire.refresh_from_db()
+    assert wire.status == "sent"
+
+
+def test_a_rejected_four_eyes_wire_is_never_sent_by_its_pending_request(held_wire, reviewer_factory):
+    wire = held_wire("6000.00")
+    requested = wire_approve(wire_id=wire.pk, reviewer=reviewer_factory(), note="first")
+    wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="no")
+    with pytest.raises(InvalidState):
+        approval_approve(approval_id=requested.approval_id, approver=reviewer_factory(), note="second")
+    wire.refresh_from_db()
+    assert wire.status == "rejected"
+    assert wire.release_posting_id is None
