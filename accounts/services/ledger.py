@@ -90,9 +90,10 @@ def posting_create(
     to check, and every deposit or wire would otherwise queue on them. Their side of the
     posting is one ``balance = balance + delta`` update made last, just before the entries
     are written, so each holds its row only until the caller commits and their entries'
-    ``balance_after`` is exact. A caller that already locked the customer accounts in this
-    transaction (``customer_accounts_lock``, ``transfer_accounts_lock``) passes them as
-    ``locked_accounts`` instead of having them locked again.
+    ``balance_after`` is exact. A caller that already locked customer accounts in this
+    transaction (``customer_accounts_lock``, ``transfer_accounts_lock``, or its own
+    ``select_for_update``) passes them as ``locked_accounts`` instead of having them locked
+    again, with any system account of the posting it has already read.
     """
     draft = PostingDraft(
         kind=kind, legs=legs, description=description, initiated_by=initiated_by, reverses=reverses
@@ -114,14 +115,16 @@ def posting_bulk_create(*, drafts: Sequence[PostingDraft]) -> list[Posting]:
 
 def _posting_accounts(wanted: set[int], locked_accounts: Mapping[int, Account] | None) -> dict[int, Account]:
     """The accounts of a posting: customer accounts locked (unless the caller locked them),
-    system accounts read without a lock."""
-    if locked_accounts is not None and wanted <= locked_accounts.keys():
-        return {pk: locked_accounts[pk] for pk in wanted}
-    with phase("lock", op="db.lock", description="lock customer accounts"):
-        accounts = customer_accounts_lock(wanted)
-    unlocked = wanted - accounts.keys()
-    if unlocked:
-        accounts |= Account.objects.filter(pk__in=unlocked, customer__isnull=True).in_bulk()
+    system accounts read without a lock (or taken as the caller read them)."""
+    given = locked_accounts or {}
+    accounts = {pk: given[pk] for pk in wanted & given.keys()}
+    missing = wanted - accounts.keys()
+    if missing:
+        with phase("lock", op="db.lock", description="lock customer accounts"):
+            accounts |= customer_accounts_lock(missing)
+        unlocked = missing - accounts.keys()
+        if unlocked:
+            accounts |= Account.objects.filter(pk__in=unlocked, customer__isnull=True).in_bulk()
     return accounts
 
 

@@ -314,15 +314,17 @@ def _wire_post(
         Leg(source.pk, -(request.amount + fee), LedgerEntry.Type.WIRE_OUT),
         Leg(clearing.pk, request.amount, LedgerEntry.Type.WIRE_OUT),
     ]
+    known = {source.pk: source, clearing.pk: clearing}
     if fee:
-        legs.append(
-            Leg(system_account(code=SYSTEM_WIRE_FEES, currency=currency).pk, fee, LedgerEntry.Type.FEE)
-        )
+        fees = system_account(code=SYSTEM_WIRE_FEES, currency=currency)
+        legs.append(Leg(fees.pk, fee, LedgerEntry.Type.FEE))
+        known[fees.pk] = fees
     hold = posting_create(
         kind=Posting.Kind.WIRE,
         legs=legs,
         initiated_by=customer,
         description=f"Wire hold: {request.reference}",
+        locked_accounts=known,
     )
     wire = WireTransfer.objects.create(
         customer=customer,
@@ -405,6 +407,7 @@ def _wire_release(
         ],
         initiated_by=actor,
         description=f"Wire {wire.uetr} sent",
+        locked_accounts={clearing.pk: clearing, settlement.pk: settlement},
     )
     if not _transition(
         wire,
@@ -441,27 +444,27 @@ def _wire_reverse(
         raise NotFound()
     if customer is None:
         _reviewer_check(wire=wire, reviewer=actor)
-    Account.objects.select_for_update().filter(pk=wire.source_id).first()
+    source = Account.objects.select_for_update().get(pk=wire.source_id)
     wire = WireTransfer.objects.select_for_update(of=("self",)).select_related("hold_posting").get(pk=wire.pk)
     if wire.status != WireTransfer.Status.PENDING_REVIEW:
         raise InvalidState(f"Only a wire pending review can be {to_status}; this one is {wire.status}.")
+    clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=wire.currency)
     legs = [
-        Leg(wire.source_id, wire.amount + wire.fee, LedgerEntry.Type.WIRE_REVERSAL),
-        Leg(
-            system_account(code=SYSTEM_WIRE_CLEARING, currency=wire.currency).pk,
-            -wire.amount,
-            LedgerEntry.Type.WIRE_REVERSAL,
-        ),
+        Leg(source.pk, wire.amount + wire.fee, LedgerEntry.Type.WIRE_REVERSAL),
+        Leg(clearing.pk, -wire.amount, LedgerEntry.Type.WIRE_REVERSAL),
     ]
+    known = {source.pk: source, clearing.pk: clearing}
     if wire.fee:
         fees = system_account(code=SYSTEM_WIRE_FEES, currency=wire.currency)
         legs.append(Leg(fees.pk, -wire.fee, LedgerEntry.Type.FEE))
+        known[fees.pk] = fees
     reversal = posting_create(
         kind=Posting.Kind.REVERSAL,
         legs=legs,
         initiated_by=actor,
         description=f"Wire {wire.uetr} {to_status}",
         reverses=wire.hold_posting,
+        locked_accounts=known,
     )
     decided = (
         {"decided_by": actor, "decided_at": timezone.now(), "decision_note": note} if customer is None else {}
