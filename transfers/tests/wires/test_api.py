@@ -412,3 +412,12 @@ def test_cut_off_and_time_zone_settings_are_checked(db, wire_settings):
         wire_settings(cutoff_time="25:00")
     with pytest.raises(InvalidSetting):
         wire_settings(time_zone="Mars/Olympus")
+
+
+def test_cancel_query_count(customer_client, source, wire_settings, assert_num_queries_excluding_savepoints):
+    wire_settings(review_threshold={"USD": 1})
+    held = post_wire(customer_client, source, amount="5.00").json()
+    # the wire (scoped read), the wire in the service, source lock, wire lock with its hold,
+    # clearing, reversal (lock, posting, entries, balances), the transition, audit
+    with assert_num_queries_excluding_savepoints(11):
+        assert customer_client.post(f"/api/wire-transfers/{held['id']}/cancel").status_code == 200
