@@ -116,6 +116,8 @@ def history_explain(*, customers_file: Path | None) -> None:
         with CaptureQueriesContext(connection) as queries:
             timed(client, shape(account, next_page), headers)
         ledger_queries = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        if not ledger_queries:
+            print(f"{name}: no ledger query, the page came from the cache\n", flush=True)
         for sql in ledger_queries:
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")

@@ -77,7 +77,7 @@ def test_wrk_output_is_read_with_units_errors_and_statuses():
     result = bench.wrk_parse(WRK_OUTPUT)
     assert result.rps == 381.24
     assert (result.p50_ms, result.p99_ms) == (39.87, 1200.0)
-    assert (result.non_2xx, result.socket_errors) == (4, 3)
+    assert (result.non_2xx, result.socket_errors, result.timeouts) == (4, 3, 2)
     assert (result.created, result.client_errors, result.server_errors) == (1906, 3, 1)
 
 
