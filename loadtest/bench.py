@@ -7,7 +7,7 @@ Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_POSTGRES, default postgres://post
 a role that may create databases; REDIS_URL, default redis://127.0.0.1:6379/0). It
 
 1. drops and creates the database --database (default bankcore_bench), migrates it and seeds it
-   with ``seed_load`` (100 customers, 2 accounts each, about 10,200 ledger entries: seconds);
+   with ``seed_load`` (100 customers, 2 accounts each, about 10,200 ledger entries: a minute or two);
    drops and creates --pgbench-database (default bankcore_bench_pgbench) with
    ``pgbench -i -s 10`` (1,000,000 pgbench accounts);
 2. serves bankcore and the ceiling views (loadtest/bench_urls.py, settings
@@ -21,7 +21,7 @@ a role that may create databases; REDIS_URL, default redis://127.0.0.1:6379/0). 
      new transfer posting belongs to one transfer;
    - warm ``GET /api/accounts/{id}/balance`` against ``GET /bench/redis-get``;
 3. deposits: 16 threads in this process, each with its own member of staff, post deposits
-   through ``deposit_create`` into 16 different accounts, then all into one account, in
+   through ``deposit_create`` all into one account, then into 16 different accounts, in
    alternating rounds (the deposit limits are raised for the run through ``config_set``);
 4. history: first page, next page and a type-filtered page of a customer's history and an
    account's first page, in-process (loadtest/bench_history.py), on the seeded database;
