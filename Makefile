@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FUZZ_VENV ?= .venv-fuzz
 
-.PHONY: run test lint imports fuzz check-deploy clean
+.PHONY: run test lint imports fuzz bench check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,17 @@ $(FUZZ_VENV)/.installed: .ci/fuzz-requirements.txt
 # Needs PostgreSQL and Redis; see .ci/fuzz for the database it recreates.
 fuzz: $(BIN)/.installed $(FUZZ_VENV)/.installed
 	bash .ci/fuzz
+
+# The speed benchmark: bankcore's hot paths against their ceilings, a few minutes. Needs
+# PostgreSQL and Redis on 127.0.0.1, wrk and pgbench (apt-get install -y wrk postgresql-client);
+# it recreates the databases bankcore_bench and bankcore_bench_pgbench. Options, e.g.
+# make bench BENCH_ARGS="--rounds 8 --parts transfers,balance": python loadtest/bench.py --help.
+$(BIN)/.bench-installed: $(BIN)/.installed loadtest/bench-requirements.txt
+	$(BIN)/python -m pip install --quiet -r loadtest/bench-requirements.txt
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python loadtest/bench.py $(BENCH_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -116,6 +116,17 @@ VARIABLES: dict[str, Variable] = {
     "FUZZ_REDIS_URL": Variable(
         "redis://127.0.0.1:6379/2", "Redis database that `make fuzz` flushes and uses."
     ),
+    # Read by loadtest/bench.py (make bench). It hands the last two to the server it starts,
+    # whose settings (loadtest/bench_settings.py) mount the pgbench database as a second alias.
+    "BENCH_POSTGRES": Variable(
+        "postgres://postgres@127.0.0.1:5432",
+        "PostgreSQL server (no database name) on which `make bench` recreates its databases.",
+    ),
+    "BENCH_DATABASE": Variable("bankcore_bench", "Database that `make bench` drops, recreates and seeds."),
+    "BENCH_PGBENCH_DATABASE_URL": Variable(
+        None, "The pgbench database of `make bench`'s TPC-B ceiling; set by the benchmark for its server."
+    ),
+    "BENCH_PGBENCH_SCALE": Variable("10", "Scale (`pgbench -s`) of BENCH_PGBENCH_DATABASE_URL's database."),
 }
 
 
