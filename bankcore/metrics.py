@@ -96,6 +96,8 @@ POOL_TIMEOUTS = Counter(
 )
 
 CACHE_ERRORS = Counter("bankcore_cache_errors", "Redis calls that failed, by cache alias.", ["alias"])
+for _alias in ("default", "throttle"):
+    CACHE_ERRORS.labels(_alias)  # exported at zero from the start: rate() needs a baseline
 CACHE_COOLDOWNS = Counter(
     "bankcore_cache_cooldowns",
     "Times a process stopped calling Redis for CACHE_FAILURE_COOLDOWN_SECONDS after a failure.",
