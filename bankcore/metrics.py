@@ -137,17 +137,38 @@ def route_label(route: str) -> str:
 
 
 UNMATCHED_ROUTE = "unmatched"  # every path no pattern matched shares one label
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+# A route's children of each family, looked up once: ``labels()`` takes a lock and builds
+# tuples, which every request would otherwise pay again. Bounded: routes x METHODS x classes.
+_request_children: dict[tuple[str, str, int], tuple] = {}
+
+
+def _children(route: str, method: str, status_class: int) -> tuple:
+    key = (route, method, status_class)
+    children = _request_children.get(key)
+    if children is None:
+        children = (
+            HTTP_REQUESTS.labels(route, method, f"{status_class}xx"),
+            HTTP_LATENCY.labels(route, method),
+            DB_QUERIES.labels(route),
+            DB_TIME.labels(route),
+        )
+        _request_children[key] = children
+    return children
 
 
 def request_observe(request, status_code: int, seconds: float, timings) -> None:
     """Count one answered request under its route template, never its raw path."""
     match = getattr(request, "resolver_match", None)
     route = route_label(match.route) if match is not None else UNMATCHED_ROUTE
-    HTTP_REQUESTS.labels(route, request.method, f"{status_code // 100}xx").inc()
-    HTTP_LATENCY.labels(route, request.method).observe(seconds)
+    method = request.method if request.method in METHODS else "other"  # a client picks the method
+    requests, latency, queries, db_time = _children(route, method, status_code // 100)
+    requests.inc()
+    latency.observe(seconds)
     if timings is not None:
-        DB_QUERIES.labels(route).observe(timings.db_queries)
-        DB_TIME.labels(route).observe(timings.db_ms / 1000)
+        queries.observe(timings.db_queries)
+        db_time.observe(timings.db_ms / 1000)
     pool_sample()
 
 

@@ -189,3 +189,16 @@ def test_health_is_counted_like_any_endpoint(client):
         - value(before, "bankcore_http_requests_total", **labels)
         == 1
     )
+
+
+def test_a_made_up_method_is_counted_as_other_never_as_a_new_label(client):
+    before = scrape(client)
+    assert client.generic("BREW", "/health").status_code == 405
+    after = scrape(client)
+    labels = dict(route="/health", method="other", status="4xx")
+    assert (
+        value(after, "bankcore_http_requests_total", **labels)
+        - value(before, "bankcore_http_requests_total", **labels)
+        == 1
+    )
+    assert not any(("method", "BREW") in labels for _, labels in after)
