@@ -6,10 +6,10 @@ directory): every process writes its samples to memory-mapped files there, and a
 whichever worker answers it, reads them all. Without it (runserver, a management command)
 the process counts alone.
 
-What the hot path pays: per request one counter, three histograms and, at most once a
-second per process, a look at the connection pool. Everything that needs a query (cache
-statistics kept in Redis, the business gauges in ``transfers.metrics``) is read when
-``/metrics`` is scraped, never while serving a customer.
+What the hot path pays: per request one counter and three histograms; at most once a
+second per process, after a request has finished, a look at the connection pool.
+Everything that needs a query (cache statistics kept in Redis, the business gauges in
+``transfers.metrics``) is read when ``/metrics`` is scraped, never while serving a customer.
 
 Events are counted when they happen (a transfer, a login); states are read when scraped
 (families registered with ``scrape_family``: one function each, yielding metric families).
@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import connections, transaction
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -169,7 +170,6 @@ def request_observe(request, status_code: int, seconds: float, timings) -> None:
     if timings is not None:
         queries.observe(timings.db_queries)
         db_time.observe(timings.db_ms / 1000)
-    pool_sample()
 
 
 # The connection pool ----------------------------------------------------------------------
@@ -202,6 +202,15 @@ def pool_sample(*, force: bool = False) -> None:
         POOL_TIMEOUTS.inc(stats.get("requests_errors", 0))
     finally:
         _pool_lock.release()
+
+
+def _sample_after_request(**kwargs) -> None:
+    pool_sample()
+
+
+# After Django's own receiver has given the request's connection back to the pool (it was
+# connected first, when django.db was imported): the sample sees only other requests' use.
+request_finished.connect(_sample_after_request, dispatch_uid="bankcore.metrics.pool_sample")
 
 
 def _pool():
