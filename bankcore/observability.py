@@ -222,8 +222,8 @@ class RateLimitFilter(logging.Filter):
 
 
 def silk_should_intercept(request) -> bool:
-    """Sample requests for silk; never record health probes or silk's own pages."""
-    if request.path == "/health" or request.path.startswith("/silk/"):
+    """Sample requests for silk; never record health probes, metrics scrapes or silk's own pages."""
+    if request.path in ("/health", "/metrics") or request.path.startswith("/silk/"):
         return False
     return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
 
