@@ -5,6 +5,7 @@ workers x DB_POOL_MAX_SIZE below PostgreSQL's max_connections.
 """
 
 import os
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
@@ -22,3 +23,25 @@ preload_app = False
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Metrics: every worker writes its samples under PROMETHEUS_MULTIPROC_DIR, and a scrape of
+# any worker reads them all. The directory is set here, before a worker imports
+# prometheus-client, and emptied at start: files left there belong to processes of an
+# earlier run.
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(
+    Path(__file__).resolve().parent / "var/prometheus"
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
+
+def on_starting(server):
+    Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+    for stale in Path(metrics_dir).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker's live gauges (pool connections in use) leave with it; its counters stay."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

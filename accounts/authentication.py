@@ -6,6 +6,7 @@ from rest_framework import exceptions
 
 from accounts import cache
 from bankcore.cache import get_or_set
+from bankcore.observability import request_user_set
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -46,4 +47,5 @@ class BearerTokenAuthentication(TokenAuthentication):
         user = auth_token.user
         if not user.is_active or auth_token.created < user.password_changed_at:
             raise invalid
+        request_user_set(user.pk)
         return user, auth_token

@@ -10,9 +10,11 @@ Each check is one aggregate query, so it stays fast at millions of entries.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import Account, LedgerEntry
+from audit import actions
+from audit.services import audit_record
 
 
 @dataclass
@@ -72,3 +74,19 @@ def ledger_verify(*, limit: int = 20) -> LedgerReport:
         f"ORDER BY id LIMIT {int(limit)}"
     )
     return report
+
+
+@transaction.atomic
+def ledger_verification_record(*, report: LedgerReport, seconds: float) -> None:
+    """Keep a verification's outcome in the audit log: the newest one is what /metrics
+    reports (bankcore_ledger_verification_ok) and the alerts watch."""
+    audit_record(
+        action=actions.LEDGER_VERIFIED,
+        object_type="ledger",
+        after={
+            "ok": report.ok,
+            "entries": report.entries,
+            "accounts": report.accounts,
+            "seconds": round(seconds, 2),
+        },
+    )

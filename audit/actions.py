@@ -13,6 +13,7 @@ ACCOUNT_UNFROZEN = "account.unfrozen"
 DEPOSIT_POSTED = "ledger.deposit_posted"
 TRANSFER_CREATED = "transfer.created"
 LOAD_DATA_SEEDED = "ledger.load_data_seeded"
+LEDGER_VERIFIED = "ledger.verified"
 
 KYC_PROFILE_UPDATED = "kyc.profile_updated"
 KYC_DOCUMENT_UPLOADED = "kyc.document_uploaded"
@@ -41,6 +42,7 @@ APPROVAL_REJECTED = "approval.rejected"
 
 CONFIG_CHANGED = "config.changed"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"
+DATABASE_REPORT_VIEWED = "database.report_viewed"
 
 SANCTIONS_LIST_LOADED = "sanctions.list_loaded"
 KYC_SCREENED = "kyc.screened"

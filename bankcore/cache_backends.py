@@ -17,6 +17,7 @@ from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from bankcore.metrics import cache_failed
 from bankcore.observability import add_cache_time
 
 logger = logging.getLogger("bankcore.cache")
@@ -145,6 +146,7 @@ def _resilient(name, method):
         except CACHE_ERRORS as exc:
             cooldown = settings.CACHE_FAILURE_COOLDOWN_SECONDS
             self._unavailable_until = time.monotonic() + cooldown
+            cache_failed("default", cooldown=True)
             logger.warning(
                 "cache unavailable (%s: %s); reading the database for %s s",
                 exc.__class__.__name__,

@@ -73,7 +73,26 @@ VARIABLES: dict[str, Variable] = {
     "SENTRY_DSN": Variable(None, "Sentry DSN; unset means Sentry is off."),
     "SENTRY_ENVIRONMENT": Variable("production", "Environment name reported to Sentry."),
     "SENTRY_TRACES_SAMPLE_RATE": Variable("0.05", "Fraction of requests traced in Sentry."),
+    "SENTRY_RELEASE": Variable(
+        None, "Release reported to Sentry; unset means the git commit of the checkout, when there is one."
+    ),
     "LOG_LEVEL": Variable("INFO", "Level of bankcore's own loggers."),
+    "LOG_FORMAT": Variable(
+        "plain", "plain (one readable line per record) or json (one JSON object per line, for collectors)."
+    ),
+    "METRICS_ALLOWED_IPS": Variable(
+        "127.0.0.1,::1",
+        "Comma-separated addresses or networks (CIDR) allowed to read /metrics; everyone else gets a 404.",
+    ),
+    "METRICS_BEARER_TOKEN": Variable(
+        None,
+        "Secret that also opens /metrics as `Authorization: Bearer <secret>`; unset means addresses only.",
+    ),
+    "PROMETHEUS_MULTIPROC_DIR": Variable(
+        None,
+        "Directory where the processes of one host share their metrics (prometheus-client multiprocess "
+        "mode); gunicorn.conf.py uses var/prometheus when unset and empties it at start.",
+    ),
     "STATIC_ROOT": Variable("staticfiles", "Where collectstatic puts admin assets."),
     "KYC_ENCRYPTION_KEY": Variable(
         None,

@@ -3,6 +3,7 @@ import time
 import sentry_sdk
 
 from bankcore.cache import begin_request_generations, end_request_generations
+from bankcore.metrics import request_observe
 from bankcore.observability import (
     REQUEST_ID_HEADER,
     RequestContext,
@@ -17,7 +18,8 @@ from bankcore.observability import (
 
 
 class RequestContextMiddleware:
-    """Outermost middleware: request id, client address, and the Server-Timing header.
+    """Outermost middleware: request id, client address, the Server-Timing header and the
+    request's metrics (see bankcore.metrics).
 
     The request id is always the server's own, generated here: it is returned in
     X-Request-ID on every response, stamped on every log line and audit event, and tagged
@@ -45,7 +47,9 @@ class RequestContextMiddleware:
                 sentry_sdk.set_tag("client_request_id", context.client_request_id)
             response = self.get_response(request)
             timings = current_timings()
-            total_ms = (time.perf_counter() - start) * 1000
+            total_seconds = time.perf_counter() - start
+            request_observe(request, response.status_code, total_seconds, timings)
+            total_ms = total_seconds * 1000
             response[REQUEST_ID_HEADER] = context.request_id
             response["Server-Timing"] = server_timing(timings, total_ms)
             return response

@@ -4,6 +4,7 @@ With no DATABASE_URL and no REDIS_URL the service runs on SQLite and an in-proce
 cache (the embedded default); production sets both.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -301,6 +302,9 @@ USE_TZ = True
 # Observability --------------------------------------------------------------------------
 
 LOG_LEVEL = env_str("LOG_LEVEL")
+LOG_FORMAT = env_str("LOG_FORMAT")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -312,9 +316,10 @@ LOGGING = {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
+        "json": {"()": "bankcore.observability.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
@@ -356,5 +361,19 @@ if SENTRY_DSN:
     sentry_init(
         dsn=SENTRY_DSN,
         environment=env_str("SENTRY_ENVIRONMENT"),
+        release=env_str("SENTRY_RELEASE"),
         traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE"),
     )
+
+# Metrics (see bankcore/metrics.py): prometheus-client reads PROMETHEUS_MULTIPROC_DIR itself,
+# when it is first imported, which is after the settings.
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(address, strict=False) for address in env_list("METRICS_ALLOWED_IPS")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from None
+METRICS_BEARER_TOKEN = env_str("METRICS_BEARER_TOKEN")
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)

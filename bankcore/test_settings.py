@@ -5,11 +5,14 @@ real PostgreSQL and Redis when they are set and on SQLite and local memory other
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "bankcore-test-suite-secret-key-not-for-any-deployment")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SILK_ENABLED", "true")
 os.environ.setdefault("SILK_SAMPLE_PERCENT", "0")
+# Metrics in multiprocess mode, as under gunicorn, in a directory of this run's own.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bankcore-test-metrics-"))
 
 from bankcore.settings import *  # noqa: F403
 from bankcore.settings import CACHES

@@ -16,6 +16,8 @@ from django.core.cache import caches
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from bankcore.metrics import cache_failed
+
 STORE_ERRORS = (RedisError, ConnectionInterrupted, OSError)
 
 logger = logging.getLogger("bankcore.throttle")
@@ -46,6 +48,7 @@ class Reservation:
         except ValueError:
             pass  # the window has expired and forgotten it anyway
         except STORE_ERRORS as exc:
+            cache_failed("throttle", cooldown=False)
             logger.warning("throttle store unavailable, reservation kept: %s", exc.__class__.__name__)
 
 
@@ -117,5 +120,6 @@ class FailureLimiter:
         try:
             return "throttle", operation(caches["throttle"])
         except STORE_ERRORS as exc:
+            cache_failed("throttle", cooldown=False)
             logger.warning("throttle store unavailable, counting in-process: %s", exc.__class__.__name__)
             return "throttle_fallback", operation(caches["throttle_fallback"])

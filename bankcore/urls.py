@@ -17,7 +17,9 @@ api_patterns = [
 
 urlpatterns = [
     path("health", views.health, name="health"),
+    path("metrics", views.metrics, name="metrics"),
     path("api/", include(api_patterns)),
+    path("admin/database-report/", include("accounts.admin.database_report")),
     path("admin/", admin.site.urls),
 ]
 if settings.SILK_ENABLED:

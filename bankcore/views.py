@@ -1,8 +1,9 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bankcore import metrics as metrics_kernel
 from bankcore.health import health_report
 
 
@@ -11,6 +12,17 @@ from bankcore.health import health_report
 def health(request):
     status, body = health_report()
     return JsonResponse(body, status=status)
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics for the allowed addresses and the bearer secret; for anyone else
+    the page does not exist."""
+    if not metrics_kernel.access_allowed(request):
+        return not_found(request)
+    body, content_type = metrics_kernel.exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 # The back office (admin, silk) is read by people in a browser: its errors are pages.

@@ -7,6 +7,7 @@ class TransfersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services.approvals import approval_action_register
+        from transfers import metrics  # noqa: F401 - registers the business gauges of /metrics
         from transfers.services.wires import (
             REVIEW_PERMISSION,
             WIRE_RELEASE_APPROVAL,

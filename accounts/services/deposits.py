@@ -13,6 +13,7 @@ from accounts.services.bank_accounts import SYSTEM_CASH, system_account
 from accounts.services.ledger import Leg, posting_create
 from audit import actions
 from audit.services import audit_record
+from bankcore import metrics
 from bankcore.config import config_get
 from bankcore.errors import (
     DepositLimitExceeded,
@@ -125,6 +126,7 @@ def _deposit_post(*, account: Account, amount: int, reason: str, actor: User, ap
     if approval is not None:
         after["approval"] = approval.pk
     audit_record(action=actions.DEPOSIT_POSTED, actor=actor, target=account, after=after)
+    metrics.deposit_committed(currency=account.currency, amount=amount)
     return posting
 
 

@@ -11,6 +11,7 @@ from knox.models import AuthToken
 from accounts.models import User, normalize_email
 from audit import actions
 from audit.services import audit_record
+from bankcore import metrics
 from bankcore.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -86,6 +87,7 @@ def _login_check(
                 object_type="accounts.user",
                 after={"email": email, "scope": limiter.scope, **via},
             )
+        metrics.login_counted("throttled")
         raise LoginThrottled(refused.retry_after)
 
     for limiter, identity in ((address_limiter, address), (email_address_limiter, f"{email}\n{address}")):
@@ -102,6 +104,7 @@ def _login_check(
     user = authenticate(email=email, password=password)
     if user is None or (staff_only and not user.is_staff):
         audit_record(action=actions.LOGIN_FAILED, object_type="accounts.user", after={"email": email, **via})
+        metrics.login_counted("failed")
         raise InvalidCredentials()
     for reservation in reservations:
         reservation.release()
@@ -121,6 +124,7 @@ def auth_login(*, email: str, password: str, client_address: str | None) -> tupl
         token, expiry = auth_token_issue(user=user)
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         audit_record(action=actions.LOGIN_SUCCEEDED, actor=user, target=user)
+    metrics.login_counted("succeeded")
     return user, token, expiry
 
 
@@ -138,6 +142,7 @@ def auth_admin_login(*, email: str, password: str, client_address: str | None) -
         staff_only=True,
     )
     audit_record(action=actions.LOGIN_SUCCEEDED, actor=user, target=user, after={"via": "admin"})
+    metrics.login_counted("succeeded")
     return user
 
 

@@ -5,6 +5,7 @@ import json
 import pytest
 import sentry_sdk
 from django.urls import include, path
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from sentry_sdk.transport import Transport
 
@@ -28,8 +29,28 @@ class BoomView(APIView):
         raise RuntimeError(f"unexpected failure while handling a {len(password)}-character secret")
 
 
+ACCOUNT_NUMBER = "GB82WEST12345698765432"
+
+
+class TracedView(APIView):
+    """Work wrapped in spans that carry data, as the money path's spans do (lock wait,
+    posting, audit, cache): what a span may hold must still be scrubbed."""
+
+    def post(self, request, pk):
+        with sentry_sdk.start_span(op="db.lock", name="accounts lock") as span:
+            span.set_data("account_number", ACCOUNT_NUMBER)
+            span.set_data("accounts", [pk])
+        with sentry_sdk.start_span(op="ledger.posting", name="posting") as span:
+            span.set_data("posting", {"destination_account_number": ACCOUNT_NUMBER, "iban": ACCOUNT_NUMBER})
+            span.set_data("legs", 2)
+        with sentry_sdk.start_span(op="audit", name="audit_record") as span:
+            span.set_data("email", "traced@example.test")
+        return Response({"ok": True})
+
+
 urlpatterns = [
     path("api/boom", BoomView.as_view()),
+    path("api/traced/<int:pk>", TracedView.as_view()),
     path("", include("bankcore.urls")),
 ]
 handler500 = "bankcore.views.server_error"
@@ -96,3 +117,92 @@ def test_expected_4xx_is_not_captured(api_client, customer, sentry_events):
     api_client.get("/api/nowhere")
     sentry_sdk.flush()
     assert sentry_events() == []
+
+
+@pytest.fixture
+def sentry_traces():
+    CapturingTransport.envelopes = []
+    sentry_init(
+        dsn="https://public@sentry.invalid/1",
+        environment="staging",
+        release="bankcore@1.2.3",
+        traces_sample_rate=1.0,
+        transport=CapturingTransport,
+    )
+    yield lambda: [
+        item.payload.json
+        for envelope in CapturingTransport.envelopes
+        for item in envelope.items
+        if item.type == "transaction"
+    ]
+    sentry_sdk.init(dsn=None)
+
+
+def wsgi_post(path: str, body: dict, **headers) -> tuple[str, dict]:
+    """POST through Django's WSGI handler, where Sentry starts its transactions (the test
+    client skips it). Returns (status line, response headers)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    environ = RequestFactory().post(path, data=body, content_type="application/json", **headers).environ
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    # As the test client does: the test's transaction must survive the end of the request.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, start_response)
+        b"".join(response)
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"]
+
+
+@pytest.mark.urls(__name__)
+def test_transactions_are_named_by_route_and_their_spans_are_scrubbed(customer_client, sentry_traces):
+    token = customer_client.token
+    status, headers = wsgi_post(
+        "/api/traced/4711",
+        {"password": SECRET_PASSWORD},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_COOKIE="sessionid=abc123secret",
+        HTTP_IDEMPOTENCY_KEY="idem-key-secret",
+    )
+    sentry_sdk.flush()
+    assert status.startswith("200")
+    (event,) = sentry_traces()
+    assert event["transaction"] == "/api/traced/{pk}"
+    assert event["release"] == "bankcore@1.2.3"
+    assert event["environment"] == "staging"
+    assert event["tags"]["request_id"] == headers["X-Request-ID"]
+    spans = {span["op"]: span for span in event["spans"]}
+    assert {"db.lock", "ledger.posting", "audit"} <= set(spans)
+    assert spans["db.lock"]["data"]["accounts"] == [4711], "harmless data still arrives"
+    assert spans["ledger.posting"]["data"]["legs"] == 2
+    serialized = json.dumps(event)
+    for secret in (
+        ACCOUNT_NUMBER,
+        "traced@example.test",
+        token,
+        SECRET_PASSWORD,
+        "abc123secret",
+        "idem-key-secret",
+    ):
+        assert secret not in serialized
+    assert "data" not in event.get("request", {})
+
+
+def test_release_defaults_to_what_sentry_finds_for_the_checkout():
+    from sentry_sdk.utils import get_default_release
+
+    try:
+        sentry_init(dsn="https://public@sentry.invalid/1", environment="test", traces_sample_rate=0.0)
+        assert sentry_sdk.get_client().options["release"] == get_default_release()
+        assert sentry_sdk.get_client().options["environment"] == "test"
+    finally:
+        sentry_sdk.init(dsn=None)

@@ -41,9 +41,10 @@ def test_silk_records_no_bodies_and_masks_secrets(api_client, customer, settings
     assert recorded.response.raw_body == ""
 
 
-def test_silk_does_not_record_health_probes(api_client, settings):
+@pytest.mark.parametrize("path", ["/health", "/metrics"])
+def test_silk_does_not_record_health_probes_or_metrics_scrapes(api_client, settings, path):
     settings.SILK_SAMPLE_PERCENT = 100
-    api_client.get("/health")
+    assert api_client.get(path).status_code == 200
     assert not Request.objects.exists()
 
 

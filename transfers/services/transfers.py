@@ -7,6 +7,7 @@ from accounts.services.ledger import Leg, posting_create, transfer_accounts_lock
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
+from bankcore import metrics
 from bankcore.errors import (
     AccountNotActive,
     CurrencyMismatch,
@@ -154,4 +155,5 @@ def _transfer_post(
             "posting": posting.pk,
         },
     )
+    metrics.transfer_committed(currency=currency, amount=amount)
     return transfer

@@ -29,6 +29,7 @@ from accounts.services.ledger import Leg, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
+from bankcore import metrics
 from bankcore.cache import get_or_set
 from bankcore.config import config_get
 from bankcore.errors import (
@@ -351,6 +352,7 @@ def _wire_post(
     )
     if idempotency_claim is not None:
         idempotency_claim.complete(result=wire)
+    metrics.wire_state_entered(state=wire.status, currency=currency, amount=wire.amount)
     audit_record(
         action=actions.WIRE_CREATED,
         actor=customer,
@@ -385,6 +387,7 @@ def _transition(wire: WireTransfer, *, from_status: str, to_status: str, **field
         return False
     for name, value in fields.items():
         setattr(wire, name, value)
+    metrics.wire_state_entered(state=to_status, currency=wire.currency, amount=wire.amount)
     return True
 
 

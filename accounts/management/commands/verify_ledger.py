@@ -2,11 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.verification import ledger_verify
+from accounts.verification import ledger_verification_record, ledger_verify
 
 
 class Command(BaseCommand):
-    help = "Check the ledger's invariants over the whole database; exit non-zero on any breach."
+    help = (
+        "Check the ledger's invariants over the whole database; exit non-zero on any breach. "
+        "The outcome is kept in the audit log, where /metrics reads it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=20, help="Offenders to list per check.")
@@ -15,6 +18,7 @@ class Command(BaseCommand):
         start = time.perf_counter()
         report = ledger_verify(limit=limit)
         elapsed = time.perf_counter() - start
+        ledger_verification_record(report=report, seconds=elapsed)
         self.stdout.write(
             f"Checked {report.entries} ledger entries on {report.accounts} accounts in {elapsed:.2f} s."
         )

@@ -1,0 +1,85 @@
+"""The business gauges of /metrics: states read from the database when Prometheus scrapes.
+
+One function per metric family, each registered with the kernel's ``scrape_family`` and
+each one indexed query, so a scrape stays cheap at millions of rows. Events (transfers,
+deposits, logins) are counters in ``bankcore.metrics``, counted as they commit. This module
+sits in the top app because it reads the states of the apps below it; a new family is one
+more function here. Wires entering each state are counted as they commit
+(``bankcore_wires``); the queue waiting for compliance is read here.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Min
+from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from audit import actions
+from audit.models import AuditEvent
+from bankcore.metrics import scrape_family
+from kyc.models import KycProfile, KycStatus
+from transfers.models import WireTransfer
+
+
+@scrape_family
+def kyc_reviews_pending() -> Iterable[Metric]:
+    """KYC profiles waiting for a reviewer, and how long the oldest has waited."""
+    waiting = KycProfile.objects.filter(status=KycStatus.PENDING_REVIEW).aggregate(
+        count=Count("pk"), oldest=Min("submitted_at")
+    )
+    yield GaugeMetricFamily(
+        "bankcore_kyc_reviews_pending",
+        "KYC profiles submitted and waiting for review.",
+        value=waiting["count"],
+    )
+    oldest = waiting["oldest"]
+    age = (timezone.now() - oldest).total_seconds() if oldest is not None else 0.0
+    yield GaugeMetricFamily(
+        "bankcore_kyc_review_oldest_pending_seconds",
+        "How long the oldest KYC profile waiting for review has waited (0 when none waits).",
+        value=age,
+    )
+
+
+@scrape_family
+def wire_reviews_pending() -> Iterable[Metric]:
+    """Wires held for compliance review, and how long the oldest has waited (the queue's
+    partial index answers both)."""
+    waiting = WireTransfer.objects.filter(status=WireTransfer.Status.PENDING_REVIEW).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    yield GaugeMetricFamily(
+        "bankcore_wire_reviews_pending",
+        "Wires held in pending_review, waiting for compliance staff.",
+        value=waiting["count"],
+    )
+    oldest = waiting["oldest"]
+    age = (timezone.now() - oldest).total_seconds() if oldest is not None else 0.0
+    yield GaugeMetricFamily(
+        "bankcore_wire_review_oldest_pending_seconds",
+        "How long the oldest wire held for review has waited (0 when none waits).",
+        value=age,
+    )
+
+
+@scrape_family
+def ledger_verification() -> Iterable[Metric]:
+    """The newest verify_ledger run: when, and whether the ledger kept its invariants."""
+    newest = (
+        AuditEvent.objects.filter(action=actions.LEDGER_VERIFIED)
+        .order_by("-occurred_at")
+        .values("occurred_at", "after")
+        .first()
+    )
+    if newest is None:
+        return  # never verified: the alert on the timestamp's absence says so
+    yield GaugeMetricFamily(
+        "bankcore_ledger_verification_ok",
+        "1 when the newest verify_ledger run found every invariant intact, 0 when it found a breach.",
+        value=1 if (newest["after"] or {}).get("ok") else 0,
+    )
+    yield GaugeMetricFamily(
+        "bankcore_ledger_verification_timestamp_seconds",
+        "Unix time of the newest verify_ledger run.",
+        value=newest["occurred_at"].timestamp(),
+    )
