@@ -116,6 +116,20 @@ VARIABLES: dict[str, Variable] = {
     "FUZZ_REDIS_URL": Variable(
         "redis://127.0.0.1:6379/2", "Redis database that `make fuzz` flushes and uses."
     ),
+    # Read by loadtest/run.py (make loadtest, make capacity), which hands them to the server
+    # it starts as DATABASE_URL and REDIS_URL, like the fuzz ones.
+    "LOADTEST_DATABASE_URL": Variable(
+        "postgres://postgres@127.0.0.1:5432/bankcore_loadtest",
+        "PostgreSQL database that `make loadtest` drops, recreates, seeds and serves.",
+    ),
+    "LOADTEST_REDIS_URL": Variable(
+        "redis://127.0.0.1:6379/9", "Redis database that `make loadtest` flushes and uses."
+    ),
+    "LOADTEST_LOGIN_FAILURES_PER_ADDRESS": Variable(
+        "100000",
+        "LOGIN_FAILURES_PER_ADDRESS of the server `make loadtest` starts: every simulated customer "
+        "signs in from 127.0.0.1.",
+    ),
 }
 
 
