@@ -48,13 +48,15 @@ $(LOAD_VENV)/.installed: loadtest/requirements.txt
 # The whole load test (loadtest/run.py): a fresh database (LOADTEST_DATABASE_URL), seed_load,
 # gunicorn with production settings, locust headless, the gates, plots and verify commands.
 # PROFILE=quick (1 min), full (5 min) or extended (15 min); GATES="GET /health=5" tightens
-# or loosens p95 gates. Exits non-zero when a gate or a check fails. Needs PostgreSQL and Redis.
+# or loosens p95 gates, RUN_GATES="p95_ms=80" the whole run's. Exits non-zero when a gate or a
+# check fails. Needs PostgreSQL and Redis.
 loadtest: $(BIN)/.installed $(LOAD_VENV)/.installed
-	$(LOAD_VENV)/bin/python loadtest/run.py --profile $(PROFILE) --gate "$(GATES)"
+	$(LOAD_VENV)/bin/python loadtest/run.py --profile $(PROFILE) --gate "$(GATES)" --run-gate "$(RUN_GATES)"
 
-# Steps the users up (100, 150, ...) until a gate fails: the highest step that held is the capacity.
+# Steps the users up (100, 150, ... ; CAPACITY_ARGS="--start 20 --step 20 --step-seconds 30")
+# until a gate fails: the highest step that held is the capacity.
 capacity: $(BIN)/.installed $(LOAD_VENV)/.installed
-	$(LOAD_VENV)/bin/python loadtest/run.py --capacity
+	$(LOAD_VENV)/bin/python loadtest/run.py --capacity --gate "$(GATES)" --run-gate "$(RUN_GATES)" $(CAPACITY_ARGS)
 
 # The load test's own parts without a server: gates, stages, Server-Timing parsing, and that
 # locust loads the scenario.

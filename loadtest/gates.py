@@ -6,6 +6,7 @@ requests, and the throughput while the peak stage's users were all running.
 """
 
 import csv
+import dataclasses
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -188,6 +189,16 @@ def parse_overrides(text: str) -> dict[str, float]:
             raise ValueError(f"a gate is NAME=MILLISECONDS, not {item!r}")
         overrides[name.strip()] = float(value)
     return overrides
+
+
+def run_gates_from(text: str) -> RunGates:
+    """Whole-run gates given on the command line over DESIGN.md's: "p95_ms=80;min_rps=100"."""
+    names = {gate.name: gate.type for gate in dataclasses.fields(RunGates)}
+    values = parse_overrides(text)
+    unknown = set(values) - set(names)
+    if unknown:
+        raise ValueError(f"unknown whole-run gate {', '.join(sorted(unknown))}: one of {', '.join(names)}")
+    return RunGates(**{name: int(value) if names[name] == "int" else value for name, value in values.items()})
 
 
 def _cell(value: float | None, digits: int = 0) -> str:

@@ -167,3 +167,10 @@ def test_every_endpoint_of_the_report_has_its_gate():
     assert table["POST /api/wire-transfers [released]"] == 300
     assert table["POST /api/wire-transfers [held for review]"] == 300
     assert not any(name.startswith("POST /api/wire-transfers") for name in gates.endpoint_gates(wires=False))
+
+
+def test_whole_run_gates_can_be_given_over_the_design_ones():
+    assert gates.run_gates_from("") == gates.RunGates()
+    assert gates.run_gates_from("p95_ms=80;users=100") == gates.RunGates(users=100, p95_ms=80)
+    with pytest.raises(ValueError, match="unknown whole-run gate p95"):
+        gates.run_gates_from("p95=80")
