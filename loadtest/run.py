@@ -423,7 +423,10 @@ def capacity(server, out, options, overrides, run_gates, database_url, info) -> 
             f"{row['users']:>5} users  {row['rps'] or 0:>7.1f} req/s  {'held' if row['passed'] else 'FAILED'}"
         )
     if held:
-        print(f"capacity: {held['users']} users, {held['rps']:.1f} req/s (the highest step whose gates held)")
+        print(
+            f"capacity: {held['users']} users, {held['rps'] or 0:.1f} req/s "
+            "(the highest step whose gates held)"
+        )
     else:
         print(f"capacity: below {options.start} users (the first step failed a gate)")
     return held is not None
