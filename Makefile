@@ -6,8 +6,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FUZZ_VENV ?= .venv-fuzz
+LOAD_VENV ?= .venv-load
+PROFILE ?= quick
 
-.PHONY: run test lint imports fuzz bench check-deploy clean
+.PHONY: run test lint imports fuzz bench loadtest capacity loadtest-selftest check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +49,33 @@ $(BIN)/.bench-installed: $(BIN)/.installed loadtest/bench-requirements.txt
 bench: $(BIN)/.bench-installed
 	$(BIN)/python loadtest/bench.py $(BENCH_ARGS)
 
+# locust and matplotlib live in their own virtualenv: the app's requirements never include them.
+$(LOAD_VENV)/.installed: loadtest/requirements.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r loadtest/requirements.txt
+	touch $@
+
+# The whole load test (loadtest/run.py): a fresh database (LOADTEST_DATABASE_URL), seed_load,
+# gunicorn with production settings, locust headless, the gates, plots and verify commands.
+# PROFILE=quick (1 min), full (5 min) or extended (15 min); GATES="GET /health=5" tightens
+# or loosens p95 gates, RUN_GATES="p95_ms=80" the whole run's. Exits non-zero when a gate or a
+# check fails. Needs PostgreSQL and Redis.
+loadtest: $(BIN)/.installed $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python loadtest/run.py --profile $(PROFILE) --gate "$(GATES)" --run-gate "$(RUN_GATES)"
+
+# Steps the users up (100, 150, ... ; CAPACITY_ARGS="--start 20 --step 20 --step-seconds 30")
+# until a gate fails: the highest step that held is the capacity.
+capacity: $(BIN)/.installed $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python loadtest/run.py --capacity --gate "$(GATES)" --run-gate "$(RUN_GATES)" $(CAPACITY_ARGS)
+
+# The load test's own parts without a server: gates, stages, Server-Timing parsing, and that
+# locust loads the scenario.
+loadtest-selftest: $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python -m pytest -q -c loadtest/pytest.ini loadtest/tests
+	LOADTEST_CUSTOMERS_FILE=loadtest/tests/customers.json PYTHONPATH=. $(LOAD_VENV)/bin/locust \
+		-f loadtest/locustfile.py --list
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,4 +86,4 @@ imports: $(BIN)/.installed
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf $(VENV) $(FUZZ_VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FUZZ_VENV) $(LOAD_VENV) var staticfiles .pytest_cache .ruff_cache

@@ -146,6 +146,20 @@ VARIABLES: dict[str, Variable] = {
         None, "The pgbench database of `make bench`'s TPC-B ceiling; set by the benchmark for its server."
     ),
     "BENCH_PGBENCH_SCALE": Variable("10", "Scale (`pgbench -s`) of BENCH_PGBENCH_DATABASE_URL's database."),
+    # Read by loadtest/run.py (make loadtest, make capacity), which hands them to the server
+    # it starts as DATABASE_URL and REDIS_URL, like the fuzz ones.
+    "LOADTEST_DATABASE_URL": Variable(
+        "postgres://postgres@127.0.0.1:5432/bankcore_loadtest",
+        "PostgreSQL database that `make loadtest` drops, recreates, seeds and serves.",
+    ),
+    "LOADTEST_REDIS_URL": Variable(
+        "redis://127.0.0.1:6379/9", "Redis database that `make loadtest` flushes and uses."
+    ),
+    "LOADTEST_LOGIN_FAILURES_PER_ADDRESS": Variable(
+        "100000",
+        "LOGIN_FAILURES_PER_ADDRESS of the server `make loadtest` starts: every simulated customer "
+        "signs in from 127.0.0.1.",
+    ),
 }
 
 

@@ -108,13 +108,23 @@ def compose():
 class TestDockerCompose:
     def test_runs_postgres_16_redis_7_migrate_app_and_locust(self, compose):
         services = compose["services"]
-        assert set(services) == {"postgres", "redis", "migrate", "app", "locust"}
+        assert set(services) == {"postgres", "redis", "migrate", "app", "seed", "locust", "locust-worker"}
         assert services["postgres"]["image"] == "postgres:16"
         assert services["redis"]["image"] == "redis:7"
         assert "gunicorn.conf.py" in services["app"]["command"]
         assert "bankcore.wsgi" in services["app"]["command"]
         assert "migrate --noinput" in " ".join(services["migrate"]["command"])
         assert "loadtest/locustfile.py" in " ".join(services["locust"]["command"])
+
+    def test_locust_runs_as_a_master_with_workers_on_seeded_customers(self, compose):
+        services = compose["services"]
+        assert "--master" in " ".join(services["locust"]["command"])
+        assert "--worker --master-host locust" in " ".join(services["locust-worker"]["command"])
+        assert "--output /loadtest/customers.json" in " ".join(services["seed"]["command"])
+        for name in ("locust", "locust-worker"):
+            assert services[name]["environment"]["LOADTEST_CUSTOMERS_FILE"] == "/loadtest/customers.json"
+            assert "loadtest:/loadtest:ro" in services[name]["volumes"]
+        assert services["locust"]["depends_on"]["seed"]["condition"] == "service_completed_successfully"
 
     def test_start_order_waits_for_health_and_migrations(self, compose):
         services = compose["services"]
