@@ -8,7 +8,7 @@ post-run checks all take it up.
 # /api/wire-transfers*, and `seed_load --wires-per-account`: the wire tasks of the scenario
 # (below and above the review threshold, stats, limits), their gates, wire history in the
 # seeded data, and the check that every wire has its audit event.
-WIRES_ENABLED = False
+WIRES_ENABLED = True
 
 # `manage.py verify_audit` (the audit hash chain): run after the load, next to verify_ledger.
 AUDIT_CHAIN_ENABLED = False
