@@ -283,6 +283,13 @@ def _posting_write_one_statement(
     posting._state.adding, posting._state.db = False, connection.alias
 
 
+def _returned(draft: PostingDraft, leg: Leg, account: Account) -> bool:
+    """A reversal may give money back to a frozen account: a freeze stops money leaving, and a
+    released hold (a rejected or cancelled wire) only returns what was taken. Closed accounts
+    take nothing."""
+    return draft.reverses is not None and leg.amount > 0 and account.status == Account.Status.FROZEN
+
+
 def _posting_entries(
     *, posting: Posting, draft: PostingDraft, accounts: dict[int, Account], balances: dict[int, int]
 ) -> list[LedgerEntry]:
@@ -295,7 +302,11 @@ def _posting_entries(
     entries = []
     for leg in draft.legs:
         account = accounts[leg.account_id]
-        if not account.is_system and account.status != Account.Status.ACTIVE:
+        if (
+            not account.is_system
+            and account.status != Account.Status.ACTIVE
+            and not _returned(draft, leg, account)
+        ):
             raise AccountNotActive(f"Account {account.number} is {account.status}.", account_id=account.pk)
         before = balances[account.pk]
         balances[account.pk] = before + leg.amount

@@ -506,6 +506,16 @@ def wire_cancel(*, customer: User, wire_id: int) -> WireTransfer:
     )
 
 
+def _source_lock_active(wire: WireTransfer) -> Account:
+    """Lock the wire's source account (first, as every wire path does) and refuse to send from
+    one that is frozen or closed: a freeze stops money leaving, approved or not. The hold can
+    still be given back (rejected or cancelled)."""
+    source = Account.objects.select_for_update(no_key=True).get(pk=wire.source_id)
+    if source.status != Account.Status.ACTIVE:
+        raise AccountNotActive(f"Account {source.number} is {source.status}: its wires cannot be sent.")
+    return source
+
+
 def _reviewer_check(*, wire: WireTransfer, reviewer: User) -> None:
     if not (reviewer.is_active and reviewer.is_staff and reviewer.has_perm(REVIEW_PERMISSION)):
         raise NotPermitted(f"Deciding wires needs the {REVIEW_PERMISSION} permission.")
@@ -559,6 +569,7 @@ def _wire_approve_first(*, wire_id: int, reviewer: User, note: str) -> tuple[Wir
     if wire is None:
         raise NotFound()
     _reviewer_check(wire=wire, reviewer=reviewer)
+    _source_lock_active(wire)
     if not _four_eyes(wire):
         if not _transition(
             wire,
@@ -624,6 +635,7 @@ def wire_release_approved(approval: ApprovalRequest) -> dict:
     if wire is None:
         raise NotFound()
     _reviewer_check(wire=wire, reviewer=approval.decided_by)
+    _source_lock_active(wire)
     if not _transition(
         wire,
         from_status=WireTransfer.Status.PENDING_REVIEW,

@@ -6,7 +6,7 @@ from accounts.models import Account, ApprovalRequest, Posting
 from accounts.services.approvals import approval_approve
 from audit import actions
 from audit.models import AuditEvent
-from bankcore.errors import InvalidState, NotPermitted, ReasonRequired
+from bankcore.errors import AccountNotActive, InvalidState, NotPermitted, ReasonRequired
 from transfers.models import WireTransfer
 from transfers.services.wires import (
     SYSTEM_WIRE_CLEARING,
@@ -135,3 +135,29 @@ def test_a_rejected_four_eyes_wire_is_never_sent_by_its_pending_request(held_wir
     wire.refresh_from_db()
     assert wire.status == "rejected"
     assert wire.release_posting_id is None
+
+
+def test_a_frozen_accounts_held_wire_is_never_sent_but_its_hold_comes_back(
+    held_wire, reviewer_factory, source, staff_user, wire_settings
+):
+    from accounts.services.bank_accounts import account_freeze
+    from accounts.verification import ledger_verify
+
+    wire_settings(review_threshold={"USD": 1000}, four_eyes_threshold={"USD": 50000})
+    wire, cancelled = held_wire(), held_wire()
+    account_freeze(account=source, actor=staff_user, reason="fraud report")
+    with pytest.raises(AccountNotActive):
+        wire_approve(wire_id=wire.pk, reviewer=reviewer_factory(), note="looks fine")
+    wire.refresh_from_db()
+    assert (wire.status, wire.release_posting_id) == ("pending_review", None)
+    assert not Account.objects.filter(system_code=SYSTEM_WIRE_SETTLEMENT, balance__gt=0).exists()
+
+    rejected = wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="account frozen")
+    assert rejected.status == "rejected"
+    from transfers.services.wires import wire_cancel
+
+    assert wire_cancel(customer=source.customer, wire_id=cancelled.pk).status == "cancelled"
+    source.refresh_from_db()
+    assert (source.status, source.balance) == ("frozen", 10_000_00)
+    assert system_balance(SYSTEM_WIRE_CLEARING) == 0
+    assert ledger_verify().ok
