@@ -3,6 +3,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -45,6 +46,9 @@ def run_without_database(script: str) -> dict:
         "SECRET_KEY": "outage-test-secret-key",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
+        # Its metrics stay its own: the suite's process would otherwise add up the dead
+        # process's pool gauges with its own.
+        "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bankcore-outage-metrics-"),
     }
     env.pop("REDIS_URL", None)
     result = subprocess.run(
