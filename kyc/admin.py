@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from bankcore.admin import ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
+from accounts.admin.customer_page import customer_section_register, link, table
+from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
 from kyc import crypto, screening, services
 from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus, ScreeningMatch
 
@@ -33,6 +34,9 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The national ID is found through its keyed hash (see get_search_results), never by text.
     search_fields = ["customer__email", "legal_name"]
     ordering = ["submitted_at", "id"]
+    list_select_related = ["customer", "reviewer"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     readonly_fields = [
         "customer",
         "status",
@@ -323,3 +327,28 @@ class ScreeningMatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     def confirm(self, request, queryset):
         self._decide(request, queryset, screening.screening_match_confirm, "Confirmed")
+
+
+def _customer_kyc(request, customer):
+    """Status, level and dates for anyone who reads the customer; the profile's details and
+    documents only to those who may read profiles."""
+    profile = KycProfile.objects.filter(customer=customer).first()
+    if profile is None:
+        return table(["status"], [("Not started",)])
+    status = profile.get_status_display()
+    if request.user.has_perm("kyc.view_kycprofile"):
+        status = link(reverse("admin:kyc_kycprofile_change", args=[profile.pk]), status)
+    return table(
+        ["status", "level", "submitted", "decided"],
+        [
+            (
+                status,
+                profile.get_level_display() or "-",
+                profile.submitted_at or "-",
+                profile.decided_at or "-",
+            )
+        ],
+    )
+
+
+customer_section_register(title="KYC", order=20, render=_customer_kyc)

@@ -1,4 +1,13 @@
 """The back office for accounts: Django's admin autodiscovery imports this package, which
 registers each concern's ModelAdmin from its own module."""
 
-from accounts.admin import approvals, bank_accounts, ledger, login, system_settings, tokens, users  # noqa: F401
+from accounts.admin import (  # noqa: F401
+    approvals,
+    bank_accounts,
+    customer_page,
+    ledger,
+    login,
+    system_settings,
+    tokens,
+    users,
+)
