@@ -12,7 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from accounts.admin.customer_page import customer_section_register, link, table
+from accounts.admin.customer_page import (
+    customer_audited_objects_register,
+    customer_section_register,
+    link,
+    table,
+    when,
+)
 from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
 from kyc import crypto, screening, services
 from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus, ScreeningMatch
@@ -37,6 +43,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["customer", "reviewer"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice scans the table
     readonly_fields = [
         "customer",
         "status",
@@ -344,11 +351,19 @@ def _customer_kyc(request, customer):
             (
                 status,
                 profile.get_level_display() or "-",
-                profile.submitted_at or "-",
-                profile.decided_at or "-",
+                when(profile.submitted_at),
+                when(profile.decided_at),
             )
         ],
     )
 
 
+def _customer_kyc_objects(customer):
+    return [
+        ("kyc.kycprofile", list(KycProfile.objects.filter(customer=customer).values_list("pk", flat=True))),
+        ("kyc.kycdocument", list(KycDocument.objects.filter(customer=customer).values_list("pk", flat=True))),
+    ]
+
+
 customer_section_register(title="KYC", order=20, render=_customer_kyc)
+customer_audited_objects_register(_customer_kyc_objects)

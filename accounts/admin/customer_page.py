@@ -5,6 +5,7 @@ none of them)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -28,10 +29,22 @@ class CustomerSection:
 
 
 _sections: dict[str, CustomerSection] = {}
+# Functions naming a customer's objects in other apps, for their recent audit events:
+# customer -> [(object_type, [object ids])].
+_audited_objects: list = []
 
 
 def customer_section_register(*, title: str, order: int, render) -> None:
     _sections[title] = CustomerSection(title=title, order=order, render=render)
+
+
+def customer_audited_objects_register(objects) -> None:
+    if objects not in _audited_objects:
+        _audited_objects.append(objects)
+
+
+def when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
 
 
 def customer_sections(request: HttpRequest, customer: User) -> list[tuple[str, SafeString]]:
@@ -80,18 +93,15 @@ def _accounts(request, customer):
 def _audit_events(request, customer):
     if not request.user.has_perm("audit.view_auditevent"):
         return None
-    account_ids = [str(pk) for pk in Account.objects.filter(customer=customer).values_list("pk", flat=True)]
-    events = AuditEvent.objects.filter(
-        Q(actor=customer)
-        | Q(object_type="accounts.user", object_id=str(customer.pk))
-        | Q(object_type="accounts.account", object_id__in=account_ids)
-    ).order_by("-id")[:RECENT_EVENTS]
+    account_ids = list(Account.objects.filter(customer=customer).values_list("pk", flat=True))
+    match = Q(actor=customer) | Q(object_type="accounts.user", object_id=str(customer.pk))
+    for object_type, ids in [("accounts.account", account_ids), *_audited_by_others(customer)]:
+        if ids:
+            match |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    events = AuditEvent.objects.filter(match).order_by("-id")[:RECENT_EVENTS]
     rows = [
         (
-            link(
-                reverse("admin:audit_auditevent_change", args=[event.pk]),
-                event.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-            ),
+            link(reverse("admin:audit_auditevent_change", args=[event.pk]), when(event.occurred_at)),
             event.action,
             event.actor_label or "-",
             f"{event.object_type} {event.object_id}".strip() or "-",
@@ -99,9 +109,14 @@ def _audit_events(request, customer):
         for event in events
     ]
     everything = link(
-        f"{reverse('admin:audit_auditevent_changelist')}?q={customer.email}", "their events as actor"
+        f"{reverse('admin:audit_auditevent_changelist')}?{urlencode({'q': customer.email})}",
+        "their events as actor",
     )
     return format_html("{}<p>All of {}.</p>", table(["when", "action", "actor", "object"], rows), everything)
+
+
+def _audited_by_others(customer):
+    return [reference for objects in _audited_objects for reference in objects(customer)]
 
 
 customer_section_register(title="Accounts", order=10, render=_accounts)

@@ -179,8 +179,15 @@ def test_audit_seal_command_seals_and_prints_the_head(capsys):
     call_command("audit_seal")
     head = audit_chain_head()
     assert f"Sealed 1 audit events. Chain head: sequence 1, hash {head.hash}" in capsys.readouterr().out
+    young = AuditEvent.objects.create(action="auth.login_failed")
+    call_command("audit_seal")
+    assert AuditEvent.objects.get(pk=young.pk).sequence is None
+    call_command("audit_seal", margin_seconds=0)
+    assert AuditEvent.objects.get(pk=young.pk).sequence == 2
     with pytest.raises(CommandError):
         call_command("audit_seal", batch_size=0)
+    with pytest.raises(CommandError):
+        call_command("audit_seal", margin_seconds=-1)
 
 
 def test_health_shows_staff_the_chain_and_overdue_events(client, staff_user, django_assert_num_queries):

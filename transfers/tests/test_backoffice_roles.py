@@ -162,3 +162,23 @@ def test_compliance_decides_kyc_and_deposits_but_cannot_freeze(objects, django_a
     page = client.get(f"/admin/accounts/user/{objects['customer'].pk}/change/").content.decode()
     for shown in ("Accounts", "KYC", "Recent audit events", account.number, "/admin/kyc/kycprofile/"):
         assert shown in page
+
+
+def test_a_customers_page_costs_the_same_queries_whatever_they_hold(
+    objects, client, django_assert_num_queries
+):
+    member = _member("compliance")
+    client.force_login(member)
+    customer = objects["customer"]
+    url = f"/admin/accounts/user/{customer.pk}/change/"
+    client.get(url)
+    # session, user, permissions (2), the user, its groups and permissions for the form, the
+    # accounts, the KYC profile, the audit section's accounts, profile and documents, events
+    with django_assert_num_queries(13):
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        fund(AccountFactory(customer=customer), 1_00)
+    with django_assert_num_queries(13):
+        page = client.get(url).content.decode()
+    assert page.count("/admin/accounts/account/") >= 4
+    assert "kyc.submitted" in page
