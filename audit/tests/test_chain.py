@@ -268,3 +268,37 @@ def test_concurrent_sealers_seal_each_event_once():
     report = audit_verify()
     assert report.ok
     assert report.checked == 300
+
+
+@POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_writers_never_wait_for_a_sealer_and_a_second_sealer_steps_aside():
+    from audit.services import _chain_lock
+
+    _old_event()
+    holding, release = threading.Event(), threading.Event()
+
+    def sealer_mid_batch():
+        try:
+            with transaction.atomic():
+                assert _chain_lock()
+                audit_seal(margin_seconds=60)  # seals inside this still-open transaction
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=sealer_mid_batch)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        # Any wait for a lock would fail this insert at once: the money path takes none of the sealer's.
+        with transaction.atomic():
+            _tamper("SET LOCAL lock_timeout = '50ms'")
+            audit_record(action="transfer.created", object_type="transfers.transfer", object_id="1")
+        assert audit_seal(margin_seconds=0).busy
+    finally:
+        release.set()
+        thread.join()
+    assert audit_seal(margin_seconds=0).sealed == 1
+    assert audit_verify().checked == 2
