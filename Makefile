@@ -9,7 +9,7 @@ FUZZ_VENV ?= .venv-fuzz
 LOAD_VENV ?= .venv-load
 PROFILE ?= quick
 
-.PHONY: run test lint imports fuzz bench loadtest capacity loadtest-selftest check-deploy clean
+.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ run: $(BIN)/.installed
 # pytest exits 5 when it collects no tests; make fails on it like on any non-zero exit.
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# The browser tests (transfers/tests/e2e): Playwright drives Debian's chromium
+# (apt-get install chromium; .ci/run installs it) against a live server, on PostgreSQL when
+# DATABASE_URL is set, as in CI. Screenshots of each step land in var/e2e/.
+e2e: $(BIN)/.installed
+	$(BIN)/python -m pytest -m e2e -p no:cacheprovider transfers/tests/e2e
 
 # schemathesis lives in its own virtualenv: the app's requirements never include it.
 $(FUZZ_VENV)/.installed: .ci/fuzz-requirements.txt

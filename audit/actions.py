@@ -48,6 +48,7 @@ SANCTIONS_LIST_LOADED = "sanctions.list_loaded"
 KYC_SCREENED = "kyc.screened"
 SCREENING_MATCH_CLEARED = "kyc.screening_match_cleared"
 SCREENING_MATCH_CONFIRMED = "kyc.screening_match_confirmed"
+AUDIT_EXPORTED = "audit.exported"
 
 WIRE_CREATED = "wire.created"
 WIRE_APPROVAL_REQUESTED = "wire.approval_requested"

@@ -33,6 +33,11 @@ class AuditEvent(AppendOnlyModel):
     # The caller's own X-Request-ID, for matching with their logs; chosen by them, so never
     # trusted to identify the request (request_id does).
     client_request_id = models.CharField(max_length=64, blank=True)
+    # The hash chain, written once by the sealer (audit.sealing) after the row has committed:
+    # the event's place in the chain, the hash of the event before it and its own hash.
+    sequence = models.BigIntegerField(null=True, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -41,7 +46,33 @@ class AuditEvent(AppendOnlyModel):
             models.Index(fields=["object_type", "object_id", "-occurred_at"], name="audit_object_recent_idx"),
             models.Index(fields=["action", "-occurred_at"], name="audit_action_recent_idx"),
             models.Index(fields=["request_id"], name="audit_request_idx"),
+            models.Index(fields=["object_id"], name="audit_object_id_idx"),
+            # The sealer's work list: only the few rows not sealed yet.
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="audit_unsealed_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["sequence"], name="audit_sequence_uniq"),
         ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """A point up to which ``verify_audit`` found the chain intact: sequence, hash, when.
+
+    The back office shows the newest; ``verify_audit --from-last-checkpoint`` starts there.
+    A checkpoint lives in the database it vouches for, so the full check (from the first
+    event, or from a head published outside the database) remains the authority.
+    """
+
+    sequence = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    verified_at = models.DateTimeField(default=timezone.now)
+    events_checked = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"verified through {self.sequence} at {self.verified_at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,13 @@
-from django.db import models
+from dataclasses import dataclass
+from datetime import timedelta
 
-from audit.models import AuditEvent
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from audit.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash
+from audit.models import AuditCheckpoint, AuditEvent
+from audit.selectors import SEAL_MARGIN_SETTING, ChainHead, audit_chain_head
+from bankcore.config import config_get
 from bankcore.observability import RequestContext, current_request_context, phase
 
 
@@ -41,3 +48,86 @@ def audit_record(
             request_id=context.request_id if context else "",
             client_request_id=context.client_request_id if context else "",
         )
+
+
+# The advisory lock that lets one sealer at a time extend the chain (any constant, fixed forever).
+SEAL_LOCK_ID = 0x62616E6B_61756474  # "bankaudt"
+
+
+@dataclass(frozen=True)
+class SealRun:
+    sealed: int
+    head: ChainHead | None
+    # Another sealer held the chain: it seals what this run left.
+    busy: bool = False
+
+
+def _chain_lock() -> bool:
+    """Take the chain for this transaction; False when another sealer has it.
+
+    On SQLite the transaction already holds the database's write lock (IMMEDIATE).
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK_ID])
+        return cursor.fetchone()[0]
+
+
+def _seal_batch(*, limit: int, older_than) -> tuple[int, ChainHead | None] | None:
+    with transaction.atomic():
+        if not _chain_lock():
+            return None
+        head = audit_chain_head()
+        sequence, previous = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+        fields = [name for name in CHAINED_FIELDS if name not in ("sequence", "previous_hash")]
+        rows = AuditEvent.objects.filter(sequence__isnull=True).order_by("id").values(*fields)[:limit]
+        seals = []
+        for row in rows:
+            # In id order, and never past a row that may still have an uncommitted neighbour
+            # with a smaller id: the rest wait for the next run.
+            if row["occurred_at"] >= older_than:
+                break
+            sequence += 1
+            row.update(sequence=sequence, previous_hash=previous)
+            previous = event_hash(row)
+            seals.append((sequence, row["previous_hash"], previous, row["id"]))
+        if seals:
+            table = AuditEvent._meta.db_table
+            with connection.cursor() as cursor:
+                # The only change a sealed-to-be row ever takes; the database refuses any other.
+                cursor.executemany(
+                    f"UPDATE {table} SET sequence = %s, previous_hash = %s, hash = %s "  # noqa: S608
+                    "WHERE id = %s AND sequence IS NULL",
+                    seals,
+                )
+            head = ChainHead(sequence=sequence, hash=previous)
+        return len(seals), head
+
+
+def audit_seal(*, batch_size: int = 5000, margin_seconds: int | None = None) -> SealRun:
+    """Seal every audit event older than the margin into the hash chain, in id order.
+
+    Each batch is one short transaction holding the chain's advisory lock, so several
+    sealers may run at once and only one extends the chain at a time; ``audit_record``
+    never waits for any of them. A row is sealed once: its seal is written only where
+    none is yet.
+    """
+    margin = config_get(SEAL_MARGIN_SETTING) if margin_seconds is None else margin_seconds
+    older_than = timezone.now() - timedelta(seconds=margin)
+    total, head = 0, audit_chain_head()
+    while True:
+        batch = _seal_batch(limit=batch_size, older_than=older_than)
+        if batch is None:
+            return SealRun(sealed=total, head=head, busy=True)
+        sealed, head = batch
+        total += sealed
+        if sealed < batch_size:
+            return SealRun(sealed=total, head=head)
+
+
+def audit_checkpoint_record(*, head: ChainHead, events_checked: int) -> AuditCheckpoint:
+    """Keep that the chain verified intact through ``head`` (the back office's banner)."""
+    return AuditCheckpoint.objects.create(
+        sequence=head.sequence, hash=head.hash, events_checked=events_checked
+    )

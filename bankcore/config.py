@@ -86,6 +86,14 @@ DEFAULTS = {
         "America/New_York",
         "The IANA time zone of the wire cut-off, the business days and the days of the wire limits.",
     ),
+    # Longer than any transaction may run (statements are cut at DB_STATEMENT_TIMEOUT) plus
+    # the clock difference between app hosts: ids are handed out before commit, so a row
+    # younger than this may still have a smaller id than one its transaction has not shown.
+    "audit.seal_margin_seconds": (
+        300,
+        "Audit events are sealed into the hash chain once they are this many seconds old; "
+        "unsealed ones older than this are reported by /health and verify_audit.",
+    ),
 }
 
 

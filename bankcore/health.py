@@ -9,6 +9,26 @@ from django.db import DatabaseError, connections
 
 logger = logging.getLogger("bankcore.health")
 
+# Staff-only detail, by section: each app adds its own in its AppConfig.ready (the kernel
+# imports no app). A section is a function returning a JSON-ready dict.
+_detail_sections: dict = {}
+
+
+def health_detail_register(name: str, section) -> None:
+    _detail_sections[name] = section
+
+
+def health_detail() -> dict:
+    """Each registered section's report, or its failure: detail never fails the check."""
+    detail = {}
+    for name, section in sorted(_detail_sections.items()):
+        try:
+            detail[name] = section()
+        except Exception as exc:  # a section's failure is reported, never raised
+            logger.warning("health detail %s failed: %s: %s", name, exc.__class__.__name__, exc)
+            detail[name] = {"ok": False, "error": exc.__class__.__name__}
+    return detail
+
 
 def _timed(check) -> dict:
     start = time.perf_counter()

@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from bankcore.admin import ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
+from accounts.admin.customer_page import (
+    customer_audited_objects_register,
+    customer_section_register,
+    link,
+    table,
+    when,
+)
+from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
 from kyc import crypto, screening, services
 from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus, ScreeningMatch
 
@@ -33,6 +40,10 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The national ID is found through its keyed hash (see get_search_results), never by text.
     search_fields = ["customer__email", "legal_name"]
     ordering = ["submitted_at", "id"]
+    list_select_related = ["customer", "reviewer"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice scans the table
     readonly_fields = [
         "customer",
         "status",
@@ -323,3 +334,36 @@ class ScreeningMatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     def confirm(self, request, queryset):
         self._decide(request, queryset, screening.screening_match_confirm, "Confirmed")
+
+
+def _customer_kyc(request, customer):
+    """Status, level and dates for anyone who reads the customer; the profile's details and
+    documents only to those who may read profiles."""
+    profile = KycProfile.objects.filter(customer=customer).first()
+    if profile is None:
+        return table(["status"], [("Not started",)])
+    status = profile.get_status_display()
+    if request.user.has_perm("kyc.view_kycprofile"):
+        status = link(reverse("admin:kyc_kycprofile_change", args=[profile.pk]), status)
+    return table(
+        ["status", "level", "submitted", "decided"],
+        [
+            (
+                status,
+                profile.get_level_display() or "-",
+                when(profile.submitted_at),
+                when(profile.decided_at),
+            )
+        ],
+    )
+
+
+def _customer_kyc_objects(customer):
+    return [
+        ("kyc.kycprofile", list(KycProfile.objects.filter(customer=customer).values_list("pk", flat=True))),
+        ("kyc.kycdocument", list(KycDocument.objects.filter(customer=customer).values_list("pk", flat=True))),
+    ]
+
+
+customer_section_register(title="KYC", order=20, render=_customer_kyc)
+customer_audited_objects_register(_customer_kyc_objects)

@@ -11,4 +11,4 @@ post-run checks all take it up.
 WIRES_ENABLED = True
 
 # `manage.py verify_audit` (the audit hash chain): run after the load, next to verify_ledger.
-AUDIT_CHAIN_ENABLED = False
+AUDIT_CHAIN_ENABLED = True

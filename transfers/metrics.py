@@ -16,6 +16,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from audit import actions
 from audit.models import AuditEvent
+from audit.selectors import audit_unsealed_overdue
 from bankcore.metrics import scrape_family
 from kyc.models import KycProfile, KycStatus
 from transfers.models import WireTransfer
@@ -59,6 +60,17 @@ def wire_reviews_pending() -> Iterable[Metric]:
         "bankcore_wire_review_oldest_pending_seconds",
         "How long the oldest wire held for review has waited (0 when none waits).",
         value=age,
+    )
+
+
+@scrape_family
+def audit_unsealed() -> Iterable[Metric]:
+    """Audit events older than the seal margin and still outside the hash chain: more than
+    zero for long means the sealer has stopped."""
+    yield GaugeMetricFamily(
+        "bankcore_audit_unsealed_rows",
+        "Audit events older than audit.seal_margin_seconds that the sealer has not chained yet.",
+        value=audit_unsealed_overdue(),
     )
 
 

@@ -4,6 +4,7 @@ registers each concern's ModelAdmin from its own module."""
 from accounts.admin import (  # noqa: F401
     approvals,
     bank_accounts,
+    customer_page,
     database_report,
     ledger,
     login,

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.admin.customer_page import customer_sections
 from accounts.models import User
 from accounts.services.groups import group_delete, group_save
 from accounts.services.users import (
@@ -20,7 +21,7 @@ from accounts.services.users import (
     user_password_set,
     user_set_active,
 )
-from bankcore.admin import ReasonActionForm, admin_apply_each
+from bankcore.admin import EstimatedCountPaginator, ReasonActionForm, admin_apply_each
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -52,6 +53,8 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     readonly_fields = ["date_joined", "last_login", "password_changed_at"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice scans the table
+    paginator = EstimatedCountPaginator
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["full_name"]}),
@@ -77,6 +80,11 @@ class UserAdmin(DjangoUserAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
             for name, options in fieldsets
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not obj.is_staff:
+            context["customer_sections"] = customer_sections(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):
         return request.user.is_active and request.user.is_superuser

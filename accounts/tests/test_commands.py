@@ -30,6 +30,10 @@ def test_verify_ledger_fails_on_rows_altered_by_raw_sql(capsys, tamper, breach, 
     transfer(a, b, 300)
     entry = LedgerEntry.objects.filter(account=b).get()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The database refuses changes to entries: lift its triggers, as the table's owner could.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {LedgerEntry._meta.db_table} DISABLE TRIGGER USER")
         cursor.execute(
             tamper.format(
                 entry=LedgerEntry._meta.db_table,
@@ -43,6 +47,35 @@ def test_verify_ledger_fails_on_rows_altered_by_raw_sql(capsys, tamper, breach, 
     out = capsys.readouterr().out
     assert "BREACH" in out
     assert breach in out
+
+
+def test_verify_ledger_checks_the_audit_chain_and_prints_its_head(capsys, transfer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+    from audit.selectors import audit_chain_head
+    from audit.services import audit_seal
+
+    a, b = fund(AccountFactory(), 1000), AccountFactory()
+    transfer(a, b, 300)
+    audit_seal(margin_seconds=0)
+    call_command("verify_ledger")
+    head = audit_chain_head()
+    assert f"Audit chain head (publish it outside the database): {head}" in capsys.readouterr().out
+    first = AuditEvent.objects.order_by("sequence").first()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {AuditEvent._meta.db_table} DISABLE TRIGGER USER")
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET occurred_at = %s WHERE id = %s",  # noqa: S608
+            [timezone.now() - timedelta(days=1), first.pk],
+        )
+    with pytest.raises(CommandError, match="audit chain"):
+        call_command("verify_ledger")
+    assert f"the audit chain is broken at sequence 1 (event {first.pk})" in capsys.readouterr().out
 
 
 def test_purge_expired_sessions_keeps_live_ones(customer, capsys):

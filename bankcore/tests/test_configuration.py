@@ -106,9 +106,20 @@ def compose():
 
 
 class TestDockerCompose:
-    def test_runs_postgres_16_redis_7_migrate_app_and_locust(self, compose):
+    def test_runs_postgres_16_redis_7_migrate_app_sealer_and_locust(self, compose):
         services = compose["services"]
-        assert set(services) == {"postgres", "redis", "migrate", "app", "seed", "locust", "locust-worker"}
+        assert set(services) == {
+            "postgres",
+            "redis",
+            "migrate",
+            "app",
+            "sealer",
+            "seed",
+            "locust",
+            "locust-worker",
+        }
+        assert "audit_seal" in services["sealer"]["command"]
+        assert services["sealer"]["environment"] == services["app"]["environment"]
         assert services["postgres"]["image"] == "postgres:16"
         assert services["redis"]["image"] == "redis:7"
         assert "gunicorn.conf.py" in services["app"]["command"]

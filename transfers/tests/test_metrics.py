@@ -122,8 +122,24 @@ def test_a_scrape_costs_a_fixed_number_of_queries(
     kyc_seed_submitted(customers=[UserFactory()])
     call_command("verify_ledger")
     scrape(client)  # the process has read the database's identity for the cache's keys
-    # One each for the KYC reviews waiting, the wires held for review and the newest ledger
-    # verification.
-    with django_assert_num_queries(3):
+    # One each for the KYC reviews waiting, the wires held for review, the audit events left
+    # unsealed (the seal margin is a system setting, cached) and the newest ledger verification.
+    with django_assert_num_queries(4):
         samples = scrape(client)
     assert value(samples, "bankcore_kyc_reviews_pending") == 1
+    assert value(samples, "bankcore_audit_unsealed_rows") == 0
+
+
+def test_audit_events_left_unsealed_past_the_margin_are_exported(client):
+    from accounts.services.operations import config_set
+    from audit.models import AuditEvent
+    from audit.services import audit_seal
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    assert value(scrape(client), "bankcore_audit_unsealed_rows") == 0
+    config_set(name="audit.seal_margin_seconds", value=0, actor=admin)
+    overdue = AuditEvent.objects.count()
+    assert overdue >= 1  # the setting change itself
+    assert value(scrape(client), "bankcore_audit_unsealed_rows") == overdue
+    audit_seal()
+    assert value(scrape(client), "bankcore_audit_unsealed_rows") == 0

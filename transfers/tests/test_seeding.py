@@ -71,10 +71,11 @@ def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, c
     call_command("seed_demo")
     call_command("seed_demo")
     output = capsys.readouterr().out
-    for email, password, _name, is_staff, is_superuser in DEMO_USERS:
+    for email, password, _name, is_staff, is_superuser, role in DEMO_USERS:
         assert f"{email} / {password}" in output
         user = User.objects.get(email=email)
         assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser)
+        assert list(user.groups.values_list("name", flat=True)) == ([role] if role else [])
     assert User.objects.count() == len(DEMO_USERS)
     email, password = DEMO_USERS[0][:2]
     response = api_client.post("/api/auth/login", {"email": email, "password": password}, format="json")

@@ -3,12 +3,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.verification import ledger_verification_record, ledger_verify
+from audit.selectors import audit_verify
 
 
 class Command(BaseCommand):
     help = (
-        "Check the ledger's invariants over the whole database; exit non-zero on any breach. "
-        "The outcome is kept in the audit log, where /metrics reads it."
+        "Check the ledger's invariants and the audit hash chain over the whole database; exit "
+        "non-zero on any breach. Prints the audit chain head, to be kept outside the database; "
+        "the outcome is kept in the audit log, where /metrics reads it."
     )
 
     def add_arguments(self, parser):
@@ -48,6 +50,21 @@ class Command(BaseCommand):
                     self.stdout.write("  " + line.format(*offender))
             else:
                 self.stdout.write(f"ok: no {title}")
+        chain = audit_verify()
+        if chain.ok:
+            self.stdout.write(f"ok: the audit chain holds ({chain.checked} sealed events)")
+        else:
+            self.stdout.write(self.style.ERROR(f"BREACH: the audit chain is broken at {chain.first_break}"))
+        if chain.unsealed_overdue:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{chain.unsealed_overdue} audit events older than the seal margin are not sealed"
+                )
+            )
+        if chain.head is not None:
+            self.stdout.write(f"Audit chain head (publish it outside the database): {chain.head}")
         if not report.ok:
             raise CommandError("The ledger breaks its invariants (see above).")
+        if not chain.ok:
+            raise CommandError("The audit chain is broken (see above).")
         self.stdout.write(self.style.SUCCESS("The ledger is consistent."))

@@ -143,7 +143,7 @@ def test_staff_cannot_escalate_through_the_admin_forms(role, root):
 
 def test_superuser_access_change_in_admin_is_one_audited_event_with_before_and_after(root):
     target = UserFactory(email="casey@example.test")
-    group = Group.objects.create(name="support")
+    group = Group.objects.create(name="tellers")
     permission = Permission.objects.get(codename="freeze_account")
     client = admin_login(root.email, ROOT_PASSWORD)
     response = admin_post(
@@ -172,7 +172,7 @@ def test_superuser_access_change_in_admin_is_one_audited_event_with_before_and_a
     assert event.after == {
         "email": "casey.new@example.test",
         "is_staff": True,
-        "groups": ["support"],
+        "groups": ["tellers"],
         "permissions": ["accounts.freeze_account"],
     }
 
@@ -302,23 +302,23 @@ def test_superuser_group_changes_in_admin_are_audited_with_before_and_after(root
         "codename"
     )
     client = admin_login(root.email, ROOT_PASSWORD)
-    response = admin_post(client, "/admin/auth/group/add/", {"name": "support", "permissions": [freeze.pk]})
+    response = admin_post(client, "/admin/auth/group/add/", {"name": "tellers", "permissions": [freeze.pk]})
     assert response.status_code == 302
-    group = Group.objects.get(name="support")
+    group = Group.objects.get(name="tellers")
     member = UserFactory(is_staff=True)
     member.groups.add(group)
     response = admin_post(
-        client, f"/admin/auth/group/{group.pk}/change/", {"name": "support", "permissions": [deposit.pk]}
+        client, f"/admin/auth/group/{group.pk}/change/", {"name": "tellers", "permissions": [deposit.pk]}
     )
     assert response.status_code == 302
     assert User.objects.get(pk=member.pk).has_perm("accounts.post_deposit")
     response = admin_post(client, f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert not Group.objects.exists()
+    assert not Group.objects.filter(name="tellers").exists()
 
     created, changed, deleted = AuditEvent.objects.filter(object_type="auth.group").order_by("id")
     assert (created.action, created.actor, created.before) == (actions.GROUP_CREATED, root, None)
-    assert created.after == {"name": "support", "permissions": ["accounts.freeze_account"]}
+    assert created.after == {"name": "tellers", "permissions": ["accounts.freeze_account"]}
     assert (changed.action, changed.before, changed.after) == (
         actions.GROUP_CHANGED,
         {"permissions": ["accounts.freeze_account"]},
@@ -326,7 +326,7 @@ def test_superuser_group_changes_in_admin_are_audited_with_before_and_after(root
     )
     assert deleted.action == actions.GROUP_DELETED
     assert deleted.before == {
-        "name": "support",
+        "name": "tellers",
         "permissions": ["accounts.post_deposit"],
         "members": [member.email],
     }

@@ -5,6 +5,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import caches
 
 from accounts import cache
@@ -146,11 +147,17 @@ def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, c
     assert Account.objects.get(pk=source.pk).balance == 10_00
 
 
-def test_cache_stats_count_hits_and_misses_for_staff_only(customer_client, customer, api_client, staff_user):
+def test_cache_stats_count_hits_and_misses_for_their_permission_only(
+    customer_client, customer, api_client, staff_user
+):
     account = fund(AccountFactory(customer=customer), 1_00)
     for _ in range(3):
         customer_client.get(f"/api/accounts/{account.pk}/balance")
     assert customer_client.get("/api/ops/cache-stats").status_code == 403
+    api_client.force_authenticate(staff_user)
+    assert api_client.get("/api/ops/cache-stats").status_code == 403
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_cache_stats"))
+    staff_user = type(staff_user).objects.get(pk=staff_user.pk)  # a fresh permission cache
     api_client.force_authenticate(staff_user)
     report = api_client.get("/api/ops/cache-stats").json()["families"]
     assert report["account"]["misses"] >= 1

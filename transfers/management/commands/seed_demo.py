@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.bank_accounts import account_open
@@ -8,25 +8,28 @@ from accounts.services.users import user_ensure
 from transfers.services.transfers import transfer_create
 
 DEMO_USERS = [
-    # (email, password, full name, is_staff, is_superuser)
-    ("customer@bankcore.test", "demo-customer-Pass-2026", "Dana Customer", False, False),
-    ("payee@bankcore.test", "demo-payee-Pass-2026", "Pat Payee", False, False),
-    ("compliance@bankcore.test", "demo-compliance-Pass-2026", "Casey Compliance", True, False),
-    ("admin@bankcore.test", "demo-admin-Pass-2026", "Alex Admin", True, True),
-]
-COMPLIANCE_GROUP = "compliance"
-COMPLIANCE_PERMISSIONS = [
-    "view_user",
-    "deactivate_customer",
-    "view_account",
-    "view_ledgerentry",
-    "freeze_account",
-    "post_deposit",
-    "approve_deposit",
-    "view_approvalrequest",
-    "view_kycprofile",
-    "view_kycdocument",
-    "review_kyc",
+    # (email, password, full name, is_staff, is_superuser, role: a group made by accounts/0008_roles)
+    ("customer@bankcore.test", "demo-customer-Pass-2026", "Dana Customer", False, False, None),
+    ("payee@bankcore.test", "demo-payee-Pass-2026", "Pat Payee", False, False, None),
+    ("compliance@bankcore.test", "demo-compliance-Pass-2026", "Casey Compliance", True, False, "compliance"),
+    (
+        "compliance2@bankcore.test",
+        "demo-compliance2-Pass-2026",
+        "Corey Compliance",
+        True,
+        False,
+        "compliance",
+    ),
+    ("support@bankcore.test", "demo-support-Pass-2026", "Sam Support", True, False, "support"),
+    (
+        "engineering@bankcore.test",
+        "demo-engineering-Pass-2026",
+        "Eli Engineering",
+        True,
+        False,
+        "engineering",
+    ),
+    ("admin@bankcore.test", "demo-admin-Pass-2026", "Alex Admin", True, True, None),
 ]
 
 
@@ -48,11 +51,9 @@ class Command(BaseCommand):
                 "seed_demo creates users with published passwords, a superuser among them, and runs only "
                 "with DEBUG on (as `make run` sets it). Pass --force to run it anyway."
             )
-        group, _ = Group.objects.get_or_create(name=COMPLIANCE_GROUP)
-        group.permissions.set(Permission.objects.filter(codename__in=COMPLIANCE_PERMISSIONS))
         self.stdout.write("Demo users (email / password):")
         users = {}
-        for email, password, full_name, is_staff, is_superuser in DEMO_USERS:
+        for email, password, full_name, is_staff, is_superuser, role in DEMO_USERS:
             user, created = user_ensure(
                 email=email,
                 password=password,
@@ -60,11 +61,11 @@ class Command(BaseCommand):
                 is_staff=is_staff,
                 is_superuser=is_superuser,
             )
-            if is_staff and not is_superuser:
-                user.groups.add(group)
-            role = "superuser" if is_superuser else "staff" if is_staff else "customer"
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+            kind = "superuser" if is_superuser else role or "customer"
             state = "created" if created else "reset"
-            self.stdout.write(f"  {role:<9} {email} / {password}  ({state})")
+            self.stdout.write(f"  {kind:<11} {email} / {password}  ({state})")
             users[email] = user
         self._demo_money(
             users["customer@bankcore.test"], users["payee@bankcore.test"], users["admin@bankcore.test"]

@@ -1,0 +1,124 @@
+"""Reads of the audit log: the chain's head, what waits to be sealed, the chain's check."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audit.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash
+from audit.models import AuditCheckpoint, AuditEvent
+from bankcore.config import config_get
+
+SEAL_MARGIN_SETTING = "audit.seal_margin_seconds"
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    sequence: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "ChainHead":
+        """``SEQUENCE:HASH``, as ``verify_audit`` prints a head; ValueError otherwise."""
+        sequence, _, digest = text.partition(":")
+        digest = digest.strip().lower()
+        if not sequence.strip().isdigit() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+            raise ValueError("a checkpoint is SEQUENCE:HASH, the hash 64 hex digits")
+        return cls(sequence=int(sequence), hash=digest)
+
+
+@dataclass
+class ChainBreak:
+    sequence: int
+    event_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event {self.event_id}" if self.event_id is not None else "no event"
+        return f"sequence {self.sequence} ({where}): {self.reason}"
+
+
+@dataclass
+class ChainReport:
+    checked: int = 0
+    start: int = 1
+    head: ChainHead | None = None
+    first_break: ChainBreak | None = None
+    unsealed_overdue: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def audit_chain_head() -> ChainHead | None:
+    """The newest sealed event's place and hash, or None before the first seal."""
+    row = (
+        AuditEvent.objects.filter(sequence__isnull=False)
+        .order_by("-sequence")
+        .values_list("sequence", "hash")
+        .first()
+    )
+    return ChainHead(*row) if row else None
+
+
+def audit_unsealed_overdue(*, margin_seconds: int | None = None) -> int:
+    """How many events older than the seal margin are still unsealed (the sealer is not running)."""
+    margin = config_get(SEAL_MARGIN_SETTING) if margin_seconds is None else margin_seconds
+    older_than = timezone.now() - timedelta(seconds=margin)
+    return AuditEvent.objects.filter(sequence__isnull=True, occurred_at__lt=older_than).count()
+
+
+def audit_last_checkpoint() -> AuditCheckpoint | None:
+    return AuditCheckpoint.objects.order_by("-id").first()
+
+
+def audit_verify(*, checkpoint: ChainHead | None = None, chunk: int = 5000) -> ChainReport:
+    """Recompute the chain from its first event, or from ``checkpoint``, and find the first
+    broken link: a missing sequence number, a previous hash that is not its predecessor's,
+    or an event whose contents no longer give its hash."""
+    report = ChainReport()
+    expected, previous = 1, GENESIS_HASH
+    if checkpoint is not None:
+        stored = AuditEvent.objects.filter(sequence=checkpoint.sequence).values_list("id", "hash").first()
+        if stored is None or stored[1] != checkpoint.hash:
+            report.first_break = ChainBreak(
+                checkpoint.sequence,
+                stored[0] if stored else None,
+                "its hash is not the checkpoint's" if stored else "the checkpoint's event is missing",
+            )
+            return report
+        expected, previous = checkpoint.sequence + 1, checkpoint.hash
+        report.head = checkpoint
+    report.start = expected
+    sealed = AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence")
+    while True:
+        rows = list(sealed.filter(sequence__gte=expected).values(*CHAINED_FIELDS, "hash")[:chunk])
+        for row in rows:
+            if row["sequence"] != expected:
+                report.first_break = ChainBreak(
+                    expected, None, f"missing: the chain goes from {expected - 1} to {row['sequence']}"
+                )
+                return report
+            if row["previous_hash"] != previous:
+                report.first_break = ChainBreak(
+                    expected, row["id"], f"its previous hash is not the hash of sequence {expected - 1}"
+                )
+                return report
+            if event_hash(row) != row["hash"]:
+                report.first_break = ChainBreak(
+                    expected, row["id"], "its contents do not give its hash: changed after sealing"
+                )
+                return report
+            previous = row["hash"]
+            report.head = ChainHead(sequence=expected, hash=previous)
+            report.checked += 1
+            expected += 1
+        if len(rows) < chunk:
+            break
+    report.unsealed_overdue = audit_unsealed_overdue()
+    return report
