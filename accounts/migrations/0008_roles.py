@@ -7,6 +7,8 @@ groups afterwards, each change audited.
 
 from django.db import migrations
 
+from accounts.roles import roles_grant
+
 # One list per group: "app_label.codename".
 COMPLIANCE = [
     # KYC review, sanctions screening decisions (review_kyc covers both) and the queue.
@@ -41,24 +43,7 @@ ROLES = {"compliance": COMPLIANCE, "support": SUPPORT, "engineering": ENGINEERIN
 
 
 def create_roles(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are made by post_migrate, after every migration: on a new database the
-    # ones named above do not exist yet, so make them now.
-    using = schema_editor.connection.alias
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, using=using, apps=apps)
-        app_config.models_module = None
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
-    for name, permissions in ROLES.items():
-        group, _ = group_model.objects.using(using).get_or_create(name=name)
-        for permission in permissions:
-            app_label, codename = permission.split(".")
-            group.permissions.add(
-                permission_model.objects.using(using).get(content_type__app_label=app_label, codename=codename)
-            )
+    roles_grant(apps, schema_editor, ROLES)
 
 
 class Migration(migrations.Migration):

@@ -3,6 +3,8 @@ keeps the limit overrides and the business calendar; support sees wires, never d
 
 from django.db import migrations
 
+from accounts.roles import roles_grant
+
 COMPLIANCE = [
     "transfers.view_wiretransfer",
     "transfers.review_wire",
@@ -20,22 +22,7 @@ ROLES = {"compliance": COMPLIANCE, "support": SUPPORT}
 
 
 def add_wire_permissions(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    using = schema_editor.connection.alias
-    app_config = apps.get_app_config("transfers")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, using=using, apps=apps)
-    app_config.models_module = None
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
-    for name, permissions in ROLES.items():
-        group = group_model.objects.using(using).get(name=name)
-        for permission in permissions:
-            app_label, codename = permission.split(".")
-            group.permissions.add(
-                permission_model.objects.using(using).get(content_type__app_label=app_label, codename=codename)
-            )
+    roles_grant(apps, schema_editor, ROLES, app_labels=["transfers"])
 
 
 class Migration(migrations.Migration):
