@@ -204,3 +204,13 @@ def api_transfer():
         )
 
     return post
+
+
+@pytest.fixture
+def statement_timeout_off(db):
+    """For a test that seeds tens of thousands of rows: seeding is not a request, so the
+    app's DB_STATEMENT_TIMEOUT does not apply to it, nor to the deferred foreign-key checks
+    Django runs when the test's transaction ends (on a busy machine they outlast it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
