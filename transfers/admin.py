@@ -13,6 +13,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.admin.customer_page import (
+    customer_audited_objects_register,
+    customer_section_register,
+    link,
+    table,
+    when,
+)
 from audit.models import AuditEvent
 from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.errors import DomainError
@@ -22,6 +29,7 @@ from transfers.models import BusinessHoliday, WireLimitOverride, WireReviewQueue
 from transfers.services import wires as services
 
 RECENT_WIRES = 10
+CUSTOMER_PAGE_WIRES = 10
 
 
 class WireDecisionForm(forms.Form):
@@ -325,3 +333,43 @@ class BusinessHolidayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for holiday in queryset:
             services.business_holiday_remove(holiday=holiday, actor=request.user)
+
+
+def _customer_wires(request, customer):
+    """The customer's most recent wires, each linked to its page (reviewers get the decision
+    page of a held one), for staff who may read wires."""
+    if not request.user.has_perm("transfers.view_wiretransfer"):
+        return None
+    wires = WireTransfer.objects.filter(customer=customer).order_by("-id")[:CUSTOMER_PAGE_WIRES]
+    decides = request.user.has_perm(services.REVIEW_PERMISSION)
+
+    def page(wire):
+        if decides and wire.status == WireTransfer.Status.PENDING_REVIEW:
+            return reverse("admin:transfers_wiretransfer_decide", args=[wire.pk])
+        return reverse("admin:transfers_wiretransfer_change", args=[wire.pk])
+
+    return table(
+        ["wire", "created", "amount", "beneficiary", "status"],
+        (
+            (
+                link(page(wire), f"Wire {wire.pk}"),
+                when(wire.created_at),
+                f"{format_amount(wire.amount, wire.currency)} {wire.currency}",
+                wire.beneficiary_name,
+                wire.get_status_display(),
+            )
+            for wire in wires
+        ),
+    )
+
+
+customer_section_register(title="Wires", order=30, render=_customer_wires)
+
+
+def _customer_wire_objects(customer):
+    # The wires the section shows: staff decisions on them join the recent audit events.
+    recent = WireTransfer.objects.filter(customer=customer).order_by("-id")[:CUSTOMER_PAGE_WIRES]
+    return [(WireTransfer._meta.label_lower, list(recent.values_list("pk", flat=True)))]
+
+
+customer_audited_objects_register(_customer_wire_objects)
