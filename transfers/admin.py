@@ -20,6 +20,7 @@ from accounts.admin.customer_page import (
     table,
     when,
 )
+from audit import actions
 from audit.models import AuditEvent
 from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.errors import DomainError
@@ -38,6 +39,42 @@ class WireDecisionForm(forms.Form):
         label="Decision note (recorded in the audit log)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# What each audited step of a wire means to the officer reading its history.
+HISTORY_LABELS = {
+    actions.WIRE_CREATED: "Created by the customer",
+    actions.WIRE_APPROVAL_REQUESTED: "First of two approvals",
+    actions.WIRE_APPROVED: "Approved",
+    actions.WIRE_SENT: "Sent",
+    actions.WIRE_REJECTED: "Rejected, money returned",
+    actions.WIRE_CANCELLED: "Cancelled by the customer, money returned",
+}
+
+
+def _status_label(status) -> str:
+    return str(dict(WireTransfer.Status.choices).get(status, status))
+
+
+def _history_row(event: AuditEvent) -> dict:
+    """One audited step: who, what (in words, with the audit log's action name), the status
+    change and the note given."""
+    before, after = event.before or {}, event.after or {}
+    change = ""
+    if "status" in after:
+        change = _status_label(after["status"])
+        if before.get("status") and before["status"] != after["status"]:
+            change = f"{_status_label(before['status'])} → {change}"
+    if event.action == actions.WIRE_CREATED:
+        change = _status_label(after.get("status"))
+    return {
+        "when": event.occurred_at,
+        "who": event.actor_label or "-",
+        "what": HISTORY_LABELS.get(event.action, event.action),
+        "action": event.action,
+        "status": change or "-",
+        "note": after.get("note") or "",
+    }
 
 
 def _reason_text(wire: WireTransfer) -> str:
@@ -178,9 +215,12 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "kyc_status": kyc_status or "not started",
             "four_eyes": four_eyes,
             "recent": recent,
-            "history": AuditEvent.objects.filter(
-                object_type=WireTransfer._meta.label_lower, object_id=str(wire.pk)
-            ).order_by("occurred_at", "id"),
+            "history": [
+                _history_row(event)
+                for event in AuditEvent.objects.filter(
+                    object_type=WireTransfer._meta.label_lower, object_id=str(wire.pk)
+                ).order_by("occurred_at", "id")
+            ],
             "form": form,
             "can_decide": can_decide,
             "opts": self.model._meta,

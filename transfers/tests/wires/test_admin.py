@@ -109,6 +109,37 @@ def test_four_eyes_from_the_decision_page(client, officer, held, reviewer_factor
     assert wire.status == "sent"
 
 
+def test_the_history_reads_in_words_with_each_step_its_officer_status_and_note(
+    client, officer, held, reviewer_factory
+):
+    wire = held("3000.00")
+    url = f"/admin/transfers/wiretransfer/{wire.pk}/decide/"
+    client.post(url, {"note": "Invoice seen", "decision": "approve"})
+    second = reviewer_factory(email="second.officer@bankcore.test")
+    client.force_login(second)
+    client.post(url, {"note": "Beneficiary confirmed by phone", "decision": "approve"})
+    page = client.get(url).content.decode()
+    history = page[page.index('id="wire-history"') :]
+    rows = history.split("<tr>")[2:]
+    expected = [
+        ("Created by the customer", "Pending review", ""),
+        ("First of two approvals", "Pending review", "Invoice seen"),
+        ("Approved", "Pending review → Approved", "Beneficiary confirmed by phone"),
+        ("Sent", "Approved → Sent", ""),
+    ]
+    assert len(rows) == len(expected)
+    for row, (what, status, note) in zip(rows, expected, strict=True):
+        assert f"<td>{what} <span" in row
+        assert f"<td>{status}</td>" in row
+        assert f"<td>{note}</td>" in row
+    assert officer.email in rows[1]
+    assert second.email in rows[2]
+    assert second.email in rows[3]
+    # No raw audit payloads (minor units, posting ids) on the page.
+    assert "'posting'" not in history
+    assert "300000" not in history
+
+
 def test_staff_without_the_review_permission_cannot_decide(client, held):
     wire = held()
     client.force_login(UserFactory(is_staff=True))
