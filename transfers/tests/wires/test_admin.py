@@ -140,6 +140,28 @@ def test_the_history_reads_in_words_with_each_step_its_officer_status_and_note(
     assert "300000" not in history
 
 
+def test_approval_requests_name_a_four_eyes_wire_in_words_not_its_action_name(client, officer, held):
+    officer.user_permissions.add(Permission.objects.get(codename="view_approvalrequest"))
+    wire = held("3000.00")
+    client.post(f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "one", "decision": "approve"})
+    wire.refresh_from_db()
+    listing = client.get("/admin/accounts/approvalrequest/").content.decode()
+    assert (
+        '<td class="field-request_kind">Wire at or above the four-eyes threshold (second approval)</td>'
+        in listing
+    )
+    assert f"Send wire {wire.pk} of 3000.00 USD to Erika Mustermann (first approval: one)" in listing
+    assert ">transfers.wire_release<" not in listing, "no cell or filter shows the action's name"
+    page = client.get(f"/admin/accounts/approvalrequest/{wire.approval_id}/change/").content.decode()
+    assert "Wire at or above the four-eyes threshold (second approval)" in page
+    # The filter offers the kinds by label and still filters by the action.
+    filtered = client.get("/admin/accounts/approvalrequest/?action=accounts.deposit").content.decode()
+    assert f"Send wire {wire.pk}" not in filtered
+    assert "Deposit above the approval threshold" in filtered
+    kept = client.get("/admin/accounts/approvalrequest/?action=transfers.wire_release").content.decode()
+    assert f"Send wire {wire.pk}" in kept
+
+
 def test_staff_without_the_review_permission_cannot_decide(client, held):
     wire = held()
     client.force_login(UserFactory(is_staff=True))
