@@ -227,4 +227,7 @@ def test_compliance_and_support_work_and_the_audit_log_shows_who_did_what(
     shots(compliance, "audit-log")
     compliance.goto(f"{live_site}/admin/accounts/user/{customer.pk}/change/")
     compliance.wait_for_selector("text=Recent audit events")
+    for wire in (held, four_eyes):
+        link = compliance.locator(f'a[href="/admin/transfers/wiretransfer/{wire.pk}/change/"]')
+        assert link.inner_text() == f"Wire {wire.pk}"
     shots(compliance, "customer-page-compliance")

@@ -162,6 +162,15 @@ def test_approval_requests_name_a_four_eyes_wire_in_words_not_its_action_name(cl
     assert f"Send wire {wire.pk}" in kept
 
 
+def test_on_the_customers_page_a_reviewer_opens_a_held_wire_on_its_decision_page(client, officer, held):
+    officer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    wire = held()
+    page = client.get(f"/admin/accounts/user/{wire.customer_id}/change/").content.decode()
+    assert f'<a href="/admin/transfers/wiretransfer/{wire.pk}/decide/">Wire {wire.pk}</a>' in page
+    assert "500.00 USD" in page
+    assert "Pending review" in page
+
+
 def test_staff_without_the_review_permission_cannot_decide(client, held):
     wire = held()
     client.force_login(UserFactory(is_staff=True))
