@@ -18,4 +18,5 @@ class AccountsConfig(AppConfig):
             permission="accounts.approve_deposit",
             execute=deposit_approved,
             describe=deposit_describe,
+            label="Deposit above the approval threshold",
         )

@@ -13,6 +13,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.admin.customer_page import (
+    customer_audited_objects_register,
+    customer_section_register,
+    link,
+    table,
+    when,
+)
+from audit import actions
 from audit.models import AuditEvent
 from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.errors import DomainError
@@ -22,6 +30,7 @@ from transfers.models import BusinessHoliday, WireLimitOverride, WireReviewQueue
 from transfers.services import wires as services
 
 RECENT_WIRES = 10
+CUSTOMER_PAGE_WIRES = 10
 
 
 class WireDecisionForm(forms.Form):
@@ -30,6 +39,42 @@ class WireDecisionForm(forms.Form):
         label="Decision note (recorded in the audit log)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# What each audited step of a wire means to the officer reading its history.
+HISTORY_LABELS = {
+    actions.WIRE_CREATED: "Created by the customer",
+    actions.WIRE_APPROVAL_REQUESTED: "First of two approvals",
+    actions.WIRE_APPROVED: "Approved",
+    actions.WIRE_SENT: "Sent",
+    actions.WIRE_REJECTED: "Rejected, money returned",
+    actions.WIRE_CANCELLED: "Cancelled by the customer, money returned",
+}
+
+
+def _status_label(status) -> str:
+    return str(dict(WireTransfer.Status.choices).get(status, status))
+
+
+def _history_row(event: AuditEvent) -> dict:
+    """One audited step: who, what (in words, with the audit log's action name), the status
+    change and the note given."""
+    before, after = event.before or {}, event.after or {}
+    change = ""
+    if "status" in after:
+        change = _status_label(after["status"])
+        if before.get("status") and before["status"] != after["status"]:
+            change = f"{_status_label(before['status'])} → {change}"
+    if event.action == actions.WIRE_CREATED:
+        change = _status_label(after.get("status"))
+    return {
+        "when": event.occurred_at,
+        "who": event.actor_label or "-",
+        "what": HISTORY_LABELS.get(event.action, event.action),
+        "action": event.action,
+        "status": change or "-",
+        "note": after.get("note") or "",
+    }
 
 
 def _reason_text(wire: WireTransfer) -> str:
@@ -170,9 +215,12 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "kyc_status": kyc_status or "not started",
             "four_eyes": four_eyes,
             "recent": recent,
-            "history": AuditEvent.objects.filter(
-                object_type=WireTransfer._meta.label_lower, object_id=str(wire.pk)
-            ).order_by("occurred_at", "id"),
+            "history": [
+                _history_row(event)
+                for event in AuditEvent.objects.filter(
+                    object_type=WireTransfer._meta.label_lower, object_id=str(wire.pk)
+                ).order_by("occurred_at", "id")
+            ],
             "form": form,
             "can_decide": can_decide,
             "opts": self.model._meta,
@@ -325,3 +373,43 @@ class BusinessHolidayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for holiday in queryset:
             services.business_holiday_remove(holiday=holiday, actor=request.user)
+
+
+def _customer_wires(request, customer):
+    """The customer's most recent wires, each linked to its page (reviewers get the decision
+    page of a held one), for staff who may read wires."""
+    if not request.user.has_perm("transfers.view_wiretransfer"):
+        return None
+    wires = WireTransfer.objects.filter(customer=customer).order_by("-id")[:CUSTOMER_PAGE_WIRES]
+    decides = request.user.has_perm(services.REVIEW_PERMISSION)
+
+    def page(wire):
+        if decides and wire.status == WireTransfer.Status.PENDING_REVIEW:
+            return reverse("admin:transfers_wiretransfer_decide", args=[wire.pk])
+        return reverse("admin:transfers_wiretransfer_change", args=[wire.pk])
+
+    return table(
+        ["wire", "created", "amount", "beneficiary", "status"],
+        (
+            (
+                link(page(wire), f"Wire {wire.pk}"),
+                when(wire.created_at),
+                f"{format_amount(wire.amount, wire.currency)} {wire.currency}",
+                wire.beneficiary_name,
+                wire.get_status_display(),
+            )
+            for wire in wires
+        ),
+    )
+
+
+customer_section_register(title="Wires", order=30, render=_customer_wires)
+
+
+def _customer_wire_objects(customer):
+    # The wires the section shows: staff decisions on them join the recent audit events.
+    recent = WireTransfer.objects.filter(customer=customer).order_by("-id")[:CUSTOMER_PAGE_WIRES]
+    return [(WireTransfer._meta.label_lower, list(recent.values_list("pk", flat=True)))]
+
+
+customer_audited_objects_register(_customer_wire_objects)

@@ -20,4 +20,5 @@ class TransfersConfig(AppConfig):
             permission=REVIEW_PERMISSION,
             execute=wire_release_approved,
             describe=wire_release_describe,
+            label="Wire at or above the four-eyes threshold (second approval)",
         )

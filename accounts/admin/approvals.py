@@ -8,6 +8,8 @@ from accounts.models import ApprovalRequest
 from accounts.services.approvals import (
     approval_approve,
     approval_describe,
+    approval_kinds,
+    approval_label,
     approval_permissions,
     approval_reject,
 )
@@ -18,19 +20,32 @@ class DecisionActionForm(ActionForm):
     note = forms.CharField(max_length=255, required=False, help_text="A note; required to reject.")
 
 
+class RequestKindFilter(admin.SimpleListFilter):
+    """The kinds of request by their labels, not their internal action names."""
+
+    title = "request"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return approval_kinds()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ApprovalRequest)
 class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Requests waiting for a second member of staff; approve or reject them here."""
 
     action_form = DecisionActionForm
     actions = ["approve_requests", "reject_requests"]
-    list_display = ["id", "action", "details", "requested_by", "requested_at", "status", "decided_by"]
-    list_filter = ["status", "action"]
+    list_display = ["id", "request_kind", "details", "requested_by", "requested_at", "status", "decided_by"]
+    list_filter = ["status", RequestKindFilter]
     list_select_related = ["requested_by", "decided_by"]
     ordering = ["-id"]
     show_full_result_count = False
     fields = [
-        "action",
+        "request_kind",
         "details",
         "status",
         "requested_by",
@@ -40,6 +55,10 @@ class ApprovalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "decision_note",
     ]
     readonly_fields = fields
+
+    @admin.display(description="request", ordering="action")
+    def request_kind(self, approval):
+        return approval_label(approval)
 
     @admin.display(description="details")
     def details(self, approval):

@@ -36,6 +36,8 @@ class ApprovalAction:
     execute: Callable[[ApprovalRequest], dict]
     # One line for the staff who decide: what the request would do, in their words.
     describe: Callable[[dict], str] | None = None
+    # What the request is, in the words of the staff who decide (the name, if not given).
+    label: str | None = None
 
 
 _registry: dict[str, ApprovalAction] = {}
@@ -47,8 +49,22 @@ def approval_action_register(
     permission: str,
     execute: Callable[[ApprovalRequest], dict],
     describe: Callable[[dict], str] | None = None,
+    label: str | None = None,
 ) -> None:
-    _registry[name] = ApprovalAction(name=name, permission=permission, execute=execute, describe=describe)
+    _registry[name] = ApprovalAction(
+        name=name, permission=permission, execute=execute, describe=describe, label=label
+    )
+
+
+def approval_kinds() -> list[tuple[str, str]]:
+    """Each registered action's name and label, for choosing among them."""
+    return sorted((action.name, action.label or action.name) for action in _registry.values())
+
+
+def approval_label(approval: ApprovalRequest) -> str:
+    """What kind of request it is, as its action names itself to staff."""
+    action = _registry.get(approval.action)
+    return (action.label if action is not None else None) or approval.action
 
 
 def approval_describe(approval: ApprovalRequest) -> str:

@@ -3,7 +3,7 @@ admin's form and can do exactly its job; every other admin page is a 403 or abse
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Account, ApprovalRequest
 from accounts.tests.backoffice import admin_login, admin_post
@@ -12,6 +12,8 @@ from audit import actions
 from audit.models import AuditEvent
 from kyc.models import KycProfile, KycStatus
 from kyc.tests.factories import submitted_profile
+from transfers.models import WireTransfer
+from transfers.tests.wires.conftest import kyc_approve, post_wire
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +36,8 @@ READS = {
     "support": {"accounts/user", "accounts/account", "transfers/wiretransfer"},
     "engineering": set(),
 }
-# What a role may add: compliance keeps per-account wire limits and the business calendar
-# (each change audited); nothing else is added but by superusers.
-ADDS = {
-    "compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"},
-    "support": set(),
-    "engineering": set(),
-}
+# The pages each role adds on (through audited services); everything else is superusers' only.
+ADDS = {"compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"}}
 
 
 def _member(role: str):
@@ -86,8 +83,8 @@ def test_the_roles_migration_made_the_groups_with_their_permissions():
         "accounts.view_database_report",
     }
     assert "kyc.review_kyc" in granted["compliance"]
-    assert "audit.view_auditevent" in granted["compliance"]
     assert "transfers.review_wire" in granted["compliance"]
+    assert "audit.view_auditevent" in granted["compliance"]
     assert not any(
         p.startswith("auth.") or p.endswith(("change_user", "add_user")) for p in granted["compliance"]
     )
@@ -101,10 +98,9 @@ def test_each_role_reaches_its_pages_and_no_others(role, objects):
     for model in _registered_models():
         expected = 200 if model in READS[role] else 403
         assert client.get(f"/admin/{model}/").status_code == expected, (role, model)
-        # Nobody adds anything here but superusers (and nothing at all where rows are
-        # services'), but for the few a role keeps.
-        added = 200 if model in ADDS[role] else 403
-        assert client.get(f"/admin/{model}/add/").status_code == added, (role, model)
+        # Nobody else adds anything here but superusers (and nothing at all where rows are services').
+        adds = 200 if model in ADDS.get(role, set()) else 403
+        assert client.get(f"/admin/{model}/add/").status_code == adds, (role, model)
     pages = {
         "accounts/user": objects["customer"].pk,
         "accounts/account": objects["account"].pk,
@@ -184,7 +180,7 @@ def test_compliance_decides_kyc_and_deposits_but_cannot_freeze(objects, django_a
 
 
 def test_a_customers_page_costs_the_same_queries_whatever_they_hold(
-    objects, client, django_assert_num_queries
+    objects, client, django_assert_num_queries, bearer_client
 ):
     member = _member("compliance")
     client.force_login(member)
@@ -192,12 +188,48 @@ def test_a_customers_page_costs_the_same_queries_whatever_they_hold(
     url = f"/admin/accounts/user/{customer.pk}/change/"
     client.get(url)
     # session, user, permissions (2), the user, its groups and permissions for the form, the
-    # accounts, the KYC profile, the audit section's accounts, profile and documents, events
-    with django_assert_num_queries(13):
+    # accounts, the KYC profile, the wires, the audit section's accounts, profile, documents
+    # and wires, events
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
     for _ in range(3):
         fund(AccountFactory(customer=customer), 1_00)
-    with django_assert_num_queries(13):
+    kyc_approve(customer)
+    for amount in ("10.00", "20.00"):
+        assert post_wire(bearer_client(customer), objects["account"], amount=amount).status_code == 201
+    with django_assert_num_queries(15):
         page = client.get(url).content.decode()
     assert page.count("/admin/accounts/account/") >= 4
     assert "kyc.submitted" in page
+    for wire in WireTransfer.objects.filter(customer=customer):
+        assert f"/admin/transfers/wiretransfer/{wire.pk}/change/" in page
+    assert actions.WIRE_SENT in page
+
+
+def test_the_customers_page_lists_their_recent_wires_to_staff_who_may_read_wires(objects, bearer_client):
+    customer = objects["customer"]
+    kyc_approve(customer)
+    api = bearer_client(customer)
+    assert (
+        post_wire(api, objects["account"], amount="12.50", beneficiary_name="Erika Mustermann").status_code
+        == 201
+    )
+    wire = WireTransfer.objects.get(customer=customer)
+    someone_else = UserFactory()
+    kyc_approve(someone_else)
+    other = fund(AccountFactory(customer=someone_else), 50_00)
+    assert post_wire(bearer_client(someone_else), other, amount="13.00").status_code == 201
+    url = f"/admin/accounts/user/{customer.pk}/change/"
+    for role in ("compliance", "support"):
+        page = admin_login(_member(role).email, DEFAULT_PASSWORD).get(url).content.decode()
+        wires = page[page.index("<h2>Wires</h2>") :]
+        assert f'<a href="/admin/transfers/wiretransfer/{wire.pk}/change/">Wire {wire.pk}</a>' in wires, role
+        for shown in ("12.50 USD", "Erika Mustermann", "Sent"):
+            assert shown in wires, (role, shown)
+        assert "13.00 USD" not in page, "another customer's wire"
+    # Staff who may read the customer but not wires see no Wires section.
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "view_account"]))
+    page = admin_login(reader.email, DEFAULT_PASSWORD).get(url).content.decode()
+    assert "<h2>Wires</h2>" not in page
+    assert objects["account"].number in page

@@ -1,17 +1,23 @@
-"""The back office in a real browser: compliance reviews KYC, support freezes an account,
-and the audit log shows each step with the right actor."""
+"""The back office in a real browser: compliance reviews KYC and decides held wires (two
+officers for a four-eyes one), support freezes an account, and the audit log shows each step
+with the right actor."""
+
+import json
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.models import Account
+from accounts.services.operations import config_set
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_seal
 from kyc.models import KycProfile, KycStatus
 from kyc.tests.factories import submitted_profile
+from transfers.models import WireTransfer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +47,43 @@ def _run_action(page, action: str, reason: str | None = None):
     page.click("button[name=index]")
 
 
+def _send_wire(api, token: str, account: Account, amount: str) -> WireTransfer:
+    """The customer sends a wire through the API, over HTTP to the live server."""
+    response = api.post(
+        "/api/wire-transfers",
+        data=json.dumps(
+            {
+                "source_account": account.pk,
+                "amount": amount,
+                "currency": account.currency,
+                "beneficiary_name": "Erika Mustermann",
+                "beneficiary_account": "DE89370400440532013000",
+                "beneficiary_bic": "COBADEFFXXX",
+                "beneficiary_country": "DE",
+                "beneficiary_address": "Hauptstr. 1, Berlin",
+                "reference": "Invoice 42",
+                "charge_bearer": "SHAR",
+            }
+        ),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": uuid.uuid4().hex,
+        },
+    )
+    assert response.status == 201, response.text()
+    body = response.json()
+    assert body["status"] == WireTransfer.Status.PENDING_REVIEW
+    return WireTransfer.objects.get(pk=body["id"])
+
+
+def _decide(page, site: str, wire: WireTransfer, note: str):
+    page.goto(f"{site}/admin/transfers/wirereviewqueue/")
+    page.click(f'#result_list a[href$="/wirereviewqueue/{wire.pk}/change/"]')
+    page.wait_for_url(f"{site}/admin/transfers/wiretransfer/{wire.pk}/decide/")
+    page.fill("#wire-decision #id_note", note)
+
+
 @pytest.fixture
 def kyc_files(settings, tmp_path):
     settings.STORAGES = {
@@ -57,8 +100,13 @@ def test_compliance_and_support_work_and_the_audit_log_shows_who_did_what(
 ):
     officer = _staff("casey.compliance@bankcore.test", "compliance")
     agent = _staff("sam.support@bankcore.test", "support")
+    second_officer = _staff("robin.compliance@bankcore.test", "compliance")
     customer = UserFactory(email="dana.customer@example.test", full_name="Dana Customer")
-    account = fund(AccountFactory(customer=customer), 1_250_00)
+    account = fund(AccountFactory(customer=customer), 2_500_00)
+    # The bank holds USD wires from 100.00 for review and wants two officers from 1,000.00.
+    root = UserFactory(email="root@bankcore.test", is_staff=True, is_superuser=True)
+    config_set(name="wires.review_threshold", value={"USD": 100}, actor=root)
+    config_set(name="wires.four_eyes_threshold", value={"USD": 1_000}, actor=root)
     profile = submitted_profile(customer)
 
     # Compliance finds the pending profile in the review queue and previews its passport.
@@ -83,8 +131,59 @@ def test_compliance_and_support_work_and_the_audit_log_shows_who_did_what(
     shots(compliance, "kyc-approved")
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.APPROVED
 
-    # Held wire steps go here: compliance approves a held wire, and a second officer
-    # completes its four-eyes approval.
+    # The customer, KYC-approved now, logs in to the API and sends two wires compliance must
+    # review: one below the four-eyes threshold, one at it.
+    api = browser.new_context(base_url=live_site).request
+    login = api.post(
+        "/api/auth/login",
+        data=json.dumps({"email": customer.email, "password": DEFAULT_PASSWORD}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert login.status == 200, login.text()
+    token = login.json()["token"]
+    held = _send_wire(api, token, account, "250.00")
+    four_eyes = _send_wire(api, token, account, "1000.00")
+
+    # Compliance finds both in the wire review queue, oldest first, and approves the first one
+    # with a note on its decision page: it is sent.
+    compliance.goto(f"{live_site}/admin/")
+    compliance.click("text=Wire review queue")
+    compliance.wait_for_selector(f'#result_list a[href$="/wirereviewqueue/{four_eyes.pk}/change/"]')
+    shots(compliance, "wire-queue")
+    _decide(compliance, live_site, held, "Invoice matches the customer's supplier")
+    assert compliance.inner_text("#wire-four-eyes") == "not needed"
+    shots(compliance, "wire-decision")
+    compliance.click("#wire-approve")
+    compliance.wait_for_selector(f"text=Wire {held.pk} is sent.")
+    shots(compliance, "wire-sent")
+    assert WireTransfer.objects.get(pk=held.pk).status == WireTransfer.Status.SENT
+
+    # The four-eyes wire: the first approval leaves it pending, and the page says a second
+    # approval is needed.
+    _decide(compliance, live_site, four_eyes, "Beneficiary checked against the invoice")
+    assert compliance.inner_text("#wire-four-eyes") == "needs two approvers"
+    compliance.click("#wire-approve")
+    compliance.wait_for_selector("text=it is sent once a second member of staff approves it")
+    shots(compliance, "wire-first-approval")
+    assert WireTransfer.objects.get(pk=four_eyes.pk).status == WireTransfer.Status.PENDING_REVIEW
+
+    # The same officer approving it again is refused, visibly, and nothing changes.
+    _decide(compliance, live_site, four_eyes, "Approving again")
+    assert officer.email in compliance.inner_text("#wire-four-eyes")
+    compliance.click("#wire-approve")
+    compliance.wait_for_selector("text=This wire needs a second, different member of staff to approve it.")
+    shots(compliance, "wire-second-approval-refused")
+    assert WireTransfer.objects.get(pk=four_eyes.pk).status == WireTransfer.Status.PENDING_REVIEW
+
+    # A second compliance officer logs in and approves it: it is sent.
+    second = _login(browser, live_site, second_officer.email)
+    _decide(second, live_site, four_eyes, "Second approval, invoice seen")
+    shots(second, "wire-second-approval")
+    second.click("#wire-approve")
+    second.wait_for_selector(f"text=Wire {four_eyes.pk} is sent.")
+    shots(second, "wire-four-eyes-sent")
+    four_eyes.refresh_from_db()
+    assert (four_eyes.status, four_eyes.decided_by) == (WireTransfer.Status.SENT, second_officer)
 
     # Support finds the account by number and freezes it with a reason.
     support = _login(browser, live_site, agent.email)
@@ -112,11 +211,23 @@ def test_compliance_and_support_work_and_the_audit_log_shows_who_did_what(
         (actions.KYC_DOCUMENT_VIEWED, officer),
         (actions.KYC_APPROVED, officer),
         (actions.ACCOUNT_FROZEN, agent),
+        (actions.WIRE_APPROVAL_REQUESTED, officer),
     ]:
         row = compliance.locator("#result_list tbody tr", has_text=action).first
         assert actor.email in row.inner_text()
         assert AuditEvent.objects.filter(action=action, actor=actor).count() == 1
+    # Each wire's approval and sending are the deciding officer's, in the database and on the page.
+    for wire, approver in [(held, officer), (four_eyes, second_officer)]:
+        for action in (actions.WIRE_APPROVED, actions.WIRE_SENT):
+            assert AuditEvent.objects.get(action=action, object_id=str(wire.pk)).actor == approver
+            row = compliance.locator("#result_list tbody tr", has_text=action).filter(
+                has_text=f"transfers.wiretransfer {wire.pk}"
+            )
+            assert approver.email in row.inner_text()
     shots(compliance, "audit-log")
     compliance.goto(f"{live_site}/admin/accounts/user/{customer.pk}/change/")
     compliance.wait_for_selector("text=Recent audit events")
+    for wire in (held, four_eyes):
+        link = compliance.locator(f'a[href="/admin/transfers/wiretransfer/{wire.pk}/change/"]')
+        assert link.inner_text() == f"Wire {wire.pk}"
     shots(compliance, "customer-page-compliance")

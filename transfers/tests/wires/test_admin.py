@@ -109,6 +109,68 @@ def test_four_eyes_from_the_decision_page(client, officer, held, reviewer_factor
     assert wire.status == "sent"
 
 
+def test_the_history_reads_in_words_with_each_step_its_officer_status_and_note(
+    client, officer, held, reviewer_factory
+):
+    wire = held("3000.00")
+    url = f"/admin/transfers/wiretransfer/{wire.pk}/decide/"
+    client.post(url, {"note": "Invoice seen", "decision": "approve"})
+    second = reviewer_factory(email="second.officer@bankcore.test")
+    client.force_login(second)
+    client.post(url, {"note": "Beneficiary confirmed by phone", "decision": "approve"})
+    page = client.get(url).content.decode()
+    history = page[page.index('id="wire-history"') :]
+    rows = history.split("<tr>")[2:]
+    expected = [
+        ("Created by the customer", "Pending review", ""),
+        ("First of two approvals", "Pending review", "Invoice seen"),
+        ("Approved", "Pending review → Approved", "Beneficiary confirmed by phone"),
+        ("Sent", "Approved → Sent", ""),
+    ]
+    assert len(rows) == len(expected)
+    for row, (what, status, note) in zip(rows, expected, strict=True):
+        assert f"<td>{what} <span" in row
+        assert f"<td>{status}</td>" in row
+        assert f"<td>{note}</td>" in row
+    assert officer.email in rows[1]
+    assert second.email in rows[2]
+    assert second.email in rows[3]
+    # No raw audit payloads (minor units, posting ids) on the page.
+    assert "'posting'" not in history
+    assert "300000" not in history
+
+
+def test_approval_requests_name_a_four_eyes_wire_in_words_not_its_action_name(client, officer, held):
+    officer.user_permissions.add(Permission.objects.get(codename="view_approvalrequest"))
+    wire = held("3000.00")
+    client.post(f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "one", "decision": "approve"})
+    wire.refresh_from_db()
+    listing = client.get("/admin/accounts/approvalrequest/").content.decode()
+    assert (
+        '<td class="field-request_kind">Wire at or above the four-eyes threshold (second approval)</td>'
+        in listing
+    )
+    assert f"Send wire {wire.pk} of 3000.00 USD to Erika Mustermann (first approval: one)" in listing
+    assert ">transfers.wire_release<" not in listing, "no cell or filter shows the action's name"
+    page = client.get(f"/admin/accounts/approvalrequest/{wire.approval_id}/change/").content.decode()
+    assert "Wire at or above the four-eyes threshold (second approval)" in page
+    # The filter offers the kinds by label and still filters by the action.
+    filtered = client.get("/admin/accounts/approvalrequest/?action=accounts.deposit").content.decode()
+    assert f"Send wire {wire.pk}" not in filtered
+    assert "Deposit above the approval threshold" in filtered
+    kept = client.get("/admin/accounts/approvalrequest/?action=transfers.wire_release").content.decode()
+    assert f"Send wire {wire.pk}" in kept
+
+
+def test_on_the_customers_page_a_reviewer_opens_a_held_wire_on_its_decision_page(client, officer, held):
+    officer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    wire = held()
+    page = client.get(f"/admin/accounts/user/{wire.customer_id}/change/").content.decode()
+    assert f'<a href="/admin/transfers/wiretransfer/{wire.pk}/decide/">Wire {wire.pk}</a>' in page
+    assert "500.00 USD" in page
+    assert "Pending review" in page
+
+
 def test_staff_without_the_review_permission_cannot_decide(client, held):
     wire = held()
     client.force_login(UserFactory(is_staff=True))
