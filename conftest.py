@@ -214,3 +214,30 @@ def statement_timeout_off(db):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = 0")
+
+
+@pytest.fixture
+def sentry_capture():
+    """Start Sentry as bankcore does, with a transport that keeps what it would send (there
+    is no Sentry server here). ``start(item_type, **options)`` returns a function listing the
+    payloads of that type ("event", "transaction") sent so far."""
+    import sentry_sdk
+    from sentry_sdk.transport import Transport
+
+    from bankcore.observability import sentry_init
+
+    envelopes = []
+
+    class CapturingTransport(Transport):
+        def capture_envelope(self, envelope) -> None:
+            envelopes.append(envelope)
+
+    def start(item_type: str, **options):
+        options = {"environment": "test", "traces_sample_rate": 0.0, **options}
+        sentry_init(dsn="https://public@sentry.invalid/1", transport=CapturingTransport, **options)
+        return lambda: [
+            item.payload.json for envelope in envelopes for item in envelope.items if item.type == item_type
+        ]
+
+    yield start
+    sentry_sdk.init(dsn=None)

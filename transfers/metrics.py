@@ -22,44 +22,38 @@ from kyc.models import KycProfile, KycStatus
 from transfers.models import WireTransfer
 
 
+def _queue(queryset, *, since: str, name: str, what: str) -> Iterable[Metric]:
+    """A review queue's length and the age of its oldest item, in one indexed aggregate."""
+    waiting = queryset.aggregate(count=Count("pk"), oldest=Min(since))
+    count = waiting["count"]
+    yield GaugeMetricFamily(f"bankcore_{name}s_pending", f"{what} waiting for review.", value=count)
+    oldest = waiting["oldest"]
+    yield GaugeMetricFamily(
+        f"bankcore_{name}_oldest_pending_seconds",
+        f"How long the oldest of the {what.lower()} waiting for review has waited (0 when none).",
+        value=(timezone.now() - oldest).total_seconds() if oldest is not None else 0.0,
+    )
+
+
 @scrape_family
 def kyc_reviews_pending() -> Iterable[Metric]:
-    """KYC profiles waiting for a reviewer, and how long the oldest has waited."""
-    waiting = KycProfile.objects.filter(status=KycStatus.PENDING_REVIEW).aggregate(
-        count=Count("pk"), oldest=Min("submitted_at")
-    )
-    yield GaugeMetricFamily(
-        "bankcore_kyc_reviews_pending",
-        "KYC profiles submitted and waiting for review.",
-        value=waiting["count"],
-    )
-    oldest = waiting["oldest"]
-    age = (timezone.now() - oldest).total_seconds() if oldest is not None else 0.0
-    yield GaugeMetricFamily(
-        "bankcore_kyc_review_oldest_pending_seconds",
-        "How long the oldest KYC profile waiting for review has waited (0 when none waits).",
-        value=age,
+    """KYC profiles submitted and waiting for a reviewer."""
+    yield from _queue(
+        KycProfile.objects.filter(status=KycStatus.PENDING_REVIEW),
+        since="submitted_at",
+        name="kyc_review",
+        what="KYC profiles submitted",
     )
 
 
 @scrape_family
 def wire_reviews_pending() -> Iterable[Metric]:
-    """Wires held for compliance review, and how long the oldest has waited (the queue's
-    partial index answers both)."""
-    waiting = WireTransfer.objects.filter(status=WireTransfer.Status.PENDING_REVIEW).aggregate(
-        count=Count("pk"), oldest=Min("created_at")
-    )
-    yield GaugeMetricFamily(
-        "bankcore_wire_reviews_pending",
-        "Wires held in pending_review, waiting for compliance staff.",
-        value=waiting["count"],
-    )
-    oldest = waiting["oldest"]
-    age = (timezone.now() - oldest).total_seconds() if oldest is not None else 0.0
-    yield GaugeMetricFamily(
-        "bankcore_wire_review_oldest_pending_seconds",
-        "How long the oldest wire held for review has waited (0 when none waits).",
-        value=age,
+    """Wires held for compliance review (the queue's partial index answers both)."""
+    yield from _queue(
+        WireTransfer.objects.filter(status=WireTransfer.Status.PENDING_REVIEW),
+        since="created_at",
+        name="wire_review",
+        what="Wires held (pending_review)",
     )
 
 

@@ -7,20 +7,12 @@ import sentry_sdk
 from django.urls import include, path
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from sentry_sdk.transport import Transport
 
 from bankcore.observability import sentry_init
 
 pytestmark = pytest.mark.django_db
 
 SECRET_PASSWORD = "hunter2-Very-Secret"
-
-
-class CapturingTransport(Transport):
-    envelopes: list = []
-
-    def capture_envelope(self, envelope) -> None:
-        CapturingTransport.envelopes.append(envelope)
 
 
 class BoomView(APIView):
@@ -57,21 +49,8 @@ handler500 = "bankcore.views.server_error"
 
 
 @pytest.fixture
-def sentry_events():
-    CapturingTransport.envelopes = []
-    sentry_init(
-        dsn="https://public@sentry.invalid/1",
-        environment="test",
-        traces_sample_rate=0.0,
-        transport=CapturingTransport,
-    )
-    yield lambda: [
-        item.payload.json
-        for envelope in CapturingTransport.envelopes
-        for item in envelope.items
-        if item.type == "event"
-    ]
-    sentry_sdk.init(dsn=None)
+def sentry_events(sentry_capture):
+    return sentry_capture("event")
 
 
 @pytest.mark.urls(__name__)
@@ -120,22 +99,10 @@ def test_expected_4xx_is_not_captured(api_client, customer, sentry_events):
 
 
 @pytest.fixture
-def sentry_traces():
-    CapturingTransport.envelopes = []
-    sentry_init(
-        dsn="https://public@sentry.invalid/1",
-        environment="staging",
-        release="bankcore@1.2.3",
-        traces_sample_rate=1.0,
-        transport=CapturingTransport,
+def sentry_traces(sentry_capture):
+    return sentry_capture(
+        "transaction", environment="staging", release="bankcore@1.2.3", traces_sample_rate=1.0
     )
-    yield lambda: [
-        item.payload.json
-        for envelope in CapturingTransport.envelopes
-        for item in envelope.items
-        if item.type == "transaction"
-    ]
-    sentry_sdk.init(dsn=None)
 
 
 def wsgi_post(path: str, body: dict, **headers) -> tuple[str, dict]:

@@ -5,39 +5,17 @@ import uuid
 
 import pytest
 import sentry_sdk
-from sentry_sdk.transport import Transport
 
 from accounts.tests.factories import AccountFactory, fund
-from bankcore.observability import sentry_init
 
 pytestmark = pytest.mark.django_db
 
 WRITE_PATH_SPANS = {"db.lock", "db.posting", "db.audit", "cache.bump"}
 
 
-class CapturingTransport(Transport):
-    envelopes: list = []
-
-    def capture_envelope(self, envelope) -> None:
-        CapturingTransport.envelopes.append(envelope)
-
-
 @pytest.fixture
-def sentry_transactions():
-    CapturingTransport.envelopes = []
-    sentry_init(
-        dsn="https://public@sentry.invalid/1",
-        environment="test",
-        traces_sample_rate=1.0,
-        transport=CapturingTransport,
-    )
-    yield lambda: [
-        item.payload.json
-        for envelope in CapturingTransport.envelopes
-        for item in envelope.items
-        if item.type == "transaction"
-    ]
-    sentry_sdk.init(dsn=None)
+def sentry_transactions(sentry_capture):
+    return sentry_capture("transaction", traces_sample_rate=1.0)
 
 
 def server_timing_metrics(header: str) -> dict[str, float]:
