@@ -209,11 +209,12 @@ def api_transfer():
 @pytest.fixture
 def statement_timeout_off(db):
     """For a test that seeds tens of thousands of rows: seeding is not a request, so the
-    app's DB_STATEMENT_TIMEOUT does not apply to it, nor to the deferred foreign-key checks
-    Django runs when the test's transaction ends (on a busy machine they outlast it)."""
+    app's DB_STATEMENT_TIMEOUT gives way to two minutes for it and for the deferred
+    foreign-key checks Django runs when the test's transaction ends (on a busy machine they
+    outlast the app's). Finite, so that a lock wait still fails the test instead of hanging."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute("SET LOCAL statement_timeout = '120s'")
 
 
 @pytest.fixture
