@@ -207,7 +207,7 @@ def api_transfer():
 
 
 @pytest.fixture
-def statement_timeout_off(db):
+def statement_timeout_lifted(db):
     """For a test that seeds tens of thousands of rows: seeding is not a request, so the
     app's DB_STATEMENT_TIMEOUT gives way to two minutes for it and for the deferred
     foreign-key checks Django runs when the test's transaction ends (on a busy machine they

@@ -27,7 +27,7 @@ TABLE = LedgerEntry._meta.db_table
 
 
 @pytest.fixture
-def ledger(statement_timeout_off):
+def ledger(statement_timeout_lifted):
     """About 30,000 entries over 600 accounts, spread over 90 days: a table the planner
     would rather scan than read through a poor index."""
     rng = random.Random(7)

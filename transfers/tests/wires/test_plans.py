@@ -23,7 +23,7 @@ TABLE = WireTransfer._meta.db_table
 
 
 @pytest.fixture
-def wires(statement_timeout_off):
+def wires(statement_timeout_lifted):
     """About 12,000 wires of 400 accounts (every tenth pending review): a table the planner
     would rather scan than read through a poor index."""
     seeded = ledger_seed_load(
