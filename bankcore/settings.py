@@ -130,6 +130,9 @@ SLOW_QUERY_MS = env_float("SLOW_QUERY_MS")
 # Cache ----------------------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+# In-process failure counters (the embedded default's, and the fallback during a Redis
+# outage) keep this many keys before forgetting any: a few megabytes.
+THROTTLE_LOCAL_MAX_ENTRIES = 200_000
 if REDIS_URL:
     redis_timeout = env_float("REDIS_SOCKET_TIMEOUT")
     redis_options = {
@@ -157,12 +160,19 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "bankcore.cache_backends.TimedLocMemCache", "LOCATION": "default"},
-        "throttle": {"BACKEND": "bankcore.cache_backends.TimedLocMemCache", "LOCATION": "throttle"},
+        "throttle": {
+            "BACKEND": "bankcore.cache_backends.TimedLocMemCache",
+            "LOCATION": "throttle",
+            "OPTIONS": {"MAX_ENTRIES": THROTTLE_LOCAL_MAX_ENTRIES},
+        },
     }
-# Counts login failures in-process while Redis is down: per-process limits beat none.
+# Counts login failures in-process while Redis is down: per-process limits beat none. An
+# in-process cache forgets a third of its keys when full (Django's default is 300 keys):
+# failure counters must not be flushed out by a flood of other keys.
 CACHES["throttle_fallback"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "throttle-fallback",
+    "OPTIONS": {"MAX_ENTRIES": THROTTLE_LOCAL_MAX_ENTRIES},
 }
 CACHE_FAILURE_COOLDOWN_SECONDS = env_float("CACHE_FAILURE_COOLDOWN_SECONDS")
 

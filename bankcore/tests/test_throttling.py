@@ -1,4 +1,7 @@
-"""Every throttle knows a client by the one address that the audit log records too."""
+"""Every throttle knows a client by the one address that the audit log records too, and
+in-process failure counts are never flushed out by other keys."""
+
+import time
 
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -29,3 +32,26 @@ def test_every_api_throttle_identifies_clients_by_client_ip():
         assert issubclass(throttle, ClientAddressScopedThrottle), throttle
     # DRF's own reading of X-Forwarded-For stays unconfigured, so nothing relies on it.
     assert "NUM_PROXIES" not in settings.REST_FRAMEWORK
+
+
+def test_in_process_failure_counts_survive_a_flood_of_other_keys():
+    """The embedded default and the fallback during a Redis outage count failures in an
+    in-process cache, which forgets a third of its keys once full (300 keys by Django's
+    default): guesses spread over a few thousand made-up identities must not flush one
+    address's count out."""
+    from django.core.cache import caches
+
+    from bankcore.throttling import FailureLimiter
+
+    limiter = FailureLimiter("flood-test", 3, 600)
+    for alias in (
+        "throttle_fallback",
+        *(["throttle"] if "LocMem" in settings.CACHES["throttle"]["BACKEND"] else []),
+    ):
+        store = caches[alias]
+        attacker = limiter._key("203.0.113.9", int(time.time() // 600))
+        store.set(attacker, 3, timeout=1200)
+        for n in range(3000):
+            store.set(f"throttle:v1:flood-test:other-{n}", 1, timeout=1200)
+        assert store.get(attacker) == 3, alias
+        store.clear()
