@@ -6,6 +6,7 @@ contracts in pyproject.toml); whatever several apps' tests share lives here.
 
 import re
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -52,8 +53,6 @@ def _cache_bumps_without_commit(request, monkeypatch):
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if not transactional and "transactional_db" not in request.fixturenames:
-        from types import SimpleNamespace
-
         from bankcore import cache
 
         monkeypatch.setattr(cache, "transaction", SimpleNamespace(on_commit=lambda callback: callback()))
@@ -246,3 +245,17 @@ def sentry_capture():
 
     yield start
     sentry_sdk.init(dsn=None)
+
+
+@pytest.fixture(autouse=True)
+def _failure_windows_start_with_the_test(monkeypatch):
+    """Failure limits count in fixed windows weighed by the two-bucket estimate, which lets
+    one more attempt through just after a window turns: a test that happened to straddle a
+    boundary would see a limit one late. Each test's clock for them starts a second into a
+    window of every length in use (60 s logins, 900 s transfers)."""
+    import time
+
+    from bankcore import throttling
+
+    offset = (-time.time()) % 900 + 1
+    monkeypatch.setattr(throttling, "time", SimpleNamespace(time=lambda: time.time() + offset))
