@@ -2,8 +2,8 @@
 
     DATABASE_URL=... SECRET_KEY=... python loadtest/audit_coverage.py --since 2026-11-26T03:00:00+00:00
 
-Every posting written since ``--since`` must belong to a transfer (or, with
-loadtest.switches.WIRES_ENABLED, to a wire's hold or release), and each of those must have
+Every posting written since ``--since`` must belong to a transfer or to a wire's hold or
+release, and each of those must have
 its audit event (transfer.created; wire.created, and wire.sent once released). Prints the
 counts and the first offenders; exits 1 on any. loadtest/run.py runs it after the load.
 """
@@ -24,8 +24,7 @@ django.setup()
 from accounts.models import Posting  # noqa: E402
 from audit import actions  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
-from loadtest.switches import WIRES_ENABLED  # noqa: E402
-from transfers.models import Transfer  # noqa: E402
+from transfers.models import Transfer, WireTransfer  # noqa: E402
 
 
 def audited(action: str, object_type: str, since: datetime) -> set[str]:
@@ -50,25 +49,22 @@ def check(since: datetime) -> list[str]:
     if without_event:
         problems.append(f"transfers without their audit event: {', '.join(without_event[:20])}")
 
-    if WIRES_ENABLED:
-        from transfers.models import WireTransfer
-
-        wires = list(
-            WireTransfer.objects.filter(created_at__gte=since).values_list(
-                "id", "hold_posting_id", "release_posting_id"
-            )
+    wires = list(
+        WireTransfer.objects.filter(created_at__gte=since).values_list(
+            "id", "hold_posting_id", "release_posting_id"
         )
-        explained |= {hold for _, hold, _ in wires} | {release for _, _, release in wires if release}
-        created = audited(actions.WIRE_CREATED, "transfers.wiretransfer", since)
-        sent = audited(actions.WIRE_SENT, "transfers.wiretransfer", since)
-        no_created = sorted(str(pk) for pk, _, _ in wires if str(pk) not in created)
-        no_sent = sorted(str(pk) for pk, _, release in wires if release and str(pk) not in sent)
-        print(
-            f"wires: {len(wires)}, without {actions.WIRE_CREATED}: {len(no_created)}, "
-            f"released without {actions.WIRE_SENT}: {len(no_sent)}"
-        )
-        if no_created or no_sent:
-            problems.append(f"wires without their audit events: {', '.join((no_created + no_sent)[:20])}")
+    )
+    explained |= {hold for _, hold, _ in wires} | {release for _, _, release in wires if release}
+    created = audited(actions.WIRE_CREATED, "transfers.wiretransfer", since)
+    sent = audited(actions.WIRE_SENT, "transfers.wiretransfer", since)
+    no_created = sorted(str(pk) for pk, _, _ in wires if str(pk) not in created)
+    no_sent = sorted(str(pk) for pk, _, release in wires if release and str(pk) not in sent)
+    print(
+        f"wires: {len(wires)}, without {actions.WIRE_CREATED}: {len(no_created)}, "
+        f"released without {actions.WIRE_SENT}: {len(no_sent)}"
+    )
+    if no_created or no_sent:
+        problems.append(f"wires without their audit events: {', '.join((no_created + no_sent)[:20])}")
 
     orphans = sorted(pk for pk in postings if pk not in explained)
     print(f"postings: {len(postings)}, belonging to nothing the run made: {len(orphans)}")

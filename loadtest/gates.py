@@ -11,8 +11,6 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from loadtest.switches import WIRES_ENABLED
-
 # Request names are "<method> <path template>", as the locustfile names them.
 ENDPOINT_P95_MS: dict[str, float] = {
     # From the original report's table.
@@ -49,8 +47,8 @@ class RunGates:
     min_rps: float = 250
 
 
-def endpoint_gates(*, wires: bool = WIRES_ENABLED) -> dict[str, float]:
-    return {**ENDPOINT_P95_MS, **(WIRE_P95_MS if wires else {})}
+def endpoint_gates() -> dict[str, float]:
+    return {**ENDPOINT_P95_MS, **WIRE_P95_MS}
 
 
 @dataclass

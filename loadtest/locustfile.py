@@ -21,7 +21,6 @@ different one of the customers ``manage.py seed_load`` wrote to LOADTEST_CUSTOME
        2    GET  /api/kyc/status
        2    GET  /api/auth/me                           the profile
        1    GET  /health
-    with loadtest.switches.WIRES_ENABLED:
        2    POST /api/wire-transfers [released]         10.00-500.00: 201, sent at once
        1    POST /api/wire-transfers [held for review]  at or above the review threshold: 201, pending_review
        1    GET  /api/wire-transfers/stats
@@ -54,7 +53,6 @@ from locust.exception import StopUser
 
 from loadtest import profiles
 from loadtest.servertiming import ServerTimings
-from loadtest.switches import WIRES_ENABLED
 
 CUSTOMERS_FILE = os.environ.get("LOADTEST_CUSTOMERS_FILE")
 OUTPUT_DIR = os.environ.get("LOADTEST_OUTPUT_DIR")
@@ -108,8 +106,8 @@ def _expect(response, status: int, **fields) -> None:
 
 class Customer(FastHttpUser):
     wait_time = between(0.5, 1.5)
-    # With wires on, WireCustomer runs instead: it has every task of this one.
-    abstract = WIRES_ENABLED
+    # WireCustomer runs: it has every task of this one, and the wires.
+    abstract = True
 
     def on_start(self) -> None:
         with _lock:
@@ -217,9 +215,7 @@ class Customer(FastHttpUser):
 
 
 class WireCustomer(Customer):
-    """The scenario above plus wires, stats and limits (loadtest.switches.WIRES_ENABLED)."""
-
-    abstract = not WIRES_ENABLED
+    """The scenario above plus wires, stats and limits."""
 
     def _wire(self, *, held: bool) -> None:
         account = random.choice(self.accounts)

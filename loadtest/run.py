@@ -6,7 +6,7 @@
 1. drops and recreates LOADTEST_DATABASE_URL and flushes LOADTEST_REDIS_URL (the defaults
    are bankcore_loadtest and Redis database 9: never a database anyone keeps data in);
 2. migrates, runs ``seed_load`` (--customers, 2 accounts each, 20 history entries per
-   account, KYC approved; wire history too with loadtest.switches.WIRES_ENABLED) and
+   account, KYC approved; and wire history) and
    collectstatic;
 3. starts gunicorn (gunicorn.conf.py) with production settings: DEBUG off, silk off, Sentry
    off, the access log off;
@@ -15,7 +15,7 @@
 5. prints the gates (loadtest/gates.py) and writes everything under var/loadtest/<UTC time>/:
    locust's CSV and HTML, summary.json, PNG plots, the server's own timings per endpoint
    (Server-Timing), the slowest statements (pg_stat_statements) and the server's log;
-6. runs verify_ledger, verify_audit (with loadtest.switches.AUDIT_CHAIN_ENABLED) and
+6. runs verify_ledger, verify_audit and
    loadtest/audit_coverage.py.
 
 Exits 0 only when every gate and every check holds.
@@ -45,7 +45,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loadtest import gates, profiles  # noqa: E402
-from loadtest.switches import AUDIT_CHAIN_ENABLED, WIRES_ENABLED  # noqa: E402
 
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 LOCUST = Path(sys.executable).parent / "locust"
@@ -121,9 +120,8 @@ def seed(env: dict, out: Path, customers: int) -> None:
         "--kyc=approved",
         f"--password={PASSWORD}",
         f"--output={out / 'customers.json'}",
+        "--wires-per-account=2",
     ]
-    if WIRES_ENABLED:
-        arguments.append("--wires-per-account=2")
     for args in (["migrate", "--noinput"], arguments, ["collectstatic", "--noinput"]):
         started = time.perf_counter()
         result = manage(env, *args, log=out / "prepare.log")
@@ -254,9 +252,7 @@ def evaluate(out: Path, plan: list[profiles.Stage], run_gates: gates.RunGates, o
 
 
 def verify(env: dict, out: Path, since: str) -> bool:
-    commands = [["verify_ledger"]]
-    if AUDIT_CHAIN_ENABLED:
-        commands.append(["verify_audit"])
+    commands = [["verify_ledger"], ["verify_audit"]]
     ok = True
     for args in commands:
         result = manage(env, *args, log=out / "verify.log")
@@ -331,7 +327,7 @@ def main() -> None:
     )
     out.mkdir(parents=True)
     env = app_environment(database_url, redis_url)
-    info = {"machine": machine(), "customers": options.customers, "wires": WIRES_ENABLED}
+    info = {"machine": machine(), "customers": options.customers}
 
     step(f"fresh database {urlsplit(database_url).path.lstrip('/')}, Redis {redis_url}")
     fresh_database(database_url, redis_url)
