@@ -42,6 +42,9 @@ WIRE_P95_MS: dict[str, float] = {
 class RunGates:
     users: int = 300
     failures: int = 0
+    # Errors raised inside the scenario's own code (locust_exceptions.csv): a task that
+    # crashes sends requests nobody checks, so the run proves nothing about them.
+    exceptions: int = 0
     p95_ms: float = 50
     p99_ms: float = 150
     min_rps: float = 250
@@ -97,6 +100,14 @@ def read_stats(path: Path) -> dict[str, dict]:
     return rows
 
 
+def read_exceptions(path: Path) -> int:
+    """How many errors the scenario's own code raised (locust's ``<prefix>_exceptions.csv``)."""
+    if not path.exists():
+        return 0
+    with open(path, newline="") as handle:
+        return sum(int(row["Count"]) for row in csv.DictReader(handle))
+
+
 def read_history(path: Path) -> list[dict]:
     """The whole-run rows of ``<prefix>_stats_history.csv``, one a second, in time order."""
     rows = []
@@ -142,6 +153,7 @@ def evaluate(
     *,
     gates: dict[str, float],
     run: RunGates,
+    exceptions: int = 0,
 ) -> tuple[list[Check], list[Check]]:
     """(per-endpoint checks, whole-run checks). An endpoint the scenario requested without
     a gate fails, and so does a gated endpoint that was never requested."""
@@ -167,6 +179,7 @@ def evaluate(
     whole = [
         Check("users at the peak", peak_users, run.users, "min"),
         Check("failed requests", total["failures"] if total["requests"] else None, run.failures, "max"),
+        Check("errors in the scenario's code", exceptions, run.exceptions, "max"),
         Check("p95 over all requests (ms)", total["p95"], run.p95_ms, "max"),
         Check("p99 over all requests (ms)", total["p99"], run.p99_ms, "max"),
         Check("requests/s at the peak", rps, run.min_rps, "min"),

@@ -91,9 +91,9 @@ def _write_server_timing(environment, **kwargs):
         Path(OUTPUT_DIR, "server_timing.json").write_text(json.dumps(_server_timings.summary(), indent=1))
 
 
-def _expect(response, status: int, **fields) -> None:
-    """Mark the response failed unless it has ``status`` and the given JSON fields."""
-    if response.status_code != status:
+def _expect(response, expected_status: int, **fields) -> None:
+    """Mark the response failed unless it has ``expected_status`` and the given JSON fields."""
+    if response.status_code != expected_status:
         response.failure(f"{response.status_code}: {response.text[:200]}")
         return
     body = response.json()

@@ -173,3 +173,17 @@ def test_whole_run_gates_can_be_given_over_the_design_ones():
     assert gates.run_gates_from("p95_ms=80;users=100") == gates.RunGates(users=100, p95_ms=80)
     with pytest.raises(ValueError, match="unknown whole-run gate p95"):
         gates.run_gates_from("p95=80")
+
+
+def test_an_error_in_the_scenarios_code_fails_a_run_whose_requests_all_passed(tmp_path, history):
+    exceptions = tmp_path / "exceptions.csv"
+    exceptions.write_text(
+        'Count,Message,Traceback,Nodes\n127,"_expect() got an unexpected keyword","  File ...",local\n'
+    )
+    stats = gates.read_stats(write_stats(tmp_path / "stats.csv", passing_rows()))
+    endpoints, whole = gates.evaluate(
+        stats, history, gates=GATES, run=gates.RunGates(), exceptions=gates.read_exceptions(exceptions)
+    )
+    assert all(check.passed for check in endpoints)
+    assert [check.name for check in whole if not check.passed] == ["errors in the scenario's code"]
+    assert gates.read_exceptions(tmp_path / "absent.csv") == 0
