@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApprovalRequest, User
+from accounts.services.ledger import ledger_transaction
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import (
@@ -128,7 +129,7 @@ def _decide(
     return approval, registered
 
 
-@transaction.atomic(durable=True)
+@ledger_transaction()  # the approved action may move money (a deposit, a wire's release)
 def approval_approve(*, approval_id: int, approver: User, note: str = "") -> ApprovalRequest:
     """Approve a pending request and carry its action out, in one transaction, audited.
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Account, ApprovalRequest, FormSubmission, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_request_create
 from accounts.services.bank_accounts import SYSTEM_CASH, system_account
-from accounts.services.ledger import Leg, posting_create
+from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from audit import actions
 from audit.services import audit_record
 from bankcore import metrics
@@ -130,7 +130,7 @@ def _deposit_post(*, account: Account, amount: int, reason: str, actor: User, ap
     return posting
 
 
-@transaction.atomic(durable=True)
+@ledger_transaction()
 def deposit_create(
     *, account: Account, amount: int, reason: str, actor: User, form_token: uuid.UUID | None = None
 ) -> Posting | ApprovalRequest:

@@ -25,7 +25,7 @@ from knox.models import AuthToken
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_approve, approval_request_create
 from accounts.services.bank_accounts import system_account
-from accounts.services.ledger import Leg, posting_create
+from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
@@ -274,7 +274,7 @@ def _review_reason(*, amount: int, currency: str, hits: list[dict]) -> dict | No
     return None
 
 
-@transaction.atomic(durable=True)
+@ledger_transaction()
 def _wire_post(
     *,
     customer: User,
@@ -492,7 +492,7 @@ def _wire_reverse(
     return wire
 
 
-@transaction.atomic(durable=True)
+@ledger_transaction()
 def wire_cancel(*, customer: User, wire_id: int) -> WireTransfer:
     """The customer takes back a wire still pending review: the hold is reversed, audited.
     Any other state is a 409 ``invalid_state``; another customer's wire a 404."""
@@ -523,7 +523,7 @@ def _reviewer_check(*, wire: WireTransfer, reviewer: User) -> None:
         raise WireOwnAccount()
 
 
-@transaction.atomic(durable=True)
+@ledger_transaction()
 def wire_reject(*, wire_id: int, reviewer: User, note: str) -> WireTransfer:
     """Compliance refuses a pending wire, with a note: the hold goes back to the customer by
     a reversing posting, audited with before and after."""
@@ -561,7 +561,7 @@ def wire_approve(*, wire_id: int, reviewer: User, note: str) -> WireTransfer:
     return WireTransfer.objects.get(pk=wire_id)
 
 
-@transaction.atomic(durable=True)
+@ledger_transaction()
 def _wire_approve_first(*, wire_id: int, reviewer: User, note: str) -> tuple[WireTransfer, int | None]:
     """Approve and send a wire below the four-eyes threshold; above it, record the first
     approval, or return the pending four-eyes request for the caller to approve as second."""

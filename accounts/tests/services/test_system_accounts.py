@@ -1,5 +1,6 @@
 """System accounts (cash, clearing) are never hot rows: no posting waits for one to check its
-rules, and their entries' running balances stay exact under concurrency."""
+rules, a transaction holds one only from its last statement to its commit, and their
+entries' running balances stay exact under concurrency."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,7 @@ from django.db import connection, transaction
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import SYSTEM_CASH, account_freeze, system_account
 from accounts.services.deposits import deposit_create
-from accounts.services.ledger import Leg, posting_create
+from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from accounts.services.operations import config_set
 from accounts.tests.factories import AccountFactory, UserFactory
 from accounts.verification import ledger_verify
@@ -35,15 +36,15 @@ def _cash_in(account: Account, amount: int) -> Posting:
 
 
 def test_a_posting_checks_its_rules_while_another_holds_the_cash_account(staff_user):
-    system_account(code=SYSTEM_CASH, currency="USD")  # opened and committed before the race
-    busy, frozen = AccountFactory(), AccountFactory()
+    cash = system_account(code=SYSTEM_CASH, currency="USD")  # opened and committed before the race
+    frozen = AccountFactory()
     account_freeze(account=frozen, actor=staff_user, reason="court order")
     cash_held, release = threading.Event(), threading.Event()
 
     def hold_the_cash_account():
         try:
-            with transaction.atomic():
-                _cash_in(busy, 5_00)  # its cash update holds the row until this commits
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM accounts_account WHERE id = %s FOR NO KEY UPDATE", [cash.pk])
                 cash_held.set()
                 release.wait(timeout=10)
         finally:
@@ -53,7 +54,7 @@ def test_a_posting_checks_its_rules_while_another_holds_the_cash_account(staff_u
     holder.start()
     try:
         assert cash_held.wait(timeout=10)
-        with transaction.atomic():
+        with ledger_transaction():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '1s'")
             # Refused at once from the frozen account's own row: no wait for the cash row,
@@ -63,7 +64,100 @@ def test_a_posting_checks_its_rules_while_another_holds_the_cash_account(staff_u
     finally:
         release.set()
         holder.join()
-    assert Account.objects.get(pk=busy.pk).balance == 5_00
+    assert not LedgerEntry.objects.exists()
+
+
+def test_an_open_deposit_holds_no_system_row_until_its_last_statement():
+    cash = system_account(code=SYSTEM_CASH, currency="USD")
+    slow, quick = AccountFactory(), AccountFactory()
+    posted, release = threading.Event(), threading.Event()
+
+    def slow_deposit():
+        try:
+            with ledger_transaction():
+                _cash_in(slow, 5_00)
+                posted.set()  # the customer side is written; the rest of the transaction goes on
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=slow_deposit)
+    holder.start()
+    try:
+        assert posted.wait(timeout=10)
+        with ledger_transaction():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+            # Before system moves waited for the end, the open deposit held the cash row
+            # from its posting to its commit, and this one ended in a lock timeout.
+            _cash_in(quick, 2_00)
+        assert Account.objects.get(pk=cash.pk).balance == -2_00
+    finally:
+        release.set()
+        holder.join()
+    assert [Account.objects.get(pk=pk).balance for pk in (cash.pk, slow.pk, quick.pk)] == [-7_00, 5_00, 2_00]
+    history = list(
+        LedgerEntry.objects.filter(account=cash).order_by("id").values_list("amount", "balance_after")
+    )
+    assert history == [(-2_00, -2_00), (-5_00, -7_00)]
+    assert ledger_verify().ok
+
+
+def test_postings_through_one_system_account_in_one_transaction_keep_its_running_balance():
+    """A wire's hold and release: the clearing account is moved once, by their sum, and each
+    entry's balance_after counts from where the account stood."""
+    cash = system_account(code=SYSTEM_CASH, currency="USD")
+    clearing = system_account(code="wire_clearing", currency="USD")
+    customer = AccountFactory()
+    with ledger_transaction():
+        _cash_in(customer, 10_00)
+    with ledger_transaction():
+        posting_create(
+            kind=Posting.Kind.WIRE,
+            legs=[
+                Leg(customer.pk, -4_00, LedgerEntry.Type.WIRE_OUT),
+                Leg(clearing.pk, 4_00, LedgerEntry.Type.WIRE_OUT),
+            ],
+        )
+        posting_create(
+            kind=Posting.Kind.WIRE,
+            legs=[
+                Leg(clearing.pk, -4_00, LedgerEntry.Type.WIRE_OUT),
+                Leg(cash.pk, 4_00, LedgerEntry.Type.WIRE_OUT),
+            ],
+        )
+    history = list(
+        LedgerEntry.objects.filter(account=clearing).order_by("id").values_list("amount", "balance_after")
+    )
+    assert history == [(4_00, 4_00), (-4_00, 0)]
+    assert [Account.objects.get(pk=pk).balance for pk in (cash.pk, clearing.pk, customer.pk)] == [
+        -6_00,
+        0,
+        6_00,
+    ]
+    assert ledger_verify().ok
+
+
+def test_a_ledger_transaction_that_raises_moves_no_system_account():
+    cash = system_account(code=SYSTEM_CASH, currency="USD")
+    customer = AccountFactory()
+
+    @ledger_transaction()
+    def deposit_then_fail():
+        _cash_in(customer, 3_00)
+        raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        deposit_then_fail()
+    assert Account.objects.get(pk=cash.pk).balance == 0
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_posting_through_a_system_account_outside_a_ledger_transaction_is_refused():
+    customer = AccountFactory()
+    with pytest.raises(RuntimeError, match="ledger_transaction"), transaction.atomic():
+        _cash_in(customer, 1_00)
+    assert not LedgerEntry.objects.exists()
 
 
 def test_concurrent_deposits_keep_the_cash_accounts_running_balance_exact():
