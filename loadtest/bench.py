@@ -20,9 +20,10 @@ a role that may create databases; REDIS_URL, default redis://127.0.0.1:6379/0). 
      ``verify_ledger`` clean, every 201's transfer exists with exactly one posting and every
      new transfer posting belongs to one transfer;
    - warm ``GET /api/accounts/{id}/balance`` against ``GET /bench/redis-get``;
-3. deposits: 16 threads in this process, each with its own member of staff, post deposits
-   through ``deposit_create`` all into one account, then into 16 different accounts, in
-   alternating rounds (the deposit limits are raised for the run through ``config_set``);
+3. deposits: 16 processes, each with its own member of staff, post deposits through
+   ``deposit_create`` all into one account, then into 16 different accounts, in alternating
+   rounds (the deposit limits are raised for the run through ``config_set``), sampling every
+   10 ms how many backends wait on a lock, and how many on a system account's row;
 4. history: first page, next page and a type-filtered page of a customer's history and an
    account's first page, in-process (loadtest/bench_history.py), on the seeded database;
 5. prints per round req/s and latency, each round's ratio, the median ratio and its spread,
@@ -462,61 +463,124 @@ class DepositRound:
     deposits: int
     seconds: float
     errors: list
+    # Sampled every 10 ms while the round ran: backends of the benchmark database waiting for
+    # a lock (pg_stat_activity), and how many of those waits were for a system account's row.
+    lock_waiting: float = 0.0
+    system_waiting: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.deposits / self.seconds
 
 
-def deposits_round(fixtures: Fixtures, *, spread: bool, duration: float) -> DepositRound:
-    """16 threads, each with its own member of staff, depositing 1.00 USD again and again
-    for ``duration`` seconds: each into its own account, or all into the same one."""
+def _deposit_worker_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def _deposit_worker(job: tuple[int, int, float, float]) -> tuple[int, list]:
+    """One depositor process: ``deposit_create`` of 1.00 USD again and again from ``begin``
+    until ``deadline`` (wall-clock times), as the member of staff ``teller_id``."""
     from django.db import connection
 
+    from accounts.models import Account, User
     from accounts.services.deposits import deposit_create
 
-    counts = [0] * DEPOSIT_THREADS
-    errors: list = []
-    start = threading.Barrier(DEPOSIT_THREADS + 1)
-    deadline = [0.0]
+    account_id, teller_id, begin, deadline = job
+    account, teller = Account.objects.get(pk=account_id), User.objects.get(pk=teller_id)
+    done, errors = 0, []
+    time.sleep(max(0.0, begin - time.time()))
+    try:
+        while time.time() < deadline:
+            deposit_create(account=account, amount=1_00, reason="benchmark", actor=teller)
+            done += 1
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+    return done, errors
 
-    def work(number: int) -> None:
-        account = fixtures.deposit_accounts[number if spread else 0]
-        teller = fixtures.tellers[number]
-        try:
-            start.wait()
-            while time.perf_counter() < deadline[0]:
-                deposit_create(account=account, amount=1_00, reason="benchmark", actor=teller)
-                counts[number] += 1
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=work, args=(number,)) for number in range(DEPOSIT_THREADS)]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    deadline[0] = began + duration
-    start.wait()
-    for thread in threads:
-        thread.join()
-    return DepositRound(deposits=sum(counts), seconds=time.perf_counter() - began, errors=errors)
+def _lock_waits_sample(stop: threading.Event, samples: list) -> None:
+    """Every 10 ms: (backends waiting on a lock, of which in the statement that moves the
+    system accounts)."""
+    from django.db import connection
+
+    # A deposit's only statement on a system account is its last one (ledger_transaction).
+    query = (
+        "SELECT count(*), count(*) FILTER (WHERE query LIKE 'WITH locked AS (SELECT id FROM "
+        '"accounts_account"%\') FROM pg_stat_activity '
+        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    try:
+        with connection.cursor() as cursor:
+            while not stop.is_set():
+                cursor.execute(query)
+                samples.append(cursor.fetchone())
+                stop.wait(0.01)
+    finally:
+        connection.close()
+
+
+def deposits_round(pool, fixtures: Fixtures, *, spread: bool, duration: float) -> DepositRound:
+    """16 processes of ``pool`` (no interpreter lock shared between depositors), each with
+    its own member of staff, depositing 1.00 USD again and again for ``duration`` seconds:
+    each into its own account, or all into the same one. Lock waits are sampled meanwhile."""
+    begin = time.time() + 0.5  # every process has its job and waits for the start
+    jobs = [
+        (
+            fixtures.deposit_accounts[number if spread else 0].pk,
+            fixtures.tellers[number].pk,
+            begin,
+            begin + duration,
+        )
+        for number in range(DEPOSIT_THREADS)
+    ]
+    samples: list = []
+    stop = threading.Event()
+    waiting = pool.map_async(_deposit_worker, jobs, chunksize=1)
+    time.sleep(max(0.0, begin - time.time()))
+    sampler = threading.Thread(target=_lock_waits_sample, args=(stop, samples))
+    sampler.start()
+    results = waiting.get()
+    stop.set()
+    sampler.join()
+    samples = samples or [(0, 0)]
+    return DepositRound(
+        deposits=sum(done for done, _ in results),
+        seconds=duration,
+        errors=[error for _, errors in results for error in errors],
+        lock_waiting=statistics.mean(waits for waits, _ in samples),
+        system_waiting=statistics.mean(system for _, system in samples),
+    )
+
+
+def _deposits_text(round_: DepositRound) -> str:
+    return (
+        f"{round_.rate:6.1f}/s (backends waiting on a lock: {round_.lock_waiting:4.1f}, "
+        f"on a system account: {round_.system_waiting:4.1f})"
+    )
 
 
 def deposits_pair(options, fixtures: Fixtures) -> tuple[list, list]:
-    print(f"deposits: {DEPOSIT_THREADS} threads, one account vs {DEPOSIT_THREADS} accounts", flush=True)
-    deposits_round(fixtures, spread=True, duration=1)
-    deposits_round(fixtures, spread=False, duration=1)
+    import multiprocessing
+
+    print(f"deposits: {DEPOSIT_THREADS} processes, one account vs {DEPOSIT_THREADS} accounts", flush=True)
     one, spread = [], []
-    for number in range(1, options.rounds + 1):
-        one.append(deposits_round(fixtures, spread=False, duration=options.duration))
-        spread.append(deposits_round(fixtures, spread=True, duration=options.duration))
-        print(
-            f"  round {number}: one account {one[-1].rate:6.1f}/s | {DEPOSIT_THREADS} accounts"
-            f" {spread[-1].rate:6.1f}/s | ratio {spread[-1].rate / one[-1].rate:.2f}",
-            flush=True,
-        )
+    # Started fresh (spawn): a forked child would inherit this process's connection pool.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(DEPOSIT_THREADS, initializer=_deposit_worker_setup) as pool:
+        deposits_round(pool, fixtures, spread=True, duration=1)
+        deposits_round(pool, fixtures, spread=False, duration=1)
+        for number in range(1, options.rounds + 1):
+            one.append(deposits_round(pool, fixtures, spread=False, duration=options.duration))
+            spread.append(deposits_round(pool, fixtures, spread=True, duration=options.duration))
+            print(
+                f"  round {number}: one account {_deposits_text(one[-1])} | {DEPOSIT_THREADS} accounts "
+                f"{_deposits_text(spread[-1])} | ratio {spread[-1].rate / one[-1].rate:.2f}",
+                flush=True,
+            )
     return one, spread
 
 
@@ -583,7 +647,7 @@ def plot(pairs: list[Pair], deposits, path: Path) -> None:
         one, spread = deposits
         panels.append(
             (
-                "deposits (16 threads)",
+                "deposits (16 processes)",
                 "one account",
                 [o.rate for o in one],
                 "16 accounts",
@@ -636,7 +700,7 @@ def main(argv=None) -> int:
     elif "history" in options.parts and not options.customers_file:
         raise SystemExit("--reuse with history needs --customers-file, the seed_load output of that database")
 
-    # This process deposits from 16 threads at once: its own pool must hold them all.
+    # The depositor processes (spawned) inherit these settings; each holds one connection.
     os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "loadtest.bench_settings"})
     os.environ["DB_POOL_MAX_SIZE"] = str(DEPOSIT_THREADS + 2)
     import django
@@ -681,7 +745,7 @@ def main(argv=None) -> int:
         deposits = deposits_pair(options, fixtures)
         errors = [error for round_ in deposits[0] + deposits[1] for error in round_.errors]
         if errors:
-            breaches.append(f"{len(errors)} deposit threads failed, first: {errors[0]}")
+            breaches.append(f"{len(errors)} depositor processes failed, first: {errors[0]}")
     history = None
     if "history" in options.parts:
         from loadtest.bench_history import history_measure
