@@ -141,3 +141,31 @@ def test_transfer_script_sends_fresh_keys_between_hot_accounts_and_records_201s(
     recorded = [line for path in tmp_path.glob("ids-*") for line in path.read_text().split()]
     assert len(recorded) == result.created
     assert set(recorded) <= {str(n) for n in range(1, len(received) + 1)}
+
+
+class _Layer:
+    def work(self) -> int:
+        return sum(range(50_000))
+
+
+class _Override(_Layer):
+    def work(self) -> int:
+        return super().work() + sum(range(50_000))
+
+
+def test_the_transfer_profile_counts_an_overridden_layer_once():
+    """DRF's Serializer.data calls BaseSerializer.data: one layer, not two."""
+    import cProfile
+    import pstats
+
+    from loadtest import profile_transfer
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    _Override().work()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    outer = max(value[3] for (_, _, name), value in stats.stats.items() if name == "work")
+    inclusive = profile_transfer._inclusive(stats, "loadtest/tests/test_bench.py", "work")
+    assert inclusive == pytest.approx(outer, rel=1e-6)
+    assert profile_transfer._inclusive(stats, "loadtest/tests/test_bench.py", "absent") == 0
