@@ -209,7 +209,16 @@ def slowest_statements(database_url: str, path: Path) -> None:
     result = subprocess.run(
         ["psql", database_url, "-v", f"name={name}"], input=sql, capture_output=True, text=True
     )
-    path.write_text(result.stdout or result.stderr)
+    text = result.stdout or result.stderr
+    if "shared_preload_libraries" in text:
+        text += (
+            "\nTo record the run's statements, load pg_stat_statements once (restarts PostgreSQL):\n"
+            '  psql -h 127.0.0.1 -U postgres -c "ALTER SYSTEM SET shared_preload_libraries = '
+            "'pg_stat_statements'\"\n"
+            "  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart\n"
+        )
+        print(f"pg_stat_statements is not loaded: {path.name} says how to load it")
+    path.write_text(text)
 
 
 def reset_statements(database_url: str) -> None:
