@@ -14,7 +14,8 @@
    step per capacity step);
 5. prints the gates (loadtest/gates.py) and writes everything under var/loadtest/<UTC time>/:
    locust's CSV and HTML, summary.json, PNG plots, the server's own timings per endpoint
-   (Server-Timing), the slowest statements (pg_stat_statements) and the server's log;
+   (Server-Timing), the slowest statements (pg_stat_statements), ``manage.py db_report``
+   (tables, indexes, cache hit ratio) and the server's log;
 6. runs verify_ledger, verify_audit and
    loadtest/audit_coverage.py.
 
@@ -134,6 +135,7 @@ class Server:
     """gunicorn with gunicorn.conf.py on a spare loopback port."""
 
     def __init__(self, env: dict, log: Path):
+        self.env = env
         self.port = spare_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(log, "w")  # noqa: SIM115 - closed in stop()
@@ -400,8 +402,9 @@ def profile_run(server, out, options, overrides, run_gates, database_url, info) 
     reset_statements(database_url)
     locust(server, out, out / "customers.json", {"LOADTEST_PROFILE": options.profile})
     slowest_statements(database_url, out / "pg_stat_statements.txt")
+    manage(server.env, "db_report", log=out / "db_report.txt")
     step("gates")
-    summary = evaluate(out, plan, gates.RunGates(), overrides)
+    summary = evaluate(out, plan, run_gates, overrides)
     summary.update(
         info, profile=options.profile, gate_overrides=overrides, stages=[stage.__dict__ for stage in plan]
     )
