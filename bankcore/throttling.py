@@ -1,4 +1,4 @@
-"""Failure counting for login throttling that neither fails open nor locks everyone out.
+"""Failure counting for throttles that neither fail open nor lock everyone out.
 
 Counts live in the "throttle" cache (Redis in production), whose errors are not
 swallowed. When it fails, counting carries on in the process-local "throttle_fallback"
@@ -53,15 +53,41 @@ class Reservation:
 
 
 @dataclass(frozen=True)
+class FailureTally:
+    """The failures one identity had when an attempt began: one read, nothing reserved.
+
+    ``retry_after`` is None when the attempt may go ahead. ``earlier`` is the previous
+    window's count weighted by how much of it still overlaps; failures counted later for
+    this attempt (``FailureLimiter.count_failure``) go to ``key``, the window it began in.
+    """
+
+    key: str
+    window_ends: float
+    earlier: float
+    retry_after: int | None
+
+    @property
+    def granted(self) -> bool:
+        return self.retry_after is None
+
+
+@dataclass(frozen=True)
 class FailureLimiter:
     """At most ``limit`` failures per ``window_seconds`` for one identity (sliding window).
 
     The sliding window is the usual two-bucket estimate: the previous fixed window's
     count, weighted by how much of it still overlaps, plus the current window's count.
 
-    ``reserve`` counts an attempt before it is checked (one atomic INCR), so parallel
-    attempts cannot all slip under the limit before any of them is recorded; an attempt
-    that turns out not to be a failure gives its reservation back (``Reservation.release``).
+    Two ways to count. ``reserve`` counts an attempt before it is checked (one atomic
+    INCR), so parallel attempts cannot all slip under the limit before any of them is
+    recorded; an attempt that turns out not to be a failure gives its reservation back
+    (``Reservation.release``). It suits checks that are cheap to refuse up front (a login),
+    and caps the attempts in flight at the limit.
+
+    ``tally`` only reads the counts, and ``count_failure`` counts a failure once it has
+    happened, deciding from its own INCR whether it is one too many; ``recount`` reads the
+    count again before a success is given away. Attempts in flight hold nothing, so any
+    number may run at once, and still at most ``limit`` of them are answered as failures.
     """
 
     scope: str
@@ -98,6 +124,46 @@ class FailureLimiter:
             return cache.incr(key)
 
         return self._call(increment)
+
+    def tally(self, identity: str) -> FailureTally:
+        """The failures so far (one read of both windows); refused when they reach the limit."""
+        now = time.time()
+        window = int(now // self.window_seconds)
+        previous_key, key = self._key(identity, window - 1), self._key(identity, window)
+        counts = self._call(lambda cache: cache.get_many([previous_key, key]))
+        previous, current = counts.get(previous_key, 0), counts.get(key, 0)
+        return FailureTally(
+            key=key,
+            window_ends=(window + 1) * self.window_seconds,
+            earlier=previous * (1 - self._elapsed(now)),
+            retry_after=self._retry_after(now, previous, current),
+        )
+
+    def recount(self, tally: FailureTally) -> int | None:
+        """Seconds to wait if failures counted since ``tally`` reached the limit, else None."""
+        current = self._call(lambda cache: cache.get(tally.key, 0))
+        return self._tally_retry_after(tally, current)
+
+    def count_failure(self, tally: FailureTally) -> int | None:
+        """Count one failure of the attempt ``tally`` began; seconds to wait if it is over the
+        limit, else None.
+
+        The INCR decides: of any number of failures counted at once, only those it numbers
+        within the limit are under it.
+        """
+        key = tally.key
+
+        def increment(cache):
+            cache.add(key, 0, timeout=self.window_seconds * 2)
+            return cache.incr(key)
+
+        return self._tally_retry_after(tally, self._call(increment) - 1)
+
+    def _tally_retry_after(self, tally: FailureTally, before: int) -> int | None:
+        """``before`` failures were counted ahead of this one: is there room for it?"""
+        if tally.earlier + before < self.limit:
+            return None
+        return max(1, math.ceil(tally.window_ends - time.time()))
 
     def _elapsed(self, now: float) -> float:
         return (now % self.window_seconds) / self.window_seconds

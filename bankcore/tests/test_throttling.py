@@ -55,3 +55,24 @@ def test_in_process_failure_counts_survive_a_flood_of_other_keys():
             store.set(f"throttle:v1:flood-test:other-{n}", 1, timeout=1200)
         assert store.get(attacker) == 3, alias
         store.clear()
+
+
+def test_a_tally_counts_nothing_and_only_failures_past_the_limit_are_refused():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bankcore.throttling import FailureLimiter
+
+    limiter = FailureLimiter("tally-test", 3, 600)
+    tallies = [limiter.tally("someone") for _ in range(20)]
+    assert all(tally.granted for tally in tallies), "reading the count is not an attempt"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        refused = list(pool.map(limiter.count_failure, tallies))
+
+    assert sum(retry_after is None for retry_after in refused) == 3
+    assert all(0 < retry_after <= 600 for retry_after in refused if retry_after is not None)
+    later = limiter.tally("someone")
+    assert not later.granted
+    assert 0 < later.retry_after <= 600
+    assert limiter.recount(tallies[0]) is not None, "a success that began before is refused too"
+    assert limiter.tally("someone else").granted
