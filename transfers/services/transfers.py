@@ -1,3 +1,6 @@
+import functools
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from knox.models import AuthToken
@@ -50,18 +53,22 @@ def transfer_create(
     request's session (``auth_token``), re-checked inside that transaction, and its claimed
     Idempotency-Key; bankcore's own callers (demo data) pass None for both.
 
-    Refusals of the destination count against the customer's failed-transfer limit; past
+    Refusals of the destination count against the customer's refused-transfer limit; past
     it, every transfer is refused for a while, so that account numbers cannot be probed by
     the thousand. Refusals about the customer's own account (an overdraft) reveal nothing
     about anyone else and do not count: a customer is never locked out for being short.
-    Every attempt holds a place under the limit while it runs, so parallel probes cannot
-    all pass the check before any of them is counted.
+
+    Transfers in flight hold no place under the limit, so a customer may run any number at
+    once. Parallel probes still get at most the limit's worth of refusals: a refusal is
+    counted when it happens, and one counted past the limit is answered 429 instead; a transfer
+    whose destination is good reads the count again before it commits, and is answered 429
+    too if refusals reached the limit meanwhile. Past the limit the answer is 429 whatever
+    the destination.
     """
-    reservation = _failure_limiter().reserve(str(customer.pk))
-    if not reservation.granted:
-        reservation.release()
-        raise TransfersThrottled(reservation.retry_after)
-    destination_refused = False
+    limiter = _failure_limiter()
+    tally = limiter.tally(str(customer.pk))
+    if not tally.granted:
+        raise TransfersThrottled(tally.retry_after)
     try:
         return _transfer_post(
             customer=customer,
@@ -72,13 +79,13 @@ def transfer_create(
             description=description,
             auth_token=auth_token,
             idempotency_claim=idempotency_claim,
+            refusals_recount=functools.partial(limiter.recount, tally),
         )
     except DestinationUnavailable:
-        destination_refused = True
+        retry_after = limiter.count_failure(tally)
+        if retry_after is not None:
+            raise TransfersThrottled(retry_after) from None
         raise
-    finally:
-        if not destination_refused:
-            reservation.release()
 
 
 @transaction.atomic(durable=True)
@@ -92,6 +99,7 @@ def _transfer_post(
     description: str,
     auth_token: AuthToken | None,
     idempotency_claim: IdempotencyClaim | None,
+    refusals_recount: Callable[[], int | None],
 ) -> Transfer:
     if auth_token is not None:
         session_hold(auth_token=auth_token)
@@ -122,6 +130,11 @@ def _transfer_post(
     )
     if destination is None or destination.currency != currency or destination.status != Account.Status.ACTIVE:
         raise DestinationUnavailable()
+    # Parallel probes all pass the check on entry before any of them is refused: one that
+    # found a good account must not say so once the others have used up the limit.
+    retry_after = refusals_recount()
+    if retry_after is not None:
+        raise TransfersThrottled(retry_after)
     posting = posting_create(
         kind=Posting.Kind.TRANSFER,
         legs=[

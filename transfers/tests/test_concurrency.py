@@ -389,3 +389,48 @@ def test_parallel_probes_of_made_up_accounts_never_pass_the_refused_transfer_lim
     codes = Counter(body["code"] for _, body in results)
     assert codes["destination_unavailable"] <= 3, codes
     assert set(codes) <= {"destination_unavailable", "throttled"}, codes
+
+
+def test_transfers_in_flight_beyond_the_refused_transfer_limit_are_not_throttled(settings, pay):
+    """Only refusals count: a customer may have more transfers running at once than the limit."""
+    settings.TRANSFER_FAILURES_PER_CUSTOMER = 3
+    owner = UserFactory()
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=source.pk)
+        paying = [Request(pay(token, source, destination, f"pay-{n}", amount="1.00")) for n in range(6)]
+        # Every transfer is in flight at once: waiting for the source row, or already answered.
+        wait_until(lambda: len(lock_waiters()) + sum(not request.is_alive() for request in paying) == 6)
+    for request in paying:
+        request.join(30)
+
+    assert Counter(request.result[0] for request in paying) == {201: 6}, [r.result for r in paying]
+    assert Transfer.objects.count() == 6
+
+
+def test_a_good_destination_waiting_while_refusals_reach_the_limit_is_answered_throttled(settings, pay):
+    """A transfer checked the limit on entry, then refusals used it up while it waited: it
+    must not confirm its destination with a 201, or parallel probes would learn past the limit."""
+    settings.TRANSFER_FAILURES_PER_CUSTOMER = 3
+    owner = UserFactory()
+    source, other = (fund(AccountFactory(customer=owner), 100_00) for _ in range(2))
+    destination = AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=source.pk)
+        paying = Request(pay(token, source, destination, "honest", amount="1.00"))
+        wait_until(lambda: held_up(paying, 0))
+        assert paying.is_alive(), paying.result
+        for n in range(3):
+            probe = Request(pay(token, other, Account(number=account_number_generate()), f"probe-{n}"))
+            probe.join(30)
+            assert probe.result[1]["code"] == "destination_unavailable", probe.result
+    paying.join(30)
+
+    status, body = paying.result
+    assert (status, body["code"]) == (429, "throttled"), body
+    assert not Transfer.objects.exists()
+    assert source.balance == Account.objects.get(pk=source.pk).balance

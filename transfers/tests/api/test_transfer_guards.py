@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from knox.crypto import hash_token
 from knox.models import AuthToken
@@ -118,6 +119,25 @@ class TestRefusedTransferLimit:
         assert response.status_code == 429, response.json()
         assert response.json()["code"] == "throttled"
         assert 0 < int(response["Retry-After"]) <= settings.TRANSFER_FAILURE_WINDOW_SECONDS
+        assert nothing_moved(source)
+
+    def test_refusals_past_the_limit_are_throttled_while_redis_is_down(
+        self, customer_client, source, destination, settings, api_transfer
+    ):
+        from accounts.numbers import account_number_generate
+        from bankcore.tests.helpers import free_port, redis_caches_at
+
+        settings.TRANSFER_FAILURES_PER_CUSTOMER = 3
+        with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{free_port()}/0")):
+            codes = [
+                api_transfer(customer_client, source, account_number_generate(), "1.00", key=f"p{n}").json()[
+                    "code"
+                ]
+                for n in range(4)
+            ]
+            honest = api_transfer(customer_client, source, destination.number, "1.00", key="honest")
+        assert codes == ["destination_unavailable"] * 3 + ["throttled"]
+        assert (honest.status_code, honest.json()["code"]) == (429, "throttled")
         assert nothing_moved(source)
 
     def test_the_limit_is_per_customer(
