@@ -244,13 +244,16 @@ class ApprovalRequest(models.Model):
     """A staff action that waits for a second, different member of staff (four eyes).
 
     ``action`` names what runs on approval (registered in accounts.services.approvals) and
-    ``payload`` is its input. Decided once: pending -> approved | rejected.
+    ``payload`` is its input. Decided once: pending -> approved | rejected, by a second
+    member of staff; or withdrawn, by nobody's decision, when what it would act on is gone
+    (a held wire rejected or cancelled), so it is never offered for a decision again.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     action = models.CharField(max_length=64)
     payload = models.JSONField(encoder=DjangoJSONEncoder)
@@ -280,7 +283,11 @@ class ApprovalRequest(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
-                    | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False))
+                    | Q(status="withdrawn", decided_by__isnull=True, decided_at__isnull=False)
+                    | (
+                        Q(status__in=["approved", "rejected"])
+                        & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    )
                 ),
                 name="approval_decided_once",
             ),

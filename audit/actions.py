@@ -39,6 +39,7 @@ SESSION_REVOKED = "auth.session_revoked"
 APPROVAL_REQUESTED = "approval.requested"
 APPROVAL_APPROVED = "approval.approved"
 APPROVAL_REJECTED = "approval.rejected"
+APPROVAL_WITHDRAWN = "approval.withdrawn"
 
 CONFIG_CHANGED = "config.changed"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"

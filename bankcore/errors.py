@@ -207,7 +207,7 @@ class DepositLimitExceeded(BusinessRuleViolation):
 
 class ApprovalAlreadyDecided(Conflict):
     code = "approval_already_decided"
-    detail = "This request was already approved or rejected."
+    detail = "This request was already approved, rejected or withdrawn."
 
 
 class ApprovalByRequester(NotPermitted):

@@ -5,7 +5,9 @@ function that carries it out). A request records the action, its requester and a
 payload. Approving carries the action out in the approval's own durable transaction,
 next to the approval's audit event, so a failed action leaves the request pending and
 nothing behind; rejecting is audited too. Every decision is a conditional update of a
-pending row, so two clicks can never both win.
+pending row, so two clicks can never both win. A request whose subject is gone before
+anyone decides it (a held wire rejected or cancelled) is withdrawn by the app that made it,
+audited, so nobody is offered a decision that can no longer mean anything.
 """
 
 import json
@@ -172,3 +174,36 @@ def approval_reject(*, approval_id: int, approver: User, note: str) -> ApprovalR
         after={"status": approval.status, "action": approval.action, "note": approval.decision_note},
     )
     return approval
+
+
+def approval_withdraw(*, approval_id: int, actor: User, reason: str) -> bool:
+    """Close a pending request nobody may decide any more, audited with who closed it and why.
+
+    Runs inside the caller's transaction, next to the change that made the request moot.
+    The caller locks the request first (``approval_lock``) wherever a second approver could
+    be carrying it out at the same time. Returns whether it was pending: a request already
+    decided is left as it was.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("approval_withdraw must run inside a transaction")
+    withdrawn_at = timezone.now()
+    withdrawn = ApprovalRequest.objects.filter(pk=approval_id, status=ApprovalRequest.Status.PENDING).update(
+        status=ApprovalRequest.Status.WITHDRAWN, decided_at=withdrawn_at, decision_note=reason[:255]
+    )
+    if not withdrawn:
+        return False
+    audit_record(
+        action=actions.APPROVAL_WITHDRAWN,
+        actor=actor,
+        object_type=ApprovalRequest._meta.label_lower,
+        object_id=str(approval_id),
+        before={"status": ApprovalRequest.Status.PENDING},
+        after={"status": ApprovalRequest.Status.WITHDRAWN, "reason": reason},
+    )
+    return True
+
+
+def approval_lock(*, approval_id: int) -> None:
+    """Lock a request's row, as approving it does first (its conditional update), so a path
+    that will withdraw it takes its locks in the same order as an approval carried out."""
+    list(ApprovalRequest.objects.select_for_update().filter(pk=approval_id).values_list("pk", flat=True))

@@ -23,7 +23,12 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
-from accounts.services.approvals import approval_approve, approval_request_create
+from accounts.services.approvals import (
+    approval_approve,
+    approval_lock,
+    approval_request_create,
+    approval_withdraw,
+)
 from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from accounts.sessions import session_hold
@@ -436,10 +441,13 @@ def _status_of(wire_id: int) -> str:
 def _wire_reverse(
     *, wire_id: int, actor: User, to_status: str, action: str, note: str, customer: User | None = None
 ) -> WireTransfer:
-    """Give a pending wire's hold back, as ``to_status``, by a new posting that reverses it.
+    """Give a pending wire's hold back, as ``to_status``, by a new posting that reverses it,
+    and withdraw its pending four-eyes request in the same transaction, so no second
+    approver is ever offered a wire that is no longer held.
 
-    Guarded by locks, in the order of every wire path: the source account, then the wire's
-    row, whose state is checked under the lock; the update is conditional too.
+    Guarded by locks, in the order of every wire path: the four-eyes request (as approving
+    it takes it first), the source account, then the wire's row, whose state is checked
+    under the lock; the update is conditional too.
     """
     scope = {"customer": customer} if customer is not None else {}
     wire = WireTransfer.objects.filter(pk=wire_id, **scope).first()
@@ -447,10 +455,17 @@ def _wire_reverse(
         raise NotFound()
     if customer is None:
         _reviewer_check(wire=wire, reviewer=actor)
+    locked_approval_id = wire.approval_id
+    if locked_approval_id is not None:
+        approval_lock(approval_id=locked_approval_id)
     source = Account.objects.select_for_update().get(pk=wire.source_id)
     wire = WireTransfer.objects.select_for_update(of=("self",)).select_related("hold_posting").get(pk=wire.pk)
     if wire.status != WireTransfer.Status.PENDING_REVIEW:
         raise InvalidState(f"Only a wire pending review can be {to_status}; this one is {wire.status}.")
+    if wire.approval_id != locked_approval_id:
+        # A first approval was recorded between the two reads: its request was not locked
+        # first, and a second approver may hold it now. Nothing is kept; deciding again works.
+        raise InvalidState("The wire's first approval was recorded just now; look at the wire again.")
     clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=wire.currency)
     legs = [
         Leg(source.pk, wire.amount + wire.fee, LedgerEntry.Type.WIRE_REVERSAL),
@@ -488,6 +503,12 @@ def _wire_reverse(
         before={"status": before_status},
         after={"status": to_status, "note": note, "posting": reversal.pk, "reverses": wire.hold_posting_id},
     )
+    if wire.approval_id is not None:
+        approval_withdraw(
+            approval_id=wire.approval_id,
+            actor=actor,
+            reason=f"The wire was {to_status}" + (f": {note}" if note else "."),
+        )
     cache.wires_changed(customer_id=wire.customer_id, account_id=wire.source_id)
     return wire
 

@@ -7,6 +7,7 @@ from accounts.tests.factories import AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from transfers.models import BusinessHoliday, WireLimitOverride, WireTransfer
+from transfers.services.wires import wire_reject
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +161,33 @@ def test_approval_requests_name_a_four_eyes_wire_in_words_not_its_action_name(cl
     assert "Deposit above the approval threshold" in filtered
     kept = client.get("/admin/accounts/approvalrequest/?action=transfers.wire_release").content.decode()
     assert f"Send wire {wire.pk}" in kept
+
+
+def test_the_approvals_queue_no_longer_offers_a_rejected_wires_request(
+    client, officer, held, reviewer_factory
+):
+    officer.user_permissions.add(Permission.objects.get(codename="view_approvalrequest"))
+    wire = held("3000.00")
+    client.post(f"/admin/transfers/wiretransfer/{wire.pk}/decide/", {"note": "one", "decision": "approve"})
+    wire.refresh_from_db()
+    wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="no")
+    pending = client.get("/admin/accounts/approvalrequest/?status__exact=pending").content.decode()
+    assert f"Send wire {wire.pk}" not in pending
+    assert "Withdrawn" in client.get("/admin/accounts/approvalrequest/").content.decode()
+    second = reviewer_factory()
+    second.user_permissions.add(Permission.objects.get(codename="view_approvalrequest"))
+    client.force_login(second)
+    response = client.post(
+        "/admin/accounts/approvalrequest/",
+        {"action": "approve_requests", "_selected_action": [wire.approval_id], "note": "second"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    refusal = f"Request {wire.approval_id}: This request was already approved, rejected or withdrawn."
+    assert refusal in response.content.decode()
+    wire.refresh_from_db()
+    assert (wire.status, wire.release_posting_id) == ("rejected", None)
+    assert client.get("/admin/transfers/wirereviewqueue/").content.decode().count(f"/{wire.pk}/change/") == 0
 
 
 def test_on_the_customers_page_a_reviewer_opens_a_held_wire_on_its_decision_page(client, officer, held):

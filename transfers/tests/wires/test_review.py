@@ -6,7 +6,13 @@ from accounts.models import Account, ApprovalRequest, Posting
 from accounts.services.approvals import approval_approve
 from audit import actions
 from audit.models import AuditEvent
-from bankcore.errors import AccountNotActive, InvalidState, NotPermitted, ReasonRequired
+from bankcore.errors import (
+    AccountNotActive,
+    ApprovalAlreadyDecided,
+    InvalidState,
+    NotPermitted,
+    ReasonRequired,
+)
 from transfers.models import WireTransfer
 from transfers.services.wires import (
     SYSTEM_WIRE_CLEARING,
@@ -126,15 +132,56 @@ def test_four_eyes_request_can_be_approved_from_the_approvals_queue(held_wire, r
     assert wire.status == "sent"
 
 
-def test_a_rejected_four_eyes_wire_is_never_sent_by_its_pending_request(held_wire, reviewer_factory):
+def test_rejecting_a_four_eyes_wire_withdraws_its_request_so_it_is_never_sent(
+    held_wire, reviewer_factory, source
+):
     wire = held_wire("6000.00")
     requested = wire_approve(wire_id=wire.pk, reviewer=reviewer_factory(), note="first")
-    wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="no")
-    with pytest.raises(InvalidState):
-        approval_approve(approval_id=requested.approval_id, approver=reviewer_factory(), note="second")
+    rejecter = reviewer_factory()
+    wire_reject(wire_id=wire.pk, reviewer=rejecter, note="beneficiary unverifiable")
+    approval = ApprovalRequest.objects.get(pk=requested.approval_id)
+    assert approval.status == "withdrawn"
+    assert approval.decided_by is None
+    assert approval.decided_at is not None
+    assert approval.decision_note == "The wire was rejected: beneficiary unverifiable"
+    withdrawn = AuditEvent.objects.get(action=actions.APPROVAL_WITHDRAWN, object_id=str(approval.pk))
+    assert withdrawn.actor == rejecter
+    assert withdrawn.object_type == "accounts.approvalrequest"
+    assert (withdrawn.before, withdrawn.after["status"]) == ({"status": "pending"}, "withdrawn")
+    with pytest.raises(ApprovalAlreadyDecided) as refusal:
+        approval_approve(approval_id=approval.pk, approver=reviewer_factory(), note="second")
+    assert refusal.value.code == "approval_already_decided"
     wire.refresh_from_db()
-    assert wire.status == "rejected"
-    assert wire.release_posting_id is None
+    assert (wire.status, wire.release_posting_id) == ("rejected", None)
+    source.refresh_from_db()
+    assert source.balance == 10_000_00
+    assert system_balance(SYSTEM_WIRE_CLEARING) == 0
+    assert not Account.objects.filter(system_code=SYSTEM_WIRE_SETTLEMENT, balance__gt=0).exists()
+
+
+def test_cancelling_a_four_eyes_wire_withdraws_its_request(
+    held_wire, reviewer_factory, customer_client, customer
+):
+    wire = held_wire("6000.00")
+    requested = wire_approve(wire_id=wire.pk, reviewer=reviewer_factory(), note="first")
+    assert customer_client.post(f"/api/wire-transfers/{wire.pk}/cancel").status_code == 200
+    approval = ApprovalRequest.objects.get(pk=requested.approval_id)
+    assert (approval.status, approval.decision_note) == ("withdrawn", "The wire was cancelled.")
+    withdrawn = AuditEvent.objects.get(action=actions.APPROVAL_WITHDRAWN, object_id=str(approval.pk))
+    assert withdrawn.actor == customer
+    with pytest.raises(ApprovalAlreadyDecided):
+        approval_approve(approval_id=approval.pk, approver=reviewer_factory(), note="second")
+    with pytest.raises(InvalidState):
+        wire_approve(wire_id=wire.pk, reviewer=reviewer_factory(), note="second")
+    wire.refresh_from_db()
+    assert (wire.status, wire.release_posting_id) == ("cancelled", None)
+
+
+def test_a_wire_rejected_before_any_approval_has_no_request_to_withdraw(held_wire, reviewer_factory):
+    wire = held_wire("6000.00")
+    wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="no")
+    assert not ApprovalRequest.objects.exists()
+    assert not AuditEvent.objects.filter(action=actions.APPROVAL_WITHDRAWN).exists()
 
 
 def test_a_frozen_accounts_held_wire_is_never_sent_but_its_hold_comes_back(
