@@ -55,6 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         permissions = [
             ("view_profiling", "Can read request and SQL profiles in silk"),
+            ("purge_profiling", "Can delete recorded requests and their profiles from silk"),
             ("deactivate_customer", "Can deactivate a customer's login"),
             ("view_cache_stats", "Can read cache hit and miss counts per key family"),
             ("view_database_report", "Can read database reports (sizes, index use, slow statements)"),

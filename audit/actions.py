@@ -44,6 +44,7 @@ APPROVAL_WITHDRAWN = "approval.withdrawn"
 CONFIG_CHANGED = "config.changed"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"
 DATABASE_REPORT_VIEWED = "database.report_viewed"
+PROFILES_PURGED = "profiling.requests_purged"
 
 SANCTIONS_LIST_LOADED = "sanctions.list_loaded"
 KYC_SCREENED = "kyc.screened"

@@ -1,17 +1,24 @@
-"""Audited operator actions on the kernel: run-time settings and the database's identity.
+"""Audited operator actions on the kernel: run-time settings, the database's identity and
+silk's recorded requests.
 
 The kernel (bankcore) imports no app, so the audited changes to what it owns live here.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 
+from accounts.models import User
 from audit import actions
 from audit.services import audit_record
 from bankcore.cache import bump_on_commit, database_identity_forget
 from bankcore.config import CONFIG, DEFAULTS, config_check
+from bankcore.errors import NotPermitted
 from bankcore.models import DatabaseIdentity, SystemSetting
+from bankcore.observability import silk_profiles_purge
+
+PURGE_PROFILING_PERMISSION = "accounts.purge_profiling"
 
 
 @transaction.atomic
@@ -54,3 +61,23 @@ def database_identity_renew(*, actor=None) -> DatabaseIdentity:
     )
     transaction.on_commit(database_identity_forget)
     return identity
+
+
+@transaction.atomic
+def profiles_purge(*, older_than: timedelta | None, actor: User) -> int:
+    """Delete silk's recorded requests started before ``older_than`` ago (all of them when
+    None), as ``actor``, an active member of staff holding accounts.purge_profiling; one
+    audit event names them, the cut-off and how many went, in the deletion's transaction."""
+    if not (actor.is_active and actor.is_staff and actor.has_perm(PURGE_PROFILING_PERMISSION)):
+        raise NotPermitted(f"Deleting recorded requests needs the {PURGE_PROFILING_PERMISSION} permission.")
+    deleted = silk_profiles_purge(older_than=older_than)
+    audit_record(
+        action=actions.PROFILES_PURGED,
+        actor=actor,
+        object_type="silk.request",
+        after={
+            "older_than_hours": None if older_than is None else older_than // timedelta(hours=1),
+            "deleted": deleted,
+        },
+    )
+    return deleted

@@ -1,11 +1,7 @@
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.management import CommandError, call_command
-from django.utils import timezone
-from silk.models import Request, SQLQuery
+from silk.models import Request
 
 pytestmark = pytest.mark.django_db
 
@@ -62,34 +58,3 @@ def test_silk_is_open_to_staff_with_the_profiling_permission(client, staff_user)
 def test_silk_is_open_to_superusers(client):
     client.force_login(get_user_model().objects.create_superuser("root@example.test", "x-Root-Pass-2026"))
     assert client.get("/silk/").status_code == 200
-
-
-def _recorded(path: str, hours_ago: float) -> None:
-    recorded = Request.objects.create(path=path, method="GET")
-    Request.objects.filter(pk=recorded.pk).update(start_time=timezone.now() - timedelta(hours=hours_ago))
-    SQLQuery.objects.create(request=recorded, query="SELECT 1")
-
-
-def test_purge_profiles_deletes_requests_older_than_the_given_hours(capsys):
-    _recorded("/old", hours_ago=30)
-    _recorded("/recent", hours_ago=2)
-    call_command("purge_profiles", "--older-than-hours", "24")
-    assert list(Request.objects.values_list("path", flat=True)) == ["/recent"]
-    assert list(SQLQuery.objects.values_list("request__path", flat=True)) == ["/recent"]
-    assert "Deleted 1 recorded request(s)." in capsys.readouterr().out
-
-
-def test_purge_profiles_all_deletes_every_request():
-    _recorded("/old", hours_ago=30)
-    _recorded("/recent", hours_ago=0)
-    call_command("purge_profiles", "--all")
-    assert not Request.objects.exists()
-    assert not SQLQuery.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "arguments", [[], ["--all", "--older-than-hours", "1"], ["--older-than-hours", "-1"]]
-)
-def test_purge_profiles_needs_one_clear_choice(arguments):
-    with pytest.raises(CommandError):
-        call_command("purge_profiles", *arguments)

@@ -79,6 +79,7 @@ def test_the_roles_migration_made_the_groups_with_their_permissions():
     }
     assert granted["engineering"] == {
         "accounts.view_profiling",
+        "accounts.purge_profiling",
         "accounts.view_cache_stats",
         "accounts.view_database_report",
     }

@@ -3,19 +3,23 @@ from datetime import timedelta
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from bankcore.observability import silk_profiles_purge
+from accounts.models import User
+from accounts.services.operations import profiles_purge
+from bankcore.errors import DomainError
 
 
 class Command(BaseCommand):
     help = (
         "Delete silk's recorded requests, with their SQL and profiles: those older than "
-        "--older-than-hours, or all of them with --all."
+        "--older-than-hours, or all of them with --all. --actor names the member of staff "
+        "(holding accounts.purge_profiling) the audit log records as deleting them."
     )
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--older-than-hours", type=int, metavar="N")
         which.add_argument("--all", action="store_true")
+        parser.add_argument("--actor", required=True, metavar="EMAIL", help="who is deleting them")
 
     def handle(self, *args, **options):
         older_than_hours = options["older_than_hours"]
@@ -23,6 +27,12 @@ class Command(BaseCommand):
             raise CommandError("silk is not enabled (SILK_ENABLED=false): there is nothing to purge.")
         if older_than_hours is not None and older_than_hours < 0:
             raise CommandError("--older-than-hours must be zero or more.")
+        actor = User.objects.filter(email__iexact=options["actor"], is_active=True, is_staff=True).first()
+        if actor is None:
+            raise CommandError(f"No active member of staff has the email {options['actor']}.")
         older_than = None if options["all"] else timedelta(hours=older_than_hours)
-        deleted = silk_profiles_purge(older_than=older_than)
+        try:
+            deleted = profiles_purge(older_than=older_than, actor=actor)
+        except DomainError as refusal:
+            raise CommandError(refusal.detail) from None
         self.stdout.write(f"Deleted {deleted} recorded request(s).")
