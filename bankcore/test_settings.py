@@ -29,6 +29,10 @@ for alias in ("default", "throttle"):
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Templates rendered in tests (admin, silk) need no collectstatic manifest.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# KYC documents stored by a test that does not choose a directory of its own (seed_demo's
+# demo passport, for one) go to this run's directory, never the checkout's KYC_DOCUMENT_ROOT.
+if STORAGES["kyc"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    STORAGES["kyc"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="bankcore-test-kyc-")  # noqa: F405
 
 # Transactional tests empty the tables with TRUNCATE between tests. On PostgreSQL the
 # insert-only tables refuse it except on a test_… database in a session that asks

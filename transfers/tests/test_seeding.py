@@ -98,6 +98,55 @@ def test_seed_demo_runs_with_debug_off_only_when_forced(settings, capsys):
     assert User.objects.filter(email=DEMO_USERS[0][0]).exists()
 
 
+def test_seed_demo_customer_has_kyc_approved_by_a_demo_compliance_officer_and_can_send_a_wire(
+    api_client, settings
+):
+    from audit import actions
+    from audit.models import AuditEvent
+    from kyc.models import KycDocument, KycProfile
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # a second run leaves the approved profile as it is
+    customer = User.objects.get(email="customer@bankcore.test")
+    profile = KycProfile.objects.get(customer=customer)
+    assert (profile.status, profile.level, profile.reviewer.email) == (
+        "approved",
+        "basic",
+        "compliance@bankcore.test",
+    )
+    documents = KycDocument.objects.filter(customer=customer)
+    assert sorted(documents.values_list("document_type", flat=True)) == ["passport", "selfie"]
+    assert not documents.filter(approved_at__isnull=True).exists()
+    approvals = AuditEvent.objects.filter(action=actions.KYC_APPROVED, object_id=str(profile.pk))
+    assert list(approvals.values_list("actor__email", flat=True)) == ["compliance@bankcore.test"]
+    assert AuditEvent.objects.filter(action=actions.KYC_SUBMITTED, actor=customer).count() == 1
+
+    email, password = DEMO_USERS[0][:2]
+    token = api_client.post("/api/auth/login", {"email": email, "password": password}, format="json").json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token['token']}")
+    assert api_client.get("/api/kyc/status").json()["status"] == "approved"
+    checking = Account.objects.get(customer=customer, kind="checking", currency="USD")
+    response = api_client.post(
+        "/api/wire-transfers",
+        {
+            "source_account": checking.pk,
+            "amount": "100.00",
+            "currency": "USD",
+            "beneficiary_name": "Erika Mustermann",
+            "beneficiary_account": "DE89370400440532013000",
+            "beneficiary_bic": "COBADEFFXXX",
+            "beneficiary_country": "DE",
+            "beneficiary_address": "Hauptstr. 1, Berlin",
+            "reference": "Demo wire",
+            "charge_bearer": "SHAR",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="demo-wire-1",
+    )
+    assert response.status_code == 201, response.json()
+
+
 @pytest.mark.parametrize(("state", "expected"), [("approved", "approved"), ("pending", "pending_review")])
 def test_seed_load_puts_customers_in_the_kyc_state_asked_for(
     tmp_path, settings, bearer_client, state, expected

@@ -1,10 +1,17 @@
+import datetime
+import io
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from PIL import Image
 
 from accounts.services.bank_accounts import account_open
 from accounts.services.deposits import deposit_create
 from accounts.services.users import user_ensure
+from kyc.models import KycProfile, KycStatus
+from kyc.services import kyc_approve, kyc_document_upload, kyc_profile_update, kyc_submit
 from transfers.services.transfers import transfer_create
 
 DEMO_USERS = [
@@ -70,6 +77,7 @@ class Command(BaseCommand):
         self._demo_money(
             users["customer@bankcore.test"], users["payee@bankcore.test"], users["admin@bankcore.test"]
         )
+        self._demo_kyc(users["customer@bankcore.test"], users["compliance@bankcore.test"])
 
     def _demo_money(self, customer, payee, teller):
         """Funded accounts and some history for the demo customer, made once."""
@@ -100,3 +108,38 @@ class Command(BaseCommand):
             f"Demo accounts of {customer.email}: checking {checking.number}, savings {savings.number}, "
             f"EUR {euros.number}; payee account {payee_account.number}."
         )
+
+    def _demo_kyc(self, customer, officer):
+        """An approved basic KYC profile for the demo customer, so wires work from the start,
+        made once as a real one is: the customer fills in the profile, uploads a passport and
+        a selfie and submits; a demo compliance officer approves it. Each step audited."""
+        if KycProfile.objects.filter(customer=customer).exclude(status=KycStatus.NOT_STARTED).exists():
+            return
+        kyc_profile_update(
+            customer=customer,
+            legal_name=customer.full_name,
+            date_of_birth=datetime.date(1990, 4, 1),
+            nationality="US",
+            residence_country="US",
+            address="1 Demo Street, Springfield, IL 62701",
+            national_id="DEMO-0000-2026",
+        )
+        kyc_document_upload(
+            customer=customer,
+            document_type="passport",
+            data=_demo_image((40, 30), (30, 60, 120), "PNG"),
+            expires_on=timezone.localdate().replace(day=1) + datetime.timedelta(days=3650),
+        )
+        kyc_document_upload(
+            customer=customer, document_type="selfie", data=_demo_image((30, 40), (200, 170, 150), "JPEG")
+        )
+        profile = kyc_submit(customer=customer)
+        kyc_approve(profile_id=profile.pk, reviewer=officer)
+        self.stdout.write(f"KYC of {customer.email}: approved (basic) by {officer.email}.")
+
+
+def _demo_image(size: tuple[int, int], color: tuple[int, int, int], image_format: str) -> bytes:
+    """A plain picture standing in for a demo document's scan."""
+    output = io.BytesIO()
+    Image.new("RGB", size, color).save(output, format=image_format)
+    return output.getvalue()
