@@ -256,9 +256,14 @@ class RateLimitFilter(logging.Filter):
         return True
 
 
+# Health probes and metrics scrapes arrive every few seconds from machines: profiled or
+# traced, they would crowd out the requests worth looking at.
+UNOBSERVED_PATHS = frozenset({"/health", "/metrics"})
+
+
 def silk_should_intercept(request) -> bool:
     """Sample requests for silk; never record health probes, metrics scrapes or silk's own pages."""
-    if request.path in ("/health", "/metrics") or request.path.startswith("/silk/"):
+    if request.path in UNOBSERVED_PATHS or request.path.startswith("/silk/"):
         return False
     return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
 
@@ -321,13 +326,29 @@ def _sentry_before_send_transaction(event, hint):
     return _sentry_request_scrub(event)
 
 
+def _sentry_traces_sampler(traces_sample_rate: float):
+    """Never trace a health probe or a metrics scrape; anything else keeps the decision of a
+    traced caller (as traces_sample_rate alone would) or is sampled at ``traces_sample_rate``."""
+
+    def sampler(sampling_context: dict) -> float:
+        environ = sampling_context.get("wsgi_environ") or {}
+        if environ.get("PATH_INFO") in UNOBSERVED_PATHS:
+            return 0.0
+        if sampling_context.get("parent_sampled") is not None:
+            return float(sampling_context["parent_sampled"])
+        return traces_sample_rate
+
+    return sampler
+
+
 def sentry_init(
     *, dsn: str, environment: str, traces_sample_rate: float, release: str | None = None, transport=None
 ) -> None:
     """Turn Sentry on with no personal data, no bodies and no local variables.
 
     Transactions are named by route template (``/api/accounts/{pk}/balance``), so one
-    endpoint is one transaction whatever the ids in its path. ``release`` defaults to the
+    endpoint is one transaction whatever the ids in its path; /health and /metrics are
+    never traced. ``release`` defaults to the
     checkout's git commit, when sentry-sdk can find one.
     """
     import sentry_sdk
@@ -340,6 +361,7 @@ def sentry_init(
         "environment": environment,
         "release": release or get_default_release(),
         "traces_sample_rate": traces_sample_rate,
+        "traces_sampler": _sentry_traces_sampler(traces_sample_rate),
         # send_default_pii is left unset, which is False: no user identity, cookies or IPs.
         # (Setting it explicitly is deprecated; data_collection would switch the scrubber off.)
         "max_request_body_size": "never",

@@ -108,12 +108,23 @@ def sentry_traces(sentry_capture):
 def wsgi_post(path: str, body: dict, **headers) -> tuple[str, dict]:
     """POST through Django's WSGI handler, where Sentry starts its transactions (the test
     client skips it). Returns (status line, response headers)."""
+    from django.test import RequestFactory
+
+    return _wsgi(RequestFactory().post(path, data=body, content_type="application/json", **headers).environ)
+
+
+def wsgi_get(path: str, **headers) -> tuple[str, dict]:
+    """GET through Django's WSGI handler, as ``wsgi_post``."""
+    from django.test import RequestFactory
+
+    return _wsgi(RequestFactory().get(path, **headers).environ)
+
+
+def _wsgi(environ: dict) -> tuple[str, dict]:
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.signals import request_finished
     from django.db import close_old_connections
-    from django.test import RequestFactory
 
-    environ = RequestFactory().post(path, data=body, content_type="application/json", **headers).environ
     answer = {}
 
     def start_response(status, response_headers, exc_info=None):
@@ -128,6 +139,27 @@ def wsgi_post(path: str, body: dict, **headers) -> tuple[str, dict]:
     finally:
         request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"]
+
+
+def test_health_probes_and_metrics_scrapes_are_never_traced(sentry_traces, settings):
+    settings.METRICS_BEARER_TOKEN = "scrape-secret"
+    for _ in range(3):
+        assert wsgi_get("/health")[0].startswith("200")
+        assert wsgi_get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret")[0].startswith("200")
+    wsgi_get("/api/auth/me")
+    sentry_sdk.flush()
+    assert [event["transaction"] for event in sentry_traces()] == ["/api/auth/me"]
+
+
+def test_a_traced_callers_sampling_decision_is_kept(sentry_capture):
+    traces = sentry_capture("transaction", traces_sample_rate=0.0)
+    sampled_parent = "771a43a4192642f0b136d5159a501700-b7ad6b7169203331-1"
+    wsgi_get("/api/auth/me", HTTP_SENTRY_TRACE=sampled_parent)
+    wsgi_get("/api/auth/me")
+    wsgi_get("/health", HTTP_SENTRY_TRACE=sampled_parent)
+    sentry_sdk.flush()
+    (event,) = traces()
+    assert event["contexts"]["trace"]["trace_id"] == "771a43a4192642f0b136d5159a501700"
 
 
 @pytest.mark.urls(__name__)
