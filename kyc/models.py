@@ -69,6 +69,8 @@ class KycProfile(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "KYC profile"
+        verbose_name_plural = "KYC profiles"
         permissions = [
             ("review_kyc", "Can review KYC profiles: open their documents, approve, reject, ask for more"),
         ]
@@ -126,6 +128,8 @@ class KycDocument(models.Model):
     )
 
     class Meta:
+        verbose_name = "KYC document"
+        verbose_name_plural = "KYC documents"
         indexes = [
             models.Index(fields=["customer", "status", "document_type"], name="kyc_doc_customer_status_idx"),
             models.Index(fields=["customer", "-id"], name="kyc_doc_customer_recent_idx"),
@@ -233,6 +237,7 @@ class ScreeningMatch(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "screening matches"
         ordering = ["-score", "id"]
         constraints = [
             models.UniqueConstraint(

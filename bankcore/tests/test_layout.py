@@ -61,3 +61,19 @@ def test_the_layout_names_every_package_and_every_module_of_each_app():
         if child not in {name.removesuffix(".py") for name in named[app]}
     }
     assert not unnamed, f"modules missing from the README's Layout: {sorted(unnamed)}"
+
+
+def test_every_models_name_reads_as_staff_would_write_it():
+    """The back office names models by their verbose names: "KYC profiles", not "Kyc
+    profiles"; "screening matches", not "screening matchs"."""
+    from django.apps import apps
+
+    wrong = []
+    for label in ("accounts", "audit", "bankcore", "kyc", "transfers"):
+        for model in apps.get_app_config(label).get_models():
+            name, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+            if re.search(r"\bkyc\b", f"{name} {plural}", re.IGNORECASE) and "KYC" not in name:
+                wrong.append(f"{model.__name__}: {name}")
+            if plural == f"{name}s" and name.endswith(("ch", "sh", "s", "x", "z")):
+                wrong.append(f"{model.__name__}: {plural}")
+    assert not wrong, f"verbose names that read wrong: {wrong}"
