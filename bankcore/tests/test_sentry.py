@@ -144,7 +144,9 @@ def _wsgi(environ: dict) -> tuple[str, dict]:
 def test_health_probes_and_metrics_scrapes_are_never_traced(sentry_traces, settings):
     settings.METRICS_BEARER_TOKEN = "scrape-secret"
     for _ in range(3):
-        assert wsgi_get("/health")[0].startswith("200")
+        # The probe's answer does not matter here (on PostgreSQL it opens a connection of its
+        # own, which the test's transaction refuses): only that it is not traced.
+        wsgi_get("/health")
         assert wsgi_get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret")[0].startswith("200")
     wsgi_get("/api/auth/me")
     sentry_sdk.flush()
