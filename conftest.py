@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -205,12 +205,7 @@ def api_transfer():
     return post
 
 
-@pytest.fixture
-def statement_timeout_lifted(db):
-    """For a test that seeds tens of thousands of rows: seeding is not a request, so the
-    app's DB_STATEMENT_TIMEOUT gives way to two minutes for it and for the deferred
-    foreign-key checks Django runs when the test's transaction ends (on a busy machine they
-    outlast the app's). Finite, so that a lock wait still fails the test instead of hanging."""
+def _statement_timeout_lift() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = '120s'")
@@ -218,6 +213,37 @@ def statement_timeout_lifted(db):
             # transaction ends: a deferred check of every seeded row repeats row locks taken
             # under the seeding's many savepoints, which PostgreSQL pays for dearly.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.fixture
+def statement_timeout_lifted(db):
+    """For a test that seeds tens of thousands of rows: seeding is not a request, so the
+    app's DB_STATEMENT_TIMEOUT gives way to two minutes for it and for the deferred
+    foreign-key checks Django runs when the test's transaction ends (on a busy machine they
+    outlast the app's). Finite, so that a lock wait still fails the test instead of hanging."""
+    _statement_timeout_lift()
+
+
+@pytest.fixture(scope="session")
+def seeded_for_module(django_db_setup, django_db_blocker):
+    """For a module-scoped fixture that seeds a large world its tests only read:
+    ``with seeded_for_module(): ...seed...; yield world``.
+
+    The seeding runs once, in a transaction that stays open while the module's tests run
+    and is rolled back after the last of them, so no other module sees its rows. Each test's
+    own transaction is a savepoint inside it, rolled back as usual: what one test writes,
+    the next never sees. The statement timeout is lifted for the whole transaction, as
+    ``statement_timeout_lifted`` does for one test.
+    """
+
+    @contextmanager
+    def seeding():
+        with django_db_blocker.unblock(), transaction.atomic():
+            _statement_timeout_lift()
+            yield
+            transaction.set_rollback(True)
+
+    return seeding
 
 
 @pytest.fixture

@@ -22,25 +22,27 @@ pytestmark = [
 TABLE = WireTransfer._meta.db_table
 
 
-@pytest.fixture
-def wires(statement_timeout_lifted):
+@pytest.fixture(scope="module")
+def wires(seeded_for_module):
     """About 12,000 wires of 400 accounts (every tenth pending review): a table the planner
-    would rather scan than read through a poor index."""
-    seeded = ledger_seed_load(
-        customers=400,
-        accounts_per_customer=1,
-        opening_balance=100_000_00,
-        transactions_per_account=1,
-        password="plans-Pass-2026",
-        wires_per_account=30,
-        rng=random.Random(11),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {TABLE}")
-    assert WireTransfer.objects.count() >= 11_000
-    customer = User.objects.get(email=seeded[0].email)
-    kyc_approve(customer)
-    return customer, seeded[0].accounts[0].id
+    would rather scan than read through a poor index. Seeded once for the module's tests,
+    which only read it."""
+    with seeded_for_module():
+        seeded = ledger_seed_load(
+            customers=400,
+            accounts_per_customer=1,
+            opening_balance=100_000_00,
+            transactions_per_account=1,
+            password="plans-Pass-2026",
+            wires_per_account=30,
+            rng=random.Random(11),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
+        assert WireTransfer.objects.count() >= 11_000
+        customer = User.objects.get(email=seeded[0].email)
+        kyc_approve(customer)
+        yield customer, seeded[0].accounts[0].id
 
 
 def wire_queries(client, url: str, params: dict | None = None) -> list[str]:
