@@ -233,7 +233,8 @@ def seeded_for_module(django_db_setup, django_db_blocker):
     and is rolled back after the last of them, so no other module sees its rows. Each test's
     own transaction is a savepoint inside it, rolled back as usual: what one test writes,
     the next never sees. The statement timeout is lifted for the whole transaction, as
-    ``statement_timeout_lifted`` does for one test.
+    ``statement_timeout_lifted`` does for one test. Not for a module with transactional tests:
+    they commit and empty the tables, which they cannot do inside the open transaction.
     """
 
     @contextmanager
