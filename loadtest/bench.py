@@ -503,20 +503,25 @@ def _deposit_worker(job: tuple[int, int, float, float]) -> tuple[int, list]:
 
 
 def _lock_waits_sample(stop: threading.Event, samples: list) -> None:
-    """Every 10 ms: (backends waiting on a lock, of which in the statement that moves the
-    system accounts)."""
+    """Every 10 ms: (backends waiting on a lock, of which in a statement that moves a system
+    account's balance). A statement's text carries its values (psycopg binds them on the
+    client), and a balance move lists each account as ``(<id>::bigint, <delta>::bigint)``."""
     from django.db import connection
 
-    # A deposit's only statement on a system account is its last one (ledger_transaction).
+    from accounts.models import Account
+
+    system_ids = "|".join(
+        str(pk) for pk in Account.objects.filter(customer__isnull=True).values_list("pk", flat=True)
+    )
     query = (
-        "SELECT count(*), count(*) FILTER (WHERE query LIKE 'WITH locked AS (SELECT id FROM "
-        '"accounts_account"%\') FROM pg_stat_activity '
+        "SELECT count(*), count(*) FILTER (WHERE query ~ %s) FROM pg_stat_activity "
         "WHERE wait_event_type = 'Lock' AND datname = current_database()"
     )
+    pattern = rf"UPDATE .*\((?:{system_ids})::bigint,\s+-?[0-9]+::bigint\)"
     try:
         with connection.cursor() as cursor:
             while not stop.is_set():
-                cursor.execute(query)
+                cursor.execute(query, [pattern])
                 samples.append(cursor.fetchone())
                 stop.wait(0.01)
     finally:
