@@ -54,8 +54,8 @@ class Answer:
 class Bank:
     """Answers as bankcore does for the requests the scenario makes (or with ``status``)."""
 
-    def __init__(self, scenario, status: int | None = None):
-        self.scenario, self.status = scenario, status
+    def __init__(self, scenario, status: int | None = None, balance: str = "50000.00"):
+        self.scenario, self.status, self.balance = scenario, status, balance
         self.answers: list[tuple[str, Answer]] = []
 
     def _answer(self, method: str, path: str, name: str, body: dict | None) -> Answer:
@@ -68,6 +68,8 @@ class Bank:
             whole = int(body["amount"].split(".")[0])
             held = whole >= self.scenario.REVIEW_THRESHOLD
             status, answer = 201, {"status": "pending_review" if held else "sent"}
+        elif url.path.endswith("/balance"):
+            status, answer = 200, {"balance": self.balance, "available_balance": self.balance}
         elif url.path == "/api/transactions" and not parse_qs(url.query):
             following = "http://testserver/api/transactions?cursor=cD0xMjM%3D"
             status, answer = 200, {"next": following, "results": []}
@@ -115,3 +117,20 @@ def test_an_unexpected_answer_is_a_failure_with_the_status(scenario):
         run_every_task(scenario, bank)
     name, answer = bank.answers[0]
     assert (name, answer.verdict) == ("POST /api/auth/login", '500: {"token": "token"}')
+
+
+def test_a_large_wire_is_sent_only_when_the_balance_covers_it(scenario):
+    scenario._wires_sent.clear()
+    poor = Bank(scenario, balance="9999.99")
+    user = scenario.WireCustomer.__new__(scenario.WireCustomer)
+    user.client = poor
+    user.on_start()
+    user.wire_held_for_review()
+    assert [name for name, _ in poor.answers] == ["POST /api/auth/login", "GET /api/accounts/{id}/balance"]
+    rich = Bank(scenario)
+    user.client = rich
+    user.wire_held_for_review()
+    assert [name for name, _ in rich.answers] == [
+        "GET /api/accounts/{id}/balance",
+        "POST /api/wire-transfers [held for review]",
+    ]
