@@ -209,7 +209,9 @@ def run_gates_from(text: str) -> RunGates:
     unknown = set(values) - set(names)
     if unknown:
         raise ValueError(f"unknown whole-run gate {', '.join(sorted(unknown))}: one of {', '.join(names)}")
-    return RunGates(**{name: int(value) if names[name] == "int" else value for name, value in values.items()})
+    return RunGates(
+        **{name: int(value) if names[name] in (int, "int") else value for name, value in values.items()}
+    )
 
 
 def _cell(value: float | None, digits: int = 0) -> str:

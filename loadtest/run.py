@@ -374,7 +374,8 @@ def main() -> None:
 def reevaluate(out: Path, overrides: dict, run_gates: gates.RunGates) -> None:
     """The verdict on a finished run under other gates; its files stay as they are."""
     summary_file = out / "summary.json"
-    profile = json.loads(summary_file.read_text())["profile"] if summary_file.exists() else "quick"
+    # A capacity step's summary names no profile.
+    profile = json.loads(summary_file.read_text()).get("profile", "-") if summary_file.exists() else "-"
     step(f"gates for {out} (profile {profile}), whole run {run_gates}, endpoint overrides {overrides}")
     stats = gates.read_stats(out / "locust_stats.csv")
     history = gates.read_history(out / "locust_stats_history.csv")

@@ -171,6 +171,7 @@ def test_every_endpoint_of_the_report_has_its_gate():
 def test_whole_run_gates_can_be_given_over_the_design_ones():
     assert gates.run_gates_from("") == gates.RunGates()
     assert gates.run_gates_from("p95_ms=80;users=100") == gates.RunGates(users=100, p95_ms=80)
+    assert type(gates.run_gates_from("users=20").users) is int  # counts stay whole numbers
     with pytest.raises(ValueError, match="unknown whole-run gate p95"):
         gates.run_gates_from("p95=80")
 
