@@ -5,7 +5,8 @@
 
 1. drops and recreates LOADTEST_DATABASE_URL and flushes LOADTEST_REDIS_URL (the defaults
    are bankcore_loadtest and Redis database 9: never a database anyone keeps data in);
-2. migrates, runs ``seed_load`` (--customers, 2 accounts each, 20 history entries per
+2. migrates, loads the sanctions list (kyc/fixtures, as ``make run`` does), runs
+   ``seed_load`` (--customers, 2 accounts each, 20 history entries per
    account, KYC approved; and wire history) and
    collectstatic;
 3. starts gunicorn (gunicorn.conf.py) with production settings: DEBUG off, silk off, Sentry
@@ -116,14 +117,17 @@ def seed(env: dict, out: Path, customers: int) -> None:
         f"--customers={customers}",
         "--accounts-per-customer=2",
         "--transactions-per-account=40",
-        # Enough for every wire the scenario may send, held ones (10,000+) included.
+        # Most accounts can send the scenario's held wires (10,000+); the seeded transfers
+        # leave a few below that, and the scenario reads the balance first.
         "--opening-balance=50000.00",
         "--kyc=approved",
         f"--password={PASSWORD}",
         f"--output={out / 'customers.json'}",
         "--wires-per-account=2",
     ]
-    for args in (["migrate", "--noinput"], arguments, ["collectstatic", "--noinput"]):
+    # The sanctions list make run loads: every wire is screened against it, as in production.
+    sanctions = ["sanctions_load", "kyc/fixtures/sdn.csv", "--alt", "kyc/fixtures/alt.csv"]
+    for args in (["migrate", "--noinput"], sanctions, arguments, ["collectstatic", "--noinput"]):
         started = time.perf_counter()
         result = manage(env, *args, log=out / "prepare.log")
         if result.returncode:
