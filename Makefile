@@ -19,8 +19,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 run: $(BIN)/.installed
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py sanctions_load kyc/fixtures/sdn.csv --alt kyc/fixtures/alt.csv
+	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # pytest exits 5 when it collects no tests; make fails on it like on any non-zero exit.
