@@ -56,14 +56,13 @@ class Reservation:
 class FailureTally:
     """The failures one identity had when an attempt began: one read, nothing reserved.
 
-    ``retry_after`` is None when the attempt may go ahead. ``earlier`` is the previous
-    window's count weighted by how much of it still overlaps; failures counted later for
-    this attempt (``FailureLimiter.count_failure``) go to ``key``, the window it began in.
+    ``retry_after`` is None when the attempt may go ahead. Failures counted later for this
+    attempt (``FailureLimiter.count_failure``, ``recount``) are counted and judged in the
+    windows of that later moment, never in the one the attempt began in: a burst begun just
+    before a window turns must not count its failures where the next window cannot see them.
     """
 
-    key: str
-    window_ends: float
-    earlier: float
+    identity: str
     retry_after: int | None
 
     @property
@@ -128,42 +127,45 @@ class FailureLimiter:
     def tally(self, identity: str) -> FailureTally:
         """The failures so far (one read of both windows); refused when they reach the limit."""
         now = time.time()
-        window = int(now // self.window_seconds)
-        previous_key, key = self._key(identity, window - 1), self._key(identity, window)
+        previous_key, key = self._keys(identity, now)
         counts = self._call(lambda cache: cache.get_many([previous_key, key]))
         previous, current = counts.get(previous_key, 0), counts.get(key, 0)
-        return FailureTally(
-            key=key,
-            window_ends=(window + 1) * self.window_seconds,
-            earlier=previous * (1 - self._elapsed(now)),
-            retry_after=self._retry_after(now, previous, current),
-        )
+        return FailureTally(identity=identity, retry_after=self._retry_after(now, previous, current))
 
     def recount(self, tally: FailureTally) -> int | None:
-        """Seconds to wait if failures counted since ``tally`` reached the limit, else None."""
-        current = self._call(lambda cache: cache.get(tally.key, 0))
-        return self._tally_retry_after(tally, current)
+        """Seconds to wait if the failures counted by now reached the limit, else None."""
+        now = time.time()
+        previous_key, key = self._keys(tally.identity, now)
+        counts = self._call(lambda cache: cache.get_many([previous_key, key]))
+        return self._retry_after(now, counts.get(previous_key, 0), counts.get(key, 0))
 
     def count_failure(self, tally: FailureTally) -> int | None:
-        """Count one failure of the attempt ``tally`` began; seconds to wait if it is over the
-        limit, else None.
+        """Count one failure of the attempt ``tally`` began, in the window it happens in;
+        seconds to wait if it is over the limit, else None.
 
         The INCR decides: of any number of failures counted at once, only those it numbers
-        within the limit are under it.
+        within the limit (with the previous window's weight, read in the same call) are
+        under it.
         """
-        key = tally.key
+        now = time.time()
+        previous_key, key = self._keys(tally.identity, now)
 
         def increment(cache):
             cache.add(key, 0, timeout=self.window_seconds * 2)
-            return cache.incr(key)
+            try:
+                counted = cache.incr(key)
+            except ValueError:  # the in-process fallback culled the key between add and incr
+                cache.add(key, 0, timeout=self.window_seconds * 2)
+                counted = cache.incr(key)
+            return counted, cache.get(previous_key, 0)
 
-        return self._tally_retry_after(tally, self._call(increment) - 1)
+        current, previous = self._call(increment)
+        return self._retry_after(now, previous, current - 1)
 
-    def _tally_retry_after(self, tally: FailureTally, before: int) -> int | None:
-        """``before`` failures were counted ahead of this one: is there room for it?"""
-        if tally.earlier + before < self.limit:
-            return None
-        return max(1, math.ceil(tally.window_ends - time.time()))
+    def _keys(self, identity: str, now: float) -> tuple[str, str]:
+        """(the previous window's key, the current window's) at ``now``."""
+        window = int(now // self.window_seconds)
+        return self._key(identity, window - 1), self._key(identity, window)
 
     def _elapsed(self, now: float) -> float:
         return (now % self.window_seconds) / self.window_seconds

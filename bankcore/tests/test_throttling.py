@@ -76,3 +76,25 @@ def test_a_tally_counts_nothing_and_only_failures_past_the_limit_are_refused():
     assert 0 < later.retry_after <= 600
     assert limiter.recount(tallies[0]) is not None, "a success that began before is refused too"
     assert limiter.tally("someone else").granted
+
+
+def test_a_burst_straddling_a_window_turn_gets_no_more_refusals_than_the_limit(monkeypatch):
+    """Attempts that began just before a window turned count their failures in the window
+    the failures happen in, where attempts begun after the turn see them."""
+    from types import SimpleNamespace
+
+    from bankcore import throttling
+
+    limiter = throttling.FailureLimiter("turn-test", 10, 900)
+    turn = (int(time.time()) // 900 + 5) * 900  # a window boundary, ahead of every other test's
+    monkeypatch.setattr(throttling, "time", SimpleNamespace(time=lambda: turn - 0.05))
+    before_the_turn = [limiter.tally("prober") for _ in range(10)]
+    monkeypatch.setattr(throttling, "time", SimpleNamespace(time=lambda: turn + 0.05))
+    after_the_turn = [limiter.tally("prober") for _ in range(10)]
+    assert all(tally.granted for tally in before_the_turn + after_the_turn)
+
+    answered = [limiter.count_failure(tally) is None for tally in before_the_turn + after_the_turn]
+
+    # Before, the first ten were counted in the old window and the next ten did not see them: 20.
+    assert sum(answered) == 10
+    assert not limiter.tally("prober").granted
