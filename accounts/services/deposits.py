@@ -91,7 +91,14 @@ def _deposit_check(*, account: Account, amount: int, depositor: User) -> None:
     """
     if account.customer_id is None:
         raise DepositNotAllowed("Deposits go to customer accounts only.")
-    users = User.objects.filter(pk__in={depositor.pk, account.customer_id}).order_by("pk").select_for_update()
+    # FOR NO KEY UPDATE: a concurrent transaction's foreign-key check on the owner (a wire
+    # holding the owner's account, committing rows that point at the owner) takes a key-share
+    # lock on the row, which a full FOR UPDATE would block, and the two would deadlock.
+    users = (
+        User.objects.filter(pk__in={depositor.pk, account.customer_id})
+        .order_by("pk")
+        .select_for_update(no_key=True)
+    )
     users = {user.pk: user for user in users}
     depositor, owner = users[depositor.pk], users[account.customer_id]
     if not (depositor.is_active and depositor.is_staff and depositor.has_perm("accounts.post_deposit")):

@@ -24,10 +24,11 @@ pytestmark = [
 ]
 
 
-def _cash_in(account: Account, amount: int) -> Posting:
+def _cash_in(account: Account, amount: int, initiated_by: User | None = None) -> Posting:
     cash = system_account(code=SYSTEM_CASH, currency=account.currency)
     return posting_create(
         kind=Posting.Kind.DEPOSIT,
+        initiated_by=initiated_by,
         legs=[
             Leg(cash.pk, -amount, LedgerEntry.Type.DEPOSIT),
             Leg(account.pk, amount, LedgerEntry.Type.DEPOSIT),
@@ -193,4 +194,51 @@ def test_concurrent_deposits_keep_the_cash_accounts_running_balance_exact():
         running += amount
         assert balance_after == running
     assert cash.balance == running == -sum(amount * 100 + n for n in range(8) for amount in range(1, 11))
+    assert ledger_verify().ok
+
+
+def test_a_deposit_never_deadlocks_with_a_wire_of_the_same_customer():
+    """A deposit locks the depositor's and the owner's user rows; a wire holds the owner's
+    account and, at its commit, checks its rows' foreign keys to the owner (a key-share lock
+    on that user row). A full FOR UPDATE on the users conflicted with that check: the deposit
+    waited for the account, the wire's commit for the user, and PostgreSQL broke the deadlock
+    with an error."""
+    import time
+
+    teller = UserFactory(email="teller@example.test", is_staff=True)
+    teller.user_permissions.add(Permission.objects.get(codename="post_deposit"))
+    teller = User.objects.get(pk=teller.pk)
+    account = AccountFactory()
+    system_account(code=SYSTEM_CASH, currency="USD")
+    holding, errors = threading.Event(), {}
+
+    def wire_like():  # as _wire_post: the source locked, rows pointing at its owner, then commit
+        try:
+            with ledger_transaction():
+                Account.objects.select_for_update().get(pk=account.pk)
+                _cash_in(account, 1_00, initiated_by=account.customer)
+                holding.set()
+                time.sleep(1.0)  # the deposit locks the users meanwhile, then waits for the account
+        except Exception as exc:
+            errors["wire"] = exc
+        finally:
+            connection.close()
+
+    def deposit():
+        try:
+            assert holding.wait(timeout=10)
+            time.sleep(0.2)
+            deposit_create(account=account, amount=2_00, reason="cash at branch", actor=teller)
+        except Exception as exc:
+            errors["deposit"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wire_like), threading.Thread(target=deposit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == {}
+    assert Account.objects.get(pk=account.pk).balance == 3_00
     assert ledger_verify().ok
