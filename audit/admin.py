@@ -15,26 +15,16 @@ from django.utils.html import format_html
 from rangefilter.filters import DateRangeFilter
 
 from audit import actions
+from audit.chain import CHAINED_FIELDS
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_head, audit_last_checkpoint, audit_unsealed_overdue
 from audit.services import audit_record
 from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin
 
+# The chained fields, sequence first, and the row's own hash (its link to the next row).
 EXPORT_COLUMNS = [
     "sequence",
-    "id",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "ip_address",
-    "user_agent",
-    "request_id",
-    "client_request_id",
+    *(name for name in CHAINED_FIELDS if name not in ("sequence", "previous_hash")),
     "hash",
 ]
 

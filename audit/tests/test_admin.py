@@ -71,7 +71,12 @@ def test_csv_export_holds_the_filtered_rows_and_is_audited(client, auditor):
     response = client.get(f"/admin/audit/auditevent/export/?action={actions.ACCOUNT_FROZEN}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    reader = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    rows = list(reader)
+    assert reader.fieldnames == [
+        "sequence", "id", "occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id",
+        "before", "after", "ip_address", "user_agent", "request_id", "client_request_id", "hash",
+    ]  # fmt: skip
     assert [row["id"] for row in rows] == [str(frozen.pk)]
     assert rows[0]["action"] == actions.ACCOUNT_FROZEN
     export = AuditEvent.objects.get(action=actions.AUDIT_EXPORTED)

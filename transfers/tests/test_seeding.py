@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Account, LedgerEntry, User
 from accounts.verification import ledger_verify
 from transfers.management.commands.seed_demo import DEMO_USERS
+from transfers.tests.wires.conftest import post_wire
 
 pytestmark = pytest.mark.django_db
 
@@ -127,23 +128,7 @@ def test_seed_demo_customer_has_kyc_approved_by_a_demo_compliance_officer_and_ca
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token['token']}")
     assert api_client.get("/api/kyc/status").json()["status"] == "approved"
     checking = Account.objects.get(customer=customer, kind="checking", currency="USD")
-    response = api_client.post(
-        "/api/wire-transfers",
-        {
-            "source_account": checking.pk,
-            "amount": "100.00",
-            "currency": "USD",
-            "beneficiary_name": "Erika Mustermann",
-            "beneficiary_account": "DE89370400440532013000",
-            "beneficiary_bic": "COBADEFFXXX",
-            "beneficiary_country": "DE",
-            "beneficiary_address": "Hauptstr. 1, Berlin",
-            "reference": "Demo wire",
-            "charge_bearer": "SHAR",
-        },
-        format="json",
-        HTTP_IDEMPOTENCY_KEY="demo-wire-1",
-    )
+    response = post_wire(api_client, checking, amount="100.00", reference="Demo wire")
     assert response.status_code == 201, response.json()
 
 
