@@ -1,3 +1,5 @@
+import os
+
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
@@ -10,12 +12,23 @@ class BankcoreConfig(AppConfig):
     verbose_name = "bankcore"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from bankcore.observability import install_query_timer
+
+        private_directory_ensure(settings.FILE_UPLOAD_TEMP_DIR)
 
         connection_created.connect(install_query_timer, dispatch_uid="bankcore.query_timer")
         post_migrate.connect(
             database_identity_after_migrate, sender=self, dispatch_uid="bankcore.database_identity"
         )
+
+
+def private_directory_ensure(path: str) -> None:
+    """Make ``path`` a directory only this process's user may enter (0700), tightening one
+    that exists: uploads stream the documents' plaintext into it."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
 
 
 def database_identity_after_migrate(sender, using, apps=global_apps, **kwargs) -> None:

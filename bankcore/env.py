@@ -108,6 +108,11 @@ VARIABLES: dict[str, Variable] = {
     "KYC_MAX_UPLOAD_BYTES": Variable(
         "10485760", "Largest KYC document accepted, in bytes; a larger upload stops while streaming (413)."
     ),
+    "UPLOAD_TEMP_DIR": Variable(
+        "var/upload-tmp",
+        "Private directory (made 0700 at start) where an upload larger than 2.5 MB streams while "
+        "it is read; never the shared system temporary directory.",
+    ),
     "KYC_DOCUMENT_ROOT": Variable(
         "var/kyc-documents", "Directory (outside any served one) that keeps the encrypted KYC documents."
     ),

@@ -304,6 +304,10 @@ KYC_ENCRYPTION_KEYS = env_list("KYC_ENCRYPTION_KEY")
 KYC_LOOKUP_KEY = env_str("KYC_LOOKUP_KEY")
 KYC_LOCAL_KEY_DIR = BASE_DIR / "var"
 KYC_MAX_UPLOAD_BYTES = env_int("KYC_MAX_UPLOAD_BYTES")
+# An upload past FILE_UPLOAD_MAX_MEMORY_SIZE streams into a file here, the app's own directory
+# (made 0700 at start, bankcore.apps), never the shared system one: it holds a document's
+# plaintext until its request ends.
+FILE_UPLOAD_TEMP_DIR = str(BASE_DIR / env_str("UPLOAD_TEMP_DIR"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -33,6 +33,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # demo passport, for one) go to this run's directory, never the checkout's KYC_DOCUMENT_ROOT.
 if STORAGES["kyc"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
     STORAGES["kyc"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="bankcore-test-kyc-")  # noqa: F405
+# Uploads stream into this run's own private directory, never the checkout's var/.
+FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="bankcore-test-uploads-")
 
 # Transactional tests empty the tables with TRUNCATE between tests. On PostgreSQL the
 # insert-only tables refuse it except on a test_… database in a session that asks

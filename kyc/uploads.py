@@ -1,4 +1,5 @@
-"""The upload size limit, enforced on the stream as the request body is read."""
+"""The upload size limit, enforced on the stream as the request body is read, and the
+parser that leaves nothing of a refused upload behind."""
 
 from django.conf import settings
 from django.core.files.uploadhandler import (
@@ -6,6 +7,7 @@ from django.core.files.uploadhandler import (
     MemoryFileUploadHandler,
     TemporaryFileUploadHandler,
 )
+from rest_framework.parsers import MultiPartParser
 
 from kyc.errors import FileTooLarge
 
@@ -37,10 +39,27 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
-def limit_uploads(request) -> None:
-    """Put the KYC size limit in front of Django's own handlers for this request."""
-    request.upload_handlers = [
-        SizeLimitUploadHandler(request, limit=settings.KYC_MAX_UPLOAD_BYTES),
-        MemoryFileUploadHandler(request),
-        TemporaryFileUploadHandler(request),
-    ]
+class KycDocumentParser(MultiPartParser):
+    """Multipart with the KYC size limit in front of Django's own handlers.
+
+    Django closes its handlers' files only when a handler stops the upload with its own
+    ``StopUpload``; any other exception (the limit, a malformed or cut-off body) leaves the
+    temporary file holding the document's plaintext open, on disk, until a garbage
+    collection. Every handler is told the upload was interrupted, which closes and
+    deletes its file, before the error goes on to become the response.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        handlers = [
+            SizeLimitUploadHandler(request, limit=settings.KYC_MAX_UPLOAD_BYTES),
+            MemoryFileUploadHandler(request),
+            TemporaryFileUploadHandler(request),
+        ]
+        request._request.upload_handlers = handlers
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except BaseException:
+            for handler in handlers:
+                handler.upload_interrupted()
+            raise

@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +22,7 @@ from kyc.api.serializers import (
     KycSubmitInputSerializer,
 )
 from kyc.models import KycDocument, KycProfile
-from kyc.uploads import limit_uploads
+from kyc.uploads import KycDocumentParser
 
 
 class KycStatusView(APIView):
@@ -70,7 +69,8 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
     queryset = KycDocument.objects.order_by("-id")
     serializer_class = KycDocumentOutputSerializer
     pagination_class = NewestFirstCursorPagination
-    parser_classes = [MultiPartParser]
+    # Installs the size limit before the body is read: it must see the bytes as they stream in.
+    parser_classes = [KycDocumentParser]
     lookup_value_regex = r"[0-9]+"
     filterset_class = None
     # Per customer (DRF's scoped throttle counts a signed-in user by id): uploads fill the store.
@@ -79,12 +79,6 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
 
     def get_throttles(self):
         return super().get_throttles() if self.action == "create" else []
-
-    def initial(self, request, *args, **kwargs):
-        if request.method == "POST":
-            # Before the body is parsed: the limit must see the bytes as they stream in.
-            limit_uploads(request._request)
-        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": KycDocumentUploadSerializer},
