@@ -108,6 +108,16 @@ VARIABLES: dict[str, Variable] = {
     "KYC_MAX_UPLOAD_BYTES": Variable(
         "10485760", "Largest KYC document accepted, in bytes; a larger upload stops while streaming (413)."
     ),
+    "KYC_IMAGE_DECODE_BUDGET_BYTES": Variable(
+        "134217728",
+        "Most memory one KYC image may take to decode, every copy at once (pixels x bytes per pixel); "
+        "a JPEG over it is decoded smaller, a PNG refused (422 image_too_large).",
+    ),
+    "KYC_IMAGE_DECODES_PER_PROCESS": Variable(
+        "2",
+        "KYC images one process decodes at once; the next waits up to 5 s, then is a 503 "
+        "image_decoding_busy with Retry-After.",
+    ),
     "UPLOAD_TEMP_DIR": Variable(
         "var/upload-tmp",
         "Private directory (made 0700 at start) where an upload larger than 2.5 MB streams while "

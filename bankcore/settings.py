@@ -304,6 +304,10 @@ KYC_ENCRYPTION_KEYS = env_list("KYC_ENCRYPTION_KEY")
 KYC_LOOKUP_KEY = env_str("KYC_LOOKUP_KEY")
 KYC_LOCAL_KEY_DIR = BASE_DIR / "var"
 KYC_MAX_UPLOAD_BYTES = env_int("KYC_MAX_UPLOAD_BYTES")
+KYC_IMAGE_DECODE_BUDGET_BYTES = env_int("KYC_IMAGE_DECODE_BUDGET_BYTES")
+KYC_IMAGE_DECODES_PER_PROCESS = env_int("KYC_IMAGE_DECODES_PER_PROCESS")
+# How long an upload waits for a decode slot before it is answered 503 image_decoding_busy.
+KYC_IMAGE_DECODE_WAIT_SECONDS = 5
 # An upload past FILE_UPLOAD_MAX_MEMORY_SIZE streams into a file here, the app's own directory
 # (made 0700 at start, bankcore.apps), never the shared system one: it holds a document's
 # plaintext until its request ends.

@@ -27,7 +27,15 @@ class FileActiveContent(BusinessRuleViolation):
 
 class ImageTooLarge(BusinessRuleViolation):
     code = "image_too_large"
-    detail = "The image has more pixels than a KYC document may have."
+    detail = "The image has more pixels, or would take more memory to read, than a KYC document may."
+
+
+class ImageDecodingBusy(DomainError):
+    # The process already decodes as many images as its memory allows; a retry soon passes.
+    code = "image_decoding_busy"
+    status = 503
+    detail = "Too many images are being checked at once. Try again shortly."
+    retry_after = 2
 
 
 class DuplicateDocument(Conflict):

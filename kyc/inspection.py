@@ -2,15 +2,14 @@
 
 The name and the declared content type are the client's word and are never read. A PDF must
 parse and hold nothing a viewer would run or unpack; a JPEG or PNG must decode completely
-within a pixel budget, and is re-encoded so that only its pixels are kept (no EXIF, GPS,
-comments or trailing bytes a polyglot would hide).
+within a pixel and memory budget, and is re-encoded so that only its pixels are kept (no
+EXIF, GPS, comments or trailing bytes a polyglot would hide; kyc.images).
 """
 
 import io
 from typing import NamedTuple
 
 import filetype
-from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
@@ -21,14 +20,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from kyc.errors import FileActiveContent, FileUnreadable, ImageTooLarge, UnsupportedFileType
+from kyc.errors import FileActiveContent, FileUnreadable, UnsupportedFileType
+from kyc.images import JPEG, PNG, image_reencode
 
 PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-
-# 50 megapixels: above any phone camera's photo, far below a decompression bomb.
-MAX_IMAGE_PIXELS = 50_000_000
 
 # Names under which a PDF carries code, actions a viewer takes by itself or on a click
 # (opening links, sending forms, fetching remote files, which leaks NTLM hashes over UNC
@@ -72,7 +67,7 @@ def inspect_document(data: bytes) -> Inspected:
         _check_pdf(data)
         return Inspected(PDF, data)
     if mime in (JPEG, PNG):
-        return Inspected(mime, _reencode_image(data, mime))
+        return Inspected(mime, image_reencode(data, mime))
     raise UnsupportedFileType()
 
 
@@ -124,36 +119,3 @@ def _has_active_content(root) -> bool:
         elif isinstance(node, NameObject) and node in _ACTIVE_PDF_NAMES:
             return True
     return False
-
-
-def _reencode_image(data: bytes, mime: str) -> bytes:
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            expected = "JPEG" if mime == JPEG else "PNG"
-            if image.format != expected:
-                raise UnsupportedFileType()
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ImageTooLarge()
-            image.load()  # a truncated or corrupt image fails here
-            upright = ImageOps.exif_transpose(image)
-            if expected == "JPEG":
-                upright = upright.convert("RGB")
-            elif upright.mode not in ("1", "L", "LA", "RGB", "RGBA", "I", "I;16"):
-                # A palette's transparency lives in the image's info, which is not kept.
-                upright = upright.convert("RGBA")
-            # A new image from the decoded pixels alone: nothing of the file's metadata
-            # (comments, ICC profiles, text chunks) can reach the save.
-            pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-            output = io.BytesIO()
-            if expected == "JPEG":
-                pixels.save(output, format="JPEG", quality=90)
-            else:
-                pixels.save(output, format="PNG")
-            return output.getvalue()
-    except (UnsupportedFileType, ImageTooLarge):
-        raise
-    except Image.DecompressionBombError as error:
-        raise ImageTooLarge() from error
-    except Exception as error:  # Pillow's errors on damaged input vary by codec
-        raise FileUnreadable() from error

@@ -29,7 +29,8 @@ ERROR_DESCRIPTIONS = {
     415: "The body is not JSON (`unsupported_media_type`).",
     422: "Well formed, but a business rule refuses it (`insufficient_funds`, `account_limit_reached`, …).",
     429: "Too many requests (`throttled`): wait for `Retry-After` seconds.",
-    503: "A service bankcore depends on is down (`service_unavailable`). Retry shortly.",
+    503: "A service bankcore depends on is down or too busy (`service_unavailable`, `database_timeout`, "
+    "`image_decoding_busy`): nothing was written; retry shortly, after `Retry-After` seconds when given.",
 }
 
 
@@ -117,7 +118,7 @@ class BankcoreAutoSchema(AutoSchema):
                 continue
             response = self._get_response_for_code(ErrorSerializer, str(status_code))
             response["description"] = ERROR_DESCRIPTIONS[status_code]
-            if status_code == 429:
+            if status_code in (429, 503):
                 response["headers"] = dict(RETRY_AFTER_HEADER)
             responses.setdefault(str(status_code), response)
         return operation

@@ -86,7 +86,8 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
     )
     # 409: the same file was uploaded before, or the profile is under review; 413: too
     # large; 422: not a PDF, JPEG or PNG, damaged, a PDF with active content, or the
-    # customer keeps the most documents allowed.
+    # customer keeps the most documents allowed; 503 (with Retry-After): the process is
+    # decoding as many images as its memory budget allows.
     @error_statuses(409, 413, 422)
     def create(self, request):
         serializer = KycDocumentUploadSerializer(data=request.data)

@@ -379,3 +379,10 @@ class TestUploadLimits:
         paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
         assert "429" in paths["/api/kyc/documents"]["post"]["responses"]
         assert "429" not in paths["/api/kyc/documents"]["get"]["responses"]
+
+    def test_the_schema_documents_the_busy_image_decoder_and_when_to_retry(self):
+        from drf_spectacular.generators import SchemaGenerator
+
+        busy = SchemaGenerator().get_schema(request=None, public=True)["paths"]["/api/kyc/documents"]["post"]
+        assert "`image_decoding_busy`" in busy["responses"]["503"]["description"]
+        assert busy["responses"]["503"]["headers"]["Retry-After"]["schema"]["type"] == "integer"

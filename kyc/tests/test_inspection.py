@@ -12,7 +12,8 @@ from pypdf.generic import (
 )
 
 from kyc.errors import FileActiveContent, FileUnreadable, ImageTooLarge, UnsupportedFileType
-from kyc.inspection import MAX_IMAGE_PIXELS, inspect_document
+from kyc.images import MAX_IMAGE_PIXELS
+from kyc.inspection import inspect_document
 from kyc.tests import files
 
 
