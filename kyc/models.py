@@ -115,7 +115,9 @@ class KycDocument(models.Model):
     status = models.CharField(max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.ACTIVE)
     content_type = models.CharField(max_length=40, help_text="Detected from the bytes")
     size = models.PositiveIntegerField(help_text="Bytes stored, after metadata was stripped")
-    sha256 = models.CharField(max_length=64, help_text="Of the bytes as uploaded")
+    sha256 = models.CharField(
+        max_length=64, help_text="Of the bytes stored (rewritten: a duplicate is judged by what is kept)"
+    )
     storage_name = models.CharField(max_length=255, unique=True)
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)

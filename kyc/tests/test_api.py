@@ -231,6 +231,26 @@ class TestUpload:
         assert len(stored_files(kyc_storage)) == 1
 
     @pytest.mark.parametrize(
+        ("original", "altered"),
+        [
+            (files.jpeg(), files.jpeg() + b"\x00"),
+            (files.jpeg(), files.jpeg() + files.HTML),
+            (files.png(), files.png() + b"\x00"),
+            (files.pdf(), files.pdf() + b"\n%%EOF\n"),
+        ],
+        ids=["jpeg-and-a-nul", "jpeg-and-html", "png-and-a-nul", "pdf-and-a-trailer"],
+    )
+    def test_a_file_that_differs_only_in_what_is_not_kept_is_a_duplicate(
+        self, customer_client, customer, kyc_storage, original, altered
+    ):
+        assert upload(customer_client, original, "selfie").status_code == 201
+        response = upload(customer_client, altered, "passport")
+        assert response.status_code == 409, response.json()
+        assert response.json()["code"] == "duplicate_document"
+        assert len(stored_files(kyc_storage)) == 1
+        assert KycDocument.objects.filter(customer=customer).count() == 1
+
+    @pytest.mark.parametrize(
         ("document_type", "dates"),
         [
             ("passport", {}),

@@ -1,5 +1,8 @@
 import datetime
+import hashlib
+import importlib
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -11,9 +14,10 @@ from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted
-from kyc import services
+from kyc import crypto, services
 from kyc.errors import KycDocumentsMissing, KycTransitionRefused
 from kyc.models import DocumentStatus, KycDocument, KycProfile, KycStatus
+from kyc.tests import files
 from kyc.tests.factories import submitted_profile
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +239,24 @@ def test_the_migration_marks_documents_an_earlier_approval_covered(reviewer):
     covered = KycDocument.objects.exclude(pk=later.pk)
     assert set(covered.values_list("approved_at", flat=True)) == {decided_at}
     assert KycDocument.objects.get(pk=later.pk).approved_at is None
+
+
+def test_documents_stored_before_the_duplicate_check_judged_kept_bytes_are_hashed_by_them(customer):
+    from django.apps import apps
+
+    migration = importlib.import_module("kyc.migrations.0008_document_sha256_of_stored_bytes")
+    sent = files.jpeg() + b"\x00"
+    document = services.kyc_document_upload(customer=customer, document_type="selfie", data=sent)
+    KycDocument.objects.filter(pk=document.pk).update(sha256=hashlib.sha256(sent).hexdigest())
+    unreadable = KycDocument.objects.create(
+        customer=customer,
+        document_type="passport",
+        content_type="image/png",
+        size=1,
+        sha256="0" * 64,
+        storage_name="documents/gone",
+    )
+    migration.sha256_of_stored_bytes(apps, SimpleNamespace(connection=connection))
+    kept = crypto.decrypt(services.document_storage().open(document.storage_name).read())
+    assert KycDocument.objects.get(pk=document.pk).sha256 == hashlib.sha256(kept).hexdigest()
+    assert KycDocument.objects.get(pk=unreadable.pk).sha256 == "0" * 64
