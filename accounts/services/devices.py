@@ -26,6 +26,18 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
 
 
 @transaction.atomic
+def totp_device_ensure(*, user: User) -> TOTPDevice:
+    """A confirmed authenticator for ``user``: the one they have, else a new one. For demo
+    and load data, whose secrets are printed for the people and scripts that sign in."""
+    User.objects.select_for_update().get(pk=user.pk)
+    device = totp_device_confirmed(user=user)
+    if device is None:
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+    return device
+
+
+@transaction.atomic
 def totp_device_for_setup(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator whose secret the setup page shows, made at the first
     visit and kept until confirmed (a reload shows the same QR code)."""
