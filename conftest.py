@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.tests.backoffice import BackOfficeClient
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 
 CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
@@ -81,6 +82,13 @@ def assert_num_queries_excluding_savepoints():
         )
 
     return check
+
+
+@pytest.fixture
+def client() -> BackOfficeClient:
+    """pytest-django's ``client``, whose ``force_login`` of staff passes the second factor
+    (accounts/tests/backoffice.py): every admin test's staff session is a verified one."""
+    return BackOfficeClient()
 
 
 @pytest.fixture

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class BackOfficeAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose default site is the back office's (accounts/admin_site.py)."""
+
+    default = False
+    default_site = "accounts.admin_site.BackOfficeSite"
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "accounts"
     verbose_name = "Customers and accounts"
 

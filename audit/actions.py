@@ -35,6 +35,8 @@ GROUP_CREATED = "auth.group_created"
 GROUP_CHANGED = "auth.group_changed"
 GROUP_DELETED = "auth.group_deleted"
 SESSION_REVOKED = "auth.session_revoked"
+SECOND_FACTOR_CONFIRMED = "auth.second_factor_confirmed"
+SECOND_FACTOR_RESET = "auth.second_factor_reset"
 
 APPROVAL_REQUESTED = "approval.requested"
 APPROVAL_APPROVED = "approval.approved"

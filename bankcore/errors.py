@@ -78,6 +78,13 @@ class InvalidCredentials(DomainError):
     detail = "Email or password is incorrect."
 
 
+class SecondFactorIncorrect(DomainError):
+    # The back office's second step: the code from the authenticator app or a recovery code.
+    code = "invalid_second_factor"
+    status = 400
+    detail = "The code is incorrect or was already used."
+
+
 class LoginThrottled(DomainError):
     code = "throttled"
     status = 429

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from bankcore.env import env_bool, env_float, env_int, env_list, env_str
 from bankcore.observability import sentry_init, silk_should_intercept
+from bankcore.staff import staff_verified
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,8 @@ SILK_ENABLED = env_bool("SILK_ENABLED")
 SILK_SAMPLE_PERCENT = env_float("SILK_SAMPLE_PERCENT")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the back office's site (a second factor for every staff session).
+    "accounts.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rangefilter",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "bankcore",
     "accounts",
     "audit",
@@ -60,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.CachePrefetchMiddleware",
@@ -190,6 +196,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Staff's second factor (accounts/services/devices.py). Wrong codes count against the login
+# limits above, per account and per address, like wrong passwords; django-otp's own per-device
+# back-off (a growing wait after each failure, whatever its source) would lock a member out
+# by anyone's guesses, so it is off.
+OTP_TOTP_ISSUER = "bankcore"
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
@@ -355,7 +368,8 @@ SILKY_AUTHENTICATION = True
 SILKY_AUTHORISATION = True
 # silk shows SQL with its parameters filled in (password hashes, emails, token digests):
 # superusers and holders of the dedicated permission only, never every member of staff.
-SILKY_PERMISSIONS = lambda user: user.is_staff and user.has_perm("accounts.view_profiling")  # noqa: E731
+# A staff session counts only once it passed the second factor.
+SILKY_PERMISSIONS = lambda user: staff_verified(user) and user.has_perm("accounts.view_profiling")  # noqa: E731
 SILKY_INTERCEPT_FUNC = silk_should_intercept
 SILKY_MAX_REQUEST_BODY_SIZE = 0
 SILKY_MAX_RESPONSE_BODY_SIZE = 0

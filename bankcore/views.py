@@ -5,15 +5,16 @@ from django.views.decorators.http import require_GET
 
 from bankcore import metrics as metrics_kernel
 from bankcore.health import health_detail, health_report
+from bankcore.staff import staff_verified
 
 
 @never_cache
 @require_GET
 def health(request):
     status, body = health_report()
-    # Signed-in staff (the admin's session) also see each app's detail, such as audit
-    # events the sealer has not sealed in time; nobody else learns of it.
-    if status == 200 and request.user.is_active and request.user.is_staff:
+    # Signed-in staff (the admin's session, past the second factor) also see each app's
+    # detail, such as audit events the sealer has not sealed in time; nobody else learns of it.
+    if status == 200 and staff_verified(request.user):
         body["detail"] = health_detail()
     return JsonResponse(body, status=status)
 

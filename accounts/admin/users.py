@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.admin.customer_page import customer_sections
 from accounts.models import User
+from accounts.services.devices import second_factor_reset
 from accounts.services.groups import group_delete, group_save
 from accounts.services.users import (
     USER_ACCESS_FIELDS,
@@ -46,7 +47,7 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     action_form = ReasonActionForm
-    actions = ["deactivate_customers"]
+    actions = ["deactivate_customers", "reset_second_factor"]
     ordering = ["-id"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_active"]
@@ -100,6 +101,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_deactivate_permission(self, request):
         return request.user.has_perm("accounts.deactivate_customer")
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -159,6 +163,23 @@ class UserAdmin(DjangoUserAdmin):
             lambda user: user_set_active(user=user, actor=request.user, is_active=False, reason=reason),
             label=lambda user: user.email,
             done="Deactivated {count} user(s).",
+        )
+
+    @admin.action(
+        description="Reset the second factor of selected staff", permissions=["reset_second_factor"]
+    )
+    def reset_second_factor(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "Give a reason to reset a second factor.", messages.ERROR)
+            return
+        admin_apply_each(
+            self,
+            request,
+            queryset,
+            lambda user: second_factor_reset(member=user, actor=request.user, reason=reason),
+            label=lambda user: user.email,
+            done="Reset the second factor of {count} user(s): each sets one up at their next sign-in.",
         )
 
 

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp.models import Device
 from knox.models import AuthToken
 
-from accounts.models import User, normalize_email
+from accounts.models import RecoveryCodeDevice, User, normalize_email
+from accounts.services.devices import second_factor_match, totp_device_confirm
 from audit import actions
 from audit.services import audit_record
 from bankcore import metrics
@@ -19,6 +21,7 @@ from bankcore.errors import (
     NotPermitted,
     PasswordChangeThrottled,
     PasswordIncorrect,
+    SecondFactorIncorrect,
 )
 from bankcore.observability import client_network
 from bankcore.throttling import FailureLimiter, Reservation
@@ -59,18 +62,14 @@ def user_register(*, email: str, password: str, full_name: str = "") -> tuple[Us
     return user, token, expiry
 
 
-def _login_check(
-    *, email: str, password: str, client_address: str | None, via: dict, staff_only: bool
-) -> User:
-    """The user these credentials sign in, under the login limits; failures are audited.
+def _login_reserve(*, email: str, client_address: str | None, via: dict) -> list[Reservation]:
+    """Count one sign-in attempt for ``email`` from ``client_address`` before it is checked;
+    the reservations to release if it succeeds. Raises LoginThrottled when it is refused.
 
-    Every attempt is counted before its password is hashed, so parallel guesses cannot
-    outrun the count. An attempt is refused when its address has failed too often, or
-    its address has failed too often for this email, or this email has failed too often
-    everywhere and its address is one of those that failed for it: a correct password
-    from an address with no failures for the email is not locked out by guesses made
-    elsewhere. An unknown email and a wrong password raise the same error. ``via`` marks
-    the audit events of logins that are not the API's.
+    An attempt is refused when its address has failed too often, or its address has failed
+    too often for this email, or this email has failed too often everywhere and its address
+    is one of those that failed for it: a correct password from an address with no failures
+    for the email is not locked out by guesses made elsewhere.
     """
     address_limiter, email_address_limiter, email_limiter = _login_limiters()
     address = client_network(client_address)
@@ -100,7 +99,19 @@ def _login_check(
     reservations.append(reservation)
     if not reservation.granted and failed_here_before:
         refuse(email_limiter, reservation)
+    return reservations
 
+
+def _login_check(
+    *, email: str, password: str, client_address: str | None, via: dict, staff_only: bool
+) -> User:
+    """The user these credentials sign in, under the login limits; failures are audited.
+
+    Every attempt is counted before its password is hashed (``_login_reserve``), so parallel
+    guesses cannot outrun the count. An unknown email and a wrong password raise the same
+    error. ``via`` marks the audit events of logins that are not the API's.
+    """
+    reservations = _login_reserve(email=email, client_address=client_address, via=via)
     user = authenticate(email=email, password=password)
     if user is None or (staff_only and not user.is_staff):
         audit_record(action=actions.LOGIN_FAILED, object_type="accounts.user", after={"email": email, **via})
@@ -132,18 +143,74 @@ def auth_admin_login(*, email: str, password: str, client_address: str | None) -
     """The staff member these credentials sign in to the admin, under the API's login limits.
 
     A customer's correct password counts as a failure here. The admin's own login view
-    starts the session (and sets last_login).
+    starts the session (and sets last_login); the session opens nothing until it passes
+    the second factor (``auth_admin_second_factor``), where the sign-in is audited as a
+    success.
     """
-    user = _login_check(
+    return _login_check(
         email=normalize_email(email),
         password=password,
         client_address=client_address,
         via={"via": "admin"},
         staff_only=True,
     )
-    audit_record(action=actions.LOGIN_SUCCEEDED, actor=user, target=user, after={"via": "admin"})
+
+
+def _second_factor_check(*, user: User, client_address: str | None, step: str, check):
+    """Run ``check`` (the code's verification: a device, or None) as one sign-in attempt of
+    ``user``: counted by the same limits as a password, per account and per address, so a
+    guessed code costs what a guessed password does. A wrong code is audited as a failed
+    login, a right one as the login's success, naming the kind of device that took it."""
+    via = {"via": "admin", "step": step}
+    reservations = _login_reserve(email=user.email, client_address=client_address, via=via)
+    with transaction.atomic():
+        device = check()
+        if device is None:
+            audit_record(
+                action=actions.LOGIN_FAILED, actor=user, target=user, after={"email": user.email, **via}
+            )
+        else:
+            factor = "recovery_code" if isinstance(device, RecoveryCodeDevice) else "authenticator"
+            audit_record(
+                action=actions.LOGIN_SUCCEEDED, actor=user, target=user, after={**via, "factor": factor}
+            )
+    if device is None:
+        metrics.login_counted("failed")
+        raise SecondFactorIncorrect()
+    for reservation in reservations:
+        reservation.release()
     metrics.login_counted("succeeded")
-    return user
+    return device
+
+
+def auth_admin_second_factor(*, user: User, token: str, client_address: str | None) -> Device:
+    """The device of ``user`` (signed in with their password) that accepts ``token``: the
+    authenticator's code or a recovery code (used up). Under the login limits; audited."""
+    return _second_factor_check(
+        user=user,
+        client_address=client_address,
+        step="code",
+        check=lambda: second_factor_match(user=user, token=token),
+    )
+
+
+def auth_admin_second_factor_setup(
+    *, user: User, token: str, client_address: str | None
+) -> tuple[Device, list[str]]:
+    """Confirm the authenticator ``user`` is setting up with a code it shows: (the device,
+    ten recovery codes to show once). Under the login limits; audited."""
+    recovery_codes = []
+
+    def confirm():
+        confirmed = totp_device_confirm(user=user, token=token)
+        if confirmed is None:
+            return None
+        device, codes = confirmed
+        recovery_codes.extend(codes)
+        return device
+
+    device = _second_factor_check(user=user, client_address=client_address, step="setup", check=confirm)
+    return device, recovery_codes
 
 
 @transaction.atomic

@@ -5,16 +5,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bankcore.cache import stats
+from bankcore.staff import staff_verified
 
 CACHE_STATS_PERMISSION = "accounts.view_cache_stats"
 
 
 class CanViewCacheStats(BasePermission):
-    """Superusers, and staff given the permission (the engineering group has it)."""
+    """Superusers, and staff given the permission (the engineering group has it), in a back
+    office session that passed the second factor: a staff member's API token, which a
+    password alone issues, never opens it."""
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_active and user.is_staff and user.has_perm(CACHE_STATS_PERMISSION))
+        return bool(user and staff_verified(user) and user.has_perm(CACHE_STATS_PERMISSION))
 
 
 class CacheStatsView(APIView):

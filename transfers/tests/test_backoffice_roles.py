@@ -188,17 +188,17 @@ def test_a_customers_page_costs_the_same_queries_whatever_they_hold(
     customer = objects["customer"]
     url = f"/admin/accounts/user/{customer.pk}/change/"
     client.get(url)
-    # session, user, permissions (2), the user, its groups and permissions for the form, the
-    # accounts, the KYC profile, the wires, the audit section's accounts, profile, documents
-    # and wires, events
-    with django_assert_num_queries(15):
+    # session, user, the session's second-factor device, permissions (2), the user, its groups
+    # and permissions for the form, the accounts, the KYC profile, the wires, the audit
+    # section's accounts, profile, documents and wires, events
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
     for _ in range(3):
         fund(AccountFactory(customer=customer), 1_00)
     kyc_approve(customer)
     for amount in ("10.00", "20.00"):
         assert post_wire(bearer_client(customer), objects["account"], amount=amount).status_code == 201
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         page = client.get(url).content.decode()
     assert page.count("/admin/accounts/account/") >= 4
     assert "kyc.submitted" in page

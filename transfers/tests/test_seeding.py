@@ -1,11 +1,18 @@
 """The load and demo data: made through the services, consistent, and safe to run again."""
 
+import base64
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Account, LedgerEntry, User
+from accounts.tests.backoffice import admin_code_step, admin_password_step
 from accounts.verification import ledger_verify
 from transfers.management.commands.seed_demo import DEMO_USERS
 from transfers.tests.wires.conftest import post_wire
@@ -74,6 +81,13 @@ def test_seed_demo_creates_users_that_can_log_in_and_can_run_again(api_client, c
     output = capsys.readouterr().out
     for email, password, _name, is_staff, is_superuser, role in DEMO_USERS:
         assert f"{email} / {password}" in output
+        uris = re.findall(rf"{re.escape(email)} / \S+ +\(\w+\) +(otpauth://totp/\S+)", output)
+        if is_staff:
+            # Both runs print the one secret the member's authenticator holds.
+            device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+            assert uris == [device.config_url] * 2
+        else:
+            assert uris == []
         user = User.objects.get(email=email)
         assert (user.is_staff, user.is_superuser) == (is_staff, is_superuser)
         assert list(user.groups.values_list("name", flat=True)) == ([role] if role else [])
@@ -210,3 +224,17 @@ def test_seed_load_refuses_a_negative_wire_count(tmp_path):
             "--password=x",
             f"--output={tmp_path / 'x'}",
         )
+
+
+def test_a_demo_staff_member_signs_in_with_the_printed_secret(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    uri = re.search(r"support@bankcore\.test / (\S+) .*(otpauth://\S+)", output)
+    password, secret = uri[1], parse_qs(urlsplit(uri[2]).query)["secret"][0]
+    # An outside script's computation: RFC 6238 from the base32 secret alone.
+    code = f"{TOTP(base64.b32decode(secret), step=30, digits=6).token():06d}"
+    client = Client(enforce_csrf_checks=True)
+    assert admin_password_step(client, "support@bankcore.test", password).status_code == 302
+    assert admin_code_step(client, code).url == "/admin/"
+    assert client.get("/admin/").status_code == 200

@@ -24,10 +24,11 @@ def test_staff_with_the_permission_see_every_section_and_the_opening_is_audited(
 ):
     engineer = staff("view_database_report")
     client.force_login(engineer)
-    # Session, user, permissions (user's and groups') and the audit event; on PostgreSQL
+    # Session, user, the session's second-factor device, permissions (user's and groups') and
+    # the audit event; on PostgreSQL
     # the report's nine statistics queries besides (the test database has no
     # pg_stat_statements, whose two would follow), on SQLite none.
-    expected = 5 + 9 if connection.vendor == "postgresql" else 5
+    expected = 6 + 9 if connection.vendor == "postgresql" else 6
     with assert_num_queries_excluding_savepoints(expected):
         response = client.get(URL)
     assert response.status_code == 200

@@ -148,21 +148,29 @@ def test_a_poisoned_cached_balance_cannot_enable_an_overdraft(customer_client, c
 
 
 def test_cache_stats_count_hits_and_misses_for_their_permission_only(
-    customer_client, customer, api_client, staff_user
+    customer_client, customer, client, staff_user
 ):
     account = fund(AccountFactory(customer=customer), 1_00)
     for _ in range(3):
         customer_client.get(f"/api/accounts/{account.pk}/balance")
     assert customer_client.get("/api/ops/cache-stats").status_code == 403
-    api_client.force_authenticate(staff_user)
-    assert api_client.get("/api/ops/cache-stats").status_code == 403
+    client.force_login(staff_user)  # a back-office session, past the second factor
+    assert client.get("/api/ops/cache-stats").status_code == 403
     staff_user.user_permissions.add(Permission.objects.get(codename="view_cache_stats"))
-    staff_user = type(staff_user).objects.get(pk=staff_user.pk)  # a fresh permission cache
-    api_client.force_authenticate(staff_user)
-    report = api_client.get("/api/ops/cache-stats").json()["families"]
+    report = client.get("/api/ops/cache-stats").json()["families"]
     assert report["account"]["misses"] >= 1
     assert report["account"]["hits"] >= 2
     assert 0 < report["account"]["hit_rate"] < 1
+
+
+def test_cache_stats_need_a_staff_session_past_the_second_factor(client, bearer_client, staff_user):
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_cache_stats"))
+    # A password alone gives a member of staff an API token: it opens no staff endpoint.
+    assert bearer_client(staff_user).get("/api/ops/cache-stats").status_code == 403
+    client.force_login(staff_user, verified=False)
+    assert client.get("/api/ops/cache-stats").status_code == 403
+    client.force_login(staff_user)
+    assert client.get("/api/ops/cache-stats").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
+from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from audit import actions
 from audit.models import AuditEvent
@@ -197,11 +198,15 @@ class TestAdminLogin:
         response = admin_login(client, staff_user.email, DEFAULT_PASSWORD)
         assert response.status_code == 302
         assert client.session["_auth_user_id"] == str(staff_user.pk)
+        assert not AuditEvent.objects.exists()  # a password alone signs nobody in yet
+        code = totp_code(staff_authenticator(staff_user))
+        response = client.post("/admin/second-factor/", {"code": code}, REMOTE_ADDR="203.0.113.10")
+        assert response.status_code == 302
         event = AuditEvent.objects.get()
         assert (event.action, event.actor, event.after) == (
             actions.LOGIN_SUCCEEDED,
             staff_user,
-            {"via": "admin"},
+            {"via": "admin", "step": "code", "factor": "authenticator"},
         )
         assert event.ip_address == "203.0.113.10"
 

@@ -9,6 +9,7 @@ from PIL import Image
 
 from accounts.services.bank_accounts import account_open
 from accounts.services.deposits import deposit_create
+from accounts.services.devices import totp_device_ensure
 from accounts.services.users import user_ensure
 from kyc.models import KycProfile, KycStatus
 from kyc.services import kyc_approve, kyc_document_upload, kyc_profile_update, kyc_submit
@@ -58,7 +59,10 @@ class Command(BaseCommand):
                 "seed_demo creates users with published passwords, a superuser among them, and runs only "
                 "with DEBUG on (as `make run` sets it). Pass --force to run it anyway."
             )
-        self.stdout.write("Demo users (email / password):")
+        self.stdout.write(
+            "Demo users (email / password; staff also need a code from their authenticator secret, "
+            "the otpauth:// URI beside them: add it to an authenticator app, or compute codes from it):"
+        )
         users = {}
         for email, password, full_name, is_staff, is_superuser, role in DEMO_USERS:
             user, created = user_ensure(
@@ -72,7 +76,11 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=role))
             kind = "superuser" if is_superuser else role or "customer"
             state = "created" if created else "reset"
-            self.stdout.write(f"  {kind:<11} {email} / {password}  ({state})")
+            line = f"  {kind:<11} {email} / {password}  ({state})"
+            if is_staff:
+                # The same secret on every run, so an authenticator set up once keeps working.
+                line += f"  {totp_device_ensure(user=user).config_url}"
+            self.stdout.write(line)
             users[email] = user
         self._demo_money(
             users["customer@bankcore.test"], users["payee@bankcore.test"], users["admin@bankcore.test"]

@@ -6,6 +6,7 @@ screenshot is saved under var/e2e/<test>/, so a failure in CI leaves what the br
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e"
+DOCUMENTED = Path(settings.BASE_DIR) / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -48,16 +50,20 @@ def live_site(live_server, settings):
 
 @pytest.fixture
 def shots(request):
-    """``shots(page, name)`` saves the page as var/e2e/<test>/<nn>-<name>.png."""
+    """``shots(page, name)`` saves the page as var/e2e/<test>/<nn>-<name>.png; with
+    ``document=True`` also as docs/screenshots/<name>.png."""
     folder = SCREENSHOTS / re.sub(r"[^\w.-]", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
     count = iter(range(1, 100))
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, *, document: bool = False) -> Path:
         path = folder / f"{next(count):02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        if document:
+            # A page docs/BACKOFFICE.md shows: kept in the repository under its name.
+            shutil.copyfile(path, DOCUMENTED / f"{name}.png")
         return path
 
     return take

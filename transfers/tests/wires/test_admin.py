@@ -37,8 +37,9 @@ def test_queue_lists_pending_wires_oldest_first_with_reason_kyc_and_screening(
 ):
     first, second = held(), held("600.00")
     post_wire(customer_client, source, amount="10.00")  # below the threshold: sent, not queued
-    # session, user, user and group permissions, count, the page with each customer's KYC status
-    with django_assert_num_queries(6):
+    # session, user, the session's second-factor device, user and group permissions, count,
+    # the page with each customer's KYC status
+    with django_assert_num_queries(7):
         response = client.get("/admin/transfers/wirereviewqueue/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -48,7 +49,7 @@ def test_queue_lists_pending_wires_oldest_first_with_reason_kyc_and_screening(
     assert "approved" in page  # the customer's KYC status
     for _ in range(4):
         held()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get("/admin/transfers/wirereviewqueue/").status_code == 200
 
 
