@@ -261,9 +261,16 @@ class RateLimitFilter(logging.Filter):
 UNOBSERVED_PATHS = frozenset({"/health", "/metrics"})
 
 
+# Never profiled: silk's own pages, and the KYC back office, whose requests carry identity
+# documents and national ID numbers in their parameters, where silk keeps them in full (the
+# query string, and each SQL statement with its parameters filled in).
+UNPROFILED_PREFIXES = ("/silk/", "/admin/kyc/")
+
+
 def silk_should_intercept(request) -> bool:
-    """Sample requests for silk; never record health probes, metrics scrapes or silk's own pages."""
-    if request.path in UNOBSERVED_PATHS or request.path.startswith("/silk/"):
+    """Sample requests for silk; never record health probes, metrics scrapes, silk's own pages
+    or the KYC back office."""
+    if request.path in UNOBSERVED_PATHS or request.path.startswith(UNPROFILED_PREFIXES):
         return False
     return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
 
