@@ -9,7 +9,7 @@ FUZZ_VENV ?= .venv-fuzz
 LOAD_VENV ?= .venv-load
 PROFILE ?= quick
 
-.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest check-deploy clean
+.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,12 @@ loadtest-selftest: $(LOAD_VENV)/.installed
 	$(LOAD_VENV)/bin/python -m pytest -q -c loadtest/pytest.ini loadtest/tests --ignore=loadtest/tests/test_bench.py
 	LOADTEST_CUSTOMERS_FILE=loadtest/tests/customers.json PYTHONPATH=. $(LOAD_VENV)/bin/locust \
 		-f loadtest/locustfile.py --list
+
+# 32 slow clients through HAProxy (deploy/haproxy/haproxy.cfg) and, as the control, straight
+# at gunicorn: /health must answer within a second through the proxy (deploy/slow_clients.py;
+# about 20 s after gunicorn boots, loopback only). Needs haproxy (apt-get install haproxy).
+slow-clients: $(BIN)/.installed
+	$(BIN)/python deploy/slow_clients.py --venv $(VENV)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

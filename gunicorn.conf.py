@@ -21,6 +21,11 @@ keepalive = 5
 # No preloading: the database pool must be created in each worker, after the fork.
 preload_app = False
 accesslog = "-"
+# Method, path and protocol, never the query string (%(r)s and %(q)s hold it) nor the Referer
+# (%(f)s: the previous page's address, with its query): a query can carry personal data, a
+# search term typed into the back office for one. The request id ties a line to the app's
+# own log lines, Sentry and the audit log.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s "%(a)s"'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import sentry_sdk
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 slow_query_logger = logging.getLogger("bankcore.db.slow")
@@ -210,8 +211,9 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line (LOG_FORMAT=json): time, level, logger, message, request and
     user ids, the record's extras and any traceback.
 
-    Extras named like secrets are replaced by "[Filtered]"; SQL is logged without its
-    parameters (see ``time_query``) and bankcore's messages name no secrets.
+    Extras named like secrets are replaced by "[Filtered]", a request by its method and path
+    (never its query string); SQL is logged without its parameters (see ``time_query``) and
+    bankcore's messages name no secrets.
     """
 
     def format(self, record: logging.LogRecord) -> str:
@@ -226,7 +228,13 @@ class JsonFormatter(logging.Formatter):
         for name, value in vars(record).items():
             if name in _RECORD_ATTRIBUTES or name.startswith("_") or name in entry:
                 continue
-            entry[name] = "[Filtered]" if _SECRET_FIELD.search(name) else value
+            if _SECRET_FIELD.search(name):
+                value = "[Filtered]"
+            elif isinstance(value, HttpRequest):
+                # Django's 4xx and 5xx lines carry the request, whose text is its full path:
+                # the query string can hold personal data, so the method and path only.
+                value = f"{value.method} {value.path}"
+            entry[name] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
@@ -261,9 +269,16 @@ class RateLimitFilter(logging.Filter):
 UNOBSERVED_PATHS = frozenset({"/health", "/metrics"})
 
 
+# Never profiled: silk's own pages, and the KYC back office, whose requests carry identity
+# documents and national ID numbers in their parameters, where silk keeps them in full (the
+# query string, and each SQL statement with its parameters filled in).
+UNPROFILED_PREFIXES = ("/silk/", "/admin/kyc/")
+
+
 def silk_should_intercept(request) -> bool:
-    """Sample requests for silk; never record health probes, metrics scrapes or silk's own pages."""
-    if request.path in UNOBSERVED_PATHS or request.path.startswith("/silk/"):
+    """Sample requests for silk; never record health probes, metrics scrapes, silk's own pages
+    or the KYC back office."""
+    if request.path in UNOBSERVED_PATHS or request.path.startswith(UNPROFILED_PREFIXES):
         return False
     return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
 
@@ -318,6 +333,9 @@ def _sentry_request_scrub(event):
         for name in list(headers):
             if name.lower() in {"authorization", "cookie", "x-csrftoken", "idempotency-key"}:
                 headers[name] = "[Filtered]"
+            elif name.lower() == "referer" and isinstance(headers[name], str):
+                # The previous page's address: its query is what was searched there.
+                headers[name] = headers[name].split("?", 1)[0].split("#", 1)[0]
     return event
 
 

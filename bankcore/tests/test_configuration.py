@@ -113,6 +113,7 @@ class TestDockerCompose:
             "redis",
             "migrate",
             "app",
+            "proxy",
             "sealer",
             "seed",
             "locust",
@@ -142,7 +143,8 @@ class TestDockerCompose:
         assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert services["migrate"]["depends_on"]["redis"]["condition"] == "service_healthy"
         assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-        assert services["locust"]["depends_on"]["app"]["condition"] == "service_healthy"
+        assert services["proxy"]["depends_on"]["app"]["condition"] == "service_healthy"
+        assert services["locust"]["depends_on"]["proxy"]["condition"] == "service_started"
         assert "/health" in " ".join(services["app"]["healthcheck"]["test"])
 
     def test_app_environment_matches_the_settings(self, compose):
@@ -156,7 +158,7 @@ class TestDockerCompose:
         )
         assert app_env["DATABASE_URL"] == expected_url
         assert app_env["REDIS_URL"].startswith("redis://redis:6379/")
-        assert "app" in app_env["ALLOWED_HOSTS"].split(","), "locust reaches the app as http://app:8000"
+        assert "proxy" in app_env["ALLOWED_HOSTS"].split(","), "locust reaches the app as http://proxy:8000"
 
     def test_secret_key_must_be_given_and_has_no_published_default(self, compose):
         secret_key = compose["services"]["app"]["environment"]["SECRET_KEY"]
@@ -164,8 +166,8 @@ class TestDockerCompose:
 
     def test_app_says_how_many_proxies_stand_in_front_of_it(self, compose):
         # Left to the default, a deployment behind a proxy would count every client as one.
-        assert compose["services"]["app"]["environment"]["TRUSTED_PROXY_COUNT"] == "0"
-        assert "8000:8000" in compose["services"]["app"]["ports"], "gunicorn is published directly"
+        assert compose["services"]["app"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+        assert "ports" not in compose["services"]["app"], "only the proxy is published"
 
     def test_pool_fits_under_postgres_connection_limit(self, compose):
         app_env = compose["services"]["app"]["environment"]

@@ -73,6 +73,18 @@ def test_extras_named_like_secrets_are_filtered_and_exceptions_kept(json_lines):
     assert "hunter2" not in json.dumps(line)
 
 
+def test_a_refused_request_is_logged_by_its_path_without_the_query(client, staff_user, caplog):
+    """Django logs a 4xx with the request as an extra: its text is the full path, query and all."""
+    client.force_login(staff_user)  # staff, but without the KYC permissions
+    response = client.get("/admin/kyc/kycprofile/", {"q": "ZX-4815-1623"})
+    assert response.status_code == 403
+    (record,) = [record for record in caplog.records if record.name == "django.request"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request"] == "GET /admin/kyc/kycprofile/"
+    assert line["status_code"] == 403
+    assert "4815" not in json.dumps(line)
+
+
 def test_log_format_json_switches_every_line_to_json():
     env = {
         **{name: value for name, value in os.environ.items() if name not in ("DATABASE_URL", "REDIS_URL")},

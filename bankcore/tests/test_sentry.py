@@ -207,3 +207,28 @@ def test_release_defaults_to_what_sentry_finds_for_the_checkout():
         assert sentry_sdk.get_client().options["environment"] == "test"
     finally:
         sentry_sdk.init(dsn=None)
+
+
+KYC_SEARCH_REFERER = "https://bankcore.example.com/admin/kyc/kycprofile/?q=ZX-4815-1623"
+
+
+@pytest.mark.urls(__name__)
+def test_no_query_string_reaches_sentry_from_the_address_or_the_referer(customer_client, sentry_capture):
+    """A Referer is the previous page's address with its query: a search term typed in the
+    back office, for one. Errors and traces keep where the browser came from, not what it sent."""
+    traces = sentry_capture("transaction", traces_sample_rate=1.0)
+    events = sentry_capture("event", traces_sample_rate=1.0)  # the same Sentry, read for errors
+    wsgi_get("/api/auth/me?q=ZX-4815-1624", HTTP_REFERER=KYC_SEARCH_REFERER)
+    status, _ = wsgi_post(
+        "/api/boom?q=ZX-4815-1625",
+        {"password": "x"},
+        HTTP_AUTHORIZATION=f"Bearer {customer_client.token}",
+        HTTP_REFERER=KYC_SEARCH_REFERER,
+    )
+    sentry_sdk.flush()
+    assert status.startswith("500")
+    (trace,) = [trace for trace in traces() if trace["transaction"] == "/api/auth/me"]
+    (error,) = events()
+    for sent in (trace, error):
+        assert sent["request"]["headers"]["Referer"] == "https://bankcore.example.com/admin/kyc/kycprofile/"
+        assert "4815" not in json.dumps(sent)

@@ -135,10 +135,11 @@ def test_a_reviewer_cannot_decide_their_own_profile(client, reviewer):
     assert not AuditEvent.objects.filter(action=actions.KYC_APPROVED).exists()
 
 
-def test_staff_search_by_email_name_and_national_id_through_its_hash(client, reviewer):
-    target = submitted_profile(UserFactory(email="zoe@example.test"), national_id="X9-88-77-66")
-    other = submitted_profile(UserFactory(), legal_name="Someone Else", national_id="Q1111")
-    for term in ("zoe@example.test", "Ångström", "x98877 66"):
+def test_staff_search_by_email_and_legal_name(client, reviewer):
+    # The national ID has a form of its own: test_national_id_search.py.
+    target = submitted_profile(UserFactory(email="zoe@example.test"))
+    other = submitted_profile(UserFactory(), legal_name="Someone Else")
+    for term in ("zoe@example.test", "Ångström"):
         page = client.get("/admin/kyc/kycprofile/", {"q": term}).content.decode()
         assert target.customer.email in page, term
         assert other.customer.email not in page, term
