@@ -11,13 +11,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import models
-from django.test import Client
 from gunicorn.app.base import Application
 from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
 from gunicorn.http.parser import RequestParser
 from silk.collector import DataCollector
 
+from accounts.tests.backoffice import BackOfficeClient
 from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
@@ -88,7 +88,7 @@ def test_the_national_id_search_takes_no_get(client, officer):
 
 
 def test_the_national_id_search_needs_the_csrf_token(officer):
-    browser = Client(enforce_csrf_checks=True)
+    browser = BackOfficeClient(enforce_csrf_checks=True)
     browser.force_login(officer)
     assert browser.post(SEARCH_URL, {"national_id": NUMBER}).status_code == 403
     page = browser.get(CHANGELIST).content.decode()
