@@ -8,13 +8,13 @@ Every wire moves money through the ledger's posting service only:
   compliance approves;
 - rejected or cancelled: a new posting that reverses the hold, linked to it.
 
-Locks are always taken in one order: the customer's source account, then the wire's row,
-then the bank's system accounts (by the posting service), so no two wire paths can wait
-on each other.
+Locks are always taken in one order: the customer's user row (a new wire, whose limits and
+structuring total span all the customer's accounts; deposits take it first too), the
+customer's source account, then the wire's row, then the bank's system accounts (by the
+posting service), so no two wire paths can wait on each other.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -43,29 +43,34 @@ from bankcore.errors import (
     InsufficientFunds,
     InvalidState,
     KycRequired,
-    LimitExceeded,
     NotFound,
     NotPermitted,
     ReasonRequired,
 )
-from bankcore.money import CURRENCIES, format_amount
-from kyc.models import KycLevel, KycProfile, KycStatus
+from bankcore.money import format_amount
+from kyc.models import KycStatus
 from kyc.screening import screening_run
 from transfers import cache
 from transfers.idempotency import IdempotencyClaim
-from transfers.models import BusinessHoliday, WireLimitOverride, WireTransfer
+from transfers.models import BusinessHoliday, WireTransfer
+from transfers.services.wire_limit_overrides import wire_limit_override_set as wire_limit_override_set
+from transfers.services.wire_limits import (
+    COUNTED_STATUSES,
+    customer_kyc,
+    day_starts,
+    whole_units,
+    wire_customer_lock,
+    wire_limits,
+    wire_review_threshold_reason,
+    wire_time_zone,
+)
+from transfers.services.wire_limits import wire_limits_body as wire_limits_body
 
 SYSTEM_WIRE_CLEARING = "wire_clearing"
 SYSTEM_WIRE_SETTLEMENT = "wire_settlement"
 SYSTEM_WIRE_FEES = "wire_fees"
 REVIEW_PERMISSION = "transfers.review_wire"
 WIRE_RELEASE_APPROVAL = "transfers.wire_release"
-# Wires that hold money or have sent it: what counts against the limits and in the stats.
-COUNTED_STATUSES = (
-    WireTransfer.Status.PENDING_REVIEW,
-    WireTransfer.Status.APPROVED,
-    WireTransfer.Status.SENT,
-)
 # The furthest a value date can lie ahead (a run of holidays longer than this is a mistake).
 _MAX_VALUE_DATE_DAYS = 31
 
@@ -81,17 +86,6 @@ class WireSecondApproverRequired(NotPermitted):
 
 
 # ---- Time: the wire day, the value date -------------------------------------------------------
-
-
-def wire_time_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(config_get("wires.time_zone"))
-
-
-def _day_starts(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """The start of ``now``'s day and month in the wire time zone."""
-    local = now.astimezone(wire_time_zone())
-    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day, day.replace(day=1)
 
 
 def wire_value_date(*, now: datetime.datetime) -> datetime.date:
@@ -113,104 +107,6 @@ def wire_value_date(*, now: datetime.datetime) -> datetime.date:
             return day
         day += datetime.timedelta(days=1)
     return day
-
-
-# ---- Limits ---------------------------------------------------------------------------------
-
-
-def _whole_units(setting: str, currency: str) -> int:
-    """A per-currency setting in minor units of ``currency``; 0 when the setting does not name it."""
-    table = config_get(setting)
-    units = table.get(currency) if isinstance(table, dict) else None
-    if isinstance(units, bool) or not isinstance(units, int) or units < 0:
-        return 0
-    return units * 10 ** CURRENCIES[currency].exponent
-
-
-@dataclass(frozen=True)
-class WireLimits:
-    """An account's wire limits now, and what is used of them; amounts in minor units."""
-
-    currency: str
-    per_wire: int
-    daily: int
-    daily_used: int
-    monthly: int
-    monthly_used: int
-    daily_count: int
-    daily_count_used: int
-
-    def refusal(self, amount: int) -> LimitExceeded | None:
-        """The refusal of a wire of ``amount`` under these limits, or None if it fits."""
-        checks = [
-            ("per_wire", self.per_wire, 0, amount, True),
-            ("daily", self.daily, self.daily_used, amount, True),
-            ("monthly", self.monthly, self.monthly_used, amount, True),
-            ("daily_count", self.daily_count, self.daily_count_used, 1, False),
-        ]
-        for name, limit, used, wanted, is_amount in checks:
-            remaining = max(limit - used, 0)
-            if wanted > remaining:
-                shown = (lambda value: format_amount(value, self.currency)) if is_amount else int
-                return LimitExceeded(
-                    f"The wire is above the account's {name.replace('_', ' ')} limit.",
-                    extra={
-                        "limit": name,
-                        "limit_value": shown(limit),
-                        "used": shown(used),
-                        "remaining": shown(remaining),
-                        "currency": self.currency,
-                    },
-                )
-        return None
-
-
-def wire_limits(*, account: Account, kyc_level: str | None, now: datetime.datetime) -> WireLimits:
-    """``account``'s limits: the system defaults or the account's override, raised by full
-    KYC, with what its counted wires of today and this month use. Two queries."""
-    currency = account.currency
-    override = WireLimitOverride.objects.filter(account_id=account.pk).first()
-    per_wire = _whole_units("wires.limit_per_wire", currency)
-    daily = _whole_units("wires.limit_daily", currency)
-    monthly = _whole_units("wires.limit_monthly", currency)
-    daily_count = config_get("wires.limit_daily_count")
-    if override is not None:
-        per_wire = per_wire if override.per_wire is None else override.per_wire
-        daily = daily if override.daily is None else override.daily
-        monthly = monthly if override.monthly is None else override.monthly
-        daily_count = daily_count if override.daily_count is None else override.daily_count
-    if kyc_level == KycLevel.FULL:
-        factor = config_get("wires.full_kyc_multiplier")
-        per_wire, daily, monthly, daily_count = (
-            per_wire * factor,
-            daily * factor,
-            monthly * factor,
-            daily_count * factor,
-        )
-    day_start, month_start = _day_starts(now)
-    today = Q(created_at__gte=day_start)
-    used = WireTransfer.objects.filter(
-        source_id=account.pk, created_at__gte=min(day_start, month_start), status__in=COUNTED_STATUSES
-    ).aggregate(
-        daily=Sum("amount", filter=today),
-        daily_count=Count("id", filter=today),
-        monthly=Sum("amount", filter=Q(created_at__gte=month_start)),
-    )
-    return WireLimits(
-        currency=currency,
-        per_wire=per_wire,
-        daily=daily,
-        daily_used=used["daily"] or 0,
-        monthly=monthly,
-        monthly_used=used["monthly"] or 0,
-        daily_count=daily_count,
-        daily_count_used=used["daily_count"] or 0,
-    )
-
-
-def _kyc_of(customer_id: int) -> tuple[str, str] | None:
-    row = KycProfile.objects.filter(customer_id=customer_id).values_list("status", "level").first()
-    return row
 
 
 # ---- Creating a wire --------------------------------------------------------------------------
@@ -262,21 +158,13 @@ def wire_create(
     )
 
 
-def _review_reason(*, amount: int, currency: str, hits: list[dict]) -> dict | None:
+def _review_reason(*, amount: int, currency: str, hits: list[dict], unreviewed_today: int) -> dict | None:
     if hits:
         return {
             "rule": "sanctions_screening",
             "detail": "The beneficiary resembles a listed party; compliance staff will review the wire.",
         }
-    threshold = _whole_units("wires.review_threshold", currency)
-    if amount >= threshold:
-        return {
-            "rule": "amount_threshold",
-            "threshold": format_amount(threshold, currency),
-            "amount": format_amount(amount, currency),
-            "detail": "Wires at or above the review threshold are approved by compliance staff.",
-        }
-    return None
+    return wire_review_threshold_reason(amount=amount, currency=currency, unreviewed_today=unreviewed_today)
 
 
 @ledger_transaction()
@@ -292,9 +180,11 @@ def _wire_post(
         session_hold(auth_token=auth_token)
     if idempotency_claim is not None:
         idempotency_claim.hold()
-    kyc = _kyc_of(customer.pk)
+    kyc = customer_kyc(customer.pk)
     if kyc is None or kyc[0] != KycStatus.APPROVED:
         raise KycRequired()
+    # The customer's row first: their wires from all their accounts are judged one at a time.
+    wire_customer_lock(customer_id=customer.pk)
     source = (
         Account.objects.select_for_update().filter(pk=request.source_account_id, customer=customer).first()
     )
@@ -306,15 +196,18 @@ def _wire_post(
     if currency != source.currency:
         raise CurrencyMismatch(f"The source account holds {source.currency}, the amount is in {currency}.")
     now = timezone.now()
-    refusal = wire_limits(account=source, kyc_level=kyc[1], now=now).refusal(request.amount)
+    limits = wire_limits(account=source, kyc_level=kyc[1], now=now)
+    refusal = limits.refusal(request.amount)
     if refusal is not None:
         raise refusal
-    fee = _whole_units("wires.fee", currency)
+    fee = whole_units("wires.fee", currency)
     if source.balance < request.amount + fee:
         raise InsufficientFunds(
             f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
         )
-    review_reason = _review_reason(amount=request.amount, currency=currency, hits=hits)
+    review_reason = _review_reason(
+        amount=request.amount, currency=currency, hits=hits, unreviewed_today=limits.unreviewed_today
+    )
     clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=currency)
     legs = [
         Leg(source.pk, -(request.amount + fee), LedgerEntry.Type.WIRE_OUT),
@@ -376,7 +269,7 @@ def _wire_post(
     )
     if review_reason is None:
         _wire_release(wire=wire, actor=customer, from_status=WireTransfer.Status.APPROVED, clearing=clearing)
-    cache.wires_changed(customer_id=customer.pk, account_id=source.pk)
+    cache.wires_changed(customer_id=customer.pk)
     return wire
 
 
@@ -509,7 +402,7 @@ def _wire_reverse(
             actor=actor,
             reason=f"The wire was {to_status}" + (f": {note}" if note else "."),
         )
-    cache.wires_changed(customer_id=wire.customer_id, account_id=wire.source_id)
+    cache.wires_changed(customer_id=wire.customer_id)
     return wire
 
 
@@ -561,7 +454,7 @@ def wire_reject(*, wire_id: int, reviewer: User, note: str) -> WireTransfer:
 
 
 def _four_eyes(wire: WireTransfer) -> bool:
-    return wire.amount >= _whole_units("wires.four_eyes_threshold", wire.currency)
+    return wire.amount >= whole_units("wires.four_eyes_threshold", wire.currency)
 
 
 def wire_approve(*, wire_id: int, reviewer: User, note: str) -> WireTransfer:
@@ -646,7 +539,7 @@ def _wire_approved(*, wire: WireTransfer, reviewer: User, note: str, approvers: 
         after={"status": WireTransfer.Status.APPROVED, "note": note, "approvers": approvers},
     )
     _wire_release(wire=wire, actor=reviewer, from_status=WireTransfer.Status.APPROVED)
-    cache.wires_changed(customer_id=wire.customer_id, account_id=wire.source_id)
+    cache.wires_changed(customer_id=wire.customer_id)
 
 
 def wire_release_approved(approval: ApprovalRequest) -> dict:
@@ -682,33 +575,7 @@ def wire_release_describe(payload: dict) -> str:
     )
 
 
-# ---- Staff settings: per-account limits, holidays ---------------------------------------------
-
-
-@transaction.atomic
-def wire_limit_override_set(
-    *, account: Account, per_wire, daily, monthly, daily_count, reason: str, actor: User
-) -> WireLimitOverride:
-    """Give one account its own wire limits (None keeps the default), audited with before/after."""
-    reason = reason.strip()
-    if not reason:
-        raise ReasonRequired()
-    current = WireLimitOverride.objects.select_for_update().filter(account=account).first()
-    fields = {"per_wire": per_wire, "daily": daily, "monthly": monthly, "daily_count": daily_count}
-    before = None if current is None else {name: getattr(current, name) for name in fields}
-    override, _ = WireLimitOverride.objects.update_or_create(
-        account=account,
-        defaults={**fields, "reason": reason, "updated_by": actor, "updated_at": timezone.now()},
-    )
-    audit_record(
-        action=actions.WIRE_LIMITS_CHANGED,
-        actor=actor,
-        target=account,
-        before=before,
-        after={**fields, "reason": reason},
-    )
-    cache.wires_changed(customer_id=account.customer_id, account_id=account.pk)
-    return override
+# ---- Staff settings: the business-day calendar ------------------------------------------------
 
 
 @transaction.atomic
@@ -738,7 +605,7 @@ def wire_stats_body(*, customer_id: int) -> dict:
     """A customer's wire counts and totals per currency: today, this month, pending review.
     Cached (``wireTransferStats(userId)``), retired on every change of their wires."""
     now = timezone.now()
-    day_start, month_start = _day_starts(now)
+    day_start, month_start = day_starts(now)
     return get_or_set(
         cache.wire_stats(customer_id, day_start.date().isoformat()),
         lambda: _wire_stats(customer_id=customer_id, day_start=day_start, month_start=month_start, now=now),
@@ -782,45 +649,4 @@ def _wire_stats(*, customer_id: int, day_start, month_start, now) -> dict:
             }
             for row in rows
         ],
-    }
-
-
-def wire_limits_body(*, customer: User, account_id: int) -> dict:
-    """The customer's account's wire limits with used and remaining; 404 for an account that
-    is not theirs. Cached (``wireTransferLimits(accountId)``), retired on every wire change."""
-    account = Account.objects.filter(pk=account_id, customer=customer).first()
-    if account is None:
-        raise NotFound("You have no account with that id.")
-    now = timezone.now()
-    day_start, _ = _day_starts(now)
-    return get_or_set(
-        cache.wire_limits(account.pk, customer.pk, day_start.date().isoformat()),
-        lambda: _limits_body(account=account, now=now),
-    )
-
-
-def _limits_body(*, account: Account, now) -> dict:
-    kyc = _kyc_of(account.customer_id)
-    limits = wire_limits(account=account, kyc_level=kyc[1] if kyc else None, now=now)
-    currency = account.currency
-
-    def amounts(limit, used):
-        return {
-            "limit": format_amount(limit, currency),
-            "used": format_amount(used, currency),
-            "remaining": format_amount(max(limit - used, 0), currency),
-        }
-
-    return {
-        "account": account.pk,
-        "currency": currency,
-        "as_of": now,
-        "per_wire": amounts(limits.per_wire, 0),
-        "daily": amounts(limits.daily, limits.daily_used),
-        "monthly": amounts(limits.monthly, limits.monthly_used),
-        "daily_count": {
-            "limit": limits.daily_count,
-            "used": limits.daily_count_used,
-            "remaining": max(limits.daily_count - limits.daily_count_used, 0),
-        },
     }

@@ -72,6 +72,71 @@ def test_20_concurrent_wires_never_pass_the_daily_limit(bearer_client, wire_sett
 
 
 @pytest.fixture
+def pool_of(settings):
+    """Let this process's connection pool open ``size`` sessions, so that many threads hold
+    one at once (DB_POOL_MAX_SIZE is a server process's share, smaller); put back after."""
+    pool = connection.pool
+    before = (pool.min_size, pool.max_size)
+
+    def resize(size: int) -> None:
+        pool.resize(min_size=before[0], max_size=size)
+
+    yield resize
+    pool.resize(min_size=before[0], max_size=before[1])
+
+
+def test_20_concurrent_wires_of_one_customer_from_two_accounts_never_send_the_threshold_unreviewed(
+    bearer_client, wire_settings, pool_of
+):
+    pool_of(22)
+    wire_settings(review_threshold={"USD": 1000}, limit_daily={"USD": 3000})
+    owner = UserFactory()
+    kyc_approve(owner)
+    accounts = [fund(AccountFactory(customer=owner), 5_000_00) for _ in range(2)]
+    token, _ = auth_token_issue(user=owner)
+    in_flight, most_in_flight, lock = 0, 0, threading.Lock()
+
+    def send(account):
+        def call():
+            nonlocal in_flight, most_in_flight
+            client = bearer_client(token=token)
+            with lock:
+                in_flight += 1
+                most_in_flight = max(most_in_flight, in_flight)
+            try:
+                response = post_wire(client, account, amount="300.00", key=uuid.uuid4().hex)
+            finally:
+                with lock:
+                    in_flight -= 1
+            return response.status_code, response.json()
+
+        return call
+
+    # 20 wires of 300.00, ten from each account: 6,000.00 together, twice the customer's daily
+    # limit, and each far below the review threshold of 1,000.00.
+    results = run_together(*(send(accounts[n % 2]) for n in range(20)))
+
+    assert most_in_flight >= 10, "the requests ran at the same time"
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: 10, 422: 10}, statuses
+    assert {(body["code"], body["scope"]) for status, body in results if status == 422} == {
+        ("limit_exceeded", "customer")
+    }
+    wires = WireTransfer.objects.filter(customer=owner)
+    assert sum(wires.values_list("amount", flat=True)) == 3_000_00
+    assert {wire.source_id for wire in wires} == {account.pk for account in accounts}
+    unreviewed = wires.filter(review_reason__isnull=True)
+    assert sum(unreviewed.values_list("amount", flat=True)) == 900_00, (
+        "three sent, the fourth reaches 1,000.00"
+    )
+    assert set(unreviewed.values_list("status", flat=True)) == {"sent"}
+    held = wires.exclude(review_reason__isnull=True)
+    assert {wire.review_reason["rule"] for wire in held} == {"daily_total_threshold"}
+    assert set(held.values_list("status", flat=True)) == {"pending_review"}
+    assert ledger_verify().ok
+
+
+@pytest.fixture
 def pending_wire(wire_settings, reviewer_factory):
     """A held wire, its owner and account; four eyes from 1500.00. (A test may fund 10,000.00
     in all: above that the teller's deposits wait for a second member of staff.)"""
