@@ -40,6 +40,8 @@ APPROVAL_REQUESTED = "approval.requested"
 APPROVAL_APPROVED = "approval.approved"
 APPROVAL_REJECTED = "approval.rejected"
 APPROVAL_WITHDRAWN = "approval.withdrawn"
+# Approving was refused (by the requester, without the permission, or by the action itself).
+APPROVAL_REFUSED = "approval.refused"
 
 CONFIG_CHANGED = "config.changed"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"

@@ -206,7 +206,7 @@ def wire_limits_approved(approval: ApprovalRequest) -> dict:
     payload = approval.payload
     account = _locked_account(account_id=payload["account"])
     fields = _fields(*(payload["limits"][name] for name in LIMIT_NAMES))
-    for person in (approval.requested_by, approval.decided_by):
+    for person in (approval.decided_by, approval.requested_by):
         _override_check(account=account, fields=fields, actor=person)
     override = _override_apply(
         account=account, fields=fields, reason=payload["reason"], actor=approval.decided_by, approval=approval
