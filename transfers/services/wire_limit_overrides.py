@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, ApprovalRequest, User
-from accounts.services.approvals import approval_request_create, approval_withdraw
+from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
 from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
@@ -21,6 +21,7 @@ from bankcore.errors import (
     AccountNotActive,
     BusinessRuleViolation,
     DomainError,
+    InvalidState,
     NotFound,
     NotPermitted,
     ReasonRequired,
@@ -122,16 +123,14 @@ def _override_apply(*, account: Account, fields: dict, reason: str, actor: User,
     return override
 
 
-def _pending_withdraw(*, account: Account, actor: User) -> None:
-    """Withdraw the account's pending raises: a newer change of its limits makes them moot,
-    and approving one later would undo the change."""
-    pending = ApprovalRequest.objects.filter(
-        action=WIRE_LIMITS_APPROVAL, status=ApprovalRequest.Status.PENDING, payload__account=account.pk
-    ).values_list("pk", flat=True)
-    for approval_id in pending:
-        approval_withdraw(
-            approval_id=approval_id, actor=actor, reason="The account's wire limits were changed since."
+def _pending_raises(*, account_id: int) -> list[int]:
+    return list(
+        ApprovalRequest.objects.filter(
+            action=WIRE_LIMITS_APPROVAL, status=ApprovalRequest.Status.PENDING, payload__account=account_id
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def wire_limit_override_set(
@@ -171,11 +170,27 @@ def wire_limit_override_set(
 
 @transaction.atomic
 def _override_set(*, account_id: int, fields: dict, reason: str, actor: User):
+    """Set the limits, or ask for their approval, and withdraw the account's raises still
+    waiting: a newer change makes them moot, and approving one later would undo it.
+
+    Locks in the order an approval carried out takes them: its request (locked by the
+    approval's conditional update) first, then the owner and the account.
+    """
     if not reason:
         raise ReasonRequired()
+    waiting = _pending_raises(account_id=account_id)
+    for approval_id in waiting:
+        approval_lock(approval_id=approval_id)
     account = _locked_account(account_id=account_id)
     raised = _override_check(account=account, fields=fields, actor=actor)
-    _pending_withdraw(account=account, actor=actor)
+    if not set(_pending_raises(account_id=account.pk)) <= set(waiting):
+        # A raise was asked for between the read and the locks: it is not locked here, and a
+        # second officer may be approving it. Nothing is kept; changing the limits again works.
+        raise InvalidState("A raise of this account's wire limits was asked for just now; look again.")
+    for approval_id in waiting:
+        approval_withdraw(
+            approval_id=approval_id, actor=actor, reason="The account's wire limits were changed since."
+        )
     if not raised:
         return _override_apply(account=account, fields=fields, reason=reason, actor=actor)
     approval = approval_request_create(

@@ -8,12 +8,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from accounts.models import Account, Posting
+from accounts.models import Account, ApprovalRequest, Posting
+from accounts.services.approvals import approval_approve
 from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
+from audit import actions
+from audit.models import AuditEvent
 from bankcore.errors import DomainError
-from transfers.models import WireTransfer
+from transfers.models import WireLimitOverride, WireTransfer
 from transfers.services.wires import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 
@@ -222,3 +225,59 @@ def test_two_staff_members_approving_a_four_eyes_wire_send_it_once(pending_wire,
     }
     assert Posting.objects.filter(pk__gt=wire.hold_posting_id).count() == 1
     assert ledger_verify().ok
+
+
+def _raise_requested(limits_officer_factory):
+    from transfers.services.wires import wire_limit_override_set
+
+    account = AccountFactory()
+    request = wire_limit_override_set(
+        account=account,
+        per_wire=None,
+        daily=300_000_00,
+        monthly=None,
+        daily_count=None,
+        reason="importer",
+        actor=limits_officer_factory(),
+    )
+    return account, request
+
+
+def test_two_officers_approving_one_raise_at_once_apply_it_once(limits_officer_factory):
+    account, request = _raise_requested(limits_officer_factory)
+    approvers = [limits_officer_factory(), limits_officer_factory()]
+    outcomes = run_together(
+        *(
+            lambda a=approver: approval_approve(approval_id=request.pk, approver=a, note="ok")
+            for approver in approvers
+        )
+    )
+    refusals = [outcome for outcome in outcomes if isinstance(outcome, DomainError)]
+    assert [refusal.code for refusal in refusals] == ["approval_already_decided"], outcomes
+    assert WireLimitOverride.objects.get(account=account).daily == 300_000_00
+    assert AuditEvent.objects.filter(action=actions.WIRE_LIMITS_CHANGED).count() == 1
+
+
+def test_a_restriction_racing_the_approval_of_a_raise_is_the_last_word(limits_officer_factory):
+    from transfers.services.wires import wire_limit_override_set
+
+    for _ in range(3):
+        account, request = _raise_requested(limits_officer_factory)
+        approver, restricter = limits_officer_factory(), limits_officer_factory()
+        outcomes = run_together(
+            lambda r=request, a=approver: approval_approve(approval_id=r.pk, approver=a, note="ok"),
+            lambda acc=account, who=restricter: wire_limit_override_set(
+                account=acc,
+                per_wire=None,
+                daily=10_00,
+                monthly=None,
+                daily_count=None,
+                reason="fraud",
+                actor=who,
+            ),
+        )
+        assert not isinstance(outcomes[1], DomainError), outcomes
+        # Approved first and then restricted, or withdrawn by the restriction and then refused:
+        # never the raise over the newer restriction, and no deadlock.
+        assert isinstance(outcomes[0], ApprovalRequest) or outcomes[0].code == "approval_already_decided"
+        assert WireLimitOverride.objects.get(account=account).daily == 10_00
