@@ -240,3 +240,27 @@ def test_setting_limits_needs_the_permission(casey):
             actor=support,
         )
     assert refused.value.code == "permission_denied"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("daily_amount", "-1.00"),
+        ("daily_amount", "1,000.00"),
+        ("daily_amount", "1e5"),
+        ("daily_amount", "10.001"),
+        ("daily_amount", "0"),
+        ("per_wire_amount", "NaN"),
+        ("monthly_amount", "99999999999999999999"),
+        ("daily_count", "-1"),
+        ("daily_count", "2.5"),
+    ],
+)
+def test_odd_limits_are_refused_on_the_form_and_change_nothing(casey, field, value):
+    account = AccountFactory()
+    client = admin_login(casey.email, DEFAULT_PASSWORD)
+    response = admin_post(client, ADD, _limits(account, **{field: value}))
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not WireLimitOverride.objects.exists()
+    assert not ApprovalRequest.objects.exists()
