@@ -29,6 +29,7 @@ from bankcore.money import InvalidAmount, format_amount, parse_amount
 from kyc.models import KycProfile
 from transfers.models import BusinessHoliday, WireLimitOverride, WireReviewQueue, WireTransfer
 from transfers.services import wire_limit_overrides as overrides
+from transfers.services import wire_review as review
 from transfers.services import wires as services
 
 RECENT_WIRES = 10
@@ -239,7 +240,7 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             KycProfile.objects.filter(customer_id=wire.customer_id).values_list("status", flat=True).first()
         )
         four_eyes = "not needed"
-        if services._four_eyes(wire):
+        if review.wire_four_eyes_needed(wire):
             first = wire.approval.requested_by if wire.approval_id else None
             four_eyes = f"needs two approvers; first approval by {first}" if first else "needs two approvers"
         context = {
