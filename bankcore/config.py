@@ -73,6 +73,11 @@ DEFAULTS = {
         "Most one account may wire per calendar month, per currency in whole units, with basic KYC.",
     ),
     "wires.limit_daily_count": (20, "Most wires one account may send per day with basic KYC."),
+    "wires.override_ceiling_multiple": (
+        5,
+        "The most an account's own wire limits may be, as a multiple of the defaults (before full "
+        "KYC raises both). Limits above the defaults also need a second member of staff's approval.",
+    ),
     "wires.full_kyc_multiplier": (
         2,
         "Full KYC raises every wire limit of an account (amounts and the daily count) by this factor.",

@@ -20,6 +20,7 @@ from accounts.admin.customer_page import (
     table,
     when,
 )
+from accounts.models import ApprovalRequest
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.admin import ReadOnlyAdminMixin
@@ -27,6 +28,8 @@ from bankcore.errors import DomainError
 from bankcore.money import InvalidAmount, format_amount, parse_amount
 from kyc.models import KycProfile
 from transfers.models import BusinessHoliday, WireLimitOverride, WireReviewQueue, WireTransfer
+from transfers.services import wire_limit_overrides as overrides
+from transfers.services import wire_review as review
 from transfers.services import wires as services
 
 RECENT_WIRES = 10
@@ -81,9 +84,19 @@ def _reason_text(wire: WireTransfer) -> str:
     reason = wire.review_reason or {}
     if reason.get("rule") == "amount_threshold":
         return f"at or above the review threshold {reason['threshold']} {wire.currency}"
+    if reason.get("rule") == "daily_total_threshold":
+        return (
+            f"with {reason['sent_today_unreviewed']} {wire.currency} sent unreviewed today, at or above "
+            f"the review threshold {reason['threshold']} {wire.currency}"
+        )
     if reason.get("rule") == "sanctions_screening":
         return "the beneficiary matched the sanctions list"
     return "not held"
+
+
+def _reason_text_for_support(wire: WireTransfer) -> str:
+    # Whether and whom the beneficiary resembles on a sanctions list is for compliance alone.
+    return "held for compliance review" if wire.review_reason else "not held"
 
 
 class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -138,6 +151,32 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def held_because(self, wire):
         return _reason_text(wire)
 
+    @admin.display(description="held because")
+    def held_for_review(self, wire):
+        return _reason_text_for_support(wire)
+
+    # Staff who may read wires but not review them (support) see neither the screening hits nor
+    # the rule that held a wire, and are not offered the decision page.
+    _REVIEWERS_ONLY = ("screening_hits", "decision_link")
+
+    def _for_reader(self, request, names):
+        if self.has_review_permission(request):
+            return list(names)
+        return [
+            "held_for_review" if name == "held_because" else name
+            for name in names
+            if name not in self._REVIEWERS_ONLY
+        ]
+
+    def get_list_display(self, request):
+        return self._for_reader(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._for_reader(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._for_reader(request, super().get_readonly_fields(request, obj))
+
     @admin.display(description="review and history")
     def decision_link(self, wire):
         return format_html(
@@ -160,15 +199,13 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def decide_view(self, request, wire_id):
         """The wire with its reason, screening hits, the customer's KYC status, recent wires and
-        history; reviewers approve or reject it here with a note."""
-        if not (self.has_review_permission(request) or request.user.has_perm("transfers.view_wiretransfer")):
+        history; reviewers approve or reject it here with a note. For reviewers only: it shows
+        whom a beneficiary resembles on the sanctions lists."""
+        if not self.has_review_permission(request):
             raise PermissionDenied
         wire = get_object_or_404(WireTransfer.objects.select_related("customer", "approval"), pk=wire_id)
-        can_decide = self.has_review_permission(request)
         form = WireDecisionForm(request.POST or None)
         if request.method == "POST":
-            if not can_decide:
-                raise PermissionDenied
             decide = {"approve": services.wire_approve, "reject": services.wire_reject}.get(
                 request.POST.get("decision")
             )
@@ -203,7 +240,7 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             KycProfile.objects.filter(customer_id=wire.customer_id).values_list("status", flat=True).first()
         )
         four_eyes = "not needed"
-        if services._four_eyes(wire):
+        if review.wire_four_eyes_needed(wire):
             first = wire.approval.requested_by if wire.approval_id else None
             four_eyes = f"needs two approvers; first approval by {first}" if first else "needs two approvers"
         context = {
@@ -222,7 +259,6 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 ).order_by("occurred_at", "id")
             ],
             "form": form,
-            "can_decide": can_decide,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/transfers/wiretransfer/decide.html", context)
@@ -280,7 +316,11 @@ class WireReviewQueueAdmin(WireTransferAdmin):
 
 
 class WireLimitOverrideForm(forms.ModelForm):
-    """Limits in the account currency's decimal amounts; blank keeps the system default."""
+    """Limits in the account currency's decimal amounts; blank keeps the system default.
+
+    The form is the command: once every field and model check has passed, it asks the
+    audited service to set the limits, and a refusal (own or a staff member's account,
+    above the ceiling, …) shows on the form. The admin gives it the member of staff."""
 
     per_wire_amount = forms.CharField(required=False, label="Per wire")
     daily_amount = forms.CharField(required=False, label="Daily")
@@ -290,8 +330,11 @@ class WireLimitOverrideForm(forms.ModelForm):
         model = WireLimitOverride
         fields = ["account", "daily_count", "reason"]
 
+    actor = None  # set by WireLimitOverrideAdmin.get_form
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.outcome = None
         override = self.instance
         if override.pk:
             for field in ("per_wire", "daily", "monthly"):
@@ -312,10 +355,29 @@ class WireLimitOverrideForm(forms.ModelForm):
                 self.add_error(f"{field}_amount", exc.detail)
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or self._errors:
+            return
+        data = self.cleaned_data
+        try:
+            self.outcome = overrides.wire_limit_override_set(
+                account=data["account"],
+                per_wire=data.get("per_wire"),
+                daily=data.get("daily"),
+                monthly=data.get("monthly"),
+                daily_count=data.get("daily_count"),
+                reason=data["reason"],
+                actor=self.actor,
+            )
+        except DomainError as refusal:
+            self.add_error(None, refusal.detail)
+
 
 @admin.register(WireLimitOverride)
 class WireLimitOverrideAdmin(admin.ModelAdmin):
-    """Per-account wire limits; every change goes through the audited service."""
+    """Per-account wire limits; every change goes through the audited service, and one above
+    the defaults waits in the approval requests for a second member of staff."""
 
     form = WireLimitOverrideForm
     list_display = [
@@ -335,21 +397,44 @@ class WireLimitOverrideAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        try:
-            saved = services.wire_limit_override_set(
-                account=data["account"],
-                per_wire=data.get("per_wire"),
-                daily=data.get("daily"),
-                monthly=data.get("monthly"),
-                daily_count=data.get("daily_count"),
-                reason=data["reason"],
-                actor=request.user,
-            )
-        except DomainError as refusal:
-            raise PermissionDenied(refusal.detail) from None
-        obj.pk = saved.pk
+        # The form has set the limits, or asked for their approval: nothing is saved here.
+        # The request carries which, for the answer (this admin serves every request at once).
+        request.wire_limits_approval = form.outcome if isinstance(form.outcome, ApprovalRequest) else None
+        if isinstance(form.outcome, WireLimitOverride):
+            obj.pk = form.outcome.pk
+
+    def log_addition(self, request, obj, message):
+        # Django's own log only for limits that applied; the audit log records every step.
+        if obj.pk is not None:
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if obj.pk is not None:
+            super().log_change(request, obj, message)
+
+    def _pending_response(self, request):
+        self.message_user(
+            request,
+            f"The limits are above the defaults: approval request {request.wire_limits_approval.pk} "
+            "waits for a second member of staff, and they apply once approved.",
+            messages.WARNING,
+        )
+        return redirect(reverse("admin:transfers_wirelimitoverride_changelist"))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if request.wire_limits_approval is not None:
+            return self._pending_response(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if request.wire_limits_approval is not None:
+            return self._pending_response(request)
+        return super().response_change(request, obj)
 
 
 @admin.register(BusinessHoliday)

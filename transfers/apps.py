@@ -8,6 +8,12 @@ class TransfersConfig(AppConfig):
     def ready(self) -> None:
         from accounts.services.approvals import approval_action_register
         from transfers import metrics  # noqa: F401 - registers the business gauges of /metrics
+        from transfers.services.wire_limit_overrides import (
+            OVERRIDE_PERMISSION,
+            WIRE_LIMITS_APPROVAL,
+            wire_limits_approved,
+            wire_limits_describe,
+        )
         from transfers.services.wires import (
             REVIEW_PERMISSION,
             WIRE_RELEASE_APPROVAL,
@@ -21,4 +27,11 @@ class TransfersConfig(AppConfig):
             execute=wire_release_approved,
             describe=wire_release_describe,
             label="Wire at or above the four-eyes threshold (second approval)",
+        )
+        approval_action_register(
+            name=WIRE_LIMITS_APPROVAL,
+            permission=OVERRIDE_PERMISSION,
+            execute=wire_limits_approved,
+            describe=wire_limits_describe,
+            label="Wire limits above the defaults",
         )

@@ -5,9 +5,9 @@ from bankcore.cache import TTL, Slot, bump_on_commit
 from bankcore.config import CONFIG
 from kyc.cache import KYC
 
-# Generation scopes: a wire's creation or any change of its state bumps both.
-WIRE_CUSTOMER = "wire-customer"  # everything summed per customer: wire stats
-WIRE_ACCOUNT = "wire-account"  # everything summed per source account: wire limits
+# Generation scope: a wire's creation, any change of its state or of a limit override bumps it.
+# Limits span all of a customer's accounts, so everything wired is summed per customer.
+WIRE_CUSTOMER = "wire-customer"
 
 # The settings a limits answer is computed from: a change to any retires it.
 LIMIT_SETTINGS = (
@@ -27,17 +27,18 @@ def wire_stats(customer_id: int, day: str) -> Slot:
 
 
 def wire_limits(account_id: int, customer_id: int, day: str) -> Slot:
-    """One account's wire limits with what is used of them on ``day``
-    (``wireTransferLimits(accountId)``). The KYC level raises limits, so a KYC change retires it."""
+    """One account's wire limits, and its customer's across all their accounts, with what is
+    used of them on ``day`` (``wireTransferLimits(accountId)``). A wire or an override on any
+    of the customer's accounts changes the customer's, and the KYC level raises limits, so
+    either retires it."""
     scopes = (
-        (WIRE_ACCOUNT, account_id),
+        (WIRE_CUSTOMER, customer_id),
         (KYC, customer_id),
         *((CONFIG, name) for name in LIMIT_SETTINGS),
     )
     return Slot("wire-limits", (account_id, day), scopes, TTL.MEDIUM)
 
 
-def wires_changed(*, customer_id: int, account_id: int) -> None:
+def wires_changed(*, customer_id: int) -> None:
     """Schedule, for after commit, the bumps that retire cached wire stats and limits."""
     bump_on_commit(WIRE_CUSTOMER, customer_id)
-    bump_on_commit(WIRE_ACCOUNT, account_id)

@@ -94,7 +94,7 @@ class WireTransfer(models.Model):
     The amount and fee are held at creation by ``hold_posting`` (customer -> wire clearing);
     ``release_posting`` sends them on (clearing -> settlement), ``reversal_posting`` gives
     them back (a new posting that reverses the hold). ``status`` changes only through the
-    transition services in ``transfers.services.wires``, each a conditional update from the
+    transition services in ``transfers.services.wire_review``, each a conditional update from the
     state it leaves, so two decisions can never both win.
     """
 
@@ -159,10 +159,11 @@ class WireTransfer(models.Model):
             ("review_wire", "Can approve or reject wires held for compliance review"),
         ]
         indexes = [
-            # The customer's list (newest first, keyset on id) and its date filters and stats.
+            # The customer's list (newest first, keyset on id) and its date filters and stats;
+            # limits: the customer's wires of the day and the month, summed under their lock.
             models.Index(fields=["customer", "-id"], name="wire_customer_recent_idx"),
             models.Index(fields=["customer", "created_at"], name="wire_customer_created_idx"),
-            # Limits: one account's wires of the day and the month, summed under its lock.
+            # One account's wires by date (the list's account filter).
             models.Index(fields=["source", "created_at"], name="wire_source_created_idx"),
             models.Index(fields=["status", "created_at"], name="wire_status_created_idx"),
             # The compliance queue: pending wires, oldest first.

@@ -24,6 +24,7 @@ from audit.services import audit_record
 from bankcore.errors import (
     ApprovalAlreadyDecided,
     ApprovalByRequester,
+    DomainError,
     NotFound,
     NotPermitted,
     ReasonRequired,
@@ -131,14 +132,29 @@ def _decide(
     return approval, registered
 
 
-@ledger_transaction()  # the approved action may move money (a deposit, a wire's release)
 def approval_approve(*, approval_id: int, approver: User, note: str = "") -> ApprovalRequest:
     """Approve a pending request and carry its action out, in one transaction, audited.
 
     The approver must be another member of staff than the requester and hold the action's
-    permission. If the action refuses (a DomainError), nothing is kept: the request stays
-    pending.
+    permission. If the approval or the action refuses (a DomainError), nothing of it is kept:
+    the request stays pending, and the refusal is audited on its own, after the rollback.
     """
+    try:
+        return _approval_carry_out(approval_id=approval_id, approver=approver, note=note)
+    except DomainError as refusal:
+        with transaction.atomic():
+            audit_record(
+                action=actions.APPROVAL_REFUSED,
+                actor=approver,
+                object_type=ApprovalRequest._meta.label_lower,
+                object_id=str(approval_id),
+                after={"refusal": refusal.code, "detail": refusal.detail},
+            )
+        raise
+
+
+@ledger_transaction()  # the approved action may move money (a deposit, a wire's release)
+def _approval_carry_out(*, approval_id: int, approver: User, note: str) -> ApprovalRequest:
     approval, registered = _decide(
         approval_id=approval_id, decider=approver, status=ApprovalRequest.Status.APPROVED, note=note.strip()
     )

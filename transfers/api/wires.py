@@ -196,10 +196,21 @@ class WireInputSchema(OpenApiSerializerExtension):
 
 
 class ReviewReasonSerializer(serializers.Serializer):
-    rule = serializers.ChoiceField(choices=["amount_threshold", "sanctions_screening"])
+    rule = serializers.ChoiceField(
+        choices=["amount_threshold", "daily_total_threshold", "sanctions_screening"]
+    )
     detail = serializers.CharField()
-    threshold = serializers.CharField(required=False, help_text="The review threshold (amount_threshold).")
-    amount = serializers.CharField(required=False, help_text="The wire's amount (amount_threshold).")
+    threshold = serializers.CharField(
+        required=False, help_text="The review threshold (amount_threshold, daily_total_threshold)."
+    )
+    amount = serializers.CharField(
+        required=False, help_text="The wire's amount (amount_threshold, daily_total_threshold)."
+    )
+    sent_today_unreviewed = serializers.CharField(
+        required=False,
+        help_text="What the customer sent today in the currency without review, before this wire "
+        "(daily_total_threshold).",
+    )
 
 
 class WireOutputSerializer(serializers.ModelSerializer):
@@ -269,6 +280,15 @@ class CountLimitSerializer(serializers.Serializer):
     remaining = serializers.IntegerField()
 
 
+class CustomerLimitsSerializer(serializers.Serializer):
+    """The customer's limits across all their accounts in the currency."""
+
+    per_wire = AmountLimitSerializer()
+    daily = AmountLimitSerializer()
+    monthly = AmountLimitSerializer()
+    daily_count = CountLimitSerializer()
+
+
 class WireLimitsSerializer(serializers.Serializer):
     account = serializers.IntegerField()
     currency = serializers.CharField()
@@ -277,6 +297,7 @@ class WireLimitsSerializer(serializers.Serializer):
     daily = AmountLimitSerializer()
     monthly = AmountLimitSerializer()
     daily_count = CountLimitSerializer()
+    customer = CustomerLimitsSerializer()
 
 
 class WireLimitsQuerySerializer(serializers.Serializer):

@@ -64,6 +64,22 @@ def reviewer_factory(db):
 
 
 @pytest.fixture
+def limits_officer_factory(db):
+    """Make a member of staff who may set wire limit overrides (as the compliance role may)."""
+
+    def make(**fields):
+        user = UserFactory(is_staff=True, **fields)
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                codename__in=["view_wirelimitoverride", "add_wirelimitoverride", "change_wirelimitoverride"]
+            )
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
 def wire_settings(db):
     """Set wire system settings through the audited service, as staff would."""
     from accounts.services.operations import config_set

@@ -239,22 +239,24 @@ def test_daily_count_limit(customer_client, source, wire_settings):
 
 
 def test_account_override_and_full_kyc_raise_the_daily_limit(
-    customer_client, customer, source, wire_settings, staff_user
+    customer_client, customer, source, wire_settings, limits_officer_factory
 ):
+    from accounts.services.approvals import approval_approve
     from transfers.services.wires import wire_limit_override_set
 
     wire_settings(limit_daily={"USD": 1000})
     assert post_wire(customer_client, source, amount="1000.00").status_code == 201
     assert post_wire(customer_client, source, amount="1.00").json()["code"] == "limit_exceeded"
-    wire_limit_override_set(
+    request = wire_limit_override_set(
         account=source,
         per_wire=None,
         daily=1500_00,
         monthly=None,
         daily_count=None,
         reason="importer",
-        actor=staff_user,
+        actor=limits_officer_factory(),
     )
+    approval_approve(approval_id=request.pk, approver=limits_officer_factory(), note="invoices seen")
     assert post_wire(customer_client, source, amount="500.00").status_code == 201
     assert post_wire(customer_client, source, amount="1.00").json()["code"] == "limit_exceeded"
     kyc_approve(customer, level="full")
@@ -271,14 +273,15 @@ def test_rejected_and_cancelled_wires_do_not_count_against_the_limits(customer_c
 
 def test_create_query_count(customer_client, source, assert_num_queries_excluding_savepoints):
     post_wire(customer_client, source, amount="1.00")  # opens the system accounts once
-    # claim, sanctions list version, session, claim hold, KYC, source lock, limit override,
-    # limits used, clearing, the hold's customer side (posting, balance and entry: one
-    # statement on PostgreSQL, three elsewhere), holidays, wire, claim completed, audit;
-    # released: settlement, posting, sent, audit; last, the system side of both postings
-    # (clearing and settlement balances and entries: one statement on PostgreSQL, three
-    # elsewhere)
+    # claim, sanctions list version, session, claim hold, KYC, the customer's lock (their
+    # limits and unreviewed total span all their accounts), source lock, the customer's limit
+    # overrides in the currency, limits and unreviewed total used, clearing, the hold's
+    # customer side (posting, balance and entry: one statement on PostgreSQL, three
+    # elsewhere), holidays, wire, claim completed, audit; released: settlement, posting,
+    # sent, audit; last, the system side of both postings (clearing and settlement balances
+    # and entries: one statement on PostgreSQL, three elsewhere)
     customer_side = system_side = 1 if connection.vendor == "postgresql" else 3
-    with assert_num_queries_excluding_savepoints(17 + customer_side + system_side):
+    with assert_num_queries_excluding_savepoints(18 + customer_side + system_side):
         response = post_wire(customer_client, source, amount="2.00")
     assert response.status_code == 201, response.json()
 

@@ -8,12 +8,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from accounts.models import Account, Posting
+from accounts.models import Account, ApprovalRequest, Posting
+from accounts.services.approvals import approval_approve
 from accounts.services.signin import auth_token_issue
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
+from audit import actions
+from audit.models import AuditEvent
 from bankcore.errors import DomainError
-from transfers.models import WireTransfer
+from transfers.models import WireLimitOverride, WireTransfer
 from transfers.services.wires import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 
@@ -68,6 +71,71 @@ def test_20_concurrent_wires_never_pass_the_daily_limit(bearer_client, wire_sett
     assert held > 5_000_00 - 700_00, "refused only what would not fit"
     source.refresh_from_db()
     assert source.available_balance == source.balance == 10_000_00 - held
+    assert ledger_verify().ok
+
+
+@pytest.fixture
+def pool_of(settings):
+    """Let this process's connection pool open ``size`` sessions, so that many threads hold
+    one at once (DB_POOL_MAX_SIZE is a server process's share, smaller); put back after."""
+    pool = connection.pool
+    before = (pool.min_size, pool.max_size)
+
+    def resize(size: int) -> None:
+        pool.resize(min_size=before[0], max_size=size)
+
+    yield resize
+    pool.resize(min_size=before[0], max_size=before[1])
+
+
+def test_20_concurrent_wires_of_one_customer_from_two_accounts_never_send_the_threshold_unreviewed(
+    bearer_client, wire_settings, pool_of
+):
+    pool_of(22)
+    wire_settings(review_threshold={"USD": 1000}, limit_daily={"USD": 3000})
+    owner = UserFactory()
+    kyc_approve(owner)
+    accounts = [fund(AccountFactory(customer=owner), 5_000_00) for _ in range(2)]
+    token, _ = auth_token_issue(user=owner)
+    in_flight, most_in_flight, lock = 0, 0, threading.Lock()
+
+    def send(account):
+        def call():
+            nonlocal in_flight, most_in_flight
+            client = bearer_client(token=token)
+            with lock:
+                in_flight += 1
+                most_in_flight = max(most_in_flight, in_flight)
+            try:
+                response = post_wire(client, account, amount="300.00", key=uuid.uuid4().hex)
+            finally:
+                with lock:
+                    in_flight -= 1
+            return response.status_code, response.json()
+
+        return call
+
+    # 20 wires of 300.00, ten from each account: 6,000.00 together, twice the customer's daily
+    # limit, and each far below the review threshold of 1,000.00.
+    results = run_together(*(send(accounts[n % 2]) for n in range(20)))
+
+    assert most_in_flight >= 10, "the requests ran at the same time"
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: 10, 422: 10}, statuses
+    assert {(body["code"], body["scope"]) for status, body in results if status == 422} == {
+        ("limit_exceeded", "customer")
+    }
+    wires = WireTransfer.objects.filter(customer=owner)
+    assert sum(wires.values_list("amount", flat=True)) == 3_000_00
+    assert {wire.source_id for wire in wires} == {account.pk for account in accounts}
+    unreviewed = wires.filter(review_reason__isnull=True)
+    assert sum(unreviewed.values_list("amount", flat=True)) == 900_00, (
+        "three sent, the fourth reaches 1,000.00"
+    )
+    assert set(unreviewed.values_list("status", flat=True)) == {"sent"}
+    held = wires.exclude(review_reason__isnull=True)
+    assert {wire.review_reason["rule"] for wire in held} == {"daily_total_threshold"}
+    assert set(held.values_list("status", flat=True)) == {"pending_review"}
     assert ledger_verify().ok
 
 
@@ -157,3 +225,59 @@ def test_two_staff_members_approving_a_four_eyes_wire_send_it_once(pending_wire,
     }
     assert Posting.objects.filter(pk__gt=wire.hold_posting_id).count() == 1
     assert ledger_verify().ok
+
+
+def _raise_requested(limits_officer_factory):
+    from transfers.services.wires import wire_limit_override_set
+
+    account = AccountFactory()
+    request = wire_limit_override_set(
+        account=account,
+        per_wire=None,
+        daily=300_000_00,
+        monthly=None,
+        daily_count=None,
+        reason="importer",
+        actor=limits_officer_factory(),
+    )
+    return account, request
+
+
+def test_two_officers_approving_one_raise_at_once_apply_it_once(limits_officer_factory):
+    account, request = _raise_requested(limits_officer_factory)
+    approvers = [limits_officer_factory(), limits_officer_factory()]
+    outcomes = run_together(
+        *(
+            lambda a=approver: approval_approve(approval_id=request.pk, approver=a, note="ok")
+            for approver in approvers
+        )
+    )
+    refusals = [outcome for outcome in outcomes if isinstance(outcome, DomainError)]
+    assert [refusal.code for refusal in refusals] == ["approval_already_decided"], outcomes
+    assert WireLimitOverride.objects.get(account=account).daily == 300_000_00
+    assert AuditEvent.objects.filter(action=actions.WIRE_LIMITS_CHANGED).count() == 1
+
+
+def test_a_restriction_racing_the_approval_of_a_raise_is_the_last_word(limits_officer_factory):
+    from transfers.services.wires import wire_limit_override_set
+
+    for _ in range(3):
+        account, request = _raise_requested(limits_officer_factory)
+        approver, restricter = limits_officer_factory(), limits_officer_factory()
+        outcomes = run_together(
+            lambda r=request, a=approver: approval_approve(approval_id=r.pk, approver=a, note="ok"),
+            lambda acc=account, who=restricter: wire_limit_override_set(
+                account=acc,
+                per_wire=None,
+                daily=10_00,
+                monthly=None,
+                daily_count=None,
+                reason="fraud",
+                actor=who,
+            ),
+        )
+        assert not isinstance(outcomes[1], DomainError), outcomes
+        # Approved first and then restricted, or withdrawn by the restriction and then refused:
+        # never the raise over the newer restriction, and no deadlock.
+        assert isinstance(outcomes[0], ApprovalRequest) or outcomes[0].code == "approval_already_decided"
+        assert WireLimitOverride.objects.get(account=account).daily == 10_00

@@ -1,0 +1,255 @@
+"""Wire limits and the structuring rule: what an account and its customer may still wire.
+
+Every limit (per wire, daily, monthly, daily count) holds twice: for the account, and for
+the customer across all their accounts in the currency, so opening more accounts never
+adds up to more. The customer's limits are the system defaults, raised to the highest
+override among their accounts in the currency; full KYC raises both.
+
+A wire is judged while its customer's user row is locked (``wire_customer_lock``), so two
+wires of one customer, from any of their accounts, are summed one after the other.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from accounts.models import Account, User
+from bankcore.cache import get_or_set
+from bankcore.config import config_get
+from bankcore.errors import LimitExceeded, NotFound
+from bankcore.money import CURRENCIES, format_amount
+from kyc.models import KycLevel, KycProfile
+from transfers import cache
+from transfers.models import WireLimitOverride, WireTransfer
+
+# Wires that hold money or have sent it: what counts against the limits and in the stats.
+COUNTED_STATUSES = (
+    WireTransfer.Status.PENDING_REVIEW,
+    WireTransfer.Status.APPROVED,
+    WireTransfer.Status.SENT,
+)
+LIMIT_NAMES = ("per_wire", "daily", "monthly", "daily_count")
+AMOUNT_LIMITS = ("per_wire", "daily", "monthly")
+# The system setting that gives each limit's default.
+LIMIT_SETTINGS = {
+    "per_wire": "wires.limit_per_wire",
+    "daily": "wires.limit_daily",
+    "monthly": "wires.limit_monthly",
+    "daily_count": "wires.limit_daily_count",
+}
+
+
+def wire_time_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(config_get("wires.time_zone"))
+
+
+def day_starts(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start of ``now``'s day and month in the wire time zone."""
+    local = now.astimezone(wire_time_zone())
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day, day.replace(day=1)
+
+
+def whole_units(setting: str, currency: str) -> int:
+    """A per-currency setting in minor units of ``currency``; 0 when the setting does not name it."""
+    table = config_get(setting)
+    units = table.get(currency) if isinstance(table, dict) else None
+    if isinstance(units, bool) or not isinstance(units, int) or units < 0:
+        return 0
+    return units * 10 ** CURRENCIES[currency].exponent
+
+
+def wire_limit_defaults(currency: str) -> dict[str, int]:
+    """The system's default limits in ``currency`` (minor units; the count as a number),
+    before KYC raises them."""
+    defaults = {name: whole_units(LIMIT_SETTINGS[name], currency) for name in AMOUNT_LIMITS}
+    defaults["daily_count"] = config_get("wires.limit_daily_count")
+    return defaults
+
+
+def wire_customer_lock(*, customer_id: int) -> None:
+    """Lock the customer's user row: it serialises one customer's wires (and their limit
+    changes) across all their accounts. Taken before any account lock, as deposits take
+    their users' rows first. FOR NO KEY UPDATE: a concurrent commit's foreign-key check on
+    the user (rows pointing at them) takes a key-share lock, which a full FOR UPDATE blocks."""
+    list(User.objects.filter(pk=customer_id).select_for_update(no_key=True).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class LimitUse:
+    limit: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+
+@dataclass(frozen=True)
+class WireLimits:
+    """An account's and its customer's wire limits now, and what is used of them; amounts
+    in minor units. ``unreviewed_today`` is what the customer sent today in the currency
+    with no review (released by the rules), for the structuring rule."""
+
+    currency: str
+    account: dict[str, LimitUse]
+    customer: dict[str, LimitUse]
+    unreviewed_today: int
+
+    def refusal(self, amount: int) -> LimitExceeded | None:
+        """The refusal of a wire of ``amount`` under these limits, or None if it fits. It
+        names the tighter of the account's and the customer's limit, so what it says remains
+        is what a next wire may really send."""
+        for name in LIMIT_NAMES:
+            wanted = 1 if name == "daily_count" else amount
+            scope, use = "account", self.account[name]
+            if self.customer[name].remaining < use.remaining:
+                scope, use = "customer", self.customer[name]
+            if wanted <= use.remaining:
+                continue
+            shown = int if name == "daily_count" else (lambda value: format_amount(value, self.currency))
+            whose = "the account's" if scope == "account" else "your (all your accounts')"
+            return LimitExceeded(
+                f"The wire is above {whose} {name.replace('_', ' ')} limit.",
+                extra={
+                    "limit": name,
+                    "scope": scope,
+                    "limit_value": shown(use.limit),
+                    "used": shown(use.used),
+                    "remaining": shown(use.remaining),
+                    "currency": self.currency,
+                },
+            )
+        return None
+
+
+def wire_limits(*, account: Account, kyc_level: str | None, now: datetime.datetime) -> WireLimits:
+    """``account``'s limits (the defaults or its override) and its customer's (the defaults
+    raised to their accounts' highest override in the currency), both raised by full KYC,
+    with what the counted wires of today and this month use of each. Two queries."""
+    currency = account.currency
+    defaults = wire_limit_defaults(currency)
+    account_limits, customer_limits = dict(defaults), dict(defaults)
+    overrides = WireLimitOverride.objects.filter(
+        account__customer_id=account.customer_id, account__currency=currency
+    ).values("account_id", *LIMIT_NAMES)
+    for override in overrides:
+        for name in LIMIT_NAMES:
+            if override[name] is None:
+                continue
+            customer_limits[name] = max(customer_limits[name], override[name])
+            if override["account_id"] == account.pk:
+                account_limits[name] = override[name]
+    factor = config_get("wires.full_kyc_multiplier") if kyc_level == KycLevel.FULL else 1
+    day_start, month_start = day_starts(now)
+    today, month = Q(created_at__gte=day_start), Q(created_at__gte=month_start)
+    own = Q(source_id=account.pk)
+    # One customer's wires of the month and the day in the currency (wire_customer_created_idx).
+    used = WireTransfer.objects.filter(
+        customer_id=account.customer_id,
+        currency=currency,
+        created_at__gte=min(day_start, month_start),
+        status__in=COUNTED_STATUSES,
+    ).aggregate(
+        account_daily=Sum("amount", filter=today & own),
+        account_daily_count=Count("id", filter=today & own),
+        account_monthly=Sum("amount", filter=month & own),
+        customer_daily=Sum("amount", filter=today),
+        customer_daily_count=Count("id", filter=today),
+        customer_monthly=Sum("amount", filter=month),
+        # Released by the rules, never held: the wire has no review reason.
+        unreviewed_today=Sum("amount", filter=today & Q(review_reason__isnull=True)),
+    )
+
+    def uses(limits: dict[str, int], prefix: str) -> dict[str, LimitUse]:
+        return {
+            name: LimitUse(
+                limit=limits[name] * factor,
+                used=0 if name == "per_wire" else used[f"{prefix}_{name}"] or 0,
+            )
+            for name in LIMIT_NAMES
+        }
+
+    return WireLimits(
+        currency=currency,
+        account=uses(account_limits, "account"),
+        customer=uses(customer_limits, "customer"),
+        unreviewed_today=used["unreviewed_today"] or 0,
+    )
+
+
+def wire_review_threshold_reason(*, amount: int, currency: str, unreviewed_today: int) -> dict | None:
+    """Why a wire of ``amount`` waits for review by the amount rules, or None.
+
+    One wire at or above the review threshold waits; so does any wire that would bring
+    what the customer sent today in the currency without review to the threshold or past
+    it, so wires split below it (from one account or many) still reach compliance.
+    """
+    threshold = whole_units("wires.review_threshold", currency)
+    if amount >= threshold:
+        return {
+            "rule": "amount_threshold",
+            "threshold": format_amount(threshold, currency),
+            "amount": format_amount(amount, currency),
+            "detail": "Wires at or above the review threshold are approved by compliance staff.",
+        }
+    if unreviewed_today + amount >= threshold:
+        return {
+            "rule": "daily_total_threshold",
+            "threshold": format_amount(threshold, currency),
+            "amount": format_amount(amount, currency),
+            "sent_today_unreviewed": format_amount(unreviewed_today, currency),
+            "detail": "Today's wires sent without review, this one with them, reach the review "
+            "threshold; compliance staff will review it.",
+        }
+    return None
+
+
+def customer_kyc(customer_id: int) -> tuple[str, str] | None:
+    """The customer's KYC status and level, or None without a profile. One query."""
+    return KycProfile.objects.filter(customer_id=customer_id).values_list("status", "level").first()
+
+
+def wire_limits_body(*, customer: User, account_id: int) -> dict:
+    """The customer's account's wire limits, and the customer's across all their accounts in
+    its currency, with used and remaining; 404 for an account that is not theirs. Cached
+    (``wireTransferLimits(accountId)``), retired on every wire change of the customer."""
+    account = Account.objects.filter(pk=account_id, customer=customer).first()
+    if account is None:
+        raise NotFound("You have no account with that id.")
+    now = timezone.now()
+    day_start, _ = day_starts(now)
+    return get_or_set(
+        cache.wire_limits(account.pk, customer.pk, day_start.date().isoformat()),
+        lambda: _limits_body(account=account, now=now),
+    )
+
+
+def _limits_body(*, account: Account, now) -> dict:
+    kyc = customer_kyc(account.customer_id)
+    limits = wire_limits(account=account, kyc_level=kyc[1] if kyc else None, now=now)
+    currency = account.currency
+
+    def shown(uses: dict[str, LimitUse]) -> dict:
+        body = {
+            name: {
+                "limit": format_amount(uses[name].limit, currency),
+                "used": format_amount(uses[name].used, currency),
+                "remaining": format_amount(uses[name].remaining, currency),
+            }
+            for name in AMOUNT_LIMITS
+        }
+        count = uses["daily_count"]
+        body["daily_count"] = {"limit": count.limit, "used": count.used, "remaining": count.remaining}
+        return body
+
+    return {
+        "account": account.pk,
+        "currency": currency,
+        "as_of": now,
+        **shown(limits.account),
+        "customer": shown(limits.customer),
+    }
