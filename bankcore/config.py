@@ -11,6 +11,7 @@ import math
 import zoneinfo
 
 from bankcore.cache import TTL, Slot, get_or_set
+from bankcore.digits import ascii_digits
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 from bankcore.money import CURRENCIES, MAX_AMOUNT_MINOR
@@ -102,7 +103,7 @@ def _is_clock_time(value: str) -> bool:
     return (
         len(hours) == 2
         and len(minutes) == 2
-        and (hours + minutes).isdigit()
+        and ascii_digits(hours + minutes)
         and int(hours) < 24
         and int(minutes) < 60
     )

@@ -54,3 +54,12 @@ def test_deposit_limits_are_whole_units_of_known_currencies(name):
     ]:
         with pytest.raises(InvalidSetting):
             config_check(name=name, value=bad)
+
+
+@pytest.mark.parametrize(
+    "bad", ["\uff11\uff15:00", "1\u0665:00", "15:\u0660\u0660", "\u00b9\u00b2:00", "1500", "24:00", "9:00"]
+)
+def test_the_cutoff_time_is_ascii_digits(bad):
+    config_check(name="wires.cutoff_time", value="15:00")
+    with pytest.raises(InvalidSetting):
+        config_check(name="wires.cutoff_time", value=bad)

@@ -13,7 +13,14 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.us import rtn
 
 from accounts.api.filters import IdFilter, UtcDateTimeFilter
-from bankcore.api.fields import AmountTextField, CurrencyField, FreeTextField, MoneyField, to_minor_units
+from bankcore.api.fields import (
+    AmountTextField,
+    CurrencyField,
+    FreeTextField,
+    IdField,
+    MoneyField,
+    to_minor_units,
+)
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from bankcore.money import CURRENCIES, amount_pattern
@@ -100,7 +107,7 @@ class RoutingNumberField(serializers.CharField):
 
 
 class WireInputSerializer(serializers.Serializer):
-    source_account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    source_account = IdField()
     amount = AmountTextField()
     currency = CurrencyField()
     beneficiary_name = FreeTextField(max_length=140)
@@ -280,7 +287,7 @@ class WireLimitsSerializer(serializers.Serializer):
 
 
 class WireLimitsQuerySerializer(serializers.Serializer):
-    account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    account = IdField()
 
 
 # ---- Views ------------------------------------------------------------------------------------
