@@ -63,3 +63,11 @@ def test_the_cutoff_time_is_ascii_digits(bad):
     config_check(name="wires.cutoff_time", value="15:00")
     with pytest.raises(InvalidSetting):
         config_check(name="wires.cutoff_time", value=bad)
+
+
+def test_sanctioned_jurisdictions_are_upper_case_country_and_subdivision_codes():
+    for good in [[], ["IR"], ["CU", "UA-43", "UA-40"], DEFAULTS["screening.sanctioned_jurisdictions"][0]]:
+        config_check(name="screening.sanctioned_jurisdictions", value=good)
+    for bad in ["IR", ["ir"], ["ua-43"], ["XX"], ["UA-99"], ["IRN"], [None], [["IR"]], {"IR": 1}]:
+        with pytest.raises(InvalidSetting):
+            config_check(name="screening.sanctioned_jurisdictions", value=bad)

@@ -54,6 +54,7 @@ from kyc.screening import screening_run
 from transfers import cache
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import BusinessHoliday, WireLimitOverride, WireTransfer
+from transfers.services.beneficiary_checks import wire_beneficiary_review_reason
 
 SYSTEM_WIRE_CLEARING = "wire_clearing"
 SYSTEM_WIRE_SETTLEMENT = "wire_settlement"
@@ -314,7 +315,10 @@ def _wire_post(
         raise InsufficientFunds(
             f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
         )
-    review_reason = _review_reason(amount=request.amount, currency=currency, hits=hits)
+    # A sanctioned jurisdiction or an unverifiable bank is a reason whatever the amount.
+    review_reason = wire_beneficiary_review_reason(request) or _review_reason(
+        amount=request.amount, currency=currency, hits=hits
+    )
     clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=currency)
     legs = [
         Leg(source.pk, -(request.amount + fee), LedgerEntry.Type.WIRE_OUT),
