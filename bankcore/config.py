@@ -93,10 +93,9 @@ DEFAULTS = {
     # no country code of their own: their ISO 3166-2 subdivision codes name them.
     "screening.sanctioned_jurisdictions": (
         ["CU", "IR", "KP", "SY", "UA-43", "UA-40", "UA-14", "UA-09"],
-        "Comprehensively sanctioned jurisdictions: ISO 3166-1 country codes (IR) and ISO 3166-2 "
-        "subdivision codes (UA-43). A wire whose beneficiary, IBAN or BIC is of one, or whose "
-        "beneficiary address names a listed subdivision, and a KYC profile residing in or a "
-        "national of one, are held for compliance review.",
+        "Sanctioned jurisdictions: ISO 3166-1 country codes (IR) and ISO 3166-2 region codes "
+        "(UA-43). A wire whose beneficiary, IBAN or BIC country is one, or whose address names a "
+        "listed region, is held for review; a KYC profile's hit is shown to its reviewer.",
     ),
     # Longer than any transaction may run (statements are cut at DB_STATEMENT_TIMEOUT) plus
     # the clock difference between app hosts: ids are handed out before commit, so a row

@@ -71,3 +71,9 @@ def test_sanctioned_jurisdictions_are_upper_case_country_and_subdivision_codes()
     for bad in ["IR", ["ir"], ["ua-43"], ["XX"], ["UA-99"], ["IRN"], [None], [["IR"]], {"IR": 1}]:
         with pytest.raises(InvalidSetting):
             config_check(name="screening.sanctioned_jurisdictions", value=bad)
+
+
+def test_every_description_fits_its_column():
+    # config_set stores the description beside the value; PostgreSQL refuses a longer one.
+    longest = SystemSetting._meta.get_field("description").max_length
+    assert {name: len(text) for name, (_, text) in DEFAULTS.items() if len(text) > longest} == {}
