@@ -2,20 +2,26 @@
 cannot be verified. The name screening and the amount threshold are the other reasons
 (``transfers.services.wires``)."""
 
+from typing import TYPE_CHECKING
+
 from kyc.jurisdictions import jurisdiction_screen
 from transfers import bank_identifiers
 
-_FIELD_WORDS = {
-    "beneficiary_country": "beneficiary's country",
-    "iban_country": "IBAN's country",
-    "bic_country": "BIC's country",
-    "beneficiary_address": "beneficiary's address",
+if TYPE_CHECKING:  # wires imports this module to form its review reasons
+    from transfers.services.wires import WireRequest
+
+# How the detail names what matched: a country field is the jurisdiction, an address names it.
+_MATCHED = {
+    "beneficiary_country": "The beneficiary's country ({name})",
+    "iban_country": "The IBAN's country ({name})",
+    "bic_country": "The BIC's country ({name})",
+    "beneficiary_address": "The beneficiary's address, naming {name},",
 }
 
 
-def wire_beneficiary_review_reason(request) -> dict | None:
-    """The review reason the wire ``request`` (a ``WireRequest``, its fields validated by the
-    API) earns by its beneficiary, or None.
+def wire_beneficiary_review_reason(request: "WireRequest") -> dict | None:
+    """The review reason the wire ``request`` (its fields validated by the API) earns by its
+    beneficiary, or None.
 
     - ``sanctioned_jurisdiction``: the beneficiary's country, the IBAN's or the BIC's is a
       comprehensively sanctioned one, or the address names a sanctioned region;
@@ -37,8 +43,8 @@ def wire_beneficiary_review_reason(request) -> dict | None:
             "rule": "sanctioned_jurisdiction",
             "jurisdiction": hit.jurisdiction,
             "field": hit.field,
-            "detail": f"The {_FIELD_WORDS[hit.field]} is of {hit.name}, a comprehensively sanctioned "
-            "jurisdiction; compliance staff will review the wire.",
+            "detail": _MATCHED[hit.field].format(name=hit.name)
+            + " is in a comprehensively sanctioned jurisdiction; compliance staff will review the wire.",
         }
     if request.beneficiary_bic and bank_identifiers.bic_registered(request.beneficiary_bic) is False:
         return {
