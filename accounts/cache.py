@@ -2,6 +2,7 @@
 Nothing else spells their keys."""
 
 from bankcore.cache import TTL, Slot, bump_on_commit, bumps_on_commit, lazy_scope
+from bankcore.digits import ascii_whole_number
 
 # Generation scopes: a write to one makes every value keyed by it unreachable.
 ACCOUNT = "account"  # one account's row: detail, balance, its history's first page
@@ -71,6 +72,7 @@ def request_scopes(request, view_func, view_kwargs) -> list[tuple[str, object]]:
     if header[:7].lower() == "bearer " and " " not in header[7:].strip():
         scopes.append((TOKEN, bearer_token_digest(request, header[7:].strip())))
     view_class = getattr(view_func, "cls", None)
-    if getattr(view_class, "cache_scope", None) == ACCOUNT and str(view_kwargs.get("pk", "")).isdigit():
-        scopes.append((ACCOUNT, int(view_kwargs["pk"])))
+    account_id = ascii_whole_number(str(view_kwargs.get("pk", "")))
+    if getattr(view_class, "cache_scope", None) == ACCOUNT and account_id is not None:
+        scopes.append((ACCOUNT, account_id))
     return scopes

@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from audit.selectors import audit_chain_head, audit_last_checkpoint, audit_unsealed_overdue
 from audit.services import audit_record
 from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin
+from bankcore.digits import LARGEST_ID, ascii_whole_number
 
 # The chained fields, sequence first, and the row's own hash (its link to the next row).
 EXPORT_COLUMNS = [
@@ -76,8 +77,9 @@ class ActorFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "none":
             return queryset.filter(actor__isnull=True)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(actor_id=int(self.value()))
+        actor_id = ascii_whole_number(self.value())
+        if actor_id is not None and actor_id <= LARGEST_ID:
+            return queryset.filter(actor_id=actor_id)
         return queryset
 
 

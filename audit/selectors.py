@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash
 from audit.models import AuditCheckpoint, AuditEvent
 from bankcore.config import config_get
+from bankcore.digits import ascii_whole_number
 
 SEAL_MARGIN_SETTING = "audit.seal_margin_seconds"
 
@@ -25,9 +26,10 @@ class ChainHead:
         """``SEQUENCE:HASH``, as ``verify_audit`` prints a head; ValueError otherwise."""
         sequence, _, digest = text.partition(":")
         digest = digest.strip().lower()
-        if not sequence.strip().isdigit() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        number = ascii_whole_number(sequence.strip())
+        if number is None or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
             raise ValueError("a checkpoint is SEQUENCE:HASH, the hash 64 hex digits")
-        return cls(sequence=int(sequence), hash=digest)
+        return cls(sequence=number, hash=digest)
 
 
 @dataclass

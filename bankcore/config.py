@@ -10,7 +10,10 @@ import logging
 import math
 import zoneinfo
 
+import pycountry
+
 from bankcore.cache import TTL, Slot, get_or_set
+from bankcore.digits import ascii_digits
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 from bankcore.money import CURRENCIES, MAX_AMOUNT_MINOR
@@ -91,6 +94,14 @@ DEFAULTS = {
         "America/New_York",
         "The IANA time zone of the wire cut-off, the business days and the days of the wire limits.",
     ),
+    # OFAC's comprehensive country programs. Crimea (with Sevastopol), Donetsk and Luhansk have
+    # no country code of their own: their ISO 3166-2 subdivision codes name them.
+    "screening.sanctioned_jurisdictions": (
+        ["CU", "IR", "KP", "SY", "UA-43", "UA-40", "UA-14", "UA-09"],
+        "Sanctioned jurisdictions: ISO 3166-1 country codes (IR) and ISO 3166-2 region codes "
+        "(UA-43). A wire whose beneficiary, IBAN or BIC country is one, or whose address names a "
+        "listed region, is held for review; a KYC profile's hit is shown to its reviewer.",
+    ),
     # Longer than any transaction may run (statements are cut at DB_STATEMENT_TIMEOUT) plus
     # the clock difference between app hosts: ids are handed out before commit, so a row
     # younger than this may still have a smaller id than one its transaction has not shown.
@@ -107,7 +118,7 @@ def _is_clock_time(value: str) -> bool:
     return (
         len(hours) == 2
         and len(minutes) == 2
-        and (hours + minutes).isdigit()
+        and ascii_digits(hours + minutes)
         and int(hours) < 24
         and int(minutes) < 60
     )
@@ -121,10 +132,26 @@ def _is_time_zone(value: str) -> bool:
     return True
 
 
-# Text settings with a format of their own: the check, and what the refusal says is expected.
-_TEXT_FORMATS = {
+def _is_jurisdiction(code) -> bool:
+    if not isinstance(code, str) or not code.isascii() or code != code.upper():
+        return False
+    if len(code) == 2:
+        return pycountry.countries.get(alpha_2=code) is not None
+    return pycountry.subdivisions.get(code=code) is not None
+
+
+def _is_jurisdiction_list(value: list) -> bool:
+    return all(_is_jurisdiction(code) for code in value)
+
+
+# Settings with a format of their own: the check, and what the refusal says is expected.
+_FORMATS = {
     "wires.cutoff_time": (_is_clock_time, "a time of day as HH:MM"),
     "wires.time_zone": (_is_time_zone, "an IANA time zone name such as America/New_York"),
+    "screening.sanctioned_jurisdictions": (
+        _is_jurisdiction_list,
+        "a list of upper-case ISO 3166-1 alpha-2 country codes (IR) and ISO 3166-2 subdivision codes (UA-43)",
+    ),
 }
 
 
@@ -186,9 +213,9 @@ def config_check(*, name: str, value) -> None:
             for code, units in value.items()
         )
         expected = "a table of known currency codes to whole numbers of their units, from 0"
-    elif name in _TEXT_FORMATS:
-        is_valid, expected = _TEXT_FORMATS[name]
-        valid = isinstance(value, str) and is_valid(value)
+    elif name in _FORMATS:
+        is_valid, expected = _FORMATS[name]
+        valid = isinstance(value, type(default)) and is_valid(value)
     else:
         valid, expected = isinstance(value, type(default)), f"a {type(default).__name__}"
     if not valid:

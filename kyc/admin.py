@@ -53,6 +53,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "submitted_at",
         "documents",
         "sanctions_matches",
+        "sanctioned_jurisdictions",
     ]
     list_filter = ["status", "level", "residence_country", "nationality", "submitted_at"]
     # The national ID has a form of its own (national_id_search, in the page's template).
@@ -79,6 +80,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reviewer",
         "documents",
         "sanctions_matches",
+        "sanctioned_jurisdictions",
     ]
     fields = readonly_fields
     action_form = ReasonActionForm
@@ -129,6 +131,15 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             ),
         )
         return links or format_html("{}", "none")
+
+    @admin.display(description="sanctioned jurisdictions")
+    def sanctioned_jurisdictions(self, profile):
+        # Recorded on submit (kyc.jurisdictions); a hit asks the reviewer to look, it decides nothing.
+        return format_html_join(
+            ", ",
+            "{} ({}): {}",
+            ((hit["name"], hit["jurisdiction"], hit["field"]) for hit in profile.jurisdiction_hits),
+        ) or format_html("{}", "none")
 
     @admin.display(description="sanctions matches")
     def sanctions_matches(self, profile):

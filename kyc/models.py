@@ -62,6 +62,12 @@ class KycProfile(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    jurisdiction_hits = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Sanctioned jurisdictions the residence, nationality or address matched on the last "
+        "submission: [{jurisdiction, name, field}].",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -34,6 +34,7 @@ from kyc.errors import (
     ReviewOwnProfile,
 )
 from kyc.inspection import inspect_document
+from kyc.jurisdictions import kyc_profile_jurisdiction_hits
 from kyc.models import (
     PHOTO_ID_TYPES,
     DocumentStatus,
@@ -75,6 +76,7 @@ def _snapshot(profile: KycProfile) -> dict:
         **{field: str(getattr(profile, field) or "") for field in PROFILE_FIELDS},
         "national_id_last4": profile.national_id_last4,
         "reason": profile.reason,
+        "jurisdiction_hits": profile.jurisdiction_hits,
     }
 
 
@@ -244,6 +246,8 @@ def kyc_submit(*, customer: User, level: str = KycLevel.BASIC) -> KycProfile:
         decided_at=None,
         reason="",
         reviewer=None,
+        # Recorded for the reviewer, never shown to the customer, like a sanctions match.
+        jurisdiction_hits=kyc_profile_jurisdiction_hits(profile=profile),
     )
 
 

@@ -65,6 +65,16 @@ def test_filters_and_search_find_the_right_events(client, auditor, customer):
     assert shown(f"?occurred_at__range__lte={until}") == {old.pk}
 
 
+@pytest.mark.parametrize("actor", ["\u00b2", "\u0668", "\uff18", "8.0", "99999999999999999999"])
+def test_an_actor_filter_that_is_no_id_in_ascii_digits_filters_nothing(client, auditor, actor):
+    event = _event(
+        action=actions.ACCOUNT_FROZEN, object_type="accounts.account", object_id="5", actor=auditor
+    )
+    response = client.get("/admin/audit/auditevent/", {"actor": actor})
+    assert response.status_code == 200
+    assert {row.pk for row in response.context["cl"].result_list} == {event.pk}
+
+
 def test_csv_export_holds_the_filtered_rows_and_is_audited(client, auditor):
     frozen = _event(action=actions.ACCOUNT_FROZEN, object_id="9", after={"reason": "=HYPERLINK(1)"})
     _event(action=actions.LOGIN_FAILED)

@@ -302,3 +302,10 @@ def test_writers_never_wait_for_a_sealer_and_a_second_sealer_steps_aside():
         thread.join()
     assert audit_seal(margin_seconds=0).sealed == 1
     assert audit_verify().checked == 2
+
+
+@pytest.mark.parametrize("sequence", ["\u0668", "\uff18", "\u00b2", "8.0", "-8", ""])
+def test_a_checkpoint_sequence_is_ascii_digits(sequence):
+    with pytest.raises(ValueError, match="SEQUENCE:HASH"):
+        ChainHead.parse(f"{sequence}:{'a' * 64}")
+    assert ChainHead.parse(f" 8 :{'A' * 64}") == ChainHead(8, "a" * 64)

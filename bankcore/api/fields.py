@@ -4,6 +4,7 @@ import unicodedata
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bankcore.digits import LARGEST_ID, ascii_whole_number
 from bankcore.money import CURRENCY_CHOICES, InvalidAmount, format_amount, parse_amount
 
 
@@ -123,3 +124,34 @@ class FreeTextField(StringOnly, serializers.CharField):
             if unicodedata.category(character) in REFUSED_CATEGORIES:
                 self.fail("invalid_character", character=f"U+{ord(character):04X}")
         return value
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": LARGEST_ID})
+class IdField(serializers.IntegerField):
+    """The id of one of the customer's objects: a JSON integer, or a string of ASCII digits (a
+    query parameter is a string), from 1 to BIGINT's largest.
+
+    DRF's IntegerField reads an Arabic-Indic or full-width 8, ``"8.0"`` and a JSON 8.0 as 8:
+    refused here.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=LARGEST_ID, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+        number = ascii_whole_number(data)
+        if number is None:
+            self.fail("invalid")
+        return number
+
+
+class DateField(serializers.DateField):
+    """An ISO 8601 date (YYYY-MM-DD) in ASCII digits: Django's parser, which DRF's field
+    uses, also reads dates written in Arabic-Indic or full-width digits."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.isascii():
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)

@@ -1,13 +1,12 @@
-import re
+import binascii
+from base64 import b64decode
+from urllib import parse
 
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 
+from bankcore.digits import LARGEST_ID, ascii_whole_number
 from bankcore.errors import InvalidCursor
-
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
-_LARGEST_ID = 2**63 - 1
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -30,12 +29,13 @@ class NewestFirstCursorPagination(CursorPagination):
         requested = request.query_params.get(self.page_size_query_param)
         if not requested:
             return self.page_size
-        if not _WHOLE_NUMBER.fullmatch(requested) or int(requested) == 0:
+        size = ascii_whole_number(requested)
+        if not size:
             raise serializers.ValidationError(
                 {self.page_size_query_param: [f"Send a whole number from 1 to {self.max_page_size}."]},
                 code="invalid",
             )
-        return min(int(requested), self.max_page_size)
+        return min(size, self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -49,14 +49,27 @@ class NewestFirstCursorPagination(CursorPagination):
         return parameters
 
     def decode_cursor(self, request):
+        # DRF's own decoding reads the offset and direction with int(), which takes any
+        # Unicode digit a percent-escape smuggles in: every number in a cursor is ASCII here.
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
         try:
-            cursor = super().decode_cursor(request)
-        except NotFound:
+            tokens = parse.parse_qs(
+                b64decode(encoded.encode("ascii")).decode("ascii"), keep_blank_values=True
+            )
+        except (UnicodeError, binascii.Error, ValueError):
             raise InvalidCursor() from None
-        position = cursor.position if cursor is not None else None
-        if position is not None and not (_WHOLE_NUMBER.fullmatch(position) and int(position) <= _LARGEST_ID):
+        offset = ascii_whole_number(tokens.get("o", ["0"])[0])
+        reverse = tokens.get("r", ["0"])[0]
+        position = tokens.get("p", [None])[0]
+        if offset is None or reverse not in ("0", "1"):
             raise InvalidCursor()
-        return cursor
+        # The position is compared with the primary key in SQL, so it must be one.
+        position_id = None if position is None else ascii_whole_number(position)
+        if position is not None and (position_id is None or position_id > LARGEST_ID):
+            raise InvalidCursor()
+        return Cursor(offset=min(offset, self.offset_cutoff), reverse=reverse == "1", position=position)
 
 
 class OldestFirstCursorPagination(NewestFirstCursorPagination):

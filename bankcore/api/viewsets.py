@@ -5,6 +5,7 @@ from django.http import Http404
 from rest_framework import viewsets
 
 from bankcore.api.pagination import RowsRead
+from bankcore.digits import LARGEST_ID, ascii_whole_number
 
 logger = logging.getLogger("bankcore.api")
 
@@ -62,10 +63,10 @@ class CustomerScopedViewSet(viewsets.GenericViewSet):
         from_cache = getattr(self, "object_from_cache", None)
         if from_cache is None:
             return super().get_object()
-        value = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
-        if not value.isdigit():
+        pk = ascii_whole_number(str(self.kwargs[self.lookup_url_kwarg or self.lookup_field]))
+        if pk is None or pk > LARGEST_ID:
             raise Http404
-        obj = from_cache(int(value))
+        obj = from_cache(pk)
         if obj is None or not self._owned_by_customer(obj):
             raise Http404
         self.check_object_permissions(self.request, obj)

@@ -54,3 +54,26 @@ def test_deposit_limits_are_whole_units_of_known_currencies(name):
     ]:
         with pytest.raises(InvalidSetting):
             config_check(name=name, value=bad)
+
+
+@pytest.mark.parametrize(
+    "bad", ["\uff11\uff15:00", "1\u0665:00", "15:\u0660\u0660", "\u00b9\u00b2:00", "1500", "24:00", "9:00"]
+)
+def test_the_cutoff_time_is_ascii_digits(bad):
+    config_check(name="wires.cutoff_time", value="15:00")
+    with pytest.raises(InvalidSetting):
+        config_check(name="wires.cutoff_time", value=bad)
+
+
+def test_sanctioned_jurisdictions_are_upper_case_country_and_subdivision_codes():
+    for good in [[], ["IR"], ["CU", "UA-43", "UA-40"], DEFAULTS["screening.sanctioned_jurisdictions"][0]]:
+        config_check(name="screening.sanctioned_jurisdictions", value=good)
+    for bad in ["IR", ["ir"], ["ua-43"], ["XX"], ["UA-99"], ["IRN"], [None], [["IR"]], {"IR": 1}]:
+        with pytest.raises(InvalidSetting):
+            config_check(name="screening.sanctioned_jurisdictions", value=bad)
+
+
+def test_every_description_fits_its_column():
+    # config_set stores the description beside the value; PostgreSQL refuses a longer one.
+    longest = SystemSetting._meta.get_field("description").max_length
+    assert {name: len(text) for name, (_, text) in DEFAULTS.items() if len(text) > longest} == {}

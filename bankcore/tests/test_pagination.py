@@ -32,6 +32,14 @@ def cursor(text: str) -> str:
         cursor("p=99999999999999999999"),
         cursor("o=x"),
         cursor("r=maybe"),
+        # Percent-escaped digits other than ASCII ones, which int() reads: Arabic-Indic 8 and
+        # 1, full-width 8.
+        cursor("o=%D9%A8"),
+        cursor("o=%EF%BC%98&p=5"),
+        cursor("r=%D9%A1"),
+        cursor("p=%D9%A8"),
+        cursor("o=1.0"),
+        cursor("r=2"),
         "not base64 at all",
         "é",
     ],

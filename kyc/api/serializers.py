@@ -2,7 +2,7 @@ import pycountry
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bankcore.api.fields import FreeTextField, StringOnly
+from bankcore.api.fields import DateField, FreeTextField, StringOnly
 from kyc.models import DocumentType, KycDocument, KycLevel, KycProfile, KycStatus
 from kyc.validators import validate_legal_name_single_script
 
@@ -39,7 +39,7 @@ class KycStatusOutputSerializer(serializers.Serializer):
 
 class KycProfileInputSerializer(serializers.Serializer):
     legal_name = FreeTextField(max_length=200, validators=[validate_legal_name_single_script])
-    date_of_birth = serializers.DateField()
+    date_of_birth = DateField()
     nationality = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
     residence_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
     address = FreeTextField(max_length=500)
@@ -72,10 +72,8 @@ class KycDocumentUploadSerializer(serializers.Serializer):
     document_type = serializers.ChoiceField(choices=DocumentType.choices)
     # An empty file is refused by its bytes (unsupported_file_type), like any other non-document.
     file = serializers.FileField(allow_empty_file=True, use_url=False)
-    issued_on = serializers.DateField(
-        required=False, help_text="Required for proof_of_address; not in the future."
-    )
-    expires_on = serializers.DateField(required=False, help_text="Required for photo IDs; not in the past.")
+    issued_on = DateField(required=False, help_text="Required for proof_of_address; not in the future.")
+    expires_on = DateField(required=False, help_text="Required for photo IDs; not in the past.")
 
 
 class KycDocumentOutputSerializer(serializers.ModelSerializer):

@@ -354,8 +354,9 @@ class TestQueryCounts:
             document_id = upload(customer_client, files.png(), "passport").json()["id"]
         upload(customer_client, files.jpeg(), "selfie")
         # Three of them screen the name: the newest list version, the matches already recorded
-        # for the profile, and the screening's audit event.
-        with assert_num_queries_excluding_savepoints(11):
+        # for the profile, and the screening's audit event. One reads the sanctioned
+        # jurisdictions setting (cached afterwards) to screen residence and nationality.
+        with assert_num_queries_excluding_savepoints(12):
             customer_client.post("/api/kyc/submit", {}, format="json")
         with assert_num_queries_excluding_savepoints(2):
             customer_client.get(f"/api/kyc/documents/{document_id}/file")

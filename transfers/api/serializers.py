@@ -2,7 +2,14 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bankcore.api.fields import AmountTextField, CurrencyField, FreeTextField, MoneyField, to_minor_units
+from bankcore.api.fields import (
+    AmountTextField,
+    CurrencyField,
+    FreeTextField,
+    IdField,
+    MoneyField,
+    to_minor_units,
+)
 from bankcore.money import CURRENCIES, amount_pattern
 from transfers.models import Transfer
 
@@ -25,7 +32,7 @@ class AccountNumberField(serializers.RegexField):
 
 
 class TransferInputSerializer(serializers.Serializer):
-    source_account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    source_account = IdField()
     destination_account_number = AccountNumberField()
     amount = AmountTextField()
     currency = CurrencyField()

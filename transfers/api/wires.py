@@ -9,14 +9,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.us import rtn
 
 from accounts.api.filters import IdFilter, UtcDateTimeFilter
-from bankcore.api.fields import AmountTextField, CurrencyField, FreeTextField, MoneyField, to_minor_units
+from bankcore.api.fields import (
+    AmountTextField,
+    CurrencyField,
+    FreeTextField,
+    IdField,
+    MoneyField,
+    to_minor_units,
+)
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from bankcore.money import CURRENCIES, amount_pattern
+from transfers import bank_identifiers
 from transfers.api.idempotency import (
     IDEMPOTENCY_KEY_PARAMETER,
     IDEMPOTENT_REPLAYED_HEADER,
@@ -38,8 +44,9 @@ COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
         # Not a regular expression's job: an IBAN's country format and ISO 7064 check digits.
         "format": "beneficiary-account",
         "example": "DE89370400440532013000",
-        "description": "An IBAN (its country's format and check digits), or with beneficiary_routing_number "
-        "a US account number of 4 to 17 digits. Spaces are ignored.",
+        "description": "An IBAN (its country's format and check digits; its country is "
+        "beneficiary_country), or with beneficiary_routing_number a US account number of 4 to 17 "
+        "ASCII digits 0-9 (invalid_account_number). Spaces are ignored, letters may be lower case.",
     }
 )
 class BeneficiaryAccountField(serializers.CharField):
@@ -58,8 +65,11 @@ class BeneficiaryAccountField(serializers.CharField):
         "pattern": "^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$",
         "format": "bic",
         "example": "COBADEFFXXX",
-        "description": "A BIC of 8 or 11 characters; its country (characters 5-6) must be the IBAN's, "
-        "or US with a routing number.",
+        "description": "A BIC of 8 or 11 characters. Where the bank directory knows the IBAN's bank, "
+        "the BIC must be that bank's (its first 8 characters; any branch code): otherwise 400 "
+        "bic_mismatch. Where it does not, the BIC's country (characters 5-6) must be the IBAN's "
+        "(country_mismatch), and a BIC the directory does not know either holds the wire for review "
+        "(unverified_bic). With a routing number the BIC must be a US one.",
     }
 )
 class BicField(serializers.CharField):
@@ -81,8 +91,10 @@ class BicField(serializers.CharField):
         "type": "string",
         "pattern": "^[0-9]{9}$",
         "format": "aba-routing-number",
-        "description": "A US ABA routing number (9 digits, the last a check digit, e.g. 011000015): "
-        "then beneficiary_account is a US account number. Leave it out or null for an IBAN.",
+        "description": "A US ABA routing number (9 ASCII digits, the first two a Federal Reserve "
+        "prefix 00-12, 21-32, 61-72 or 80, not all zeros, the last a check digit, e.g. 011000015; "
+        "invalid_routing_number): then beneficiary_account is a US account number. Leave it out or "
+        "null for an IBAN.",
     }
 )
 class RoutingNumberField(serializers.CharField):
@@ -90,23 +102,28 @@ class RoutingNumberField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         value = super().to_internal_value(data)
-        try:
-            return rtn.validate(value)
-        except StdnumValidationError:
+        if not bank_identifiers.routing_number_valid(value):
             raise serializers.ValidationError(
-                "This is not a valid ABA routing number (9 digits with a valid check digit).",
+                "This is not a valid ABA routing number: 9 digits 0-9, the first two a Federal "
+                "Reserve prefix (00-12, 21-32, 61-72 or 80), the last a valid check digit.",
                 code="invalid_routing_number",
-            ) from None
+            )
+        return value
 
 
 class WireInputSerializer(serializers.Serializer):
-    source_account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    source_account = IdField()
     amount = AmountTextField()
     currency = CurrencyField()
     beneficiary_name = FreeTextField(max_length=140)
     beneficiary_account = BeneficiaryAccountField()
     beneficiary_bic = BicField(required=False, allow_null=True, default=None)
-    beneficiary_country = serializers.ChoiceField(choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2")
+    beneficiary_country = serializers.ChoiceField(
+        choices=COUNTRY_CODES,
+        help_text="ISO 3166-1 alpha-2. For an IBAN, the IBAN's country (country_mismatch otherwise). "
+        "A comprehensively sanctioned country, here or as the IBAN's or the BIC's, holds the wire for "
+        "review (sanctioned_jurisdiction).",
+    )
     beneficiary_address = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
     beneficiary_routing_number = RoutingNumberField(required=False, allow_null=True, default=None)
     reference = FreeTextField(max_length=140, required=False, allow_blank=True, default="")
@@ -118,11 +135,11 @@ class WireInputSerializer(serializers.Serializer):
         attrs["amount"] = to_minor_units(attrs)
         account, bic = attrs["beneficiary_account"], attrs.get("beneficiary_bic")
         if attrs.get("beneficiary_routing_number"):
-            if not (account.isdigit() and 4 <= len(account) <= 17):
+            if not bank_identifiers.us_account_number_valid(account):
                 raise serializers.ValidationError(
                     {
                         "beneficiary_account": [
-                            "With a routing number, give a US account number of 4 to 17 digits."
+                            "With a routing number, give a US account number of 4 to 17 digits 0-9."
                         ]
                     },
                     code="invalid_account_number",
@@ -143,8 +160,40 @@ class WireInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"beneficiary_account": [f"This is not a valid IBAN: {exc}"]}, code="invalid_iban"
             ) from None
-        # The IBAN alone names the bank (as SEPA allows); a BIC, when given, must be of its country.
-        if bic and bic[4:6] != iban.country_code:
+        if attrs["beneficiary_country"] != iban.country_code:
+            raise serializers.ValidationError(
+                {
+                    "beneficiary_country": [
+                        f"An IBAN's beneficiary is in the IBAN's country ({iban.country_code})."
+                    ]
+                },
+                code="country_mismatch",
+            )
+        if bic:
+            self._check_bic_of_iban(bic, iban)
+        attrs["beneficiary_account"] = iban.compact
+        return attrs
+
+    @staticmethod
+    def _check_bic_of_iban(bic: str, iban: IBAN) -> None:
+        """The IBAN alone names the bank (as SEPA allows); a BIC, when given, must be that bank's.
+
+        Where the registry knows the IBAN's bank, the BIC must be one of its institutions (any
+        branch of it). Where it does not, the BIC must at least be of the IBAN's country; one
+        the registry does not know either holds the wire for review (``unverified_bic``).
+        """
+        institutions = bank_identifiers.iban_bank_institutions(iban)
+        if institutions:
+            if bank_identifiers.institution(bic) not in institutions:
+                raise serializers.ValidationError(
+                    {
+                        "beneficiary_bic": [
+                            f"This BIC is not the IBAN's bank's ({', '.join(sorted(institutions))})."
+                        ]
+                    },
+                    code="bic_mismatch",
+                )
+        elif bic[4:6] != iban.country_code:
             raise serializers.ValidationError(
                 {
                     "beneficiary_bic": [
@@ -153,8 +202,6 @@ class WireInputSerializer(serializers.Serializer):
                 },
                 code="country_mismatch",
             )
-        attrs["beneficiary_account"] = iban.compact
-        return attrs
 
     @staticmethod
     def wire_request(data: dict) -> services.WireRequest:
@@ -197,7 +244,19 @@ class WireInputSchema(OpenApiSerializerExtension):
 
 class ReviewReasonSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(
-        choices=["amount_threshold", "daily_total_threshold", "sanctions_screening"]
+        choices=[
+            "amount_threshold",
+            "daily_total_threshold",
+            "sanctions_screening",
+            "sanctioned_jurisdiction",
+            "unverified_bic",
+        ],
+        help_text="amount_threshold: at or above the review threshold; daily_total_threshold: the "
+        "customer's wires sent today without review, with this one, reach the review threshold; "
+        "sanctions_screening: the beneficiary's name resembles a listed party; "
+        "sanctioned_jurisdiction: the beneficiary's country, the IBAN's or the BIC's is a "
+        "comprehensively sanctioned jurisdiction, or the address names a sanctioned region; "
+        "unverified_bic: neither the IBAN's bank nor the BIC is in the bank directory.",
     )
     detail = serializers.CharField()
     threshold = serializers.CharField(
@@ -211,6 +270,17 @@ class ReviewReasonSerializer(serializers.Serializer):
         help_text="What the customer sent today in the currency without review, before this wire "
         "(daily_total_threshold).",
     )
+    jurisdiction = serializers.CharField(
+        required=False,
+        help_text="The sanctioned jurisdiction (sanctioned_jurisdiction): an ISO 3166-1 country code "
+        "such as IR, or an ISO 3166-2 region code such as UA-43.",
+    )
+    field = serializers.ChoiceField(
+        choices=["beneficiary_country", "iban_country", "bic_country", "beneficiary_address"],
+        required=False,
+        help_text="What matched the jurisdiction (sanctioned_jurisdiction).",
+    )
+    bic = serializers.CharField(required=False, help_text="The BIC not found (unverified_bic).")
 
 
 class WireOutputSerializer(serializers.ModelSerializer):
@@ -301,7 +371,7 @@ class WireLimitsSerializer(serializers.Serializer):
 
 
 class WireLimitsQuerySerializer(serializers.Serializer):
-    account = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    account = IdField()
 
 
 # ---- Views ------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from kyc.screening import screening_run
 from transfers import cache
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import BusinessHoliday, WireTransfer
+from transfers.services.beneficiary_checks import wire_beneficiary_review_reason
 from transfers.services.wire_limit_overrides import wire_limit_override_set
 from transfers.services.wire_limits import (
     COUNTED_STATUSES,
@@ -229,7 +230,8 @@ def _wire_post(
         raise InsufficientFunds(
             f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
         )
-    review_reason = _review_reason(
+    # A sanctioned jurisdiction or an unverifiable bank is a reason whatever the amount.
+    review_reason = wire_beneficiary_review_reason(request) or _review_reason(
         amount=request.amount, currency=currency, hits=hits, unreviewed_today=limits.unreviewed_today
     )
     clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=currency)
