@@ -195,14 +195,15 @@ def auth_admin_second_factor(*, user: User, token: str, client_address: str | No
 
 
 def auth_admin_second_factor_setup(
-    *, user: User, token: str, client_address: str | None
+    *, user: User, device_id: int | None, token: str, client_address: str | None
 ) -> tuple[Device, list[str]]:
-    """Confirm the authenticator ``user`` is setting up with a code it shows: (the device,
-    ten recovery codes to show once). Under the login limits; audited."""
+    """Confirm the authenticator ``user`` is setting up in this session (``device_id``) with
+    a code it shows: (the device, ten recovery codes to show once). Under the login limits;
+    audited."""
     recovery_codes = []
 
     def confirm():
-        confirmed = totp_device_confirm(user=user, token=token)
+        confirmed = totp_device_confirm(user=user, device_id=device_id, token=token)
         if confirmed is None:
             return None
         device, codes = confirmed

@@ -3,6 +3,7 @@ codes count against the login limits, recovery codes work once, first sign-in se
 authenticator, and a superuser's reset is audited."""
 
 import re
+from base64 import b32decode
 
 import pytest
 from django.conf import settings
@@ -221,3 +222,27 @@ def test_customers_api_sign_in_needs_no_second_factor(api_client, customer):
     me = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
     assert me.status_code == 200
     assert not TOTPDevice.objects.filter(user=customer).exists()
+
+
+def _setup_secret(client: Client) -> str:
+    page = client.get("/admin/second-factor/setup/").content.decode()
+    return re.search(r'<p class="second-factor-secret">([A-Z2-7 ]+)</p>', page).group(1)
+
+
+def test_the_setup_secret_is_shown_to_one_session_only():
+    # Someone who learnt a new member's password opens the setup page before the member does:
+    # the secret they see must not be the one the member's authenticator is confirmed with.
+    member = UserFactory(is_staff=True)
+    intruder = _password_only(member)
+    seen_by_intruder = _setup_secret(intruder)
+    own = _password_only(member)
+    seen_by_member = _setup_secret(own)
+    assert seen_by_member != seen_by_intruder
+    assert _setup_secret(own) == seen_by_member  # a reload shows the same secret
+    device = TOTPDevice.objects.get(user=member, confirmed=False)
+    assert admin_code_step(own, totp_code(device), setup=True).status_code == 200
+    confirmed = TOTPDevice.objects.get(user=member, confirmed=True)
+    assert confirmed.bin_key != b32decode(seen_by_intruder.replace(" ", ""))
+    # The intruder's page is gone with the setup: the member's device is the one kept.
+    assert intruder.get("/admin/second-factor/setup/").status_code == 302
+    assert list(TOTPDevice.objects.filter(user=member)) == [confirmed]
