@@ -246,3 +246,20 @@ def test_the_setup_secret_is_shown_to_one_session_only():
     # The intruder's page is gone with the setup: the member's device is the one kept.
     assert intruder.get("/admin/second-factor/setup/").status_code == 302
     assert list(TOTPDevice.objects.filter(user=member)) == [confirmed]
+
+
+def test_wrong_codes_from_many_addresses_lock_the_member_out_of_the_code_step():
+    # Whoever sends codes already holds the member's password, and signs in afresh from as
+    # many addresses as they have: each address's own count must not buy more guesses.
+    member = UserFactory(is_staff=True)
+    device = staff_authenticator(member)
+    wrong = "000000" if totp_code(device) != "000000" else "111111"
+    for number in range(settings.LOGIN_FAILURES_PER_EMAIL):
+        client = Client(enforce_csrf_checks=True, REMOTE_ADDR=f"198.51.100.{number + 1}")
+        admin_password_step(client, member.email, DEFAULT_PASSWORD)
+        assert "incorrect" in admin_code_step(client, wrong).content.decode()
+    fresh = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.9")
+    assert admin_password_step(fresh, member.email, DEFAULT_PASSWORD).status_code == 302
+    response = admin_code_step(fresh, totp_code(device))
+    assert THROTTLED in response.content.decode()
+    assert fresh.get("/admin/").status_code == 302
