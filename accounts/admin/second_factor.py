@@ -27,6 +27,9 @@ from accounts.services.signin import auth_admin_second_factor, auth_admin_second
 from bankcore.errors import LoginThrottled, SecondFactorIncorrect
 from bankcore.observability import client_ip
 
+# The authenticator this session is setting up: its secret is shown to this session only.
+SETUP_DEVICE_SESSION_KEY = "second_factor_setup_device"
+
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
@@ -148,16 +151,21 @@ def second_factor_setup_view(request, next_url: str):
     form = SecondFactorForm(
         request.POST if request.method == "POST" else None,
         check=lambda code: auth_admin_second_factor_setup(
-            user=request.user, token=code, client_address=address
+            user=request.user,
+            device_id=request.session.get(SETUP_DEVICE_SESSION_KEY),
+            token=code,
+            client_address=address,
         ),
     )
     if form.is_bound and form.is_valid():
         device, codes = form.result
+        del request.session[SETUP_DEVICE_SESSION_KEY]
         _signed_in(request, device)
         # Shown on this response only: the codes are stored as digests and never again readable.
         context = _context(request, title="Your recovery codes", form=None, next_url=next_url, codes=codes)
         return TemplateResponse(request, "admin/second_factor_codes.html", context)
-    device = totp_device_for_setup(user=request.user)
+    device = totp_device_for_setup(user=request.user, device_id=request.session.get(SETUP_DEVICE_SESSION_KEY))
+    request.session[SETUP_DEVICE_SESSION_KEY] = device.pk
     context = _context(
         request,
         title="Set up two-step sign-in",

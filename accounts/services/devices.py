@@ -38,12 +38,19 @@ def totp_device_ensure(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_for_setup(*, user: User) -> TOTPDevice:
-    """The unconfirmed authenticator whose secret the setup page shows, made at the first
-    visit and kept until confirmed (a reload shows the same QR code)."""
+def totp_device_for_setup(*, user: User, device_id: int | None) -> TOTPDevice:
+    """The unconfirmed authenticator whose secret the setup page shows one session: the one
+    it was shown before (``device_id``, kept in that session, so a reload shows the same QR
+    code), else a new one, replacing any other session's.
+
+    A secret is never shown to two sessions: whoever else signs in with the member's
+    password, and opens the page first, must not learn the secret the member confirms.
+    """
     User.objects.select_for_update().get(pk=user.pk)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False)
+    device = pending.filter(pk=device_id).first() if device_id is not None else None
     if device is None:
+        pending.delete()
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     return device
 
@@ -79,13 +86,20 @@ def second_factor_match(*, user: User, token: str) -> Device | None:
     return None
 
 
-def totp_device_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]] | None:
-    """Confirm the authenticator being set up with a code it shows: (the device, its new
-    recovery codes), or None for a wrong code. Audited; runs inside the caller's transaction."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+def totp_device_confirm(
+    *, user: User, device_id: int | None, token: str
+) -> tuple[TOTPDevice, list[str]] | None:
+    """Confirm the authenticator this session is setting up (``device_id``) with a code it
+    shows: (the device, its new recovery codes), or None for a wrong code, for a device no
+    longer pending, or once the member has a confirmed one (a setup page left open elsewhere
+    never replaces it). Audited; runs inside the caller's transaction."""
+    User.objects.select_for_update().get(pk=user.pk)
+    if totp_device_confirmed(user=user) is not None:
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
     if device is None or not device.verify_token(token.strip().replace(" ", "")):
         return None
-    # One authenticator per member: an earlier one (there is none unless a setup raced) goes.
+    # One authenticator per member: any other pending setup goes.
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

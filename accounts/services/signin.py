@@ -43,6 +43,12 @@ def _password_change_limiter() -> FailureLimiter:
     )
 
 
+def _second_factor_limiter() -> FailureLimiter:
+    return FailureLimiter(
+        "second-factor-user", settings.LOGIN_FAILURES_PER_EMAIL, settings.LOGIN_FAILURE_WINDOW_SECONDS
+    )
+
+
 def auth_token_issue(*, user: User) -> tuple[str, datetime]:
     """A new session token for ``user``: (the token, its expiry). Only its hash is stored."""
     auth_token, token = AuthToken.objects.create(user=user)
@@ -156,13 +162,42 @@ def auth_admin_login(*, email: str, password: str, client_address: str | None) -
     )
 
 
+def _second_factor_reserve(*, user: User, via: dict) -> Reservation:
+    """Count one code of ``user`` against the member's own limit, from every address at
+    once. The login limits forgive an address that never failed for an email, so a right
+    password is not locked out by guesses made elsewhere; a code is sent by someone who
+    already holds the password, and who could sign in afresh from address after address
+    for more guesses. Raises LoginThrottled when it is refused."""
+    limiter = _second_factor_limiter()
+    reservation = limiter.reserve(str(user.pk))
+    if reservation.granted:
+        return reservation
+    reservation.release()
+    if limiter.count_refusal(reservation) == 1:
+        audit_record(
+            action=actions.LOGIN_THROTTLED,
+            actor=user,
+            target=user,
+            after={"email": user.email, "scope": limiter.scope, **via},
+        )
+    metrics.login_counted("throttled")
+    raise LoginThrottled(reservation.retry_after)
+
+
 def _second_factor_check(*, user: User, client_address: str | None, step: str, check):
     """Run ``check`` (the code's verification: a device, or None) as one sign-in attempt of
     ``user``: counted by the same limits as a password, per account and per address, so a
-    guessed code costs what a guessed password does. A wrong code is audited as a failed
+    guessed code costs what a guessed password does, and by the member's own limit, which
+    no new address escapes (``_second_factor_reserve``). A wrong code is audited as a failed
     login, a right one as the login's success, naming the kind of device that took it."""
     via = {"via": "admin", "step": step}
-    reservations = _login_reserve(email=user.email, client_address=client_address, via=via)
+    member_reservation = _second_factor_reserve(user=user, via=via)
+    try:
+        reservations = _login_reserve(email=user.email, client_address=client_address, via=via)
+    except LoginThrottled:
+        member_reservation.release()
+        raise
+    reservations.append(member_reservation)
     with transaction.atomic():
         device = check()
         if device is None:
@@ -195,14 +230,15 @@ def auth_admin_second_factor(*, user: User, token: str, client_address: str | No
 
 
 def auth_admin_second_factor_setup(
-    *, user: User, token: str, client_address: str | None
+    *, user: User, device_id: int | None, token: str, client_address: str | None
 ) -> tuple[Device, list[str]]:
-    """Confirm the authenticator ``user`` is setting up with a code it shows: (the device,
-    ten recovery codes to show once). Under the login limits; audited."""
+    """Confirm the authenticator ``user`` is setting up in this session (``device_id``) with
+    a code it shows: (the device, ten recovery codes to show once). Under the login limits;
+    audited."""
     recovery_codes = []
 
     def confirm():
-        confirmed = totp_device_confirm(user=user, token=token)
+        confirmed = totp_device_confirm(user=user, device_id=device_id, token=token)
         if confirmed is None:
             return None
         device, codes = confirmed

@@ -1,6 +1,8 @@
 """Real documents made in the test, and hostile ones."""
 
 import io
+import struct
+import zlib
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -75,3 +77,41 @@ def one_page_pdf(page_entries: bytes = b"", *objects: bytes) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] %s >>" % page_entries,
         *objects,
     )
+
+
+def object_stream_pdf(*, streams: int, padding: int) -> bytes:
+    """A one-page PDF (PDF 1.5, an xref stream) whose catalog reaches one object in each of
+    ``streams`` object streams, each object followed by ``padding`` spaces: zlib packs a
+    megabyte of them into a kilobyte."""
+    first_packed = 10
+    packed = [first_packed + streams + number for number in range(streams)]
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /Extra [%s] >>" % b" ".join(b"%d 0 R" % n for n in packed)
+    objects = {
+        1: catalog,
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    }
+    for index, number in enumerate(packed):
+        header = b"%d 0 " % number
+        data = zlib.compress(header + b"(x)" + b" " * padding, 9)
+        entries = b"/Type /ObjStm /N 1 /First %d /Filter /FlateDecode" % len(header)
+        objects[first_packed + index] = raw_stream(entries, data)
+    output = bytearray(b"%PDF-1.5\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = len(output)
+        output += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_number = packed[-1] + 1
+    offsets[xref_number] = len(output)
+    rows = []
+    for number in range(xref_number + 1):
+        if number in offsets:
+            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+        elif number in packed:
+            rows.append(struct.pack(">BIH", 2, first_packed + packed.index(number), 0))
+        else:
+            rows.append(struct.pack(">BIH", 0, 0, 65535))
+    entries = b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % (xref_number + 1)
+    output += b"%d 0 obj\n%s\nendobj\n" % (xref_number, raw_stream(entries, b"".join(rows)))
+    output += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
+    return bytes(output)

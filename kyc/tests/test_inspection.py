@@ -161,3 +161,18 @@ def test_a_pdf_opening_at_a_page_is_accepted():
 def test_a_pdf_is_stored_as_written_anew_the_same_for_the_same_objects():
     data = files.pdf()
     assert inspect_document(data).content == inspect_document(data + b"\0%%EOF<html>").content
+
+
+def test_a_pdf_with_object_streams_is_accepted():
+    inspected = inspect_document(files.object_stream_pdf(streams=3, padding=1000))
+    assert inspected.content_type == "application/pdf"
+    assert len(PdfReader(io.BytesIO(inspected.content)).pages) == 1
+
+
+def test_a_pdf_whose_object_streams_inflate_past_the_budget_is_refused():
+    # Each stream is 20 KB that inflates to 20 MB, and pypdf keeps each decoded: a 10 MB
+    # upload of such streams held gigabytes while it was inspected.
+    data = files.object_stream_pdf(streams=2, padding=20_000_000)
+    assert len(data) < 100_000
+    with pytest.raises(FileUnreadable):
+        inspect_document(data)

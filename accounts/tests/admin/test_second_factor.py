@@ -3,6 +3,7 @@ codes count against the login limits, recovery codes work once, first sign-in se
 authenticator, and a superuser's reset is audited."""
 
 import re
+from base64 import b32decode
 
 import pytest
 from django.conf import settings
@@ -221,3 +222,44 @@ def test_customers_api_sign_in_needs_no_second_factor(api_client, customer):
     me = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
     assert me.status_code == 200
     assert not TOTPDevice.objects.filter(user=customer).exists()
+
+
+def _setup_secret(client: Client) -> str:
+    page = client.get("/admin/second-factor/setup/").content.decode()
+    return re.search(r'<p class="second-factor-secret">([A-Z2-7 ]+)</p>', page).group(1)
+
+
+def test_the_setup_secret_is_shown_to_one_session_only():
+    # Someone who learnt a new member's password opens the setup page before the member does:
+    # the secret they see must not be the one the member's authenticator is confirmed with.
+    member = UserFactory(is_staff=True)
+    intruder = _password_only(member)
+    seen_by_intruder = _setup_secret(intruder)
+    own = _password_only(member)
+    seen_by_member = _setup_secret(own)
+    assert seen_by_member != seen_by_intruder
+    assert _setup_secret(own) == seen_by_member  # a reload shows the same secret
+    device = TOTPDevice.objects.get(user=member, confirmed=False)
+    assert admin_code_step(own, totp_code(device), setup=True).status_code == 200
+    confirmed = TOTPDevice.objects.get(user=member, confirmed=True)
+    assert confirmed.bin_key != b32decode(seen_by_intruder.replace(" ", ""))
+    # The intruder's page is gone with the setup: the member's device is the one kept.
+    assert intruder.get("/admin/second-factor/setup/").status_code == 302
+    assert list(TOTPDevice.objects.filter(user=member)) == [confirmed]
+
+
+def test_wrong_codes_from_many_addresses_lock_the_member_out_of_the_code_step():
+    # Whoever sends codes already holds the member's password, and signs in afresh from as
+    # many addresses as they have: each address's own count must not buy more guesses.
+    member = UserFactory(is_staff=True)
+    device = staff_authenticator(member)
+    wrong = "000000" if totp_code(device) != "000000" else "111111"
+    for number in range(settings.LOGIN_FAILURES_PER_EMAIL):
+        client = Client(enforce_csrf_checks=True, REMOTE_ADDR=f"198.51.100.{number + 1}")
+        admin_password_step(client, member.email, DEFAULT_PASSWORD)
+        assert "incorrect" in admin_code_step(client, wrong).content.decode()
+    fresh = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.9")
+    assert admin_password_step(fresh, member.email, DEFAULT_PASSWORD).status_code == 302
+    response = admin_code_step(fresh, totp_code(device))
+    assert THROTTLED in response.content.decode()
+    assert fresh.get("/admin/").status_code == 302
