@@ -62,7 +62,9 @@ _ACTIVE_PDF_NAMES = frozenset(
         "/Movie",
     }
 )
-# A limit on the objects walked, so a crafted object graph cannot keep a worker busy.
+# A limit on the objects walked, so a crafted object graph cannot keep a worker busy, and on
+# the objects the cross-reference streams may list (all of a /Prev chain together): pypdf's
+# default of two million rows let a 20 KB file hold hundreds of megabytes while it opened.
 _MAX_PDF_OBJECTS = 100_000
 # What a PDF's object streams may inflate to, all together and each alone. pypdf keeps every
 # object stream it reads from decoded, and zlib packs a megabyte of spaces into a kilobyte:
@@ -122,7 +124,7 @@ def _pdf_rewrite_checked(data: bytes) -> bytes:
 
 
 def _pdf_read(data: bytes) -> PdfReader:
-    reader = PdfReader(io.BytesIO(data), strict=True)
+    reader = PdfReader(io.BytesIO(data), strict=True, xref_stream_maximum_entries=_MAX_PDF_OBJECTS)
     if reader.is_encrypted:
         raise FileUnreadable("Encrypted PDF files cannot be checked and are not accepted.")
     _object_streams_decode(reader)

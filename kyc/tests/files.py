@@ -115,3 +115,26 @@ def object_stream_pdf(*, streams: int, padding: int) -> bytes:
     output += b"%d 0 obj\n%s\nendobj\n" % (xref_number, raw_stream(entries, b"".join(rows)))
     output += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
     return bytes(output)
+
+
+def wide_xref_pdf(*, entries: int) -> bytes:
+    """A one-page PDF whose cross-reference stream claims ``entries`` objects, every one of
+    them pointing at the same few bytes: zlib packs a million rows into a few kilobytes,
+    and a reader builds its table of every one."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    }
+    output = bytearray(b"%PDF-1.5\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = len(output)
+        output += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_number = entries
+    offsets[xref_number] = len(output)
+    rows = b"".join(struct.pack(">BIH", 1, offsets.get(number, 9), 0) for number in range(entries + 1))
+    entries_dict = b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode" % (entries + 1)
+    output += b"%d 0 obj\n%s\nendobj\n" % (xref_number, raw_stream(entries_dict, zlib.compress(rows, 9)))
+    output += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
+    return bytes(output)

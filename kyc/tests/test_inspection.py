@@ -169,6 +169,19 @@ def test_a_pdf_with_object_streams_is_accepted():
     assert len(PdfReader(io.BytesIO(inspected.content)).pages) == 1
 
 
+def test_a_pdf_whose_cross_reference_stream_lists_a_million_objects_is_refused():
+    # pypdf reads up to two million rows per cross-reference stream by default: a 20 KB file
+    # that lists a million objects held hundreds of megabytes and seconds of CPU to open.
+    data = files.wide_xref_pdf(entries=1_000_000)
+    assert len(data) < 100_000
+    with pytest.raises(FileUnreadable):
+        inspect_document(data)
+
+
+def test_a_pdf_whose_cross_reference_stream_lists_few_objects_is_accepted():
+    assert inspect_document(files.wide_xref_pdf(entries=1_000)).content_type == "application/pdf"
+
+
 def test_a_pdf_whose_object_streams_inflate_past_the_budget_is_refused():
     # Each stream is 20 KB that inflates to 20 MB, and pypdf keeps each decoded: a 10 MB
     # upload of such streams held gigabytes while it was inspected.
