@@ -35,7 +35,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from kyc.models import SanctionsEntry, SanctionsList
-from kyc.names import NOISE_WORDS, PARTICLES, name_core, name_readings, name_words, sound_key
+from kyc.names import (
+    NOISE_WORDS,
+    PARTICLES,
+    name_core,
+    name_readings,
+    name_words,
+    sound_key,
+    transliteration_fold,
+)
 
 logger = logging.getLogger("kyc.screening")
 
@@ -97,7 +105,8 @@ class _ListIndex:
     version: tuple[int, str]
     multi_word: list[str] = field(default_factory=list)
     multi_word_owners: list[tuple[_Candidate, str]] = field(default_factory=list)
-    required: list[tuple[str, ...]] = field(default_factory=list)
+    required: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    surnames: list[frozenset[str]] = field(default_factory=list)
     single_word: list[str] = field(default_factory=list)
     single_word_owners: list[tuple[_Candidate, str]] = field(default_factory=list)
     contained_single: dict[str, list[int]] = field(default_factory=dict)
@@ -114,17 +123,28 @@ class _ListIndex:
             if len(word) >= 4:
                 self.sounds.setdefault(sound_key(word), []).append(word)
 
-    def add_name(self, words: list[str], owner: tuple[_Candidate, str], *, entity: bool) -> None:
+    def add_name(
+        self,
+        words: list[str],
+        owner: tuple[_Candidate, str],
+        *,
+        entity: bool,
+        required: list[list[str]],
+        surname: list[str],
+    ) -> None:
+        """Index one form of a listed name. ``required`` are the sets of words any one of which,
+        all present, makes a longer name contain this one; a shorter name is this one only if
+        it has a word of ``surname`` (when the list says which words are the surname)."""
         normalized = " ".join(sorted(words))
         if len(words) > 1:
             position = len(self.multi_word)
             for word in set(words):
                 self.add_word(word)
                 self.word_names[word].append(position)
-            required = [word for word in words if word not in PARTICLES and word not in NOISE_WORDS]
             self.multi_word.append(normalized)
             self.multi_word_owners.append(owner)
-            self.required.append(tuple(required) if len(required) > 1 else ())
+            self.required.append(tuple(tuple(words) for words in required if len(words) > 1))
+            self.surnames.append(frozenset(surname))
         elif words:
             position = len(self.single_word)
             self.single_word.append(normalized)
@@ -132,6 +152,37 @@ class _ListIndex:
             if entity and len(normalized) >= ONE_WORD_CONTAINED_LENGTH:
                 self.add_word(normalized)
                 self.contained_single.setdefault(normalized, []).append(position)
+
+
+def _folded(words: list[str]) -> list[str]:
+    return [transliteration_fold(word) for word in words]
+
+
+def _telling(words: list[str]) -> list[str]:
+    """The words a name must show to be found inside a longer one: no particles, no noise words."""
+    return [word for word in words if word not in PARTICLES and word not in NOISE_WORDS]
+
+
+def _surname(listed_name: str, *, join: bool) -> list[str]:
+    """The surname's words of a name listed as "SURNAME, Given Names"; none for other names."""
+    surname, comma, given = listed_name.partition(",")
+    if not comma or not name_words(given, join=join):
+        return []
+    return _folded(_telling(name_words(surname, join=join)) or name_words(surname, join=join))
+
+
+def _required(listed_name: str, words: list[str], *, join: bool, person: bool) -> list[list[str]]:
+    """The word sets that make a longer name contain ``listed_name``: all its telling words,
+    and for a person listed as "SURNAME, Given Names", the surname and the first given name
+    (middle names are left out as often as not). A given word of three letters or fewer is
+    part of the first name ("KIM, Jong Un" needs "Un")."""
+    required = [_telling(words)]
+    surname, comma, given = listed_name.partition(",")
+    given_words = name_words(given, join=join)
+    if person and comma and len(given_words) > 1:
+        first_name = given_words[:1] + [word for word in given_words[1:] if len(word) <= 3]
+        required.append(_telling(name_words(surname, join=join)) + first_name)
+    return [_folded(words) for words in required]
 
 
 _index: _ListIndex | None = None
@@ -164,15 +215,22 @@ def _index_build(version: tuple[int, str]) -> _ListIndex:
     )
     for entry_id, uid, entry_type, name, aliases, dates_of_birth, countries in rows:
         candidate = _Candidate(entry_id, uid, tuple(dates_of_birth), frozenset(countries))
-        entity = entry_type != SanctionsEntry.EntryType.INDIVIDUAL
+        person = entry_type == SanctionsEntry.EntryType.INDIVIDUAL
         for listed_name in [name, *aliases]:
-            forms = {tuple(name_words(listed_name, join=join)) for join in (False, True)}
-            forms |= {tuple(name_core(list(words))) for words in forms}
-            for words in sorted(forms):
-                index.add_name(list(words), (candidate, listed_name), entity=entity)
+            owner = (candidate, listed_name)
+            for join in (False, True):
+                words = name_words(listed_name, join=join)
+                required = _required(listed_name, words, join=join, person=person)
+                surname = _surname(listed_name, join=join)
+                index.add_name(_folded(words), owner, entity=not person, required=required, surname=surname)
+                core = name_core(words)
+                if core != words:
+                    index.add_name(
+                        _folded(core), owner, entity=not person, required=[_folded(core)], surname=surname
+                    )
             for compact in _compact_forms(listed_name):
-                index.compact.append(compact)
-                index.compact_owners.append((candidate, listed_name))
+                index.compact.append(transliteration_fold(compact))
+                index.compact_owners.append(owner)
     return index
 
 
@@ -237,8 +295,11 @@ def _similar_words(word: str, index: _ListIndex) -> dict[str, float]:
     return similar
 
 
-def _paired(words: list[str], listed_words: tuple[str, ...] | list[str], similar: dict) -> list[float]:
-    """Pair each listed word with a different word (best pairs first); the pairs' scores."""
+def _paired(
+    words: list[str], listed_words: tuple[str, ...] | list[str], similar: dict
+) -> list[tuple[float, str]]:
+    """Pair each listed word with a different word (best pairs first); each pair's score and
+    listed word."""
     pairs = sorted(
         (
             similar[word].get(listed, 0) if len(word) > 1 else INITIAL_SCORE * listed.startswith(word),
@@ -253,7 +314,7 @@ def _paired(words: list[str], listed_words: tuple[str, ...] | list[str], similar
         if score >= WORD_MATCH_MIN and i not in paired_words and j not in paired_listed:
             paired_words.add(i)
             paired_listed.add(j)
-            scores.append(score)
+            scores.append((score, listed_words[j]))
     return scores
 
 
@@ -283,8 +344,9 @@ class _Scorer:
         scores = {}
         for position in candidates or ():
             paired = _paired(words, self.index.multi_word[position].split(), similar)
-            if len(paired) == len(words):
-                scores[position] = sum(paired) / len(words)
+            surname = self.index.surnames[position]
+            if len(paired) == len(words) and (not surname or any(word in surname for _, word in paired)):
+                scores[position] = sum(score for score, _ in paired) / len(words)
         return scores
 
     def containment(self, words: list[str]) -> tuple[dict[int, float], dict[int, float]]:
@@ -302,12 +364,11 @@ class _Scorer:
                         single[position] = max(single.get(position, 0), score)
         multi = {}
         for position in reachable:
-            required = self.index.required[position]
-            if not required:
-                continue
-            paired = _paired(spelled, required, similar)
-            if len(paired) == len(required):
-                multi[position] = sum(paired) / len(required)
+            for required in self.index.required[position]:
+                paired = _paired(spelled, required, similar)
+                if len(paired) == len(required):
+                    score = sum(score for score, _ in paired) / len(required)
+                    multi[position] = max(multi.get(position, 0), score)
         return multi, single
 
 
@@ -338,25 +399,43 @@ def screening_run(
             best[candidate.entry_id] = (score, listed_name, candidate)
 
     scorer = _Scorer(index)
-    for words in readings:
-        core = name_core(words)
+    for reading in readings:
+        words, core = _folded(reading), _folded(name_core(reading))
         query = " ".join(sorted(core))
-        # Token set scoring finds "Nicolas Maduro" in "MADURO MOROS, Nicolás", but would call
-        # any one-word name a perfect match of every name containing it: one-word names on
-        # either side are compared whole, in sorted word order.
-        multi_word_scorer = fuzz.token_set_ratio if len(core) > 1 else fuzz.token_sort_ratio
-        lookups = [
-            (index.multi_word, index.multi_word_owners, multi_word_scorer),
-            (index.single_word, index.single_word_owners, fuzz.token_sort_ratio),
-            (index.compact, index.compact_owners, fuzz.ratio),
-        ]
+        # The whole name in sorted word order. A part of a listed name (a given name and
+        # patronymic without the surname) is not scored whole: token set scoring would call it
+        # a perfect match. Nor is a name without a word like the listed surname: two long
+        # given names shared lift any third word close to the line.
+        similar = scorer.similar(core)
+        for _, name_score, position in process.extract(
+            query,
+            index.multi_word,
+            scorer=fuzz.token_sort_ratio,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=None,
+        ):
+            surname = index.surnames[position]
+            if not surname or any(surname.intersection(similar.get(word, ())) for word in core):
+                consider(name_score, index.multi_word_owners[position])
+        for _, name_score, position in process.extract(
+            query,
+            index.single_word,
+            scorer=fuzz.token_sort_ratio,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=None,
+        ):
+            consider(name_score, index.single_word_owners[position])
+        # A name written without spaces spells a listed name's letters give or take one: one
+        # of its given names alone ("Fangwei" for "LI, Fangwei") is not it, nor are its given
+        # names run together with another word.
         compact = "".join(core)
-        for choices, owners, scorer_function in lookups:
-            text = compact if choices is index.compact else query
-            for _, name_score, position in process.extract(
-                text, choices, scorer=scorer_function, processor=None, score_cutoff=cutoff, limit=None
-            ):
-                consider(name_score, owners[position])
+        for listed_compact, name_score, position in process.extract(
+            compact, index.compact, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+        ):
+            if abs(len(compact) - len(listed_compact)) <= 1:
+                consider(name_score, index.compact_owners[position])
         contained, contained_single = scorer.containment(words)
         for scores in (scorer.word_by_word(core), contained):
             for position, name_score in scores.items():

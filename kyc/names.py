@@ -57,9 +57,6 @@ def _prototype(char: str) -> str:
 
     confusable-homoglyphs ships confusables.txt as pairs in both directions: a character that
     maps to a prototype lists only that prototype, while a prototype lists all that map to it.
-    The prototype of a class is the member all the others point at; the one letter of the
-    class of "l" that is a capital or caseless (Lisu I, Greek Iota, Cyrillic palochka) stands
-    for a capital I, not an l.
     ASCII is its own prototype here: the names screened against are Latin ("m" is not "rn").
     """
     if char.isascii():
@@ -70,17 +67,29 @@ def _prototype(char: str) -> str:
     target = found[0]["c"].strip(_DIRECTION_MARKS)
     pointed_at = confusables.confusables_data.get(target, ())
     if len(target) == 1 and len(pointed_at) == 1 and not target.isascii():
-        # A pair of two characters only: keep the one that is already Latin, or neither.
-        return char if char.isascii() else target
-    if target == "l" and unicodedata.category(char) != "Ll":
-        return "I"
+        # A pair of two characters only: the direction is unknown, and neither is Latin.
+        return char
     return target
 
 
 def skeleton(word: str) -> str:
-    """The word with each character replaced by its prototype (UTS #39), decomposed."""
+    """The word with each character replaced by its prototype (UTS #39), decomposed.
+
+    The prototype of a stroke (capital I, small l, Lisu I, Cyrillic palochka…) is a small l;
+    a stroke that is not itself a small letter is read as a capital I in a word with no small
+    letters ("VLADIMIR" in Lisu) and as an l beside small ones (a Cyrillic capital I before a
+    small one reads "li").
+    """
     decomposed = unicodedata.normalize("NFD", word)
-    return unicodedata.normalize("NFD", "".join(_prototype(char) for char in decomposed))
+    prototypes = [_prototype(char) for char in decomposed]
+    small_letters = any(
+        char.islower() for char, prototype in zip(decomposed, prototypes, strict=True) if prototype != "l"
+    )
+    read = [
+        "I" if prototype == "l" and not small_letters and unicodedata.category(char) != "Ll" else prototype
+        for char, prototype in zip(decomposed, prototypes, strict=True)
+    ]
+    return unicodedata.normalize("NFD", "".join(read))
 
 
 def _read_by_shape_only(word: str) -> bool:
@@ -133,6 +142,28 @@ def name_core(words: list[str]) -> list[str]:
 def name_normalize(name: str) -> str:
     """The name as the matcher compares it: Latin lower case, no accents or punctuation, words sorted."""
     return " ".join(sorted(name_words(name, join=False)))
+
+
+# Spellings that transliterations of one name differ by (German, French, Polish and English
+# renderings of Cyrillic and Arabic): "Medwedjew" is "Medvedev", "Prigojine" is "Prigozhin".
+_TRANSLITERATION_FOLDS = [
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("ou", "u"),
+    ("je", "ye"),
+    ("ij", "iy"),
+]
+
+
+def transliteration_fold(word: str) -> str:
+    """The word with the letters that transliterations render differently written one way."""
+    for spelling, folded in _TRANSLITERATION_FOLDS:
+        word = word.replace(spelling, folded)
+    return word
 
 
 def sound_key(word: str) -> str:
