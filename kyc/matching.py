@@ -74,9 +74,9 @@ SOUND_FLOOR = 72
 # A one-word entity name is found inside a longer name only under this near-exact score.
 ONE_WORD_CONTAINED_MIN = 95
 ONE_WORD_CONTAINED_LENGTH = 5
-# Jaro-Winkler's floor for a word to be scored at all: below it the mean cannot reach the
-# minimum, nor the sound floor.
-_JARO_WINKLER_FLOOR = (2 * SOUND_FLOOR - 100) / 100
+# Jaro-Winkler's floor for a word to be scored by spelling: below it the mean cannot reach the
+# minimum. Words that sound alike are looked up by their key instead.
+_JARO_WINKLER_FLOOR = (2 * WORD_MATCH_MIN - 100) / 100
 
 
 @dataclass(frozen=True)
@@ -163,45 +163,47 @@ def _telling(words: list[str]) -> list[str]:
     return [word for word in words if word not in PARTICLES and word not in NOISE_WORDS]
 
 
-def _surname(listed_name: str, *, join: bool) -> list[str]:
-    """The surname's words of a name listed as "SURNAME, Given Names"; none for other names."""
+def _listed_forms(listed_name: str) -> list[tuple[list[str], list[str], list[str]]]:
+    """The listed name's words with hyphenated and dotted words split and, if that differs,
+    joined; each with the surname's and the given names' words when the list writes
+    "SURNAME, Given Names" (else both empty)."""
     surname, comma, given = listed_name.partition(",")
-    if not comma or not name_words(given, join=join):
-        return []
-    return _folded(_telling(name_words(surname, join=join)) or name_words(surname, join=join))
+    forms: list[tuple[list[str], list[str], list[str]]] = []
+    for join in (False, True):
+        surname_words, given_words = name_words(surname, join=join), name_words(given, join=join)
+        if comma and surname_words and given_words:
+            form = (surname_words + given_words, surname_words, given_words)
+        else:
+            form = (name_words(listed_name, join=join), [], [])
+        if not forms or forms[0][0] != form[0]:
+            forms.append(form)
+    return forms
 
 
-def _required(listed_name: str, words: list[str], *, join: bool, person: bool) -> list[list[str]]:
-    """The word sets that make a longer name contain ``listed_name``: all its telling words,
+def _required(words: list[str], surname: list[str], given: list[str], *, person: bool) -> list[list[str]]:
+    """The word sets that make a longer name contain a listed name: all its telling words,
     and for a person listed as "SURNAME, Given Names", the surname and the first given name
     (middle names are left out as often as not). A given word of three letters or fewer is
     part of the first name ("KIM, Jong Un" needs "Un")."""
     required = [_telling(words)]
-    surname, comma, given = listed_name.partition(",")
-    given_words = name_words(given, join=join)
-    if person and comma and len(given_words) > 1:
-        first_name = given_words[:1] + [word for word in given_words[1:] if len(word) <= 3]
-        required.append(_telling(name_words(surname, join=join)) + first_name)
+    if person and len(given) > 1:
+        first_name = given[:1] + [word for word in given[1:] if len(word) <= 3]
+        required.append(_telling(surname) + first_name)
     return [_folded(words) for words in required]
+
+
+def _compact_forms(words: list[str], surname: list[str], given: list[str]) -> list[str]:
+    """A listed name written without spaces, as "VladimirPutin" would be: given names then
+    surname, surname then given names, and first given name then surname. A name listed
+    without a comma is taken in its order and reversed."""
+    if not given:
+        return list(dict.fromkeys(["".join(words), "".join(reversed(words))])) if len(words) > 1 else []
+    forms = [given + surname, surname + given, given[:1] + surname]
+    return list(dict.fromkeys("".join(form) for form in forms))
 
 
 _index: _ListIndex | None = None
 _index_lock = threading.Lock()
-
-
-def _compact_forms(name: str) -> list[str]:
-    """A listed name written without spaces, as "VladimirPutin" would be: given names then
-    surname, surname then given names, and first given name then surname. OFAC writes
-    "SURNAME, Given Names"; a name without a comma is taken in its order and reversed."""
-    surname, comma, given = name.partition(",")
-    if not comma:
-        words = name_words(name, join=True)
-        return list(dict.fromkeys(["".join(words), "".join(reversed(words))])) if len(words) > 1 else []
-    surname_words, given_words = name_words(surname, join=True), name_words(given, join=True)
-    if not surname_words or not given_words:
-        return []
-    forms = [given_words + surname_words, surname_words + given_words, given_words[:1] + surname_words]
-    return list(dict.fromkeys("".join(form) for form in forms))
 
 
 def _index_build(version: tuple[int, str]) -> _ListIndex:
@@ -218,17 +220,23 @@ def _index_build(version: tuple[int, str]) -> _ListIndex:
         person = entry_type == SanctionsEntry.EntryType.INDIVIDUAL
         for listed_name in [name, *aliases]:
             owner = (candidate, listed_name)
-            for join in (False, True):
-                words = name_words(listed_name, join=join)
-                required = _required(listed_name, words, join=join, person=person)
-                surname = _surname(listed_name, join=join)
-                index.add_name(_folded(words), owner, entity=not person, required=required, surname=surname)
+            forms = _listed_forms(listed_name)
+            for words, surname, given in forms:
+                surname_words = _folded((_telling(surname) or surname) if given else [])
+                required = _required(words, surname, given, person=person)
+                index.add_name(
+                    _folded(words), owner, entity=not person, required=required, surname=surname_words
+                )
                 core = name_core(words)
                 if core != words:
                     index.add_name(
-                        _folded(core), owner, entity=not person, required=[_folded(core)], surname=surname
+                        _folded(core),
+                        owner,
+                        entity=not person,
+                        required=[_folded(core)],
+                        surname=surname_words,
                     )
-            for compact in _compact_forms(listed_name):
+            for compact in _compact_forms(*forms[-1]):
                 index.compact.append(transliteration_fold(compact))
                 index.compact_owners.append(owner)
     return index
@@ -278,7 +286,6 @@ def _adjusted(
 def _similar_words(word: str, index: _ListIndex) -> dict[str, float]:
     """The listed words ``word`` pairs with, and their scores."""
     similar: dict[str, float] = {}
-    sound_alike = set(index.sounds.get(sound_key(word), ())) if len(word) >= 4 else set()
     for listed_word, jaro_winkler, _ in process.extract(
         word,
         index.words,
@@ -288,10 +295,15 @@ def _similar_words(word: str, index: _ListIndex) -> dict[str, float]:
         limit=None,
     ):
         score = (jaro_winkler * 100 + fuzz.ratio(word, listed_word)) / 2
-        if listed_word in sound_alike and score >= SOUND_FLOOR:
-            score = max(score, SOUND_SCORE)
         if score >= WORD_MATCH_MIN:
             similar[listed_word] = score
+    if len(word) >= 4:
+        for listed_word in index.sounds.get(sound_key(word), ()):
+            spelled = (
+                JaroWinkler.normalized_similarity(word, listed_word) * 100 + fuzz.ratio(word, listed_word)
+            ) / 2
+            if spelled >= SOUND_FLOOR:
+                similar[listed_word] = max(similar.get(listed_word, 0), SOUND_SCORE)
     return similar
 
 
