@@ -11,13 +11,15 @@ and scored 0-100 against every listed name and alias; a score at or above
   otherwise match every name containing it. A one-word entity name ("ROSNEFT") of five letters
   or more is contained when a word of the name screened is that word, all but exactly;
 - word by word: every word of the name screened, less its noise words, pairs with a different
-  word of the listed name (missing middle names, initials: "V. Putin");
-- the whole name, less noise words: token set or sort ratio, so a split word or typo counts;
+  word of the listed name, one of them with its surname (missing middle names, initials:
+  "V. Putin");
+- the whole name, less noise words, in sorted word order, against a listed name whose surname
+  it has a word like;
 - the name written without spaces against the listed name's compact forms ("VladimirPutin").
 
 Two words pair when their similarity (Jaro-Winkler and Indel, see ``_similar_words``) reaches
 ``WORD_MATCH_MIN``, or when they sound alike (``SOUND_SCORE``). A person's date of birth and
-country move the score when the listed entry has them too (``_adjusted``): a country rank hits,
+country move the score when the listed entry has them too (``_adjusted``): a country ranks hits,
 it never takes a name under the hit line.
 
 The newest list version's names are read once per process and kept in memory for that version;
