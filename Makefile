@@ -9,7 +9,7 @@ FUZZ_VENV ?= .venv-fuzz
 LOAD_VENV ?= .venv-load
 PROFILE ?= quick
 
-.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean
+.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean screening-eval
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,12 @@ loadtest-selftest: $(LOAD_VENV)/.installed
 # about 20 s after gunicorn boots, loopback only). Needs haproxy (apt-get install haproxy).
 slow-clients: $(BIN)/.installed
 	$(BIN)/python deploy/slow_clients.py --venv $(VENV)
+
+# The sanctions matcher against its labelled set (kyc/tests/screening_eval.csv, written by
+# kyc/tests/screening_eval_build.py): cases, hits and misses per form, recall and precision.
+# Fails unless every true match is a hit and at least 95% of the near misses are not.
+screening-eval: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider kyc/tests/test_screening_eval.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
-from bankcore.api.fields import FreeTextField, free_text_pattern
+from bankcore.api.fields import MAX_COMBINING_MARKS, FreeTextField, free_text_pattern
 
 ERROR_DESCRIPTIONS = {
     400: "The request is malformed or has invalid fields (`validation_error` lists them in `fields`).",
@@ -36,6 +36,9 @@ ERROR_DESCRIPTIONS = {
 
 # Answered by gunicorn itself, as a plain page.
 FRONT_SERVER_STATUSES = {414}
+FREE_TEXT_MARKS_RULE = (
+    f"At most {MAX_COMBINING_MARKS} combining marks on one character (400 too_many_combining_marks)."
+)
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -101,6 +104,8 @@ class BankcoreAutoSchema(AutoSchema):
         stated = {"pattern", "format", "enum"} & set(schema)
         if direction == "request" and isinstance(field, FreeTextField):
             schema["pattern"] = free_text_pattern()
+            # What a pattern over single characters cannot say.
+            schema["description"] = " ".join(filter(None, [schema.get("description"), FREE_TEXT_MARKS_RULE]))
         elif direction == "request" and refuses_nul and schema.get("type") == "string" and not stated:
             schema["pattern"] = "^[^\\x00]+$"
         return schema

@@ -183,6 +183,9 @@ def test_free_text_inputs_document_the_characters_they_refuse(customer_client):
         assert not pattern.match(refused), repr(refused)
     for accepted in ["Rent, November", "Miete für Oktober", "家賃 😀", "a b"]:
         assert pattern.match(accepted), accepted
+    for invisible in ["a\u034fb", "a\ufe0fb", "a\u3164b", "a\u2800b", "a\ue000b", "a\uffffb", "a\u0378b"]:
+        assert not pattern.match(invisible), repr(invisible)
+    assert "too_many_combining_marks" in request["properties"]["description"]["description"]
     response = customer_client.post(
         "/api/transfers",
         {

@@ -1,4 +1,10 @@
-"""Free text that customers write for others to read: visible characters only, stored NFC."""
+"""Free text that customers write for others to read: visible characters only, stored NFC.
+
+The classes of character refused are listed once, in ``INVISIBLE``; the API tests of every
+free-text field (transfers/tests/api/test_free_text.py) send each of them.
+"""
+
+import unicodedata
 
 import pytest
 from rest_framework.exceptions import ValidationError
@@ -17,8 +23,25 @@ REFUSED = {
 }
 
 
-@pytest.mark.parametrize("text", REFUSED.values(), ids=REFUSED.keys())
-def test_control_format_and_line_break_characters_are_refused(text):
+# Characters that draw nothing, draw a blank, or draw whatever a font makes of them: each was
+# taken into descriptions, names and beneficiary names and shown unchanged in the back office.
+INVISIBLE = {
+    "combining grapheme joiner U+034F": "Pu\u034ftin",
+    "variation selector-16 U+FE0F": "Putin\ufe0f",
+    "Mongolian free variation selector U+180B": "Pu\u180btin",
+    "variation selector-17 U+E0100": "Putin\U000e0100",
+    "Hangul filler U+3164": "Putin \u3164",
+    "Hangul choseong filler U+115F": "\u115fPutin",
+    "Braille blank U+2800": "Vladimir\u2800Putin",
+    "private use U+E000": "Putin\ue000",
+    "noncharacter U+FFFF": "Putin\uffff",
+    "unassigned U+0378": "Putin\u0378",
+}
+STACKED = "Z" + "\u0336\u0334\u0335\u0337" * 15 + "algo"
+
+
+@pytest.mark.parametrize("text", [*REFUSED.values(), *INVISIBLE.values()], ids=[*REFUSED, *INVISIBLE])
+def test_control_format_line_break_and_invisible_characters_are_refused(text):
     field = FreeTextField(max_length=140)
     with pytest.raises(ValidationError) as refusal:
         field.run_validation(text)
@@ -40,3 +63,22 @@ def test_anything_but_a_string_is_refused(value):
     with pytest.raises(ValidationError) as refusal:
         FreeTextField(max_length=140).run_validation(value)
     assert refusal.value.get_codes() == ["invalid"]
+
+
+def test_more_than_three_combining_marks_on_one_letter_are_refused():
+    with pytest.raises(ValidationError) as refusal:
+        FreeTextField().run_validation(STACKED)
+    assert refusal.value.get_codes() == ["too_many_combining_marks"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nguyễn Thị Minh Khai",  # two marks on one letter, as Vietnamese writes them
+        "क्षत्रिय",  # Devanagari vowel signs and viramas
+        "a\u0301\u0308\u0336 b",  # three marks: the most one letter may carry
+        "שָׁלוֹם",  # Hebrew points
+    ],
+)
+def test_letters_with_up_to_three_combining_marks_are_kept(text):
+    assert FreeTextField().run_validation(text) == unicodedata.normalize("NFC", text)

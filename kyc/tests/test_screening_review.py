@@ -101,6 +101,31 @@ def test_submitting_through_the_api_holds_a_listed_name_without_telling_the_cust
     assert (match.entry.uid, match.decision, match.score) == (6861, "pending", 100)
 
 
+@pytest.mark.parametrize(
+    "legal_name",
+    ["Vladimir Putin", "\ua4e6\ua4e1\ua4ee\ua4d3\ua4f2\ua4df\ua4f2\ua4e3 \ua4d1\ua4f4\ua4d4\ua4f2\ua4e0"],
+)
+def test_a_listed_name_in_latin_or_in_lisu_look_alikes_is_held_when_put_through_the_api(
+    customer, customer_client, legal_name
+):
+    # The Lisu capitals display as "VLADIMIR PUTIN"; the name is one script, so it is taken.
+    profile = {
+        "legal_name": legal_name,
+        "date_of_birth": "1952-10-07",
+        "nationality": "DE",
+        "residence_country": "DE",
+        "address": "Hauptstr. 1, Berlin",
+        "national_id": "X1234567",
+    }
+    assert customer_client.put("/api/kyc/profile", profile, format="json").status_code == 200
+    expires_on = timezone.localdate() + datetime.timedelta(days=365)
+    kyc_document_upload(customer=customer, document_type="passport", data=files.jpeg(), expires_on=expires_on)
+    kyc_document_upload(customer=customer, document_type="selfie", data=files.png())
+    assert customer_client.post("/api/kyc/submit", {}, format="json").status_code == 200
+    [match] = KycProfile.objects.get(customer=customer).screening_matches.all()
+    assert match.entry.uid == 36735
+
+
 def test_an_unrelated_name_passes_and_its_screening_is_still_audited(customer, reviewer):
     profile = submitted(customer, legal_name="Margaret Eleanor Whitfield", nationality="GB")
     assert not profile.screening_matches.exists()
