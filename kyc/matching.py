@@ -50,9 +50,9 @@ from kyc.names import (
 logger = logging.getLogger("kyc.screening")
 
 # Points a matching date of birth or country adds to the name's score, and a clashing one
-# takes away. A clash in birth year is strong evidence of a different person; a country is
-# weaker (people move, hold several nationalities, and choose the country of a wire), so it
-# moves the score less and never below the threshold.
+# takes away. Both are what the screened party says (the birth date typed into a KYC profile,
+# the country chosen for a wire): a clash ranks a hit below one they agree with and never
+# takes a name that is a hit on its own under the threshold, or it would be the way to evade.
 DOB_EXACT_BONUS = 5
 DOB_YEAR_BONUS = 3
 DOB_MISMATCH_PENALTY = 15
@@ -266,23 +266,28 @@ def _adjusted(
     country: str | None,
     threshold: int,
 ) -> int:
-    score = name_score
+    bonus = penalty = 0
     if date_of_birth is not None and candidate.dates_of_birth:
         born = date_of_birth.isoformat()
         if born in candidate.dates_of_birth:
-            score += DOB_EXACT_BONUS
+            bonus += DOB_EXACT_BONUS
         elif any(born.startswith(listed) for listed in candidate.dates_of_birth):
             # The list gives only the year (or month), and it agrees.
-            score += DOB_YEAR_BONUS
+            bonus += DOB_YEAR_BONUS
         elif not any(listed[:4] == born[:4] for listed in candidate.dates_of_birth):
-            score -= DOB_MISMATCH_PENALTY
+            penalty += DOB_MISMATCH_PENALTY
     if country and candidate.countries:
         if country.upper() in candidate.countries:
-            score += COUNTRY_MATCH_BONUS
-        elif round(score) >= threshold:
-            # Ranks the hit below one in its listed country, but keeps it a hit.
-            score = max(threshold, score - COUNTRY_MISMATCH_PENALTY)
-    return max(0, min(100, round(score)))
+            bonus += COUNTRY_MATCH_BONUS
+        else:
+            penalty += COUNTRY_MISMATCH_PENALTY
+    score = round(name_score + bonus)
+    if score >= threshold:
+        # Ranks the hit below one whose birth date and country agree, but keeps it a hit.
+        score = max(threshold, score - penalty)
+    else:
+        score -= penalty
+    return max(0, min(100, score))
 
 
 def _similar_words(word: str, index: _ListIndex) -> dict[str, float]:
