@@ -7,8 +7,12 @@ codes for the regions that have no country code of their own, such as ``UA-43`` 
 A country code matches a country field (a wire's beneficiary country, the IBAN's and the BIC's
 country; a KYC profile's residence and nationality). No field carries a subdivision, so a
 subdivision matches where an address names it, as a whole word in any case or accent, under
-its Latin, Ukrainian or Russian name or its main city (``Simferopol``). A hit never refuses:
-it holds the wire, or marks the KYC profile, for compliance review.
+its Latin, Ukrainian or Russian name or its main city (``Simferopol``). Both sides are read in
+Latin letters, as the sanctions name matcher reads names: look-alike letters of another
+alphabet in a word (a Cyrillic Es for the C of "Crimea") are the Latin ones they pass for,
+other scripts are transliterated, and a postcode written against a name ("295000Simferopol")
+or digits standing for letters ("Cr1mea") do not hide it. A hit never refuses: it holds the
+wire, or marks the KYC profile, for compliance review.
 """
 
 import functools
@@ -17,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import pycountry
+from anyascii import anyascii
+from confusable_homoglyphs import confusables
 
 from bankcore.config import config_get
 
@@ -54,10 +60,46 @@ class JurisdictionHit:
         return {"jurisdiction": self.jurisdiction, "name": self.name, "field": self.field}
 
 
+# Digits and punctuation belong to no one alphabet.
+_SHARED_SCRIPTS = ["COMMON", "INHERITED"]
+# Digits written for the letters they look like.
+_DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
+
+
+def _latin_lookalike(char: str) -> str:
+    found = confusables.is_confusable(char, greedy=False, preferred_aliases=["latin"])
+    for homoglyph in found[0]["homoglyphs"] if found else ():
+        if homoglyph["c"].isascii():
+            return homoglyph["c"]
+    return char
+
+
+def _latin(text: str) -> str:
+    """The text in Latin lower case without accents: a word mixing alphabets has its look-alike
+    letters read as the Latin ones they pass for, then every script is transliterated, so
+    "KRYM,", "Krým", "Крым" and "Crimea" written with a Cyrillic Es (U+0421) read as Latin words."""
+    words = []
+    for word in unicodedata.normalize("NFKC", text).split():
+        if not word.isascii() and confusables.is_mixed_script(word, allowed_aliases=_SHARED_SCRIPTS):
+            word = "".join(_latin_lookalike(char) for char in word)
+        words.append(word)
+    return anyascii(" ".join(words)).casefold()
+
+
 def _words(text: str) -> tuple[str, ...]:
-    """Lower-case words without accents: "KRYM," and "Krým" are both ("krym",)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return tuple(re.findall(r"\w+", "".join(c for c in decomposed if not unicodedata.combining(c))))
+    """The text's words of letters only: digits and underscores separate them, so a postcode
+    against a name ("295000Simferopol") leaves the name a word."""
+    return tuple(re.findall(r"[^\W\d_]+", _latin(text)))
+
+
+def _readings(text: str) -> tuple[tuple[str, ...], ...]:
+    """The ways an address may name a place: its words of letters, and its words with digits
+    read as the letters they look like ("Cr1mea")."""
+    latin = _latin(text)
+    return (
+        tuple(re.findall(r"[^\W\d_]+", latin)),
+        tuple(re.findall(r"[^\W_]+", latin.translate(_DIGITS_AS_LETTERS))),
+    )
 
 
 def jurisdiction_name(code: str) -> str:
@@ -95,11 +137,11 @@ def jurisdiction_screen(*, countries: dict[str, str], addresses: dict[str, str])
     ]
     subdivisions = [code for code in listed if len(code) > 2]
     for field, text in addresses.items():
-        text_words = _words(text or "")
+        readings = _readings(text or "")
         hits.extend(
             JurisdictionHit(jurisdiction=code, name=jurisdiction_name(code), field=field)
             for code in subdivisions
-            if any(_names(text_words, phrase) for phrase in _subdivision_phrases(code))
+            if any(_names(words, phrase) for words in readings for phrase in _subdivision_phrases(code))
         )
     return hits
 

@@ -91,6 +91,10 @@ def _reason_text(wire: WireTransfer) -> str:
         )
     if reason.get("rule") == "sanctions_screening":
         return "the beneficiary matched the sanctions list"
+    if reason:
+        # The beneficiary's own reasons (a sanctioned jurisdiction, an unverified BIC) say
+        # what matched in their detail; a held wire never reads as "not held".
+        return reason.get("detail") or str(reason.get("rule"))
     return "not held"
 
 

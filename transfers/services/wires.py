@@ -12,7 +12,8 @@ Every wire moves money through the ledger's posting service only:
 - rejected or cancelled: a new posting that reverses the hold, linked to it.
 
 Locks are always taken in one order: the customer's user row (a new wire, whose limits and
-structuring total span all the customer's accounts; deposits take it first too), the
+structuring total span all the customer's accounts; deposits take it first too, and a
+password change before it deletes the session tokens), the session's token, the
 customer's source account, then the wire's row, then the bank's system accounts (by the
 posting service), so no two wire paths can wait on each other.
 """
@@ -201,6 +202,10 @@ def _wire_post(
     auth_token: AuthToken | None,
     idempotency_claim: IdempotencyClaim | None,
 ) -> WireTransfer:
+    # The customer's row first: their wires from all their accounts are judged one at a time.
+    # Before the session's token too: a password change updates the row, then deletes the
+    # tokens, and a wire holding the token while it waited for the row deadlocked with it.
+    wire_customer_lock(customer_id=customer.pk)
     if auth_token is not None:
         session_hold(auth_token=auth_token)
     if idempotency_claim is not None:
@@ -208,8 +213,6 @@ def _wire_post(
     kyc = customer_kyc(customer.pk)
     if kyc is None or kyc[0] != KycStatus.APPROVED:
         raise KycRequired()
-    # The customer's row first: their wires from all their accounts are judged one at a time.
-    wire_customer_lock(customer_id=customer.pk)
     source = (
         Account.objects.select_for_update().filter(pk=request.source_account_id, customer=customer).first()
     )

@@ -246,3 +246,42 @@ def test_limit_overrides_and_holidays_are_audited(client):
         .order_by("id")
         .values_list("action", flat=True)
     ) == [actions.WIRE_HOLIDAY_ADDED, actions.WIRE_HOLIDAY_REMOVED]
+
+
+@pytest.mark.parametrize(
+    ("beneficiary", "shown"),
+    [
+        (
+            {
+                "beneficiary_account": "IR062960000000100324200001",
+                "beneficiary_country": "IR",
+                "beneficiary_bic": None,
+            },
+            "The beneficiary&#x27;s country (Iran) is in a comprehensively sanctioned jurisdiction",
+        ),
+        (
+            # An Austrian IBAN of a bank the directory does not list, with an Austrian BIC it
+            # does not list either.
+            {
+                "beneficiary_account": "AT611904300234573201",
+                "beneficiary_country": "AT",
+                "beneficiary_bic": "ZZZZATWWXXX",
+            },
+            "The BIC is not in the bank directory",
+        ),
+    ],
+)
+def test_the_queue_and_the_decision_page_say_why_a_wire_held_by_its_beneficiary_waits(
+    client, officer, held, beneficiary, shown
+):
+    wire = held("10.00", **beneficiary)
+    assert wire.status == WireTransfer.Status.PENDING_REVIEW, wire.review_reason
+    for page in (
+        client.get("/admin/transfers/wirereviewqueue/"),
+        client.get(f"/admin/transfers/wiretransfer/{wire.pk}/decide/"),
+        client.get(f"/admin/transfers/wiretransfer/{wire.pk}/change/"),
+    ):
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert shown in text
+        assert "not held" not in text

@@ -281,3 +281,53 @@ def test_a_restriction_racing_the_approval_of_a_raise_is_the_last_word(limits_of
         # never the raise over the newer restriction, and no deadlock.
         assert isinstance(outcomes[0], ApprovalRequest) or outcomes[0].code == "approval_already_decided"
         assert WireLimitOverride.objects.get(account=account).daily == 10_00
+
+
+def test_a_password_change_while_a_wire_waits_for_its_customer_ends_the_session_without_a_deadlock(
+    bearer_client,
+):
+    """A wire takes its customer's row before its session's token: a password change takes the
+    row (its update) before deleting the tokens, so the other order deadlocked the two."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from accounts.services.signin import user_change_password
+    from accounts.tests.factories import DEFAULT_PASSWORD
+    from transfers.services.wire_limits import wire_customer_lock
+    from transfers.tests.test_concurrency import Request, held_up, lock_waiters, wait_until
+
+    owner = UserFactory()
+    kyc_approve(owner)
+    source = fund(AccountFactory(customer=owner), 1_000_00)
+    token, _ = auth_token_issue(user=owner)
+
+    def change_password():
+        # The service with the customer's own row: the API's request.user is the cached
+        # session's, which the threads of one process share.
+        user_change_password(
+            user=User.objects.get(pk=owner.pk),
+            current_password=DEFAULT_PASSWORD,
+            new_password="another-Horse-staple-7",
+        )
+        return "changed"
+
+    def send_wire():
+        response = post_wire(bearer_client(token=token), source, amount="10.00")
+        return response.status_code, response.json()
+
+    with transaction.atomic():
+        # Another wire of the customer's is being judged: it holds their row. The password
+        # change queues for the row first, the wire behind it.
+        wire_customer_lock(customer_id=owner.pk)
+        changing = Request(change_password)
+        wait_until(lambda: len(lock_waiters()) == 1)
+        wiring = Request(send_wire)
+        wait_until(lambda: held_up(wiring, 1))
+    changing.join(30)
+    wiring.join(30)
+
+    assert changing.result == "changed", changing.result
+    assert wiring.result[0] == 401, wiring.result
+    assert wiring.result[1]["code"] == "authentication_failed"
+    assert not WireTransfer.objects.exists()
+    assert ledger_verify().ok

@@ -109,6 +109,41 @@ def test_an_address_in_an_occupied_region_of_ukraine_holds_the_wire(customer_cli
     )
 
 
+@pytest.mark.parametrize(
+    ("address", "region"),
+    [
+        # A Cyrillic Es (U+0421) for the C, a Cyrillic Ie (U+0435) for an e: read as Latin.
+        ("\u0421rimea", "UA-43"),
+        ("ul. Lenina 1, S\u0435vastopol", "UA-40"),
+        # A Greek Omicron (U+039F) for the O, in upper case.
+        ("D\u039fNETSK", "UA-14"),
+        # A postcode written against the city, before or after it.
+        ("ul. Lenina 5, 295000Simferopol", "UA-43"),
+        ("Sevastopol99011", "UA-40"),
+        ("Simferopol_center", "UA-43"),
+        # Digits for the letters they look like.
+        ("Cr1mea", "UA-43"),
+        # Another transliteration of a Cyrillic name, as the list's Cyrillic one reads.
+        ("\u0421\u0456\u043c\u0444\u0435\u0440\u043e\u043f\u043e\u043b\u044c", "UA-43"),
+    ],
+)
+def test_a_region_written_with_look_alike_letters_or_a_glued_postcode_holds_the_wire(
+    customer_client, source, address, region
+):
+    reason = held_for(
+        post_wire(
+            customer_client,
+            source,
+            amount="10.00",
+            beneficiary_account="UA213223130000026007233566001",
+            beneficiary_country="UA",
+            beneficiary_bic=None,
+            beneficiary_address=address,
+        )
+    )
+    assert (reason["rule"], reason["jurisdiction"]) == ("sanctioned_jurisdiction", region)
+
+
 @pytest.mark.parametrize("address", ["Khreshchatyk 1, Kyiv", "Donetskyi lane 3, Lviv", ""])
 def test_an_address_elsewhere_in_ukraine_sends_the_wire(customer_client, source, address):
     response = post_wire(
