@@ -13,8 +13,9 @@ FIXTURES = Path(__file__).resolve().parents[3] / "kyc" / "fixtures"
 
 pytestmark = pytest.mark.django_db
 
-# Each was sent at once, with no review and no hit recorded. The IBAN is German; the
-# beneficiary_country is what the customer chose.
+# Each was sent at once, with no review and no hit recorded. A German beneficiary gets a German
+# IBAN; a Russian one an account and routing number, whose beneficiary_country is the
+# customer's choice.
 PROBES = {
     "title": ("Mr Vladimir Putin", "DE", 36735),
     "generational suffix": ("Vladimir Putin Jr", "DE", 36735),
@@ -28,6 +29,11 @@ PROBES = {
     "cherokee": ("Bashar ᎪᏕᏕᎪᎠ", "DE", 12436),
     "cyrillic dze and komi de": ("Bashar аѕѕаԁ", "DE", 12436),
 }
+ROUTED_ACCOUNT = {
+    "beneficiary_account": "12345678",
+    "beneficiary_routing_number": "011000015",
+    "beneficiary_bic": None,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +43,14 @@ def sdn_list(db):
 
 @pytest.mark.parametrize(("name", "country", "uid"), PROBES.values(), ids=PROBES.keys())
 def test_a_wire_to_a_disguised_listed_name_is_held_with_its_hit(customer_client, source, name, country, uid):
+    account = {} if country == "DE" else ROUTED_ACCOUNT
     response = post_wire(
-        customer_client, source, amount="100.00", beneficiary_name=name, beneficiary_country=country
+        customer_client,
+        source,
+        amount="100.00",
+        beneficiary_name=name,
+        beneficiary_country=country,
+        **account,
     )
     assert response.status_code == 201, response.json()
     body = response.json()
