@@ -17,14 +17,12 @@ wire, or marks the KYC profile, for compliance review.
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pycountry
-from anyascii import anyascii
-from confusable_homoglyphs import confusables
 
 from bankcore.config import config_get
+from kyc.names import DIGITS_AS_LETTERS, latin_text
 
 JURISDICTIONS_SETTING = "screening.sanctioned_jurisdictions"
 
@@ -60,45 +58,19 @@ class JurisdictionHit:
         return {"jurisdiction": self.jurisdiction, "name": self.name, "field": self.field}
 
 
-# Digits and punctuation belong to no one alphabet.
-_SHARED_SCRIPTS = ["COMMON", "INHERITED"]
-# Digits written for the letters they look like.
-_DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
-
-
-def _latin_lookalike(char: str) -> str:
-    found = confusables.is_confusable(char, greedy=False, preferred_aliases=["latin"])
-    for homoglyph in found[0]["homoglyphs"] if found else ():
-        if homoglyph["c"].isascii():
-            return homoglyph["c"]
-    return char
-
-
-def _latin(text: str) -> str:
-    """The text in Latin lower case without accents: a word mixing alphabets has its look-alike
-    letters read as the Latin ones they pass for, then every script is transliterated, so
-    "KRYM,", "Krým", "Крым" and "Crimea" written with a Cyrillic Es (U+0421) read as Latin words."""
-    words = []
-    for word in unicodedata.normalize("NFKC", text).split():
-        if not word.isascii() and confusables.is_mixed_script(word, allowed_aliases=_SHARED_SCRIPTS):
-            word = "".join(_latin_lookalike(char) for char in word)
-        words.append(word)
-    return anyascii(" ".join(words)).casefold()
-
-
 def _words(text: str) -> tuple[str, ...]:
     """The text's words of letters only: digits and underscores separate them, so a postcode
     against a name ("295000Simferopol") leaves the name a word."""
-    return tuple(re.findall(r"[^\W\d_]+", _latin(text)))
+    return tuple(re.findall(r"[^\W\d_]+", latin_text(text)))
 
 
 def _readings(text: str) -> tuple[tuple[str, ...], ...]:
     """The ways an address may name a place: its words of letters, and its words with digits
     read as the letters they look like ("Cr1mea")."""
-    latin = _latin(text)
+    latin = latin_text(text)
     return (
         tuple(re.findall(r"[^\W\d_]+", latin)),
-        tuple(re.findall(r"[^\W_]+", latin.translate(_DIGITS_AS_LETTERS))),
+        tuple(re.findall(r"[^\W_]+", latin.translate(DIGITS_AS_LETTERS))),
     )
 
 

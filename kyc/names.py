@@ -46,7 +46,7 @@ LOOKALIKE_SCRIPTS = frozenset({"LISU", "CHEROKEE", "CANADIAN_ABORIGINAL", "COPTI
 # Digits and punctuation belong to no one alphabet.
 _SHARED_SCRIPTS = frozenset({"COMMON", "INHERITED"})
 # Digits written for the letters they look like, in a word that has letters too.
-_DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
+DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
 # Unicode's data marks a right-to-left prototype with left-to-right marks around it.
 _DIRECTION_MARKS = "\u200e\u200f"
 
@@ -108,16 +108,22 @@ def _read_word(word: str, *, by_shape: bool) -> str:
     return word
 
 
+def latin_text(text: str, *, by_shape: bool = False) -> str:
+    """The text in Latin lower case without accents, punctuation kept: a word in a look-alike
+    alphabet or mixing alphabets read by its shape, any other script transliterated."""
+    words = [_read_word(word, by_shape=by_shape) for word in unicodedata.normalize("NFKC", text).split()]
+    return anyascii(" ".join(words)).casefold()
+
+
 def name_words(name: str, *, join: bool, by_shape: bool = False) -> list[str]:
     """The name's words in Latin lower case, in their order. With ``join``, a hyphen or a dot
     inside a word does not split it ("Pu-tin" is "putin")."""
-    words = [_read_word(word, by_shape=by_shape) for word in unicodedata.normalize("NFKC", name).split()]
     # An apostrophe joins its word ("O'Neill" is "oneill"); other punctuation separates words.
-    text = re.sub(r"['`]", "", anyascii(" ".join(words)).casefold())
+    text = re.sub(r"['`]", "", latin_text(name, by_shape=by_shape))
     if join:
         text = re.sub(r"(?<=[^\W_])[.-](?=[^\W_])", "", text)
     return [
-        word if word.isalpha() or word.isdigit() else word.translate(_DIGITS_AS_LETTERS)
+        word if word.isalpha() or word.isdigit() else word.translate(DIGITS_AS_LETTERS)
         for word in re.findall(r"[^\W_]+", text)
     ]
 
