@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 import jellyfish
+import pycountry
 from anyascii import anyascii
 from confusable_homoglyphs import categories, confusables
 
@@ -41,6 +42,26 @@ PARTICLES = frozenset(
     "al el ul ad as ash at az bin ibn bint ben de del der la van von da di".split()  # noqa: SIM905
 )
 
+# Words that say what trade or which country a company is in, not which company it is: a
+# listed company is found by its other words ("Bank Melli" for "BANK MELLI IRAN"), never by
+# these alone ("Bank of Iran", "Shipping Lines Ltd", "Korea General Corporation").
+_TRADES = (
+    "bank banking banks trading trade traders shipping ship ships lines line navigation maritime marine"
+    " general industrial industries industry development developments international national import export"
+    " imports exports services service energy oil gas petroleum petrochemical petrochemicals investment"
+    " investments finance financial commercial insurance airline airlines airways air aviation steel metals"
+    " mining logistics transport transportation construction engineering technology technologies"
+    " enterprise enterprises partners management capital resources equipment chemical chemicals"
+    " electronics products manufacturing agency exchange credit savings fund corporation union"
+    " islamic democratic peoples people state federal central korean iranian russian chinese syrian"
+)
+GENERIC_WORDS = frozenset(_TRADES.split()) | frozenset(
+    word
+    for country in pycountry.countries
+    for label in ("name", "official_name", "common_name")
+    for word in anyascii(getattr(country, label, "")).casefold().replace(",", " ").split()
+    if word.isalpha()
+)
 # Scripts whose letters are read by shape only (confusable_homoglyphs' script aliases).
 LOOKALIKE_SCRIPTS = frozenset({"LISU", "CHEROKEE", "CANADIAN_ABORIGINAL", "COPTIC", "OSAGE", "VAI"})
 # Digits and punctuation belong to no one alphabet.
