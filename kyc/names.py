@@ -66,8 +66,10 @@ GENERIC_WORDS = frozenset(_TRADES.split()) | frozenset(
 LOOKALIKE_SCRIPTS = frozenset({"LISU", "CHEROKEE", "CANADIAN_ABORIGINAL", "COPTIC", "OSAGE", "VAI"})
 # Digits and punctuation belong to no one alphabet.
 _SHARED_SCRIPTS = frozenset({"COMMON", "INHERITED"})
-# Digits written for the letters they look like, in a word that has letters too.
+# Digits written for the letters they look like, in a word that has letters too. A one is
+# drawn like an i and like an l: a name is read with each ("Cabe11o", "Put1n").
 _DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
+_DIGITS_AS_LETTERS_ONE_L = str.maketrans("0134578", "oleastb")
 # Unicode's data marks a right-to-left prototype with left-to-right marks around it.
 _DIRECTION_MARKS = "\u200e\u200f"
 
@@ -123,33 +125,36 @@ def _read_word(word: str, *, by_shape: bool) -> str:
         return word
     if by_shape or _read_by_shape_only(word):
         return skeleton(word)
-    if confusables.is_mixed_script(word, allowed_aliases=list(_SHARED_SCRIPTS)):
-        # A Cyrillic Er in a Latin word is there for its shape, not its sound.
-        return skeleton(word)
+    # A word that mixes scripts is read by sound here and by shape in the other reading: a
+    # Cyrillic Er in a Latin word is there for its shape ("\u0420utin"), Cyrillic letters with
+    # no Latin look-alike for their sound ("Py\u0442\u0438\u043d").
     return word
 
 
-def name_words(name: str, *, join: bool, by_shape: bool = False) -> list[str]:
+def name_words(name: str, *, join: bool, by_shape: bool = False, one_as_l: bool = False) -> list[str]:
     """The name's words in Latin lower case, in their order. With ``join``, a hyphen or a dot
-    inside a word does not split it ("Pu-tin" is "putin")."""
+    inside a word does not split it ("Pu-tin" is "putin"); with ``one_as_l`` a one among
+    letters reads as an l, else as an i."""
     words = [_read_word(word, by_shape=by_shape) for word in unicodedata.normalize("NFKC", name).split()]
     # An apostrophe joins its word ("O'Neill" is "oneill"); other punctuation separates words.
     text = re.sub(r"['`]", "", anyascii(" ".join(words)).casefold())
     if join:
         text = re.sub(r"(?<=[^\W_])[.-](?=[^\W_])", "", text)
+    digits = _DIGITS_AS_LETTERS_ONE_L if one_as_l else _DIGITS_AS_LETTERS
     return [
-        word if word.isalpha() or word.isdigit() else word.translate(_DIGITS_AS_LETTERS)
+        word if word.isalpha() or word.isdigit() else word.translate(digits)
         for word in re.findall(r"[^\W_]+", text)
     ]
 
 
 def name_readings(name: str) -> list[list[str]]:
     """The name's distinct readings as word lists: by sound and by shape, each with hyphenated
-    and dotted words split and joined."""
+    and dotted words split and joined, and a one among letters read as an i and as an l."""
     readings = {
-        tuple(name_words(name, join=join, by_shape=by_shape))
+        tuple(name_words(name, join=join, by_shape=by_shape, one_as_l=one_as_l))
         for by_shape in (False, True)
         for join in (False, True)
+        for one_as_l in (False, "1" in name)
     }
     return [list(words) for words in sorted(readings) if words]
 
