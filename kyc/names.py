@@ -178,6 +178,7 @@ _TRANSLITERATION_FOLDS = [
     ("zh", "j"),
     ("kh", "h"),
     ("ph", "f"),
+    ("dh", "d"),
     ("w", "v"),
     ("ou", "u"),
     ("je", "ye"),
@@ -194,5 +195,8 @@ def transliteration_fold(word: str) -> str:
 
 def sound_key(word: str) -> str:
     """The word's Metaphone key (jellyfish): transliterations of one name share it
-    ("Putin" and "Poetin", "Mohammed" and "Muhammad", "Aleksandr" and "Alexander")."""
-    return jellyfish.metaphone(word)
+    ("Putin" and "Poetin", "Mohammed" and "Muhammad", "Aleksandr" and "Alexander"). Metaphone
+    keeps a first vowel as written; here any first vowel is an A, as transliterations differ
+    there most ("Usama" and "Osama", "Oleksandr" and "Alexander")."""
+    key = jellyfish.metaphone(word)
+    return "A" + key[1:] if key[:1] in ("E", "I", "O", "U") else key

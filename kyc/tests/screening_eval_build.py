@@ -87,6 +87,13 @@ PEOPLE = [
     Person(
         "AL-ZAWAHIRI", "Ayman Muhammad", "EG", variants=("Aiman al-Zawahiri", "Ayman Mohammed al-Zawahiri")
     ),
+    Person(
+        "QADHAFI",
+        "Muammar Muhammad",
+        "LY",
+        variants=("Muammar Gaddafi", "Moammar Qadafi", "Muammar al-Qaddafi"),
+    ),
+    Person("BIN LADIN", "Usama", "SA", variants=("Osama bin Laden", "Usama Bin Laden", "Osama Binladin")),
     Person("HAMDAN", "Mohammed Yousef", "AE", variants=("Muhammad Yusuf Hamdan", "Mohamed Yousef Hamdan")),
     Person("MADURO MOROS", "Nicolás", "VE", variants=("Nicolas Maduro Moros", "Nikolas Maduro")),
     Person("CABELLO RONDÓN", "Diosdado", "VE", variants=("Diosdado Cabello Rondon",)),

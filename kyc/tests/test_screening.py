@@ -214,6 +214,7 @@ EVADERS = {
     "cherokee": ("Bashar ᎪᏕᏕᎪᎠ", None, 12436),
     "cyrillic dze and komi de": ("Bashar аѕѕаԁ", None, 12436),
     "ones for ls": ("Diosdado Cabe11o", None, 24432),
+    "first vowel transliterated otherwise": ("Oleksandr Lukashenko", None, 29700),
 }
 
 
