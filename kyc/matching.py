@@ -205,12 +205,17 @@ def _first_name(given: list[str]) -> list[str]:
     return given[: first_long + 1] + [word for word in given[first_long + 1 :] if len(word) <= 3]
 
 
-def _compact_forms(words: list[str], surname: list[str], given: list[str]) -> list[str]:
+def _compact_forms(words: list[str], surname: list[str], given: list[str], *, entity: bool) -> list[str]:
     """A listed name written without spaces, as "VladimirPutin" or "PutinVladimir" would be:
     given names then surname, surname then given names, and the first given name before or
-    after the surname. A name listed without a comma is taken in its order and reversed."""
+    after the surname. A name listed without a comma is taken without its noise words, in its
+    order and reversed; a company's one word of five letters or more is there too, so that
+    it is found written in parts ("Sovcom Flot" for "SOVCOMFLOT PJSC")."""
     if not given:
-        return list(dict.fromkeys(["".join(words), "".join(reversed(words))])) if len(words) > 1 else []
+        core = name_core(words)
+        if len(core) > 1 or (entity and core and len(core[0]) >= ONE_WORD_CONTAINED_LENGTH):
+            return list(dict.fromkeys(["".join(core), "".join(reversed(core))]))
+        return []
     first_name = _first_name(given)
     forms = [given + surname, surname + given, first_name + surname, surname + first_name]
     return list(dict.fromkeys("".join(form) for form in forms))
@@ -255,7 +260,7 @@ def _index_build(version: tuple[int, str]) -> _ListIndex:
                         required=[_folded(core)],
                         surname=surname_words,
                     )
-            for compact in _compact_forms(*forms[-1]):
+            for compact in _compact_forms(*forms[-1], entity=not person):
                 index.compact.append(transliteration_fold(compact))
                 index.compact_owners.append(owner)
     return index

@@ -133,7 +133,12 @@ ENTITIES = [
         "ROSOBORONEXPORT OAO",
         "RU",
         near_misses=("Rosexport Trading OAO", "Oboronprom Holdings"),
-        evasions=("Rosoboronexport", "Rosoboronexport Trading LLC", "OAO Rosoboron-Export"),
+        evasions=(
+            "Rosoboronexport",
+            "Rosoboronexport Trading LLC",
+            "OAO Rosoboron-Export",
+            "Rosoboron Export",
+        ),
     ),
     Entity(
         "BANK ROSSIYA",
@@ -178,7 +183,7 @@ ENTITIES = [
         "SOVCOMFLOT PJSC",
         "RU",
         near_misses=("Sovcombank PJSC", "Aeroflot PJSC"),
-        evasions=("Sovcomflot", "PAO Sovcomflot", "Sovcomflot Shipping Group"),
+        evasions=("Sovcomflot", "PAO Sovcomflot", "Sovcomflot Shipping Group", "Sovcom Flot"),
     ),
     Entity(
         "BANK MELLI IRAN",
