@@ -38,6 +38,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from kyc.models import SanctionsEntry, SanctionsList
 from kyc.names import (
+    GENERIC_WORDS,
     NOISE_WORDS,
     PARTICLES,
     name_core,
@@ -108,7 +109,7 @@ class _ListIndex:
     multi_word: list[str] = field(default_factory=list)
     multi_word_owners: list[tuple[_Candidate, str]] = field(default_factory=list)
     required: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
-    surnames: list[frozenset[str]] = field(default_factory=list)
+    surnames: list[frozenset[str] | None] = field(default_factory=list)
     single_word: list[str] = field(default_factory=list)
     single_word_owners: list[tuple[_Candidate, str]] = field(default_factory=list)
     contained_single: dict[str, list[int]] = field(default_factory=dict)
@@ -132,11 +133,14 @@ class _ListIndex:
         *,
         entity: bool,
         required: list[list[str]],
-        surname: list[str],
+        surname: list[str] | None,
     ) -> None:
         """Index one form of a listed name. ``required`` are the sets of words any one of which,
         all present, makes a longer name contain this one; a shorter name is this one only if
-        it has a word of ``surname`` (when the list says which words are the surname)."""
+        it has a word of ``surname``, when the list says which words are the surname or the name
+        is a company's (whose telling words are its words less ``GENERIC_WORDS``). A company named
+        by generic words alone ("ISLAMIC REPUBLIC OF IRAN SHIPPING LINES") has an empty
+        ``surname``: it is found whole or containing all its words, never word by word."""
         normalized = " ".join(sorted(words))
         if len(words) > 1:
             position = len(self.multi_word)
@@ -146,7 +150,7 @@ class _ListIndex:
             self.multi_word.append(normalized)
             self.multi_word_owners.append(owner)
             self.required.append(tuple(tuple(words) for words in required if len(words) > 1))
-            self.surnames.append(frozenset(surname))
+            self.surnames.append(None if surname is None else frozenset(surname))
         elif words:
             position = len(self.single_word)
             self.single_word.append(normalized)
@@ -186,21 +190,34 @@ def _required(words: list[str], surname: list[str], given: list[str], *, person:
     """The word sets that make a longer name contain a listed name: all its telling words,
     and for a person listed as "SURNAME, Given Names", the surname and the first given name
     (middle names are left out as often as not). A given word of three letters or fewer is
-    part of the first name ("KIM, Jong Un" needs "Un")."""
+    part of the first name ("KIM, Jong Un" needs "Un"), and the first name runs to its first
+    longer word: the Vietnamese middle names Van and Thi are borne by millions, so
+    "NGUYEN, Van Thang" needs "Thang" and "TRAN, Thi Huong" needs "Huong"."""
     required = [_telling(words)]
     if person and len(given) > 1:
-        first_name = given[:1] + [word for word in given[1:] if len(word) <= 3]
-        required.append(_telling(surname) + first_name)
+        required.append(_telling(surname) + _first_name(given))
     return [_folded(words) for words in required]
 
 
-def _compact_forms(words: list[str], surname: list[str], given: list[str]) -> list[str]:
-    """A listed name written without spaces, as "VladimirPutin" would be: given names then
-    surname, surname then given names, and first given name then surname. A name listed
-    without a comma is taken in its order and reversed."""
+def _first_name(given: list[str]) -> list[str]:
+    """The words of the given names that make the first name (see ``_required``)."""
+    first_long = next((i for i, word in enumerate(given) if len(word) > 3), len(given) - 1)
+    return given[: first_long + 1] + [word for word in given[first_long + 1 :] if len(word) <= 3]
+
+
+def _compact_forms(words: list[str], surname: list[str], given: list[str], *, entity: bool) -> list[str]:
+    """A listed name written without spaces, as "VladimirPutin" or "PutinVladimir" would be:
+    given names then surname, surname then given names, and the first given name before or
+    after the surname. A name listed without a comma is taken without its noise words, in its
+    order and reversed; a company's one word of five letters or more is there too, so that
+    it is found written in parts ("Sovcom Flot" for "SOVCOMFLOT PJSC")."""
     if not given:
-        return list(dict.fromkeys(["".join(words), "".join(reversed(words))])) if len(words) > 1 else []
-    forms = [given + surname, surname + given, given[:1] + surname]
+        core = name_core(words)
+        if len(core) > 1 or (entity and core and len(core[0]) >= ONE_WORD_CONTAINED_LENGTH):
+            return list(dict.fromkeys(["".join(core), "".join(reversed(core))]))
+        return []
+    first_name = _first_name(given)
+    forms = [given + surname, surname + given, first_name + surname, surname + first_name]
     return list(dict.fromkeys("".join(form) for form in forms))
 
 
@@ -224,7 +241,12 @@ def _index_build(version: tuple[int, str]) -> _ListIndex:
             owner = (candidate, listed_name)
             forms = _listed_forms(listed_name)
             for words, surname, given in forms:
-                surname_words = _folded((_telling(surname) or surname) if given else [])
+                if not person:
+                    surname_words = _folded([word for word in _telling(words) if word not in GENERIC_WORDS])
+                elif given:
+                    surname_words = _folded(_telling(surname) or surname)
+                else:
+                    surname_words = None
                 required = _required(words, surname, given, person=person)
                 index.add_name(
                     _folded(words), owner, entity=not person, required=required, surname=surname_words
@@ -238,7 +260,7 @@ def _index_build(version: tuple[int, str]) -> _ListIndex:
                         required=[_folded(core)],
                         surname=surname_words,
                     )
-            for compact in _compact_forms(*forms[-1]):
+            for compact in _compact_forms(*forms[-1], entity=not person):
                 index.compact.append(transliteration_fold(compact))
                 index.compact_owners.append(owner)
     return index
@@ -364,7 +386,7 @@ class _Scorer:
         for position in candidates or ():
             paired = _paired(words, self.index.multi_word[position].split(), similar)
             surname = self.index.surnames[position]
-            if len(paired) == len(words) and (not surname or any(word in surname for _, word in paired)):
+            if len(paired) == len(words) and (surname is None or any(word in surname for _, word in paired)):
                 scores[position] = sum(score for score, _ in paired) / len(words)
         return scores
 
@@ -424,7 +446,8 @@ def screening_run(
         # The whole name in sorted word order. A part of a listed name (a given name and
         # patronymic without the surname) is not scored whole: token set scoring would call it
         # a perfect match. Nor is a name without a word like the listed surname: two long
-        # given names shared lift any third word close to the line.
+        # given names shared lift any third word close to the line. A company named by generic
+        # words alone (no telling word to have) is scored whole, as it has no part to be.
         similar = scorer.similar(core)
         for _, name_score, position in process.extract(
             query,

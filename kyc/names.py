@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 import jellyfish
+import pycountry
 from anyascii import anyascii
 from confusable_homoglyphs import categories, confusables
 
@@ -41,12 +42,34 @@ PARTICLES = frozenset(
     "al el ul ad as ash at az bin ibn bint ben de del der la van von da di".split()  # noqa: SIM905
 )
 
+# Words that say what trade or which country a company is in, not which company it is: a
+# listed company is found by its other words ("Bank Melli" for "BANK MELLI IRAN"), never by
+# these alone ("Bank of Iran", "Shipping Lines Ltd", "Korea General Corporation").
+_TRADES = (
+    "bank banking banks trading trade traders shipping ship ships lines line navigation maritime marine"
+    " general industrial industries industry development developments international national import export"
+    " imports exports services service energy oil gas petroleum petrochemical petrochemicals investment"
+    " investments finance financial commercial insurance airline airlines airways air aviation steel metals"
+    " mining logistics transport transportation construction engineering technology technologies"
+    " enterprise enterprises partners management capital resources equipment chemical chemicals"
+    " electronics products manufacturing agency exchange credit savings fund corporation union"
+    " islamic democratic peoples people state federal central korean iranian russian chinese syrian"
+)
+GENERIC_WORDS = frozenset(_TRADES.split()) | frozenset(
+    word
+    for country in pycountry.countries
+    for label in ("name", "official_name", "common_name")
+    for word in anyascii(getattr(country, label, "")).casefold().replace(",", " ").split()
+    if word.isalpha()
+)
 # Scripts whose letters are read by shape only (confusable_homoglyphs' script aliases).
 LOOKALIKE_SCRIPTS = frozenset({"LISU", "CHEROKEE", "CANADIAN_ABORIGINAL", "COPTIC", "OSAGE", "VAI"})
 # Digits and punctuation belong to no one alphabet.
 _SHARED_SCRIPTS = frozenset({"COMMON", "INHERITED"})
-# Digits written for the letters they look like, in a word that has letters too.
+# Digits written for the letters they look like, in a word that has letters too. A one is
+# drawn like an i and like an l: a name is read with each ("Cabe11o", "Put1n").
 DIGITS_AS_LETTERS = str.maketrans("0134578", "oieastb")
+_DIGITS_AS_LETTERS_ONE_L = str.maketrans("0134578", "oleastb")
 # Unicode's data marks a right-to-left prototype with left-to-right marks around it.
 _DIRECTION_MARKS = "\u200e\u200f"
 
@@ -102,9 +125,9 @@ def _read_word(word: str, *, by_shape: bool) -> str:
         return word
     if by_shape or _read_by_shape_only(word):
         return skeleton(word)
-    if confusables.is_mixed_script(word, allowed_aliases=list(_SHARED_SCRIPTS)):
-        # A Cyrillic Er in a Latin word is there for its shape, not its sound.
-        return skeleton(word)
+    # A word that mixes scripts is read by sound here and by shape in the other reading: a
+    # Cyrillic Er in a Latin word is there for its shape ("\u0420utin"), Cyrillic letters with
+    # no Latin look-alike for their sound ("Py\u0442\u0438\u043d").
     return word
 
 
@@ -115,26 +138,29 @@ def latin_text(text: str, *, by_shape: bool = False) -> str:
     return anyascii(" ".join(words)).casefold()
 
 
-def name_words(name: str, *, join: bool, by_shape: bool = False) -> list[str]:
+def name_words(name: str, *, join: bool, by_shape: bool = False, one_as_l: bool = False) -> list[str]:
     """The name's words in Latin lower case, in their order. With ``join``, a hyphen or a dot
-    inside a word does not split it ("Pu-tin" is "putin")."""
+    inside a word does not split it ("Pu-tin" is "putin"); with ``one_as_l`` a one among
+    letters reads as an l, else as an i."""
     # An apostrophe joins its word ("O'Neill" is "oneill"); other punctuation separates words.
     text = re.sub(r"['`]", "", latin_text(name, by_shape=by_shape))
     if join:
         text = re.sub(r"(?<=[^\W_])[.-](?=[^\W_])", "", text)
+    digits = _DIGITS_AS_LETTERS_ONE_L if one_as_l else DIGITS_AS_LETTERS
     return [
-        word if word.isalpha() or word.isdigit() else word.translate(DIGITS_AS_LETTERS)
+        word if word.isalpha() or word.isdigit() else word.translate(digits)
         for word in re.findall(r"[^\W_]+", text)
     ]
 
 
 def name_readings(name: str) -> list[list[str]]:
     """The name's distinct readings as word lists: by sound and by shape, each with hyphenated
-    and dotted words split and joined."""
+    and dotted words split and joined, and a one among letters read as an i and as an l."""
     readings = {
-        tuple(name_words(name, join=join, by_shape=by_shape))
+        tuple(name_words(name, join=join, by_shape=by_shape, one_as_l=one_as_l))
         for by_shape in (False, True)
         for join in (False, True)
+        for one_as_l in (False, "1" in name)
     }
     return [list(words) for words in sorted(readings) if words]
 
@@ -158,6 +184,7 @@ _TRANSLITERATION_FOLDS = [
     ("zh", "j"),
     ("kh", "h"),
     ("ph", "f"),
+    ("dh", "d"),
     ("w", "v"),
     ("ou", "u"),
     ("je", "ye"),
@@ -174,5 +201,8 @@ def transliteration_fold(word: str) -> str:
 
 def sound_key(word: str) -> str:
     """The word's Metaphone key (jellyfish): transliterations of one name share it
-    ("Putin" and "Poetin", "Mohammed" and "Muhammad", "Aleksandr" and "Alexander")."""
-    return jellyfish.metaphone(word)
+    ("Putin" and "Poetin", "Mohammed" and "Muhammad", "Aleksandr" and "Alexander"). Metaphone
+    keeps a first vowel as written; here any first vowel is an A, as transliterations differ
+    there most ("Usama" and "Osama", "Oleksandr" and "Alexander")."""
+    key = jellyfish.metaphone(word)
+    return "A" + key[1:] if key[:1] in ("E", "I", "O", "U") else key

@@ -30,6 +30,9 @@ class Person:
     honorific: str = "Mr"
     # A given name written in several words that are one name (Korean "Jong Un").
     first_name: str = ""
+    # Names that share more than a surname with the listed one and are someone else (the
+    # Vietnamese middle names Van and Thi are borne by millions).
+    near_misses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,13 @@ PEOPLE = [
     Person(
         "AL-ZAWAHIRI", "Ayman Muhammad", "EG", variants=("Aiman al-Zawahiri", "Ayman Mohammed al-Zawahiri")
     ),
+    Person(
+        "QADHAFI",
+        "Muammar Muhammad",
+        "LY",
+        variants=("Muammar Gaddafi", "Moammar Qadafi", "Muammar al-Qaddafi"),
+    ),
+    Person("BIN LADIN", "Usama", "SA", variants=("Osama bin Laden", "Usama Bin Laden", "Osama Binladin")),
     Person("HAMDAN", "Mohammed Yousef", "AE", variants=("Muhammad Yusuf Hamdan", "Mohamed Yousef Hamdan")),
     Person("MADURO MOROS", "Nicolás", "VE", variants=("Nicolas Maduro Moros", "Nikolas Maduro")),
     Person("CABELLO RONDÓN", "Diosdado", "VE", variants=("Diosdado Cabello Rondon",)),
@@ -96,6 +106,24 @@ PEOPLE = [
     Person("ZHANG", "Yuquan", "CN", variants=("Zhang Yu Quan", "Yu-Quan Zhang")),
     Person("KIM", "Jong Un", "KP", variants=("Kim Jong-un", "Kim Jongun"), first_name="Jong Un"),
     Person("CHOE", "Ryong Hae", "KP", variants=("Choe Ryong-hae", "Choi Ryong Hae"), first_name="Ryong Hae"),
+    Person(
+        "NGUYEN",
+        "Van Thang",
+        "VN",
+        variants=("Nguyễn Văn Thắng", "Thang Nguyen"),
+        first_name="Van Thang",
+        near_misses=("Nguyen Van Minh", "Mr Nguyen Van Hung Trading"),
+    ),
+    Person(
+        "TRAN",
+        "Thi Huong",
+        "VN",
+        female=True,
+        variants=("Trần Thị Hương",),
+        honorific="Ms",
+        first_name="Thi Huong",
+        near_misses=("Tran Thi Mai", "Ms Tran Thi Lan"),
+    ),
     Person("HARGREAVES", "Thomas Edward", "GB", variants=("Tom Edward Hargreaves", "Thomas E. Hargreaves")),
     Person("ABRAMOVA", "Yelena Sergeyevna", "RU", female=True, variants=("Elena Abramova",), honorific="Ms"),
 ]
@@ -105,7 +133,12 @@ ENTITIES = [
         "ROSOBORONEXPORT OAO",
         "RU",
         near_misses=("Rosexport Trading OAO", "Oboronprom Holdings"),
-        evasions=("Rosoboronexport", "Rosoboronexport Trading LLC", "OAO Rosoboron-Export"),
+        evasions=(
+            "Rosoboronexport",
+            "Rosoboronexport Trading LLC",
+            "OAO Rosoboron-Export",
+            "Rosoboron Export",
+        ),
     ),
     Entity(
         "BANK ROSSIYA",
@@ -150,7 +183,25 @@ ENTITIES = [
         "SOVCOMFLOT PJSC",
         "RU",
         near_misses=("Sovcombank PJSC", "Aeroflot PJSC"),
-        evasions=("Sovcomflot", "PAO Sovcomflot", "Sovcomflot Shipping Group"),
+        evasions=("Sovcomflot", "PAO Sovcomflot", "Sovcomflot Shipping Group", "Sovcom Flot"),
+    ),
+    Entity(
+        "BANK MELLI IRAN",
+        "IR",
+        near_misses=("Bank of Iran", "Iran Bank Holding"),
+        evasions=("Bank Melli", "Melli Bank of Iran", "Bank-e Melli Iran"),
+    ),
+    Entity(
+        "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES",
+        "IR",
+        near_misses=("Shipping Lines Ltd", "Republic Shipping Lines Co"),
+        evasions=("Islamic Republic Iran Shipping Lines Co", "Iran Shipping Lines Islamic Republic"),
+    ),
+    Entity(
+        "KOREA RYONBONG GENERAL CORPORATION",
+        "KP",
+        near_misses=("Korea General Corporation", "General Trading Corporation of Korea"),
+        evasions=("Ryonbong General Corp", "Korea Ryonbong General Corp."),
     ),
     Entity(
         "HAMAS",
@@ -253,6 +304,8 @@ def _person_rows(person: Person, index: int) -> list[tuple]:
         ("company_word", "hit", f"{full} {COMPANY_WORDS[(index + 7) % len(COMPANY_WORDS)]}", elsewhere),
         ("title_and_company", "hit", f"{person.honorific} {surname} {first} Holdings Ltd", elsewhere),
         ("extra_word", "hit", f"{short} Import Export", elsewhere),
+        ("glued", "hit", f"{first}{surname}".replace(" ", ""), ""),
+        ("glued_reversed", "hit", f"{surname}{first}".replace(" ", ""), elsewhere),
         ("case_and_accents", "hit", _plain(full).upper(), ""),
         ("case_and_accents", "hit", full.lower(), ""),
         ("country_mismatch", "hit", full, elsewhere),
@@ -307,6 +360,7 @@ def _person_rows(person: Person, index: int) -> list[tuple]:
         ),
         ("near_miss_given_name_alone", "miss", f"Dr {first}", person.country),
     ]
+    rows += [("near_miss_more_than_a_surname", "miss", miss, person.country) for miss in person.near_misses]
     if middle:
         rows.append(
             ("near_miss_given_names_without_surname", "miss", f"{person.given} Trading", person.country)

@@ -57,6 +57,15 @@ def test_an_unrelated_name_passes(sdn_list):
         "Vladimir Pu.tin",
         "VladimirPutin",
         "Vlad1mir Put1n",
+        "Vladimir Py\u0442\u0438\u043d",  # a Latin P and y, then Cyrillic letters read by their sound
+        "\u0412\u03bb\u0430\u0434\u0438\u043c\u0438\u0440 Putin",  # a Greek lambda in a Cyrillic word
+        "Vladimir \uff30\uff55\uff54\uff49\uff4e",  # fullwidth
+        "\U0001d415\U0001d425\U0001d41a\U0001d41d\U0001d422\U0001d426\U0001d422\U0001d42b Putin",  # bold
+        "Vladimir \u1d18\u1d1c\u1d1b\u026a\u0274",  # small capitals
+        "Vladimir P\u0336u\u0336t\u0336i\u0336n\u0336",  # struck through
+        "Vladimir \u03a1UT\u0399N",  # Greek Rho and Iota
+        "Vladimir P_u_t_i_n",
+        "PutinVladimir",
         "Vladimir Puttin",
         "Wladimir Putin",
         "Vladimir Poutine",
@@ -204,6 +213,8 @@ EVADERS = {
     "lisu double surname half": ("Diosdado ꓚꓮꓐꓰꓡꓡꓳ", None, 24432),
     "cherokee": ("Bashar ᎪᏕᏕᎪᎠ", None, 12436),
     "cyrillic dze and komi de": ("Bashar аѕѕаԁ", None, 12436),
+    "ones for ls": ("Diosdado Cabe11o", None, 24432),
+    "first vowel transliterated otherwise": ("Oleksandr Lukashenko", None, 29700),
 }
 
 
