@@ -65,13 +65,15 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _readings(text: str) -> tuple[tuple[str, ...], ...]:
-    """The ways an address may name a place: its words of letters, and its words with digits
-    read as the letters they look like ("Cr1mea")."""
-    latin = latin_text(text)
-    return (
-        tuple(re.findall(r"[^\W\d_]+", latin)),
-        tuple(re.findall(r"[^\W_]+", latin.translate(DIGITS_AS_LETTERS))),
-    )
+    """The ways an address may name a place: read by sound and by shape (a Cyrillic Es in
+    "Crimea" is there for its shape), each as its words of letters and as its words with
+    digits read as the letters they look like ("Cr1mea")."""
+    readings = []
+    for by_shape in (False, True):
+        latin = latin_text(text, by_shape=by_shape)
+        readings.append(tuple(re.findall(r"[^\W\d_]+", latin)))
+        readings.append(tuple(re.findall(r"[^\W_]+", latin.translate(DIGITS_AS_LETTERS))))
+    return tuple(readings)
 
 
 def jurisdiction_name(code: str) -> str:

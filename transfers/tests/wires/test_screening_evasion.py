@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 PROBES = {
     "title": ("Mr Vladimir Putin", "DE", 36735),
     "generational suffix": ("Vladimir Putin Jr", "DE", 36735),
-    "company word": ("Vladimir Putin Holding", "DE", 36735),
-    "and co": ("Vladimir Putin and Co", "DE", 36735),
+    "company word": ("Vladimir Putin Holding", "RU", 36735),
+    "and co": ("Vladimir Putin and Co", "RU", 36735),
     "transliteration": ("Wladimir Poetin", "DE", 36735),
-    "lisu capitals": ("ꓦꓡꓮꓓꓲꓟꓲꓣ ꓑꓴꓔꓲꓠ", "DE", 36735),
+    "lisu capitals": ("ꓦꓡꓮꓓꓲꓟꓲꓣ ꓑꓴꓔꓲꓠ", "RU", 36735),
     "lisu surname": ("Ramzan ꓗꓮꓓꓬꓣꓳꓦ", "DE", 23393),
     "lisu surname of an alias": ("Alexander ꓡꓴꓗꓮꓢꓧꓰꓠꓗꓳ", "DE", 29700),
     "lisu first surname": ("Diosdado ꓚꓮꓐꓰꓡꓡꓳ", "DE", 24432),
