@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Account, Posting
-from bankcore.money import CURRENCY_CHOICES
+from bankcore.money import CURRENCY_CHOICES, format_amount
 
 
 class Transfer(models.Model):
@@ -186,7 +186,10 @@ class WireTransfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"wire {self.pk}: {self.amount} {self.currency} ({self.status})"
+        # The back office titles a wire's page with this: an amount in minor units would read
+        # a hundred times too large.
+        amount = format_amount(self.amount, self.currency)
+        return f"wire {self.pk}: {amount} {self.currency} ({self.get_status_display()})"
 
 
 class WireReviewQueue(WireTransfer):

@@ -6,29 +6,51 @@ import base64
 import json
 import re
 import uuid
+from importlib import import_module
+from urllib.parse import unquote_plus
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django_otp.oath import TOTP
 
-from accounts.models import Account, User
+from accounts.models import Account, ApprovalRequest, User
 from accounts.services.operations import config_set
 from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_seal
+from kyc import services as kyc_services
+from kyc.crypto import normalise_national_id
 from kyc.models import KycProfile, KycStatus
 from kyc.tests.factories import submitted_profile
-from transfers.models import WireTransfer
+from transfers.models import WireLimitOverride, WireTransfer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+# The data migrations that make the staff roles' groups, each with a ROLES table of its grants.
+ROLE_MIGRATIONS = ("accounts.migrations.0008_roles", "transfers.migrations.0005_wire_roles")
+
+
+def _role(name: str) -> Group:
+    """The role's group, made again from the migrations' grants when missing: a transactional
+    test empties every table when it ends, the groups the migrations made among them."""
+    group, made = Group.objects.get_or_create(name=name)
+    if made:
+        for module in ROLE_MIGRATIONS:
+            for permission in import_module(module).ROLES.get(name, []):
+                app_label, codename = permission.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+    return group
+
+
 def _staff(email: str, role: str):
     member = UserFactory(email=email, is_staff=True, full_name=email.split("@")[0].title())
-    member.groups.add(Group.objects.get(name=role))
+    member.groups.add(_role(role))
     return member
 
 
@@ -55,6 +77,12 @@ def _login(browser, site: str, email: str, *, shots=None):
     return page
 
 
+def _fold_sidebar(page):
+    """Fold the navigation sidebar away, as staff may: a list of many columns fits the window."""
+    page.click("#toggle-nav-sidebar")
+    page.wait_for_selector("#nav-sidebar", state="hidden")
+
+
 def _run_action(page, action: str, reason: str | None = None):
     page.check("input[name=_selected_action]")
     page.select_option("select[name=action]", action)
@@ -63,8 +91,20 @@ def _run_action(page, action: str, reason: str | None = None):
     page.click("button[name=index]")
 
 
-def _send_wire(api, token: str, account: Account, amount: str) -> WireTransfer:
-    """The customer sends a wire through the API, over HTTP to the live server."""
+def _api_token(api, customer: User) -> str:
+    """The customer's API token, from their email and password."""
+    login = api.post(
+        "/api/auth/login",
+        data=json.dumps({"email": customer.email, "password": DEFAULT_PASSWORD}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert login.status == 200, login.text()
+    return login.json()["token"]
+
+
+def _send_wire(api, token: str, account: Account, amount: str, **beneficiary) -> WireTransfer:
+    """The customer sends a wire through the API, over HTTP to the live server (to Erika
+    Mustermann in Berlin unless ``beneficiary`` says otherwise); it is held for review."""
     response = api.post(
         "/api/wire-transfers",
         data=json.dumps(
@@ -79,6 +119,7 @@ def _send_wire(api, token: str, account: Account, amount: str) -> WireTransfer:
                 "beneficiary_address": "Hauptstr. 1, Berlin",
                 "reference": "Invoice 42",
                 "charge_bearer": "SHAR",
+                **beneficiary,
             }
         ),
         headers={
@@ -150,13 +191,7 @@ def test_compliance_and_support_work_and_the_audit_log_shows_who_did_what(
     # The customer, KYC-approved now, logs in to the API and sends two wires compliance must
     # review: one below the four-eyes threshold, one at it.
     api = browser.new_context(base_url=live_site).request
-    login = api.post(
-        "/api/auth/login",
-        data=json.dumps({"email": customer.email, "password": DEFAULT_PASSWORD}),
-        headers={"Content-Type": "application/json"},
-    )
-    assert login.status == 200, login.text()
-    token = login.json()["token"]
+    token = _api_token(api, customer)
     held = _send_wire(api, token, account, "250.00")
     four_eyes = _send_wire(api, token, account, "1000.00")
 
@@ -274,3 +309,105 @@ def test_a_new_member_sets_up_an_authenticator_from_a_qr_code_and_signs_in_with_
     other.goto(f"{live_site}/admin/audit/auditevent/")
     other.wait_for_url(re.compile(r".*/admin/second-factor/\?next=.*"))
     _login(browser, live_site, member.email)
+
+
+def test_compliance_finds_a_national_id_sees_why_a_wire_is_held_and_raises_limits_with_a_second_officer(
+    browser, live_site, shots, kyc_files
+):
+    officer = _staff("casey.compliance@bankcore.test", "compliance")
+    second_officer = _staff("robin.compliance@bankcore.test", "compliance")
+    agent = _staff("sam.support@bankcore.test", "support")
+    customer = UserFactory(email="dana.customer@example.test", full_name="Dana Customer")
+    other = UserFactory(email="eli.customer@example.test", full_name="Eli Customer")
+    profile = submitted_profile(customer, national_id="AB 1234-5678")
+    submitted_profile(other, national_id="XY 9876-5432")
+    kyc_services.kyc_approve(profile_id=profile.pk, reviewer=officer)
+    account = fund(AccountFactory(customer=customer), 2_500_00)
+
+    # The customer wires 250.00 to an Iranian IBAN: far below the review threshold, held
+    # because Iran is a sanctioned jurisdiction.
+    api = browser.new_context(base_url=live_site).request
+    wire = _send_wire(
+        api,
+        _api_token(api, customer),
+        account,
+        "250.00",
+        beneficiary_name="Parisa Ahmadi",
+        beneficiary_account="IR062960000000100324200001",
+        beneficiary_bic=None,
+        beneficiary_country="IR",
+        beneficiary_address="Ferdowsi Ave, Tehran",
+    )
+    held_by = wire.review_reason
+    assert (held_by["rule"], held_by["jurisdiction"]) == ("sanctioned_jurisdiction", "IR")
+    reason = held_by["detail"]
+
+    # Compliance types a national ID, spaced otherwise than the customer did, into the form
+    # above the KYC profiles and lands on that one profile; no address the browser asks for
+    # carries the number.
+    compliance = _login(browser, live_site, officer.email)
+    addresses = []
+    compliance.on("request", lambda request: addresses.append(request.url))
+    compliance.goto(f"{live_site}/admin/kyc/kycprofile/")
+    compliance.fill("#id_national_id", "ab 1234 5678")
+    compliance.click("#national-id-search input[type=submit]")
+    compliance.wait_for_url(re.compile(r".*/admin/kyc/kycprofile/\?id__in=\d+$"))
+    assert compliance.locator("#result_list tbody tr").count() == 1
+    assert customer.email in compliance.inner_text("#result_list tbody tr")
+    assert compliance.input_value("#searchbar") == ""
+    # The profiles' ten columns want a wider window than the other pages.
+    _fold_sidebar(compliance)
+    compliance.set_viewport_size({"width": 1760, "height": 900})
+    shots(compliance, "kyc-national-id-search", document=True)
+    compliance.set_viewport_size({"width": 1440, "height": 900})
+    assert [url for url in addresses if "12345678" in normalise_national_id(unquote_plus(url))] == []
+    assert AuditEvent.objects.filter(action=actions.KYC_NATIONAL_ID_SEARCHED, actor=officer).count() == 1
+
+    # Compliance sees the wire in the queue and, on its decision page, why it is held.
+    compliance.goto(f"{live_site}/admin/transfers/wirereviewqueue/")
+    assert reason in compliance.inner_text("#result_list tbody tr")
+    compliance.click(f'#result_list a[href$="/wirereviewqueue/{wire.pk}/change/"]')
+    compliance.wait_for_url(f"{live_site}/admin/transfers/wiretransfer/{wire.pk}/decide/")
+    assert compliance.inner_text("#wire-review-reason") == reason
+    shots(compliance, "wire-decision-sanctioned-jurisdiction", document=True)
+
+    # Support sees the same wire held for compliance review, and nothing of the screening.
+    support = _login(browser, live_site, agent.email)
+    support.goto(f"{live_site}/admin/transfers/wiretransfer/{wire.pk}/change/")
+    assert support.inner_text(".field-held_for_review .readonly") == "held for compliance review"
+    page = support.content()
+    for screening in (reason, "Screening hits", "wire-decide-link"):
+        assert screening not in page
+    shots(support, "wire-held-support", document=True)
+    assert support.goto(f"{live_site}/admin/transfers/wiretransfer/{wire.pk}/decide/").status == 403
+
+    # Compliance raises the account's per-wire and daily limits above the defaults (USD 100,000
+    # and 200,000): nothing applies yet, a request waits for a second officer.
+    compliance.goto(f"{live_site}/admin/transfers/wirelimitoverride/add/")
+    compliance.fill("#id_account", str(account.pk))
+    compliance.fill("#id_per_wire_amount", "250000.00")
+    compliance.fill("#id_daily_amount", "400000.00")
+    compliance.fill("#id_reason", "House purchase in May, contract seen")
+    compliance.click("input[name=_save]")
+    compliance.wait_for_selector("text=waits for a second member of staff")
+    request = ApprovalRequest.objects.get(status=ApprovalRequest.Status.PENDING)
+    assert not WireLimitOverride.objects.exists()
+
+    # A second officer finds it pending under Approval requests and approves it with a note.
+    second = _login(browser, live_site, second_officer.email)
+    second.goto(f"{live_site}/admin/accounts/approvalrequest/?status__exact=pending")
+    row = second.locator("#result_list tbody tr")
+    assert row.count() == 1
+    assert f"Wire limits of {account.number}: per wire 250000.00 USD, daily 400000.00 USD" in row.inner_text()
+    assert officer.email in row.inner_text()
+    second.check("input[name=_selected_action]")
+    second.select_option("select[name=action]", "approve_requests")
+    second.fill("input[name=note]", "Source of funds seen")
+    _fold_sidebar(second)
+    shots(second, "wire-limits-pending-approval", document=True)
+    second.click("button[name=index]")
+    second.wait_for_selector("text=Approved 1 request(s).")
+    request.refresh_from_db()
+    assert (request.status, request.decided_by) == (ApprovalRequest.Status.APPROVED, second_officer)
+    override = WireLimitOverride.objects.get(account=account)
+    assert (override.per_wire, override.daily, override.monthly) == (250_000_00, 400_000_00, None)

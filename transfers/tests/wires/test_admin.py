@@ -285,3 +285,24 @@ def test_the_queue_and_the_decision_page_say_why_a_wire_held_by_its_beneficiary_
         text = page.content.decode()
         assert shown in text
         assert "not held" not in text
+
+
+def test_the_decision_page_shows_the_beneficiarys_address_a_wire_may_be_held_for(client, officer, held):
+    wire = held(
+        "10.00",
+        beneficiary_account="UA213223130000026007233566001",
+        beneficiary_country="UA",
+        beneficiary_bic=None,
+        beneficiary_address="vul. Pushkinska 1, Simferopol",
+    )
+    assert wire.review_reason["field"] == "beneficiary_address"
+    page = client.get(f"/admin/transfers/wiretransfer/{wire.pk}/decide/").content.decode()
+    assert "vul. Pushkinska 1, Simferopol" in page
+
+
+def test_a_wire_is_named_by_its_amount_in_its_currencys_units_and_its_status_in_words(client, officer, held):
+    wire = held("250.00")
+    assert str(wire) == f"wire {wire.pk}: 250.00 USD (Pending review)"
+    page = client.get(f"/admin/transfers/wiretransfer/{wire.pk}/change/").content.decode()
+    assert f"wire {wire.pk}: 250.00 USD (Pending review)" in page
+    assert "25000 USD" not in page
