@@ -5,7 +5,7 @@ from urllib import parse
 from rest_framework import serializers
 from rest_framework.pagination import Cursor, CursorPagination
 
-from bankcore.digits import LARGEST_ID, ascii_whole_number
+from bankcore.digits import LARGEST_ID, ascii_digits, ascii_whole_number
 from bankcore.errors import InvalidCursor
 
 
@@ -29,13 +29,16 @@ class NewestFirstCursorPagination(CursorPagination):
         requested = request.query_params.get(self.page_size_query_param)
         if not requested:
             return self.page_size
-        size = ascii_whole_number(requested)
-        if not size:
+        if not ascii_digits(requested) or not requested.strip("0"):
             raise serializers.ValidationError(
                 {self.page_size_query_param: [f"Send a whole number from 1 to {self.max_page_size}."]},
                 code="invalid",
             )
-        return min(size, self.max_page_size)
+        # Any larger number is capped, however many digits it has (int() would refuse 4,300).
+        digits = requested.lstrip("0")
+        if len(digits) > len(str(self.max_page_size)):
+            return self.max_page_size
+        return min(int(digits), self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -37,7 +37,9 @@ ERROR_DESCRIPTIONS = {
 # Answered by gunicorn itself, as a plain page.
 FRONT_SERVER_STATUSES = {414}
 FREE_TEXT_MARKS_RULE = (
-    f"At most {MAX_COMBINING_MARKS} combining marks on one character (400 too_many_combining_marks)."
+    f"At most {MAX_COMBINING_MARKS} combining marks on one character (400 too_many_combining_marks). "
+    "Above U+FFFF, which the pattern's dialect cannot name, the same characters are refused: "
+    "private-use, unassigned and ignorable ones (400 invalid_character)."
 )
 
 
@@ -104,6 +106,9 @@ class BankcoreAutoSchema(AutoSchema):
         stated = {"pattern", "format", "enum"} & set(schema)
         if direction == "request" and isinstance(field, FreeTextField):
             schema["pattern"] = free_text_pattern()
+            # The rule a pattern over the Basic Multilingual Plane cannot state in full, named
+            # for the generators that know it.
+            schema["format"] = "free-text"
             # What a pattern over single characters cannot say.
             schema["description"] = " ".join(filter(None, [schema.get("description"), FREE_TEXT_MARKS_RULE]))
         elif direction == "request" and refuses_nul and schema.get("type") == "string" and not stated:
