@@ -42,6 +42,9 @@ class NationalIdSearchForm(forms.Form):
         return number
 
 
+_REVIEWERS_ONLY = frozenset({"sanctions_matches", "sanctioned_jurisdictions"})
+
+
 class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "customer",
@@ -99,7 +102,8 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             .prefetch_related(documents, matches)
         )
 
-    # Who is on a sanctions list, and what staff decided of it, is for reviewers alone.
+    # Who is on a sanctions list or in a sanctioned jurisdiction, and what staff decided of it,
+    # is for reviewers alone.
     def get_list_display(self, request):
         return self._for_reviewers(request, super().get_list_display(request))
 
@@ -109,7 +113,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def _for_reviewers(self, request, fields):
         if self.has_review_permission(request):
             return fields
-        return [field for field in fields if field != "sanctions_matches"]
+        return [field for field in fields if field not in _REVIEWERS_ONLY]
 
     def has_review_permission(self, request):
         return request.user.has_perm(services.REVIEW_PERMISSION)

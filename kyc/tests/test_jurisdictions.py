@@ -70,3 +70,21 @@ def test_the_reviewer_sees_the_hit_on_the_profile(customer_client, customer, cli
     assert "Iran (IR): residence_country" in page
     queue = client.get("/admin/kyc/kycreviewqueue/").content.decode()
     assert "Iran (IR): residence_country" in queue
+
+
+def test_staff_who_do_not_review_kyc_do_not_see_the_hit(customer_client, customer, client):
+    # Like a sanctions match: what compliance weighs is not for every reader of profiles.
+    submit(customer_client, residence_country="IR")
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_kycprofile", "view_kycdocument"])
+    )
+    client.force_login(clerk)
+    profile = KycProfile.objects.get(customer=customer)
+    for url in ("/admin/kyc/kycprofile/", f"/admin/kyc/kycprofile/{profile.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert customer.email in page
+        assert "Iran (IR)" not in page
+        assert "sanctioned jurisdictions" not in page.lower()
