@@ -75,6 +75,7 @@ def user_access_change(*, user: User, actor: User, changes: dict, groups=None, p
     unknown = set(changes) - set(USER_ACCESS_FIELDS)
     if unknown:
         raise ValueError(f"not user access fields: {sorted(unknown)}")
+    # A full FOR UPDATE: the email is a key (unique), and the update may change it.
     locked = User.objects.select_for_update().get(pk=user.pk)
     before = _user_access_state(locked)
     for field, value in changes.items():
@@ -107,7 +108,10 @@ def user_password_set(*, user: User, actor: User, password: str | None) -> User:
     """A superuser sets (or, with None, disables) a user's password: every session of the
     user ends, audited. ``password`` must already be validated."""
     require_superuser(actor)
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    # FOR NO KEY UPDATE, as a wire and a deposit lock a user: a transfer holding one of the
+    # tokens deleted below checks, at its commit, the foreign keys of its rows to this user
+    # (a key-share lock on the row), which a full FOR UPDATE blocks, and the two deadlocked.
+    locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     before = {
         "usable_password": locked.has_usable_password(),
         "password_changed_at": locked.password_changed_at,
@@ -144,7 +148,9 @@ def user_set_active(*, user: User, actor: User, is_active: bool, reason: str) ->
     reason = reason.strip()
     if not reason:
         raise ReasonRequired()
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    # FOR NO KEY UPDATE: is_active is no key, and a full lock would hold up the commit of every
+    # transfer of the user's meanwhile (its foreign-key checks take a key-share lock on the row).
+    locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if not actor.is_superuser and (
         is_active
         or locked.is_staff

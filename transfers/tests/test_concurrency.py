@@ -11,10 +11,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from knox.models import AuthToken
 
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.numbers import account_number_generate
 from accounts.services.signin import auth_token_issue
+from accounts.services.users import user_password_set, user_set_active
 from accounts.tests.factories import AccountFactory, UserFactory, fund
 from accounts.verification import ledger_verify
 from audit import actions
@@ -351,6 +353,62 @@ def test_a_logout_during_a_transfer_waits_for_it_to_commit(bearer_client, pay):
         AuditEvent.objects.get(action=action).pk for action in (actions.TRANSFER_CREATED, actions.LOGGED_OUT)
     )
     assert transferred < logged_out
+
+
+def test_a_superuser_setting_the_password_during_a_transfer_ends_the_session_after_it_commits(pay):
+    """The transfer holds its session's token, then writes rows pointing at its customer, whose
+    foreign keys it checks at commit (a key-share lock on the user row). The password set locks
+    the user row, then deletes the tokens: behind the transfer. A full FOR UPDATE on the user
+    blocked the transfer's commit, and PostgreSQL broke the deadlock by failing one of the two."""
+    owner = UserFactory()
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    def set_password():
+        user_password_set(user=owner, actor=superuser, password="another-Horse-staple-7")
+        return "set"
+
+    with transaction.atomic():
+        # The transfer takes its token, then waits here for its source account.
+        Account.objects.select_for_update().get(pk=source.pk)
+        paying = Request(pay(token, source, destination, "rent"))
+        wait_until(lambda: len(lock_waiters()) == 1)
+        setting = Request(set_password)
+        wait_until(lambda: held_up(setting, 1))
+        assert setting.is_alive(), "the password was set while a transfer of its session was running"
+    paying.join(30)
+    setting.join(30)
+
+    assert paying.result[0] == 201, paying.result
+    assert setting.result == "set", setting.result
+    assert not AuthToken.objects.filter(user=owner).exists()
+    assert Transfer.objects.count() == 1
+    transferred, password_set = (
+        AuditEvent.objects.get(action=action).pk
+        for action in (actions.TRANSFER_CREATED, actions.PASSWORD_SET_BY_STAFF)
+    )
+    assert transferred < password_set
+    assert ledger_verify().ok
+
+
+def test_a_transfer_commits_while_staff_deactivate_its_customer(pay):
+    """A deactivation locks the user row but not its key: the transfer's foreign-key checks at
+    commit do not wait for it (a full FOR UPDATE held them until the lock timed out, a 503)."""
+    owner = UserFactory()
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    source, destination = fund(AccountFactory(customer=owner), 100_00), AccountFactory()
+    token, _ = auth_token_issue(user=owner)
+
+    with transaction.atomic():
+        user_set_active(user=owner, actor=superuser, is_active=False, reason="closed at the branch")
+        paying = Request(pay(token, source, destination, "rent"))
+        paying.join(30)
+        # Begun before the deactivation commits, the transfer is the last of the session.
+        assert paying.result[0] == 201, paying.result
+
+    assert Transfer.objects.count() == 1
+    assert ledger_verify().ok
 
 
 def test_a_destination_frozen_while_the_transfer_waits_gets_the_one_answer(pay):
