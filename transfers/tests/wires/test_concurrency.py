@@ -19,6 +19,7 @@ from bankcore.errors import DomainError
 from transfers.models import WireLimitOverride, WireTransfer
 from transfers.services.wires import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
 from transfers.tests.wires.conftest import kyc_approve, post_wire
+from transfers.tests.wires.helpers import daily_limit_set
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -228,17 +229,10 @@ def test_two_staff_members_approving_a_four_eyes_wire_send_it_once(pending_wire,
 
 
 def _raise_requested(limits_officer_factory):
-    from transfers.services.wires import wire_limit_override_set
 
     account = AccountFactory()
-    request = wire_limit_override_set(
-        account=account,
-        per_wire=None,
-        daily=300_000_00,
-        monthly=None,
-        daily_count=None,
-        reason="importer",
-        actor=limits_officer_factory(),
+    request = daily_limit_set(
+        account=account, daily=300_000_00, actor=limits_officer_factory(), reason="importer"
     )
     return account, request
 
@@ -259,21 +253,14 @@ def test_two_officers_approving_one_raise_at_once_apply_it_once(limits_officer_f
 
 
 def test_a_restriction_racing_the_approval_of_a_raise_is_the_last_word(limits_officer_factory):
-    from transfers.services.wires import wire_limit_override_set
 
     for _ in range(3):
         account, request = _raise_requested(limits_officer_factory)
         approver, restricter = limits_officer_factory(), limits_officer_factory()
         outcomes = run_together(
             lambda r=request, a=approver: approval_approve(approval_id=r.pk, approver=a, note="ok"),
-            lambda acc=account, who=restricter: wire_limit_override_set(
-                account=acc,
-                per_wire=None,
-                daily=10_00,
-                monthly=None,
-                daily_count=None,
-                reason="fraud",
-                actor=who,
+            lambda acc=account, who=restricter: daily_limit_set(
+                account=acc, daily=10_00, actor=who, reason="fraud"
             ),
         )
         assert not isinstance(outcomes[1], DomainError), outcomes

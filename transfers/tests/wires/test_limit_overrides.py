@@ -13,7 +13,7 @@ from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import DomainError
 from transfers.models import WireLimitOverride
-from transfers.services.wires import wire_limit_override_set
+from transfers.tests.wires.helpers import daily_limit_set
 
 pytestmark = pytest.mark.django_db
 
@@ -149,15 +149,7 @@ def test_an_approver_who_owns_the_account_cannot_approve_its_raise(casey, corey)
     # A customer who is not staff yet when the raise is asked for, and is when it is approved.
     owner = UserFactory()
     account = AccountFactory(customer=owner)
-    request = wire_limit_override_set(
-        account=account,
-        per_wire=None,
-        daily=300_000_00,
-        monthly=None,
-        daily_count=None,
-        reason="importer",
-        actor=casey,
-    )
+    request = daily_limit_set(account=account, daily=300_000_00, actor=casey, reason="importer")
     owner.is_staff = True
     owner.save(update_fields=["is_staff"])
     owner.groups.add(Group.objects.get(name="compliance"))
@@ -184,15 +176,7 @@ def test_a_frozen_account_is_not_raised_but_may_be_restricted(casey, corey):
 
 def test_a_raise_asked_for_before_the_account_froze_is_not_applied(casey, corey):
     account = AccountFactory()
-    request = wire_limit_override_set(
-        account=account,
-        per_wire=None,
-        daily=300_000_00,
-        monthly=None,
-        daily_count=None,
-        reason="x",
-        actor=casey,
-    )
+    request = daily_limit_set(account=account, daily=300_000_00, actor=casey)
     account.status = "frozen"
     account.save(update_fields=["status"])
     with pytest.raises(DomainError) as refused:
@@ -203,24 +187,8 @@ def test_a_raise_asked_for_before_the_account_froze_is_not_applied(casey, corey)
 
 def test_a_newer_change_withdraws_a_pending_raise(casey, corey):
     account = AccountFactory()
-    raise_ = wire_limit_override_set(
-        account=account,
-        per_wire=None,
-        daily=300_000_00,
-        monthly=None,
-        daily_count=None,
-        reason="x",
-        actor=casey,
-    )
-    wire_limit_override_set(
-        account=account,
-        per_wire=None,
-        daily=10_00,
-        monthly=None,
-        daily_count=None,
-        reason="fraud",
-        actor=corey,
-    )
+    raise_ = daily_limit_set(account=account, daily=300_000_00, actor=casey)
+    daily_limit_set(account=account, daily=10_00, actor=corey, reason="fraud")
     raise_.refresh_from_db()
     assert raise_.status == "withdrawn"
     assert WireLimitOverride.objects.get(account=account).daily == 10_00
@@ -230,15 +198,7 @@ def test_setting_limits_needs_the_permission(casey):
     support = UserFactory(is_staff=True)
     support.groups.add(Group.objects.get(name="support"))
     with pytest.raises(DomainError) as refused:
-        wire_limit_override_set(
-            account=AccountFactory(),
-            per_wire=None,
-            daily=1,
-            monthly=None,
-            daily_count=None,
-            reason="x",
-            actor=support,
-        )
+        daily_limit_set(account=AccountFactory(), daily=1, actor=support)
     assert refused.value.code == "permission_denied"
 
 
