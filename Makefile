@@ -27,11 +27,11 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
-# The browser tests (transfers/tests/e2e): Playwright drives Debian's chromium
+# The browser tests (bankcore/backoffice/tests/e2e): Playwright drives Debian's chromium
 # (apt-get install chromium; .ci/run installs it) against a live server, on PostgreSQL when
 # DATABASE_URL is set, as in CI. Screenshots of each step land in var/e2e/.
 e2e: $(BIN)/.installed
-	$(BIN)/python -m pytest -m e2e -p no:cacheprovider transfers/tests/e2e
+	$(BIN)/python -m pytest -m e2e -p no:cacheprovider bankcore/backoffice/tests/e2e
 
 # schemathesis lives in its own virtualenv: the app's requirements never include it.
 $(FUZZ_VENV)/.installed: .ci/fuzz-requirements.txt

@@ -5,11 +5,15 @@ Outside the accounts.admin package: Django imports this module while its admin a
 before the package's ModelAdmins may register. accounts/admin/login.py sets the site's login
 form and password change, as for any site."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.text import slugify
 
 from bankcore.staff import staff_verified
 
@@ -20,11 +24,66 @@ def password_only_staff(request) -> bool:
     return user.is_authenticated and user.is_active and user.is_staff and not staff_verified(user)
 
 
+@dataclass(frozen=True)
+class Tool:
+    """A page of the back office that is no model's (a report, a profiler): listed on the
+    index, in its Tools section, to staff holding ``permission``."""
+
+    name: str
+    url: Callable[[], str]  # resolved when listed: the URLconf is not loaded at registration
+    permission: str
+    available: Callable[[], bool] = lambda: True
+
+
+TOOLS_LABEL = "tools"
+
+
 class BackOfficeSite(AdminSite):
     """Django's admin site, for verified staff sessions only (``staff_verified``)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tools: list[Tool] = []
+
     def has_permission(self, request):
         return staff_verified(request.user)
+
+    def tool_register(self, tool: Tool) -> None:
+        """List ``tool`` on the index for the staff who may open it; the page checks again."""
+        self._tools.append(tool)
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        if app_label in (None, TOOLS_LABEL):
+            tools = self._tools_section(request)
+            if tools is not None:
+                apps.append(tools)
+        return apps
+
+    def _tools_section(self, request) -> dict | None:
+        """The Tools section as the admin's templates draw an app: one row per tool the
+        member may open, or None when they may open none."""
+        rows = [
+            {
+                "name": tool.name,
+                "object_name": slugify(tool.name),
+                "admin_url": tool.url(),
+                "add_url": None,
+                "view_only": True,
+                "perms": {"view": True},
+            }
+            for tool in self._tools
+            if tool.available() and request.user.has_perm(tool.permission)
+        ]
+        if not rows:
+            return None
+        return {
+            "name": "Tools",
+            "app_label": TOOLS_LABEL,
+            "app_url": reverse("admin:tools", current_app=self.name),
+            "has_module_perms": True,
+            "models": rows,
+        }
 
     def login(self, request, extra_context=None):
         if request.method == "GET" and password_only_staff(request):
@@ -44,6 +103,8 @@ class BackOfficeSite(AdminSite):
         return [
             path("second-factor/", second_factor.second_factor_verify_view, name="second_factor"),
             path("second-factor/setup/", second_factor.second_factor_setup_view, name="second_factor_setup"),
+            # The Tools section's own page, as an app's index is.
+            path("tools/", self.admin_view(self.app_index), {"app_label": TOOLS_LABEL}, name="tools"),
             *super().get_urls(),
         ]
 

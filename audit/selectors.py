@@ -1,8 +1,12 @@
-"""Reads of the audit log: the chain's head, what waits to be sealed, the chain's check."""
+"""Reads of the audit log: the chain's head, what waits to be sealed, the chain's check, and
+the events the other apps show or count. No app but audit imports audit.models: they read
+through here (the import contract in pyproject.toml keeps it so)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash
@@ -124,3 +128,45 @@ def audit_verify(*, checkpoint: ChainHead | None = None, chunk: int = 5000) -> C
             break
     report.unsealed_overdue = audit_unsealed_overdue()
     return report
+
+
+# ---- Events as the other apps read them ----------------------------------------------------
+
+
+def audit_event_list_concerning(
+    *, actor, objects: Iterable[tuple[str, Iterable]], limit: int
+) -> QuerySet[AuditEvent]:
+    """The newest ``limit`` events made by ``actor`` or about one of ``objects`` (pairs of an
+    object type, such as "accounts.account", and the primary keys of its objects), newest first."""
+    match = Q(actor=actor)
+    for object_type, ids in objects:
+        ids = [str(pk) for pk in ids]
+        if ids:
+            match |= Q(object_type=object_type, object_id__in=ids)
+    return AuditEvent.objects.filter(match).order_by("-id")[:limit]
+
+
+def audit_event_list_for_object(*, object_type: str, object_id) -> QuerySet[AuditEvent]:
+    """Every event about one object, oldest first: its history."""
+    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by(
+        "occurred_at", "id"
+    )
+
+
+def audit_event_newest(*, action: str) -> dict | None:
+    """The time (``occurred_at``) and ``after`` of the newest event of ``action``, or None."""
+    return (
+        AuditEvent.objects.filter(action=action)
+        .order_by("-occurred_at")
+        .values("occurred_at", "after")
+        .first()
+    )
+
+
+def audit_object_ids(*, action: str, object_type: str, since) -> set[str]:
+    """The ids of the objects of ``object_type`` with an event of ``action`` since ``since``."""
+    return set(
+        AuditEvent.objects.filter(action=action, object_type=object_type, occurred_at__gte=since).values_list(
+            "object_id", flat=True
+        )
+    )

@@ -1,3 +1,7 @@
+"""bankcore's AppConfig: it starts the kernel's hooks (the query timer, the database's
+identity after migrate) and wires in the composition layer (bankcore.backoffice) once every
+app is ready."""
+
 import os
 
 from django.apps import AppConfig
@@ -14,6 +18,10 @@ class BankcoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from bankcore.backoffice import (
+            admin,  # noqa: F401 - the back office's settings, database report and Tools section
+            metrics,  # noqa: F401 - registers the cross-app business gauges of /metrics
+        )
         from bankcore.observability import install_query_timer
 
         private_directory_ensure(settings.FILE_UPLOAD_TEMP_DIR)

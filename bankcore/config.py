@@ -1,7 +1,7 @@
 """Run-time configuration: SystemSetting rows, cached per key and retired on every change.
 
 Settings that code reads have a documented default here; a row overrides it. Staff change
-rows in the admin, through ``accounts.services.operations.config_set``, which is audited and
+rows in the admin, through ``bankcore.backoffice.operations.config_set``, which is audited and
 refuses a value that is not of its default's type. The kernel imports no app, so the audited
 change lives there.
 """

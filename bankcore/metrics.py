@@ -9,7 +9,8 @@ the process counts alone.
 What the hot path pays: per request one counter and three histograms; at most once a
 second per process, after a request has finished, a look at the connection pool.
 Everything that needs a query (cache statistics kept in Redis, the business gauges in
-``transfers.metrics``) is read when ``/metrics`` is scraped, never while serving a customer.
+``transfers.metrics`` and ``bankcore.backoffice.metrics``) is read when ``/metrics`` is
+scraped, never while serving a customer.
 
 Events are counted when they happen (a transfer, a login); states are read when scraped
 (families registered with ``scrape_family``: one function each, yielding metric families).
@@ -28,6 +29,8 @@ from functools import partial
 from django.conf import settings
 from django.core.signals import request_finished
 from django.db import connections, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -38,7 +41,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from bankcore.observability import client_ip
 
@@ -290,6 +293,21 @@ def scrape_family(function: ScrapeFamily) -> ScrapeFamily:
     if function not in _scrape_families:
         _scrape_families.append(function)
     return function
+
+
+def review_queue(queryset, *, since: str, name: str, what: str) -> Iterable[Metric]:
+    """A review queue's length and the age of its oldest item (``since``, a time field), in
+    one aggregate that an index on the queue's filter answers: ``bankcore_<name>s_pending``
+    and ``bankcore_<name>_oldest_pending_seconds``."""
+    waiting = queryset.aggregate(count=Count("pk"), oldest=Min(since))
+    count = waiting["count"]
+    yield GaugeMetricFamily(f"bankcore_{name}s_pending", f"{what} waiting for review.", value=count)
+    oldest = waiting["oldest"]
+    yield GaugeMetricFamily(
+        f"bankcore_{name}_oldest_pending_seconds",
+        f"How long the oldest of the {what.lower()} waiting for review has waited (0 when none).",
+        value=(timezone.now() - oldest).total_seconds() if oldest is not None else 0.0,
+    )
 
 
 @scrape_family

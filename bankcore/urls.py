@@ -1,10 +1,13 @@
+"""The project's URLs: each app's API, the composition layer's operations and back-office
+pages (bankcore.backoffice), the admin, health and metrics."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bankcore import views
-from bankcore.api.ops import CacheStatsView
+from bankcore.backoffice.ops import CacheStatsView
 
 api_patterns = [
     path("", include("accounts.api.urls")),
@@ -19,7 +22,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("metrics", views.metrics, name="metrics"),
     path("api/", include(api_patterns)),
-    path("admin/database-report/", include("accounts.admin.database_report")),
+    path("admin/database-report/", include("bankcore.backoffice.admin.database_report")),
     path("admin/", admin.site.urls),
 ]
 if settings.SILK_ENABLED:

@@ -23,16 +23,12 @@ django.setup()
 
 from accounts.models import Posting  # noqa: E402
 from audit import actions  # noqa: E402
-from audit.models import AuditEvent  # noqa: E402
+from audit.selectors import audit_object_ids  # noqa: E402
 from transfers.models import Transfer, WireTransfer  # noqa: E402
 
 
 def audited(action: str, object_type: str, since: datetime) -> set[str]:
-    return set(
-        AuditEvent.objects.filter(action=action, object_type=object_type, occurred_at__gte=since).values_list(
-            "object_id", flat=True
-        )
-    )
+    return audit_object_ids(action=action, object_type=object_type, since=since)
 
 
 def check(since: datetime) -> list[str]:

@@ -187,7 +187,7 @@ def fixtures_prepare() -> Fixtures:
 
     from accounts.services.bank_accounts import account_open
     from accounts.services.deposits import deposit_create
-    from accounts.services.operations import config_set
+    from bankcore.backoffice.operations import config_set
     from accounts.services.signin import auth_token_issue
     from accounts.services.users import user_ensure
     from loadtest.bench_urls import PROBE_KEY

@@ -7,7 +7,7 @@ class TransfersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services.approvals import approval_action_register
-        from transfers import metrics  # noqa: F401 - registers the business gauges of /metrics
+        from transfers import metrics  # noqa: F401 - registers the wires' gauge of /metrics
         from transfers.services.wire_limit_overrides import (
             OVERRIDE_PERMISSION,
             WIRE_LIMITS_APPROVAL,

@@ -5,10 +5,8 @@ from accounts.admin import (  # noqa: F401
     approvals,
     bank_accounts,
     customer_page,
-    database_report,
     ledger,
     login,
-    system_settings,
     tokens,
     users,
 )

@@ -7,14 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from accounts.models import Account, User
-from audit.models import AuditEvent
+from audit.selectors import audit_event_list_concerning
 from bankcore.money import format_amount
 
 RECENT_EVENTS = 10
@@ -94,11 +93,15 @@ def _audit_events(request, customer):
     if not request.user.has_perm("audit.view_auditevent"):
         return None
     account_ids = list(Account.objects.filter(customer=customer).values_list("pk", flat=True))
-    match = Q(actor=customer) | Q(object_type="accounts.user", object_id=str(customer.pk))
-    for object_type, ids in [("accounts.account", account_ids), *_audited_by_others(customer)]:
-        if ids:
-            match |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
-    events = AuditEvent.objects.filter(match).order_by("-id")[:RECENT_EVENTS]
+    events = audit_event_list_concerning(
+        actor=customer,
+        objects=[
+            ("accounts.user", [customer.pk]),
+            ("accounts.account", account_ids),
+            *_audited_by_others(customer),
+        ],
+        limit=RECENT_EVENTS,
+    )
     rows = [
         (
             link(reverse("admin:audit_auditevent_change", args=[event.pk]), when(event.occurred_at)),

@@ -20,7 +20,7 @@ from accounts.admin.customer_page import (
     when,
 )
 from audit import actions
-from audit.models import AuditEvent
+from audit.selectors import audit_event_list_for_object
 from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.errors import DomainError
 from bankcore.money import format_amount
@@ -56,7 +56,7 @@ def _status_label(status) -> str:
     return str(dict(WireTransfer.Status.choices).get(status, status))
 
 
-def _history_row(event: AuditEvent) -> dict:
+def _history_row(event) -> dict:
     """One audited step: who, what (in words, with the audit log's action name), the status
     change and the note given."""
     before, after = event.before or {}, event.after or {}
@@ -255,9 +255,9 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "recent": recent,
             "history": [
                 _history_row(event)
-                for event in AuditEvent.objects.filter(
-                    object_type=WireTransfer._meta.label_lower, object_id=str(wire.pk)
-                ).order_by("occurred_at", "id")
+                for event in audit_event_list_for_object(
+                    object_type=WireTransfer._meta.label_lower, object_id=wire.pk
+                )
             ],
             "form": form,
             "opts": self.model._meta,

@@ -1,10 +1,10 @@
 import pytest
 
 from accounts.models import Account
-from accounts.services.operations import config_set
 from accounts.tests.factories import AccountFactory, fund
 from audit import actions
 from audit.models import AuditEvent
+from bankcore.backoffice.operations import config_set
 from bankcore.config import config_get
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_approve, approval_reject
 from accounts.services.bank_accounts import account_freeze
 from accounts.services.deposits import deposit_create
-from accounts.services.operations import config_set
 from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import AccountFactory, UserFactory
 from audit import actions
 from audit.models import AuditEvent
+from bankcore.backoffice.operations import config_set
 from bankcore.errors import (
     AccountNotActive,
     ApprovalAlreadyDecided,

@@ -10,8 +10,8 @@ from django.db import connection
 from accounts.models import Account, ApprovalRequest, Posting, User
 from accounts.services.approvals import approval_approve
 from accounts.services.deposits import deposit_create
-from accounts.services.operations import config_set
 from accounts.tests.factories import AccountFactory, UserFactory
+from bankcore.backoffice.operations import config_set
 from bankcore.errors import ApprovalAlreadyDecided, DepositLimitExceeded, DomainError
 
 pytestmark = [

@@ -13,9 +13,9 @@ from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import SYSTEM_CASH, account_freeze, system_account
 from accounts.services.deposits import deposit_create
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
-from accounts.services.operations import config_set
 from accounts.tests.factories import AccountFactory, UserFactory
 from accounts.verification import ledger_verify
+from bankcore.backoffice.operations import config_set
 from bankcore.errors import AccountNotActive
 
 pytestmark = [

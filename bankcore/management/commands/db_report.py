@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bankcore.database_report import Section, database_report
+from bankcore.backoffice.database_report import Section, database_report
 
 
 def section_text(section: Section) -> list[str]:

@@ -62,7 +62,7 @@ def test_another_body_with_the_same_key_is_refused(customer):
 
 
 def test_a_refused_create_frees_its_key(customer, staff_user):
-    from accounts.services.operations import config_set
+    from bankcore.backoffice.operations import config_set
 
     config_set(name="accounts.max_per_customer", value=0, actor=staff_user)
     assert open_account(customer, key="open-1").status_code == 422

@@ -82,7 +82,7 @@ def limits_officer_factory(db):
 @pytest.fixture
 def wire_settings(db):
     """Set wire system settings through the audited service, as staff would."""
-    from accounts.services.operations import config_set
+    from bankcore.backoffice.operations import config_set
 
     admin = UserFactory(is_staff=True, is_superuser=True)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.services.operations import config_set
+from bankcore.backoffice.operations import config_set
 from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent

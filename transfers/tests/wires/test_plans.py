@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from transfers.models import WireTransfer
-from transfers.seeding import ledger_seed_load
+from bankcore.backoffice.seeding.load import ledger_seed_load
 from transfers.tests.wires.conftest import kyc_approve
 
 pytestmark = [

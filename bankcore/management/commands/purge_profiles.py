@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from accounts.services.operations import profiles_purge
+from bankcore.backoffice.operations import profiles_purge
 from bankcore.errors import DomainError
 
 

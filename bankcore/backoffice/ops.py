@@ -1,13 +1,15 @@
+"""The operations API for staff: cache hits and misses per key family, mounted at
+/api/ops/cache-stats by bankcore/urls.py."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bankcore.backoffice.permissions import VIEW_CACHE_STATS
 from bankcore.cache import stats
 from bankcore.staff import staff_verified
-
-CACHE_STATS_PERMISSION = "accounts.view_cache_stats"
 
 
 class CanViewCacheStats(BasePermission):
@@ -17,7 +19,7 @@ class CanViewCacheStats(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and staff_verified(user) and user.has_perm(CACHE_STATS_PERMISSION))
+        return bool(user and staff_verified(user) and user.has_perm(VIEW_CACHE_STATS))
 
 
 class CacheStatsView(APIView):

@@ -1,7 +1,8 @@
 """Audited operator actions on the kernel: run-time settings, the database's identity and
 silk's recorded requests.
 
-The kernel (bankcore) imports no app, so the audited changes to what it owns live here.
+The kernel imports no app, audit included, so the audited changes to what it owns are
+composed here, above every app.
 """
 
 import secrets
@@ -12,13 +13,12 @@ from django.db import transaction
 from accounts.models import User
 from audit import actions
 from audit.services import audit_record
+from bankcore.backoffice.permissions import PURGE_PROFILING
 from bankcore.cache import bump_on_commit, database_identity_forget
 from bankcore.config import CONFIG, DEFAULTS, config_check
 from bankcore.errors import NotPermitted
 from bankcore.models import DatabaseIdentity, SystemSetting
 from bankcore.observability import silk_profiles_purge
-
-PURGE_PROFILING_PERMISSION = "accounts.purge_profiling"
 
 
 @transaction.atomic
@@ -68,8 +68,8 @@ def profiles_purge(*, older_than: timedelta | None, actor: User) -> int:
     """Delete silk's recorded requests started before ``older_than`` ago (all of them when
     None), as ``actor``, an active member of staff holding accounts.purge_profiling; one
     audit event names them, the cut-off and how many went, in the deletion's transaction."""
-    if not (actor.is_active and actor.is_staff and actor.has_perm(PURGE_PROFILING_PERMISSION)):
-        raise NotPermitted(f"Deleting recorded requests needs the {PURGE_PROFILING_PERMISSION} permission.")
+    if not (actor.is_active and actor.is_staff and actor.has_perm(PURGE_PROFILING)):
+        raise NotPermitted(f"Deleting recorded requests needs the {PURGE_PROFILING} permission.")
     deleted = silk_profiles_purge(older_than=older_than)
     audit_record(
         action=actions.PROFILES_PURGED,

@@ -3,9 +3,9 @@ from django.core.management import call_command
 
 from accounts.models import Account
 from accounts.numbers import account_number_generate
-from accounts.services.operations import config_set
 from audit.models import AuditEvent
 from bankcore import cache as kernel
+from bankcore.backoffice.operations import config_set
 from bankcore.config import config_get
 from bankcore.errors import InvalidSetting
 from bankcore.models import DatabaseIdentity, SystemSetting

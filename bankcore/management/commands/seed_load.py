@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.verification import ledger_verify
+from bankcore.backoffice.seeding.kyc import KYC_STATES, kyc_seed_load
+from bankcore.backoffice.seeding.load import ledger_seed_load
 from bankcore.money import CURRENCIES, InvalidAmount, parse_amount
-from transfers.seeding import KYC_STATES, kyc_seed_load, ledger_seed_load
 
 
 class Command(BaseCommand):

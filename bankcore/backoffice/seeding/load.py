@@ -22,12 +22,10 @@ from accounts.services.bank_accounts import SYSTEM_CASH, system_account
 from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create
 from audit import actions
 from audit.services import audit_record
-from kyc.services import kyc_approve, kyc_seed_submitted, kyc_system_reviewer
 from transfers.models import Transfer, WireTransfer
 from transfers.services.wires import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
 
 BATCH_SIZE = 5000
-KYC_STATES = ("none", "pending", "approved")
 HISTORY_SPAN = timedelta(days=90)
 
 
@@ -301,19 +299,3 @@ def _wires_write(*, wires: list[_SeededWire], postings: list[Posting], accounts:
             )
         )
     WireTransfer.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-
-
-def kyc_seed_load(*, customers: list[SeededCustomer], state: str) -> None:
-    """Put seeded customers in a known KYC state: ``pending`` (submitted for review) or
-    ``approved`` (then each approved through ``kyc_approve`` by the system reviewer, audited)."""
-    if state == "none":
-        return
-    emails = [customer.email for customer in customers]
-    profile_ids: list[int] = []
-    for start in range(0, len(emails), BATCH_SIZE):
-        users = list(User.objects.filter(email__in=emails[start : start + BATCH_SIZE]).order_by("pk"))
-        profile_ids += kyc_seed_submitted(customers=users)
-    if state == "approved":
-        reviewer = kyc_system_reviewer()
-        for profile_id in profile_ids:
-            kyc_approve(profile_id=profile_id, reviewer=reviewer)

@@ -15,12 +15,12 @@ from django.core.management import call_command
 from django_otp.oath import TOTP
 
 from accounts.models import Account, ApprovalRequest, User
-from accounts.services.operations import config_set
 from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_seal
+from bankcore.backoffice.operations import config_set
 from kyc import services as kyc_services
 from kyc.crypto import normalise_national_id
 from kyc.models import KycProfile, KycStatus

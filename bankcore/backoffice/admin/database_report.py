@@ -1,5 +1,5 @@
 """The database report in the back office: the page ``manage.py db_report`` prints, for staff
-with ``accounts.view_database_report`` (the Engineering role), each opening audited."""
+with ``accounts.view_database_report`` (the engineering role), each opening audited."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -9,11 +9,12 @@ from django.urls import path
 
 from audit import actions
 from audit.services import audit_record
-from bankcore.database_report import database_report
+from bankcore.backoffice.database_report import database_report
+from bankcore.backoffice.permissions import VIEW_DATABASE_REPORT
 
 
 def database_report_view(request):
-    if not request.user.has_perm("accounts.view_database_report"):
+    if not request.user.has_perm(VIEW_DATABASE_REPORT):
         raise PermissionDenied
     sections = database_report()
     with transaction.atomic():

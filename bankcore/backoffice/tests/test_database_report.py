@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from bankcore.database_report import database_report
+from bankcore.backoffice.database_report import database_report
 
 pytestmark = pytest.mark.django_db
 

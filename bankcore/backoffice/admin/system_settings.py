@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from accounts.services.operations import config_set
+from bankcore.backoffice.operations import config_set
 from bankcore.config import DEFAULTS, config_check
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting

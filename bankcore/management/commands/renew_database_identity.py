@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.services.operations import database_identity_renew
+from bankcore.backoffice.operations import database_identity_renew
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Account, LedgerEntry, User
 from accounts.tests.backoffice import admin_code_step, admin_password_step
 from accounts.verification import ledger_verify
-from transfers.management.commands.seed_demo import DEMO_USERS
+from bankcore.backoffice.seeding.demo import DEMO_USERS
 from transfers.tests.wires.conftest import post_wire
 
 pytestmark = pytest.mark.django_db
@@ -152,8 +152,8 @@ def test_seed_load_puts_customers_in_the_kyc_state_asked_for(
 ):
     from audit import actions
     from audit.models import AuditEvent
+    from bankcore.backoffice.seeding.kyc import SYSTEM_REVIEWER_EMAIL
     from kyc.models import KycDocument, KycProfile
-    from kyc.services import SYSTEM_REVIEWER_EMAIL
 
     settings.STORAGES = {
         **settings.STORAGES,
