@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from accounts.api.filters import IdFilter, UtcDateTimeFilter
 from bankcore.api.fields import (
     AmountTextField,
     CurrencyField,
@@ -19,6 +18,7 @@ from bankcore.api.fields import (
     MoneyField,
     to_minor_units,
 )
+from bankcore.api.filters import IdFilter, UtcDateTimeFilter
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from bankcore.money import CURRENCIES, amount_pattern
