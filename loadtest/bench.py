@@ -187,9 +187,9 @@ def fixtures_prepare() -> Fixtures:
 
     from accounts.services.bank_accounts import account_open
     from accounts.services.deposits import deposit_create
-    from bankcore.backoffice.operations import config_set
     from accounts.services.signin import auth_token_issue
     from accounts.services.users import user_ensure
+    from bankcore.backoffice.operations import config_set
     from loadtest.bench_urls import PROBE_KEY
 
     operator, _ = user_ensure(

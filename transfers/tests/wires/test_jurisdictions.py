@@ -2,10 +2,10 @@
 
 import pytest
 
-from bankcore.backoffice.operations import config_set
 from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
+from bankcore.backoffice.operations import config_set
 from bankcore.config import config_get
 from bankcore.errors import InvalidSetting
 from transfers.models import WireTransfer

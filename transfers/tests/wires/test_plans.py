@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from transfers.models import WireTransfer
 from bankcore.backoffice.seeding.load import ledger_seed_load
+from transfers.models import WireTransfer
 from transfers.tests.wires.conftest import kyc_approve
 
 pytestmark = [
