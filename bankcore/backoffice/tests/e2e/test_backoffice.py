@@ -411,3 +411,22 @@ def test_compliance_finds_a_national_id_sees_why_a_wire_is_held_and_raises_limit
     assert (request.status, request.decided_by) == (ApprovalRequest.Status.APPROVED, second_officer)
     override = WireLimitOverride.objects.get(account=account)
     assert (override.per_wire, override.daily, override.monthly) == (250_000_00, 400_000_00, None)
+
+
+def test_engineering_finds_its_tools_on_the_index_and_support_does_not(browser, live_site, shots):
+    _staff("eli@bankcore.test", "engineering")
+    _staff("sam@bankcore.test", "support")
+    engineer = _login(browser, live_site, "eli@bankcore.test")
+    tools = engineer.locator("div.app-tools")
+    for name in ("Profiling (silk)", "Database report", "Cache statistics"):
+        assert tools.get_by_role("link", name=name).is_visible(), name
+    assert "have permission to view or edit anything" not in engineer.content()
+    shots(engineer, "engineering-index", document=True)
+    tools.get_by_role("link", name="Database report").click()
+    engineer.wait_for_url(f"{live_site}/admin/database-report/")
+    assert engineer.get_by_role("heading", name="Database report").first.is_visible()
+    assert AuditEvent.objects.filter(action=actions.DATABASE_REPORT_VIEWED).count() == 1
+
+    support = _login(browser, live_site, "sam@bankcore.test")
+    assert support.locator("div.app-tools").count() == 0
+    assert support.get_by_role("link", name="Users").first.is_visible()
