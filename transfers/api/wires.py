@@ -19,9 +19,8 @@ from bankcore.api.fields import (
     MoneyField,
     to_minor_units,
 )
-from bankcore.api.schema import error_statuses
+from bankcore.api.schema import currency_amount_one_of, error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
-from bankcore.money import CURRENCIES, amount_pattern
 from transfers import bank_identifiers
 from transfers.api.idempotency import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -227,15 +226,7 @@ class WireInputSchema(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
-        schema["oneOf"] = [
-            {
-                "properties": {
-                    "currency": {"pattern": f"^{code}$"},
-                    "amount": {"pattern": amount_pattern(code)},
-                }
-            }
-            for code in CURRENCIES
-        ]
+        schema["oneOf"] = currency_amount_one_of()
         return schema
 
 
