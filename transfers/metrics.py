@@ -1,25 +1,57 @@
-"""The business gauges of /metrics: states read from the database when Prometheus scrapes.
+"""The transfers app's counters, and the business gauges of /metrics.
+
+Transfers and wires are counted as they commit (``bankcore_transfers``, ``bankcore_wires``
+and the money they moved), through the kernel's ``money_counted_on_commit``.
+
+The gauges are states read from the database when Prometheus scrapes.
 
 One function per metric family, each registered with the kernel's ``scrape_family`` and
-each one indexed query, so a scrape stays cheap at millions of rows. Events (transfers,
-deposits, logins) are counters in ``bankcore.metrics``, counted as they commit. This module
-sits in the top app because it reads the states of the apps below it; a new family is one
-more function here. Wires entering each state are counted as they commit
-(``bankcore_wires``); the queue waiting for compliance is read here.
+each one indexed query, so a scrape stays cheap at millions of rows. Deposits and logins
+are counters in ``bankcore.metrics``, counted as they commit. This module sits in the top
+app because it reads the states of the apps below it; a new family is one more function
+here. The queue of wires waiting for compliance is read here.
 """
 
 from collections.abc import Iterable
 
 from django.db.models import Count, Min
 from django.utils import timezone
+from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from audit import actions
 from audit.models import AuditEvent
 from audit.selectors import audit_unsealed_overdue
-from bankcore.metrics import scrape_family
+from bankcore.metrics import money_counted_on_commit, scrape_family
 from kyc.models import KycProfile, KycStatus
 from transfers.models import WireTransfer
+
+TRANSFERS = Counter("bankcore_transfers", "Internal transfers committed, by currency.", ["currency"])
+TRANSFER_AMOUNT = Counter(
+    "bankcore_transfer_amount_minor_units",
+    "Money moved by committed internal transfers, in minor units, by currency.",
+    ["currency"],
+)
+WIRES = Counter(
+    "bankcore_wires",
+    "Wires entering a state (pending_review, approved, sent, rejected, cancelled), by currency.",
+    ["state", "currency"],
+)
+WIRE_AMOUNT = Counter(
+    "bankcore_wire_amount_minor_units",
+    "Money of the wires entering a state, in minor units, by state and currency.",
+    ["state", "currency"],
+)
+
+
+def transfer_committed(*, currency: str, amount: int) -> None:
+    """Count a transfer once its transaction commits (a rolled-back one never happened)."""
+    money_counted_on_commit(TRANSFERS, TRANSFER_AMOUNT, (currency,), amount)
+
+
+def wire_state_entered(*, state: str, currency: str, amount: int) -> None:
+    """Count a wire entering ``state`` once its transaction commits."""
+    money_counted_on_commit(WIRES, WIRE_AMOUNT, (state, currency), amount)
 
 
 def _queue(queryset, *, since: str, name: str, what: str) -> Iterable[Metric]:

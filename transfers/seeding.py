@@ -24,7 +24,7 @@ from audit import actions
 from audit.services import audit_record
 from kyc.services import kyc_approve, kyc_seed_submitted, kyc_system_reviewer
 from transfers.models import Transfer, WireTransfer
-from transfers.services.wires import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
+from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
 
 BATCH_SIZE = 5000
 KYC_STATES = ("none", "pending", "approved")
