@@ -1,16 +1,20 @@
 """Run-time configuration: SystemSetting rows, cached per key and retired on every change.
 
-Settings that code reads have a documented default here; a row overrides it. Staff change
-rows in the admin, through ``bankcore.backoffice.operations.config_set``, which is audited and
-refuses a value that is not of its default's type. The kernel imports no app, so the audited
-change lives there.
+Settings that code reads have a documented default; a row overrides it. The kernel's own
+defaults are here; each app registers its own from its ``AppConfig.ready()`` with
+``register_defaults`` (and ``register_formats`` for a value with a format of its own), so
+the kernel never names a domain's settings. Staff change rows in the admin, through
+``bankcore.backoffice.operations.config_set``, which is audited and refuses a value that is
+not of its default's type. The kernel imports no app, so the audited change lives there.
 """
 
 import logging
 import math
 import zoneinfo
+from collections.abc import Callable
 
 import pycountry
+from django.core.exceptions import ImproperlyConfigured
 
 from bankcore.cache import TTL, Slot, get_or_set
 from bankcore.digits import ascii_digits
@@ -24,7 +28,8 @@ CONFIG = "config"
 # Whole-number settings end up compared with BIGINT columns in SQL.
 LARGEST_WHOLE_NUMBER = 2**63 - 1
 
-DEFAULTS = {
+# Every setting's (default, description), by name: the kernel's below, the apps' registered.
+DEFAULTS: dict[str, tuple[object, str]] = {
     "accounts.max_per_customer": (10, "Most accounts one customer may hold."),
     # Deposit limits are per currency, in whole units of it: minor units differ by currency
     # (JPY has none, KWD three) and so do values, and there is no exchange rate to convert.
@@ -37,62 +42,6 @@ DEFAULTS = {
         {"USD": 100_000, "EUR": 100_000, "GBP": 100_000, "CHF": 100_000, "JPY": 15_000_000, "KWD": 30_000},
         "Most one member of staff may deposit per currency and UTC day, in whole units, approved "
         "deposits included. A currency left out takes no deposits.",
-    ),
-    # Wires: per-currency tables in whole units, like the deposit limits.
-    "wires.review_threshold": (
-        {"USD": 10_000, "EUR": 10_000, "GBP": 10_000, "CHF": 10_000, "JPY": 1_500_000, "KWD": 3_000},
-        "Wires at or above this, in whole units of their currency, wait in pending_review for "
-        "compliance staff (WIRE_REVIEW_THRESHOLD). A currency left out sends every wire to review.",
-    ),
-    "wires.four_eyes_threshold": (
-        {"USD": 50_000, "EUR": 50_000, "GBP": 50_000, "CHF": 50_000, "JPY": 7_500_000, "KWD": 15_000},
-        "Held wires at or above this, in whole units, need two different staff members to approve "
-        "(WIRE_FOUR_EYES_THRESHOLD). A currency left out needs two for every held wire.",
-    ),
-    "wires.fee": (
-        {"USD": 0, "EUR": 0, "GBP": 0, "CHF": 0, "JPY": 0, "KWD": 0},
-        "Fee per wire, in whole units of its currency, held with the amount and refunded on "
-        "rejection or cancellation. A currency left out charges none.",
-    ),
-    "wires.limit_per_wire": (
-        {"USD": 100_000, "EUR": 100_000, "GBP": 100_000, "CHF": 100_000, "JPY": 15_000_000, "KWD": 30_000},
-        "Most one wire may send, per currency in whole units, from an account with basic KYC. "
-        "A currency left out sends no wires.",
-    ),
-    "wires.limit_daily": (
-        {"USD": 200_000, "EUR": 200_000, "GBP": 200_000, "CHF": 200_000, "JPY": 30_000_000, "KWD": 60_000},
-        "Most one account may wire per day (of the wire time zone), per currency in whole units, "
-        "with basic KYC. Rejected and cancelled wires do not count.",
-    ),
-    "wires.limit_monthly": (
-        {
-            "USD": 1_000_000,
-            "EUR": 1_000_000,
-            "GBP": 1_000_000,
-            "CHF": 1_000_000,
-            "JPY": 150_000_000,
-            "KWD": 300_000,
-        },
-        "Most one account may wire per calendar month, per currency in whole units, with basic KYC.",
-    ),
-    "wires.limit_daily_count": (20, "Most wires one account may send per day with basic KYC."),
-    "wires.override_ceiling_multiple": (
-        5,
-        "The most an account's own wire limits may be, as a multiple of the defaults (before full "
-        "KYC raises both). Limits above the defaults also need a second member of staff's approval.",
-    ),
-    "wires.full_kyc_multiplier": (
-        2,
-        "Full KYC raises every wire limit of an account (amounts and the daily count) by this factor.",
-    ),
-    "wires.cutoff_time": (
-        "15:00",
-        "Wires made at or after this time (HH:MM, wire time zone) get a later value date: the next "
-        "business day.",
-    ),
-    "wires.time_zone": (
-        "America/New_York",
-        "The IANA time zone of the wire cut-off, the business days and the days of the wire limits.",
     ),
     # OFAC's comprehensive country programs. Crimea (with Sevastopol), Donetsk and Luhansk have
     # no country code of their own: their ISO 3166-2 subdivision codes name them.
@@ -113,7 +62,26 @@ DEFAULTS = {
 }
 
 
-def _is_clock_time(value: str) -> bool:
+def register_defaults(defaults: dict[str, tuple[object, str]]) -> None:
+    """Add an app's settings, ``{name: (default, description)}``, from its ``ready()``. A
+    name registered twice is a mistake, refused at start-up rather than silently replaced."""
+    taken = sorted(DEFAULTS.keys() & defaults.keys())
+    if taken:
+        raise ImproperlyConfigured(f"Settings registered twice: {', '.join(taken)}.")
+    DEFAULTS.update(defaults)
+
+
+def register_formats(formats: dict[str, tuple[Callable[[object], bool], str]]) -> None:
+    """Add the formats of an app's text settings, ``{name: (check, what it expects)}``:
+    ``config_check`` refuses a value of the right type that ``check`` does not accept."""
+    taken = sorted(_FORMATS.keys() & formats.keys())
+    if taken:
+        raise ImproperlyConfigured(f"Setting formats registered twice: {', '.join(taken)}.")
+    _FORMATS.update(formats)
+
+
+def is_clock_time(value: str) -> bool:
+    """A time of day as HH:MM in ASCII digits."""
     hours, _, minutes = value.partition(":")
     return (
         len(hours) == 2
@@ -124,7 +92,8 @@ def _is_clock_time(value: str) -> bool:
     )
 
 
-def _is_time_zone(value: str) -> bool:
+def is_time_zone(value: str) -> bool:
+    """An IANA time zone name that this system knows."""
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -146,8 +115,6 @@ def _is_jurisdiction_list(value: list) -> bool:
 
 # Settings with a format of their own: the check, and what the refusal says is expected.
 _FORMATS = {
-    "wires.cutoff_time": (_is_clock_time, "a time of day as HH:MM"),
-    "wires.time_zone": (_is_time_zone, "an IANA time zone name such as America/New_York"),
     "screening.sanctioned_jurisdictions": (
         _is_jurisdiction_list,
         "a list of upper-case ISO 3166-1 alpha-2 country codes (IR) and ISO 3166-2 subdivision codes (UA-43)",

@@ -141,47 +141,9 @@ class CurrencyMismatch(BusinessRuleViolation):
     detail = "The currencies of the amount and the accounts must match."
 
 
-class SameAccount(BusinessRuleViolation):
-    code = "same_account"
-    detail = "The source and destination accounts are the same."
-
-
-class DestinationUnavailable(BusinessRuleViolation):
-    # One answer for every problem with a destination (unknown, not a customer's, another
-    # currency, frozen, closed), so that a refusal reveals nothing about other customers.
-    code = "destination_unavailable"
-    detail = "This account number cannot receive the transfer."
-
-
-class TransfersThrottled(DomainError):
-    code = "throttled"
-    status = 429
-    detail = "Too many refused transfers. Try again later."
-
-    def __init__(self, retry_after: int):
-        super().__init__(extra={"retry_after": retry_after})
-        self.retry_after = retry_after
-
-
 class AccountLimitReached(BusinessRuleViolation):
     code = "account_limit_reached"
     detail = "The customer already has the most accounts allowed."
-
-
-class IdempotencyKeyReused(BusinessRuleViolation):
-    code = "idempotency_key_reused"
-    detail = "This Idempotency-Key was already used with a different request."
-
-
-class IdempotencyKeyInProgress(Conflict):
-    code = "idempotency_request_in_progress"
-    detail = "The first request with this Idempotency-Key is still running. Retry shortly."
-
-
-class IdempotencyKeyInvalid(DomainError):
-    code = "idempotency_key_invalid"
-    status = 400
-    detail = "Send an Idempotency-Key header of 1 to 255 printable characters."
 
 
 class NotPermitted(DomainError):
@@ -220,19 +182,6 @@ class ApprovalAlreadyDecided(Conflict):
 class ApprovalByRequester(NotPermitted):
     code = "approval_by_requester"
     detail = "A second member of staff must decide: not the one who asked."
-
-
-class KycRequired(DomainError):
-    code = "kyc_required"
-    status = 403
-    detail = "Approved KYC is required to send a wire."
-
-
-class LimitExceeded(BusinessRuleViolation):
-    # The body names the limit, what is used of it and what remains (decimal strings for
-    # amounts, whole numbers for counts), so a client can say what still fits.
-    code = "limit_exceeded"
-    detail = "The wire is above what this account may still send."
 
 
 class InvalidState(Conflict):

@@ -107,27 +107,11 @@ CACHE_COOLDOWNS = Counter(
     "Times a process stopped calling Redis for CACHE_FAILURE_COOLDOWN_SECONDS after a failure.",
 )
 
-TRANSFERS = Counter("bankcore_transfers", "Internal transfers committed, by currency.", ["currency"])
-TRANSFER_AMOUNT = Counter(
-    "bankcore_transfer_amount_minor_units",
-    "Money moved by committed internal transfers, in minor units, by currency.",
-    ["currency"],
-)
 DEPOSITS = Counter("bankcore_deposits", "Deposits committed, by currency.", ["currency"])
 DEPOSIT_AMOUNT = Counter(
     "bankcore_deposit_amount_minor_units",
     "Money deposited by committed deposits, in minor units, by currency.",
     ["currency"],
-)
-WIRES = Counter(
-    "bankcore_wires",
-    "Wires entering a state (pending_review, approved, sent, rejected, cancelled), by currency.",
-    ["state", "currency"],
-)
-WIRE_AMOUNT = Counter(
-    "bankcore_wire_amount_minor_units",
-    "Money of the wires entering a state, in minor units, by state and currency.",
-    ["state", "currency"],
 )
 LOGINS = Counter(
     "bankcore_logins",
@@ -253,29 +237,21 @@ def cache_failed(alias: str, *, cooldown: bool) -> None:
 # Business events --------------------------------------------------------------------------
 
 
-def transfer_committed(*, currency: str, amount: int) -> None:
-    """Count a transfer once its transaction commits (a rolled-back one never happened)."""
-    transaction.on_commit(partial(_count_money, TRANSFERS, TRANSFER_AMOUNT, currency, amount))
+def money_counted_on_commit(count: Counter, total: Counter, labels: tuple[str, ...], amount: int) -> None:
+    """Count one event that moved ``amount`` (minor units) under ``labels`` in both counters,
+    once its transaction commits: a rolled-back one never happened. Each app keeps its own
+    counters (transfers.metrics: transfers and wires); this is how they count."""
+    transaction.on_commit(partial(_count_money, count, total, labels, amount))
+
+
+def _count_money(count: Counter, total: Counter, labels: tuple[str, ...], amount: int) -> None:
+    count.labels(*labels).inc()
+    total.labels(*labels).inc(amount)
 
 
 def deposit_committed(*, currency: str, amount: int) -> None:
     """Count a deposit once its transaction commits."""
-    transaction.on_commit(partial(_count_money, DEPOSITS, DEPOSIT_AMOUNT, currency, amount))
-
-
-def wire_state_entered(*, state: str, currency: str, amount: int) -> None:
-    """Count a wire entering ``state`` once its transaction commits."""
-    transaction.on_commit(partial(_count_wire, state, currency, amount))
-
-
-def _count_wire(state: str, currency: str, amount: int) -> None:
-    WIRES.labels(state, currency).inc()
-    WIRE_AMOUNT.labels(state, currency).inc(amount)
-
-
-def _count_money(count: Counter, total: Counter, currency: str, amount: int) -> None:
-    count.labels(currency).inc()
-    total.labels(currency).inc(amount)
+    money_counted_on_commit(DEPOSITS, DEPOSIT_AMOUNT, (currency,), amount)
 
 
 def login_counted(outcome: str) -> None:

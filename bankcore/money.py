@@ -90,6 +90,16 @@ def amount_pattern(currency_code: str) -> str:
     return "^(" + "|".join(alternatives) + ")$"
 
 
+def whole_units_to_minor(table: object, currency_code: str) -> int:
+    """A per-currency table's entry (whole units of each currency, as the money settings hold
+    them: ``{"USD": 10_000, "JPY": 1_500_000}``) in minor units of ``currency_code``; 0 when
+    the table does not name the currency or names it with anything but a whole number from 0."""
+    units = table.get(currency_code) if isinstance(table, dict) else None
+    if isinstance(units, bool) or not isinstance(units, int) or units < 0:
+        return 0
+    return units * 10 ** CURRENCIES[currency_code].exponent
+
+
 def format_amount(minor: int, currency_code: str) -> str:
     """Minor units as the API's decimal string: 12540 USD -> "125.40", -5 USD -> "-0.05"."""
     exponent = CURRENCIES[currency_code].exponent

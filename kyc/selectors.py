@@ -1,8 +1,9 @@
 """The kyc app's reads."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from bankcore.cache import get_or_set
@@ -92,3 +93,41 @@ def _kyc_status_body(customer_id: int) -> dict:
         "reason": profile.reason if profile else "",
         "missing": requirements_missing(documents=documents, level=level, today=timezone.localdate()),
     }
+
+
+# ---- What the apps above kyc read of a customer's KYC (wires) ---------------------------------
+
+
+@dataclass(frozen=True)
+class KycStanding:
+    """A customer's KYC status and level, as the apps above kyc decide by them."""
+
+    status: str
+    level: str
+
+    @property
+    def approved(self) -> bool:
+        return self.status == KycStatus.APPROVED
+
+    @property
+    def full(self) -> bool:
+        """The full level (photo ID, selfie and proof of address) applied for or granted."""
+        return self.level == KycLevel.FULL
+
+
+def kyc_standing(*, customer_id: int) -> KycStanding | None:
+    """The customer's KYC status and level, or None when they have no profile. One query."""
+    row = KycProfile.objects.filter(customer_id=customer_id).values_list("status", "level").first()
+    return None if row is None else KycStanding(status=row[0], level=row[1])
+
+
+def kyc_status_subquery(customer_field: str = "customer_id") -> Subquery:
+    """The KYC status of the customer a row's ``customer_field`` names, to annotate a list of
+    such rows in its own query (None for a customer without a profile)."""
+    return Subquery(KycProfile.objects.filter(customer_id=OuterRef(customer_field)).values("status")[:1])
+
+
+def kyc_cache_scope(customer_id: int) -> tuple[str, int]:
+    """The cache generation scope that every change of the customer's KYC retires: a cached
+    answer computed from their KYC names it to be retired with it."""
+    return (cache.KYC, customer_id)

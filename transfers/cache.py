@@ -3,7 +3,7 @@ Nothing else spells their keys."""
 
 from bankcore.cache import TTL, Slot, bump_on_commit
 from bankcore.config import CONFIG
-from kyc.cache import KYC
+from kyc.selectors import kyc_cache_scope
 
 # Generation scope: a wire's creation, any change of its state or of a limit override bumps it.
 # Limits span all of a customer's accounts, so everything wired is summed per customer.
@@ -33,7 +33,7 @@ def wire_limits(account_id: int, customer_id: int, day: str) -> Slot:
     either retires it."""
     scopes = (
         (WIRE_CUSTOMER, customer_id),
-        (KYC, customer_id),
+        kyc_cache_scope(customer_id),
         *((CONFIG, name) for name in LIMIT_SETTINGS),
     )
     return Slot("wire-limits", (account_id, day), scopes, TTL.MEDIUM)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from bankcore.errors import IdempotencyKeyInProgress, IdempotencyKeyInvalid, IdempotencyKeyReused
+from transfers.errors import IdempotencyKeyInProgress, IdempotencyKeyInvalid, IdempotencyKeyReused
 from transfers.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"

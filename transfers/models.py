@@ -94,7 +94,7 @@ class WireTransfer(models.Model):
     The amount and fee are held at creation by ``hold_posting`` (customer -> wire clearing);
     ``release_posting`` sends them on (clearing -> settlement), ``reversal_posting`` gives
     them back (a new posting that reverses the hold). ``status`` changes only through the
-    transition services in ``transfers.services.wire_review``, each a conditional update from the
+    transition services in ``transfers.services.wires.review``, each a conditional update from the
     state it leaves, so two decisions can never both win.
     """
 

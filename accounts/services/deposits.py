@@ -22,7 +22,7 @@ from bankcore.errors import (
     NotPermitted,
     ReasonRequired,
 )
-from bankcore.money import CURRENCIES, format_amount, parse_amount
+from bankcore.money import format_amount, parse_amount, whole_units_to_minor
 
 DEPOSIT_APPROVAL = "accounts.deposit"
 
@@ -42,11 +42,7 @@ def form_submission_claim(*, token: uuid.UUID, actor: User) -> None:
 
 def _deposit_limit(setting: str, currency: str) -> int:
     """A deposit limit in minor units of ``currency``; 0 when the setting does not name it."""
-    whole_units = config_get(setting)
-    whole_units = whole_units.get(currency) if isinstance(whole_units, dict) else None
-    if isinstance(whole_units, bool) or not isinstance(whole_units, int) or whole_units < 0:
-        return 0
-    return whole_units * 10 ** CURRENCIES[currency].exponent
+    return whole_units_to_minor(config_get(setting), currency)
 
 
 def _start_of_day() -> datetime:

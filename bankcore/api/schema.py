@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from bankcore.api.fields import MAX_COMBINING_MARKS, FreeTextField, free_text_pattern
+from bankcore.money import CURRENCIES, amount_pattern
 
 ERROR_DESCRIPTIONS = {
     400: "The request is malformed or has invalid fields (`validation_error` lists them in `fields`).",
@@ -76,6 +77,18 @@ RETRY_AFTER_HEADER = {
         "description": "Seconds to wait before trying again.",
     }
 }
+
+
+def currency_amount_one_of() -> list[dict]:
+    """The ``oneOf`` of a request body with a ``currency`` and an ``amount``: each currency
+    paired with its own amount pattern, so what the schema calls valid is what the API
+    accepts (how many decimals an amount may have is its currency's)."""
+    # The currency is pinned by a pattern: an enum here would be merged into the shared
+    # currency enum component by the schema's enum postprocessing.
+    return [
+        {"properties": {"currency": {"pattern": f"^{code}$"}, "amount": {"pattern": amount_pattern(code)}}}
+        for code in CURRENCIES
+    ]
 
 
 def error_statuses(*statuses: int):

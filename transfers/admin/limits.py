@@ -10,7 +10,7 @@ from accounts.models import ApprovalRequest
 from bankcore.errors import DomainError
 from bankcore.money import InvalidAmount, format_amount, parse_amount
 from transfers.models import WireLimitOverride
-from transfers.services import wire_limit_overrides as overrides
+from transfers.services.wires import limit_overrides as overrides
 
 
 class WireLimitOverrideForm(forms.ModelForm):

@@ -6,7 +6,6 @@ everything else (audited); no wire field is editable."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,10 +23,9 @@ from audit.selectors import audit_event_list_for_object
 from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.errors import DomainError
 from bankcore.money import format_amount
-from kyc.models import KycProfile
+from kyc.selectors import kyc_standing, kyc_status_subquery
 from transfers.models import WireReviewQueue, WireTransfer
-from transfers.services import wire_review as review
-from transfers.services import wires as services
+from transfers.services.wires import review
 
 RECENT_WIRES = 10
 CUSTOMER_PAGE_WIRES = 10
@@ -186,7 +184,7 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     def has_review_permission(self, request):
-        return request.user.has_perm(services.REVIEW_PERMISSION)
+        return request.user.has_perm(review.REVIEW_PERMISSION)
 
     def get_urls(self):
         return [
@@ -207,7 +205,7 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         wire = get_object_or_404(WireTransfer.objects.select_related("customer", "approval"), pk=wire_id)
         form = WireDecisionForm(request.POST or None)
         if request.method == "POST":
-            decide = {"approve": services.wire_approve, "reject": services.wire_reject}.get(
+            decide = {"approve": review.wire_approve, "reject": review.wire_reject}.get(
                 request.POST.get("decision")
             )
             if decide is None:
@@ -237,9 +235,7 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         for other in recent:
             other.amount_display = self.amount_display(other)
-        kyc_status = (
-            KycProfile.objects.filter(customer_id=wire.customer_id).values_list("status", flat=True).first()
-        )
+        kyc = kyc_standing(customer_id=wire.customer_id)
         four_eyes = "not needed"
         if review.wire_four_eyes_needed(wire):
             first = wire.approval.requested_by if wire.approval_id else None
@@ -250,7 +246,7 @@ class WireTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "wire": wire,
             "amount": self.amount_display(wire),
             "reason": _reason_text(wire),
-            "kyc_status": kyc_status or "not started",
+            "kyc_status": kyc.status if kyc is not None else "not started",
             "four_eyes": four_eyes,
             "recent": recent,
             "history": [
@@ -286,12 +282,11 @@ class WireReviewQueueAdmin(WireTransferAdmin):
 
     def get_queryset(self, request):
         # The customer's KYC status is read with the page, in the same query.
-        kyc_status = KycProfile.objects.filter(customer_id=OuterRef("customer_id")).values("status")[:1]
         return (
             super()
             .get_queryset(request)
             .filter(status=WireTransfer.Status.PENDING_REVIEW)
-            .annotate(kyc_status_now=Subquery(kyc_status))
+            .annotate(kyc_status_now=kyc_status_subquery("customer_id"))
         )
 
     def get_urls(self):
@@ -322,7 +317,7 @@ def _customer_wires(request, customer):
     if not request.user.has_perm("transfers.view_wiretransfer"):
         return None
     wires = WireTransfer.objects.filter(customer=customer).order_by("-id")[:CUSTOMER_PAGE_WIRES]
-    decides = request.user.has_perm(services.REVIEW_PERMISSION)
+    decides = request.user.has_perm(review.REVIEW_PERMISSION)
 
     def page(wire):
         if decides and wire.status == WireTransfer.Status.PENDING_REVIEW:

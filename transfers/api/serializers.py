@@ -10,7 +10,7 @@ from bankcore.api.fields import (
     MoneyField,
     to_minor_units,
 )
-from bankcore.money import CURRENCIES, amount_pattern
+from bankcore.api.schema import currency_amount_one_of
 from transfers.models import Transfer
 
 
@@ -60,17 +60,7 @@ class TransferInputSchema(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
-        # The currency is pinned by a pattern: an enum here would be merged into the shared
-        # currency enum component by the schema's enum postprocessing.
-        schema["oneOf"] = [
-            {
-                "properties": {
-                    "currency": {"pattern": f"^{code}$"},
-                    "amount": {"pattern": amount_pattern(code)},
-                }
-            }
-            for code in CURRENCIES
-        ]
+        schema["oneOf"] = currency_amount_one_of()
         return schema
 
 

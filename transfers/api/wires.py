@@ -19,9 +19,8 @@ from bankcore.api.fields import (
     to_minor_units,
 )
 from bankcore.api.filters import IdFilter, UtcDateTimeFilter
-from bankcore.api.schema import error_statuses
+from bankcore.api.schema import currency_amount_one_of, error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
-from bankcore.money import CURRENCIES, amount_pattern
 from transfers import bank_identifiers
 from transfers.api.idempotency import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -29,7 +28,9 @@ from transfers.api.idempotency import (
     IdempotentCreateMixin,
 )
 from transfers.models import WireTransfer
-from transfers.services import wires as services
+from transfers.selectors import wire_limits_body, wire_stats_body
+from transfers.services.wires.create import WireRequest, wire_create
+from transfers.services.wires.review import wire_cancel
 
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 
@@ -204,8 +205,8 @@ class WireInputSerializer(serializers.Serializer):
             )
 
     @staticmethod
-    def wire_request(data: dict) -> services.WireRequest:
-        return services.WireRequest(
+    def wire_request(data: dict) -> WireRequest:
+        return WireRequest(
             source_account_id=data["source_account"],
             amount=data["amount"],
             currency=data["currency"],
@@ -227,15 +228,7 @@ class WireInputSchema(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
-        schema["oneOf"] = [
-            {
-                "properties": {
-                    "currency": {"pattern": f"^{code}$"},
-                    "amount": {"pattern": amount_pattern(code)},
-                }
-            }
-            for code in CURRENCIES
-        ]
+        schema["oneOf"] = currency_amount_one_of()
         return schema
 
 
@@ -413,7 +406,7 @@ class WireTransferViewSet(
         return super().create(request, *args, **kwargs)
 
     def perform_idempotent_create(self, data, claim):
-        return services.wire_create(
+        return wire_create(
             customer=self.request.user,
             request=WireInputSerializer.wire_request(data),
             auth_token=self.request.auth,
@@ -426,13 +419,13 @@ class WireTransferViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         wire = self.get_object()
-        wire = services.wire_cancel(customer=request.user, wire_id=wire.pk)
+        wire = wire_cancel(customer=request.user, wire_id=wire.pk)
         return Response(self.get_serializer(wire).data)
 
     @extend_schema(responses={200: WireStatsSerializer}, filters=False)
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def stats(self, request):
-        return Response(WireStatsSerializer(services.wire_stats_body(customer_id=request.user.pk)).data)
+        return Response(WireStatsSerializer(wire_stats_body(customer_id=request.user.pk)).data)
 
     @extend_schema(
         responses={200: WireLimitsSerializer},
@@ -453,5 +446,5 @@ class WireTransferViewSet(
     def limits(self, request):
         query = WireLimitsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        body = services.wire_limits_body(customer=request.user, account_id=query.validated_data["account"])
+        body = wire_limits_body(customer=request.user, account_id=query.validated_data["account"])
         return Response(WireLimitsSerializer(body).data)

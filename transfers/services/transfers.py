@@ -10,19 +10,12 @@ from accounts.services.ledger import Leg, posting_create, transfer_accounts_lock
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
-from bankcore import metrics
-from bankcore.errors import (
-    AccountNotActive,
-    CurrencyMismatch,
-    DestinationUnavailable,
-    InsufficientFunds,
-    NotFound,
-    SameAccount,
-    TransfersThrottled,
-)
+from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds, NotFound
 from bankcore.money import format_amount
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter
+from transfers import metrics
+from transfers.errors import DestinationUnavailable, SameAccount, TransfersThrottled
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import Transfer
 

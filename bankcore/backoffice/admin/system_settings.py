@@ -9,8 +9,13 @@ from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
 
+def _setting_choices() -> list[tuple[str, str]]:
+    # Read when the form is made: the apps register their settings after the admin is loaded.
+    return [(name, f"{name}: {text}") for name, (_, text) in DEFAULTS.items()]
+
+
 class SystemSettingForm(forms.ModelForm):
-    key = forms.ChoiceField(choices=[(name, f"{name}: {text}") for name, (_, text) in DEFAULTS.items()])
+    key = forms.ChoiceField(choices=_setting_choices)
 
     class Meta:
         model = SystemSetting

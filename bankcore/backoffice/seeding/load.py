@@ -23,7 +23,7 @@ from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create
 from audit import actions
 from audit.services import audit_record
 from transfers.models import Transfer, WireTransfer
-from transfers.services.wires import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
+from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
 
 BATCH_SIZE = 5000
 HISTORY_SPAN = timedelta(days=90)

@@ -80,7 +80,7 @@ def test_a_replay_whose_result_the_customer_no_longer_sees_is_a_404(customer, fu
 
 
 def test_a_replay_is_never_read_as_another_model():
-    from bankcore.errors import IdempotencyKeyReused
+    from transfers.errors import IdempotencyKeyReused
     from transfers.idempotency import Replay
 
     with pytest.raises(IdempotencyKeyReused):

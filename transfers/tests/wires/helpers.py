@@ -1,6 +1,6 @@
 """Helpers the wire tests share (imported by test modules; no fixtures here)."""
 
-from transfers.services.wire_limit_overrides import wire_limit_override_set
+from transfers.services.wires.limit_overrides import wire_limit_override_set
 
 
 def daily_limit_set(*, account, daily: int, actor, reason: str = "x"):

@@ -7,7 +7,7 @@ from accounts.tests.factories import AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from transfers.models import BusinessHoliday, WireLimitOverride, WireTransfer
-from transfers.services.wires import wire_reject
+from transfers.services.wires.review import wire_reject
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 
 pytestmark = pytest.mark.django_db

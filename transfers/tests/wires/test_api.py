@@ -10,7 +10,7 @@ from accounts.tests.factories import AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from transfers.models import WireTransfer
-from transfers.services.wires import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_FEES, SYSTEM_WIRE_SETTLEMENT
+from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_FEES, SYSTEM_WIRE_SETTLEMENT
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +242,7 @@ def test_account_override_and_full_kyc_raise_the_daily_limit(
     customer_client, customer, source, wire_settings, limits_officer_factory
 ):
     from accounts.services.approvals import approval_approve
-    from transfers.services.wires import wire_limit_override_set
+    from transfers.services.wires.limit_overrides import wire_limit_override_set
 
     wire_settings(limit_daily={"USD": 1000})
     assert post_wire(customer_client, source, amount="1000.00").status_code == 201
@@ -396,7 +396,7 @@ def test_limits_need_an_account_parameter(customer_client, source):
 
 
 def test_value_date_skips_weekends_holidays_and_the_cut_off(db, staff_user, wire_settings):
-    from transfers.services.wires import business_holiday_add, wire_value_date
+    from transfers.services.wires.calendar import business_holiday_add, wire_value_date
 
     wire_settings(time_zone="UTC", cutoff_time="15:00")
     friday_morning = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
@@ -435,7 +435,7 @@ def test_cancel_query_count(customer_client, source, wire_settings, assert_num_q
 def test_cancel_query_count_with_a_first_approval(
     customer_client, source, wire_settings, reviewer_factory, assert_num_queries_excluding_savepoints
 ):
-    from transfers.services.wires import wire_approve
+    from transfers.services.wires.review import wire_approve
 
     wire_settings(review_threshold={"USD": 1}, four_eyes_threshold={"USD": 5})
     held = post_wire(customer_client, source, amount="5.00").json()

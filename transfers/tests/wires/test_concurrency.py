@@ -17,7 +17,7 @@ from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import DomainError
 from transfers.models import WireLimitOverride, WireTransfer
-from transfers.services.wires import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
+from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 from transfers.tests.wires.helpers import daily_limit_set
 
@@ -150,7 +150,7 @@ def pending_wire(wire_settings, reviewer_factory):
         owner = UserFactory()
         kyc_approve(owner)
         source = fund(AccountFactory(customer=owner), 2_000_00)
-        from transfers.services.wires import WireRequest, wire_create
+        from transfers.services.wires.create import WireRequest, wire_create
 
         wire = wire_create(
             customer=owner,
@@ -280,7 +280,7 @@ def test_a_password_change_while_a_wire_waits_for_its_customer_ends_the_session_
     from accounts.models import User
     from accounts.services.signin import user_change_password
     from accounts.tests.factories import DEFAULT_PASSWORD
-    from transfers.services.wire_limits import wire_customer_lock
+    from transfers.services.wires.limits import wire_customer_lock
     from transfers.tests.test_concurrency import Request, held_up, lock_waiters, wait_until
 
     owner = UserFactory()

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.tests.factories import AccountFactory, fund
 from transfers.models import WireTransfer
-from transfers.services.wires import wire_approve
+from transfers.services.wires.review import wire_approve
 from transfers.tests.wires.conftest import post_wire
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_the_daily_count_is_the_customers_across_accounts(
 def test_an_accounts_own_tighter_limit_is_named_as_the_accounts(
     customer_client, source, second_source, wire_settings, limits_officer_factory
 ):
-    from transfers.services.wires import wire_limit_override_set
+    from transfers.services.wires.limit_overrides import wire_limit_override_set
 
     wire_limit_override_set(
         account=second_source,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bankcore.tests.test_metrics import scrape, value
 from transfers.models import WireTransfer
-from transfers.services.wires import wire_reject
+from transfers.services.wires.review import wire_reject
 from transfers.tests.wires.conftest import post_wire
 
 pytestmark = pytest.mark.django_db

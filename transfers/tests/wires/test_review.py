@@ -14,7 +14,7 @@ from bankcore.errors import (
     ReasonRequired,
 )
 from transfers.models import WireTransfer
-from transfers.services.wires import (
+from transfers.services.wires.review import (
     SYSTEM_WIRE_CLEARING,
     SYSTEM_WIRE_SETTLEMENT,
     wire_approve,
@@ -201,7 +201,7 @@ def test_a_frozen_accounts_held_wire_is_never_sent_but_its_hold_comes_back(
 
     rejected = wire_reject(wire_id=wire.pk, reviewer=reviewer_factory(), note="account frozen")
     assert rejected.status == "rejected"
-    from transfers.services.wires import wire_cancel
+    from transfers.services.wires.review import wire_cancel
 
     assert wire_cancel(customer=source.customer, wire_id=cancelled.pk).status == "cancelled"
     source.refresh_from_db()

@@ -16,10 +16,8 @@ from accounts.models import Account, ApprovalRequest, User
 from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
 from audit import actions
 from audit.services import audit_record
-from bankcore.config import config_get
 from bankcore.errors import (
     AccountNotActive,
-    BusinessRuleViolation,
     DomainError,
     InvalidState,
     NotFound,
@@ -28,26 +26,13 @@ from bankcore.errors import (
 )
 from bankcore.money import InvalidAmount, format_amount
 from transfers import cache
+from transfers.errors import WireLimitsAboveCeiling, WireLimitsOwnAccount, WireLimitsStaffAccount
 from transfers.models import WireLimitOverride
-from transfers.services.wire_limits import AMOUNT_LIMITS, LIMIT_NAMES, wire_customer_lock, wire_limit_defaults
+from transfers.services.wires.limits import AMOUNT_LIMITS, LIMIT_NAMES, wire_customer_lock
+from transfers.services.wires.settings import wire_limit_defaults, wire_override_ceiling_multiple
 
 OVERRIDE_PERMISSION = "transfers.change_wirelimitoverride"
 WIRE_LIMITS_APPROVAL = "transfers.wire_limits"
-
-
-class WireLimitsOwnAccount(NotPermitted):
-    code = "wire_limits_own_account"
-    detail = "Nobody sets the wire limits of their own account."
-
-
-class WireLimitsStaffAccount(NotPermitted):
-    code = "wire_limits_staff_account"
-    detail = "Nobody sets the wire limits of a member of staff's account."
-
-
-class WireLimitsAboveCeiling(BusinessRuleViolation):
-    code = "wire_limits_above_ceiling"
-    detail = "The limit is above the highest any account may be given."
 
 
 def _fields(per_wire, daily, monthly, daily_count) -> dict:
@@ -90,7 +75,7 @@ def _override_check(*, account: Account, fields: dict, actor: User) -> bool:
     if owner["is_staff"] or owner["is_superuser"]:
         raise WireLimitsStaffAccount()
     defaults = wire_limit_defaults(account.currency)
-    multiple = config_get("wires.override_ceiling_multiple")
+    multiple = wire_override_ceiling_multiple()
     raised = False
     for name, value in fields.items():
         if value is None:

@@ -10,20 +10,20 @@ wires of one customer, from any of their accounts, are summed one after the othe
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from accounts.models import Account, User
-from bankcore.cache import get_or_set
-from bankcore.config import config_get
-from bankcore.errors import LimitExceeded, NotFound
-from bankcore.money import CURRENCIES, format_amount
-from kyc.models import KycLevel, KycProfile
-from transfers import cache
+from bankcore.money import format_amount
+from transfers.errors import LimitExceeded
 from transfers.models import WireLimitOverride, WireTransfer
+from transfers.services.wires.calendar import day_starts
+from transfers.services.wires.settings import (
+    wire_full_kyc_multiplier,
+    wire_limit_defaults,
+    wire_review_threshold,
+)
 
 # Wires that hold money or have sent it: what counts against the limits and in the stats.
 COUNTED_STATUSES = (
@@ -33,41 +33,6 @@ COUNTED_STATUSES = (
 )
 LIMIT_NAMES = ("per_wire", "daily", "monthly", "daily_count")
 AMOUNT_LIMITS = ("per_wire", "daily", "monthly")
-# The system setting that gives each limit's default.
-LIMIT_SETTINGS = {
-    "per_wire": "wires.limit_per_wire",
-    "daily": "wires.limit_daily",
-    "monthly": "wires.limit_monthly",
-    "daily_count": "wires.limit_daily_count",
-}
-
-
-def wire_time_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(config_get("wires.time_zone"))
-
-
-def day_starts(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """The start of ``now``'s day and month in the wire time zone."""
-    local = now.astimezone(wire_time_zone())
-    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day, day.replace(day=1)
-
-
-def whole_units(setting: str, currency: str) -> int:
-    """A per-currency setting in minor units of ``currency``; 0 when the setting does not name it."""
-    table = config_get(setting)
-    units = table.get(currency) if isinstance(table, dict) else None
-    if isinstance(units, bool) or not isinstance(units, int) or units < 0:
-        return 0
-    return units * 10 ** CURRENCIES[currency].exponent
-
-
-def wire_limit_defaults(currency: str) -> dict[str, int]:
-    """The system's default limits in ``currency`` (minor units; the count as a number),
-    before KYC raises them."""
-    defaults = {name: whole_units(LIMIT_SETTINGS[name], currency) for name in AMOUNT_LIMITS}
-    defaults["daily_count"] = config_get("wires.limit_daily_count")
-    return defaults
 
 
 def wire_customer_lock(*, customer_id: int) -> None:
@@ -126,10 +91,11 @@ class WireLimits:
         return None
 
 
-def wire_limits(*, account: Account, kyc_level: str | None, now: datetime.datetime) -> WireLimits:
+def wire_limits(*, account: Account, full_kyc: bool, now: datetime.datetime) -> WireLimits:
     """``account``'s limits (the defaults or its override) and its customer's (the defaults
-    raised to their accounts' highest override in the currency), both raised by full KYC,
-    with what the counted wires of today and this month use of each. Two queries."""
+    raised to their accounts' highest override in the currency), both raised when the
+    customer's KYC level is full, with what the counted wires of today and this month use of
+    each. Two queries."""
     currency = account.currency
     defaults = wire_limit_defaults(currency)
     account_limits, customer_limits = dict(defaults), dict(defaults)
@@ -143,7 +109,7 @@ def wire_limits(*, account: Account, kyc_level: str | None, now: datetime.dateti
             customer_limits[name] = max(customer_limits[name], override[name])
             if override["account_id"] == account.pk:
                 account_limits[name] = override[name]
-    factor = config_get("wires.full_kyc_multiplier") if kyc_level == KycLevel.FULL else 1
+    factor = wire_full_kyc_multiplier() if full_kyc else 1
     day_start, month_start = day_starts(now)
     today, month = Q(created_at__gte=day_start), Q(created_at__gte=month_start)
     own = Q(source_id=account.pk)
@@ -188,7 +154,7 @@ def wire_review_threshold_reason(*, amount: int, currency: str, unreviewed_today
     what the customer sent today in the currency without review to the threshold or past
     it, so wires split below it (from one account or many) still reach compliance.
     """
-    threshold = whole_units("wires.review_threshold", currency)
+    threshold = wire_review_threshold(currency)
     if amount >= threshold:
         return {
             "rule": "amount_threshold",
@@ -206,50 +172,3 @@ def wire_review_threshold_reason(*, amount: int, currency: str, unreviewed_today
             "threshold; compliance staff will review it.",
         }
     return None
-
-
-def customer_kyc(customer_id: int) -> tuple[str, str] | None:
-    """The customer's KYC status and level, or None without a profile. One query."""
-    return KycProfile.objects.filter(customer_id=customer_id).values_list("status", "level").first()
-
-
-def wire_limits_body(*, customer: User, account_id: int) -> dict:
-    """The customer's account's wire limits, and the customer's across all their accounts in
-    its currency, with used and remaining; 404 for an account that is not theirs. Cached
-    (``wireTransferLimits(accountId)``), retired on every wire change of the customer."""
-    account = Account.objects.filter(pk=account_id, customer=customer).first()
-    if account is None:
-        raise NotFound("You have no account with that id.")
-    now = timezone.now()
-    day_start, _ = day_starts(now)
-    return get_or_set(
-        cache.wire_limits(account.pk, customer.pk, day_start.date().isoformat()),
-        lambda: _limits_body(account=account, now=now),
-    )
-
-
-def _limits_body(*, account: Account, now) -> dict:
-    kyc = customer_kyc(account.customer_id)
-    limits = wire_limits(account=account, kyc_level=kyc[1] if kyc else None, now=now)
-    currency = account.currency
-
-    def shown(uses: dict[str, LimitUse]) -> dict:
-        body = {
-            name: {
-                "limit": format_amount(uses[name].limit, currency),
-                "used": format_amount(uses[name].used, currency),
-                "remaining": format_amount(uses[name].remaining, currency),
-            }
-            for name in AMOUNT_LIMITS
-        }
-        count = uses["daily_count"]
-        body["daily_count"] = {"limit": count.limit, "used": count.used, "remaining": count.remaining}
-        return body
-
-    return {
-        "account": account.pk,
-        "currency": currency,
-        "as_of": now,
-        **shown(limits.account),
-        "customer": shown(limits.customer),
-    }

@@ -1,14 +1,14 @@
 """Why a wire's beneficiary holds it for review: a sanctioned jurisdiction, or a BIC that
 cannot be verified. The name screening and the amount threshold are the other reasons
-(``transfers.services.wires``)."""
+(``transfers.services.wires.create``)."""
 
 from typing import TYPE_CHECKING
 
 from kyc.jurisdictions import jurisdiction_screen
 from transfers import bank_identifiers
 
-if TYPE_CHECKING:  # wires imports this module to form its review reasons
-    from transfers.services.wires import WireRequest
+if TYPE_CHECKING:  # create imports this module to form its review reasons
+    from transfers.services.wires.create import WireRequest
 
 # How the detail names what matched: a country field is the jurisdiction, an address names it.
 _MATCHED = {

@@ -1,15 +1,12 @@
-"""Outgoing wires: the hold, screening and the decision to send or hold; the day's calendar.
-
-The limits and the structuring rule are in ``wire_limits``, an account's own limits in
-``wire_limit_overrides``, the compliance review and four eyes in ``wire_review``.
+"""A customer's wire: the screening, the hold and the decision to send it or hold it.
 
 Every wire moves money through the ledger's posting service only:
 
 - created: customer -> wire clearing (amount) and -> wire fees (fee), one posting, in the
   durable transaction that writes the wire, completes the Idempotency-Key and audits it;
 - sent: wire clearing -> wire settlement, at once below the review threshold, else when
-  compliance approves;
-- rejected or cancelled: a new posting that reverses the hold, linked to it.
+  compliance approves (``review``);
+- rejected or cancelled: a new posting that reverses the hold, linked to it (``review``).
 
 Locks are always taken in one order: the customer's user row (a new wire, whose limits and
 structuring total span all the customer's accounts; deposits take it first too, and a
@@ -18,11 +15,8 @@ customer's source account, then the wire's row, then the bank's system accounts 
 posting service), so no two wire paths can wait on each other.
 """
 
-import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -32,110 +26,19 @@ from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
-from bankcore import metrics
-from bankcore.cache import get_or_set
-from bankcore.config import config_get
-from bankcore.errors import (
-    AccountNotActive,
-    CurrencyMismatch,
-    InsufficientFunds,
-    KycRequired,
-    NotFound,
-)
+from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds, NotFound
 from bankcore.money import format_amount
-from kyc.models import KycStatus
 from kyc.screening import screening_run
-from transfers import cache
+from kyc.selectors import kyc_standing
+from transfers import cache, metrics
+from transfers.errors import KycRequired
 from transfers.idempotency import IdempotencyClaim
-from transfers.models import BusinessHoliday, WireTransfer
-from transfers.services.beneficiary_checks import wire_beneficiary_review_reason
-from transfers.services.wire_limit_overrides import wire_limit_override_set
-from transfers.services.wire_limits import (
-    COUNTED_STATUSES,
-    WireLimits,
-    customer_kyc,
-    day_starts,
-    whole_units,
-    wire_customer_lock,
-    wire_limits,
-    wire_limits_body,
-    wire_review_threshold_reason,
-    wire_time_zone,
-)
-from transfers.services.wire_review import (
-    REVIEW_PERMISSION,
-    SYSTEM_WIRE_CLEARING,
-    SYSTEM_WIRE_FEES,
-    SYSTEM_WIRE_SETTLEMENT,
-    WIRE_RELEASE_APPROVAL,
-    WireOwnAccount,
-    WireSecondApproverRequired,
-    wire_approve,
-    wire_cancel,
-    wire_reject,
-    wire_release,
-    wire_release_approved,
-    wire_release_describe,
-)
-
-# The wire services, as callers have always imported them: creating a wire and the reads are
-# here; the limits, the review and an account's own limits are in the modules beside it.
-__all__ = [
-    "COUNTED_STATUSES",
-    "REVIEW_PERMISSION",
-    "SYSTEM_WIRE_CLEARING",
-    "SYSTEM_WIRE_FEES",
-    "SYSTEM_WIRE_SETTLEMENT",
-    "WIRE_RELEASE_APPROVAL",
-    "WireLimits",
-    "WireOwnAccount",
-    "WireRequest",
-    "WireSecondApproverRequired",
-    "business_holiday_add",
-    "business_holiday_remove",
-    "wire_approve",
-    "wire_cancel",
-    "wire_create",
-    "wire_limit_override_set",
-    "wire_limits",
-    "wire_limits_body",
-    "wire_reject",
-    "wire_release_approved",
-    "wire_release_describe",
-    "wire_stats_body",
-    "wire_time_zone",
-    "wire_value_date",
-]
-
-# The furthest a value date can lie ahead (a run of holidays longer than this is a mistake).
-_MAX_VALUE_DATE_DAYS = 31
-
-
-# ---- Time: the wire day, the value date -------------------------------------------------------
-
-
-def wire_value_date(*, now: datetime.datetime) -> datetime.date:
-    """The day a wire made at ``now`` settles: today if that is a business day and the
-    cut-off has not passed, else the next business day. Weekends and BusinessHoliday rows
-    are not business days. One query."""
-    local = now.astimezone(wire_time_zone())
-    hours, minutes = (int(part) for part in config_get("wires.cutoff_time").split(":"))
-    day = local.date()
-    if (local.hour, local.minute) >= (hours, minutes):
-        day += datetime.timedelta(days=1)
-    holidays = set(
-        BusinessHoliday.objects.filter(
-            date__gte=day, date__lte=day + datetime.timedelta(days=_MAX_VALUE_DATE_DAYS)
-        ).values_list("date", flat=True)
-    )
-    for _ in range(_MAX_VALUE_DATE_DAYS):
-        if day.weekday() < 5 and day not in holidays:
-            return day
-        day += datetime.timedelta(days=1)
-    return day
-
-
-# ---- Creating a wire --------------------------------------------------------------------------
+from transfers.models import WireTransfer
+from transfers.services.wires.beneficiary_checks import wire_beneficiary_review_reason
+from transfers.services.wires.calendar import wire_value_date
+from transfers.services.wires.limits import wire_customer_lock, wire_limits, wire_review_threshold_reason
+from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_FEES, wire_release
+from transfers.services.wires.settings import wire_fee
 
 
 @dataclass(frozen=True)
@@ -210,8 +113,8 @@ def _wire_post(
         session_hold(auth_token=auth_token)
     if idempotency_claim is not None:
         idempotency_claim.hold()
-    kyc = customer_kyc(customer.pk)
-    if kyc is None or kyc[0] != KycStatus.APPROVED:
+    kyc = kyc_standing(customer_id=customer.pk)
+    if kyc is None or not kyc.approved:
         raise KycRequired()
     source = (
         Account.objects.select_for_update().filter(pk=request.source_account_id, customer=customer).first()
@@ -224,11 +127,11 @@ def _wire_post(
     if currency != source.currency:
         raise CurrencyMismatch(f"The source account holds {source.currency}, the amount is in {currency}.")
     now = timezone.now()
-    limits = wire_limits(account=source, kyc_level=kyc[1], now=now)
+    limits = wire_limits(account=source, full_kyc=kyc.full, now=now)
     refusal = limits.refusal(request.amount)
     if refusal is not None:
         raise refusal
-    fee = whole_units("wires.fee", currency)
+    fee = wire_fee(currency)
     if source.balance < request.amount + fee:
         raise InsufficientFunds(
             f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
@@ -300,80 +203,3 @@ def _wire_post(
         wire_release(wire=wire, actor=customer, from_status=WireTransfer.Status.APPROVED, clearing=clearing)
     cache.wires_changed(customer_id=customer.pk)
     return wire
-
-
-# ---- Staff settings: the business-day calendar ------------------------------------------------
-
-
-@transaction.atomic
-def business_holiday_add(*, date: datetime.date, name: str, actor: User) -> BusinessHoliday:
-    holiday = BusinessHoliday.objects.create(date=date, name=name)
-    audit_record(
-        action=actions.WIRE_HOLIDAY_ADDED, actor=actor, target=holiday, after={"date": date, "name": name}
-    )
-    return holiday
-
-
-@transaction.atomic
-def business_holiday_remove(*, holiday: BusinessHoliday, actor: User) -> None:
-    audit_record(
-        action=actions.WIRE_HOLIDAY_REMOVED,
-        actor=actor,
-        target=holiday,
-        before={"date": holiday.date, "name": holiday.name},
-    )
-    holiday.delete()
-
-
-# ---- Reads ------------------------------------------------------------------------------------
-
-
-def wire_stats_body(*, customer_id: int) -> dict:
-    """A customer's wire counts and totals per currency: today, this month, pending review.
-    Cached (``wireTransferStats(userId)``), retired on every change of their wires."""
-    now = timezone.now()
-    day_start, month_start = day_starts(now)
-    return get_or_set(
-        cache.wire_stats(customer_id, day_start.date().isoformat()),
-        lambda: _wire_stats(customer_id=customer_id, day_start=day_start, month_start=month_start, now=now),
-    )
-
-
-def _wire_stats(*, customer_id: int, day_start, month_start, now) -> dict:
-    counted = Q(status__in=COUNTED_STATUSES)
-    today = counted & Q(created_at__gte=day_start)
-    month = counted & Q(created_at__gte=month_start)
-    pending = Q(status=WireTransfer.Status.PENDING_REVIEW)
-    rows = (
-        WireTransfer.objects.filter(customer_id=customer_id)
-        .filter(Q(created_at__gte=min(day_start, month_start)) | pending)
-        .values("currency")
-        .annotate(
-            today_count=Count("id", filter=today),
-            today_total=Sum("amount", filter=today),
-            month_count=Count("id", filter=month),
-            month_total=Sum("amount", filter=month),
-            pending_count=Count("id", filter=pending),
-            pending_total=Sum("amount", filter=pending),
-        )
-        .order_by("currency")
-    )
-
-    def summary(row, prefix):
-        return {
-            "count": row[f"{prefix}_count"],
-            "total": format_amount(row[f"{prefix}_total"] or 0, row["currency"]),
-        }
-
-    return {
-        "as_of": now,
-        "currencies": [
-            {
-                "currency": row["currency"],
-                "today": summary(row, "today"),
-                "this_month": summary(row, "month"),
-                "pending_review": summary(row, "pending"),
-            }
-            for row in rows
-        ],
-    }

@@ -20,12 +20,13 @@ from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from audit import actions
 from audit.services import audit_record
-from bankcore import metrics
 from bankcore.errors import AccountNotActive, InvalidState, NotFound, NotPermitted, ReasonRequired
 from bankcore.money import format_amount
-from transfers import cache
+from bankcore.services import state_transition
+from transfers import cache, metrics
+from transfers.errors import WireOwnAccount, WireSecondApproverRequired
 from transfers.models import WireTransfer
-from transfers.services.wire_limits import whole_units
+from transfers.services.wires.settings import wire_four_eyes_threshold
 
 SYSTEM_WIRE_CLEARING = "wire_clearing"
 SYSTEM_WIRE_SETTLEMENT = "wire_settlement"
@@ -34,28 +35,17 @@ REVIEW_PERMISSION = "transfers.review_wire"
 WIRE_RELEASE_APPROVAL = "transfers.wire_release"
 
 
-class WireOwnAccount(NotPermitted):
-    code = "wire_own_account"
-    detail = "Nobody decides a wire from their own account."
-
-
-class WireSecondApproverRequired(NotPermitted):
-    code = "approval_by_requester"
-    detail = "This wire needs a second, different member of staff to approve it."
-
-
 # ---- Transitions ------------------------------------------------------------------------------
 
 
 def _transition(wire: WireTransfer, *, from_status: str, to_status: str, **fields) -> bool:
     """Move the wire from ``from_status`` to ``to_status``: a conditional update, so of two
     concurrent transitions from one state exactly one wins. The winner's ``wire`` is updated
-    to match the row."""
-    fields = {"status": to_status, "updated_at": timezone.now(), **fields}
-    if not WireTransfer.objects.filter(pk=wire.pk, status=from_status).update(**fields):
+    to match the row, and its new state counted on commit."""
+    if not state_transition(
+        wire, from_state=from_status, to_state=to_status, updated_at=timezone.now(), **fields
+    ):
         return False
-    for name, value in fields.items():
-        setattr(wire, name, value)
     metrics.wire_state_entered(state=to_status, currency=wire.currency, amount=wire.amount)
     return True
 
@@ -225,7 +215,8 @@ def wire_reject(*, wire_id: int, reviewer: User, note: str) -> WireTransfer:
 
 
 def wire_four_eyes_needed(wire: WireTransfer) -> bool:
-    return wire.amount >= whole_units("wires.four_eyes_threshold", wire.currency)
+    """Whether approving ``wire`` takes two different members of staff."""
+    return wire.amount >= wire_four_eyes_threshold(wire.currency)
 
 
 def wire_approve(*, wire_id: int, reviewer: User, note: str) -> WireTransfer:
