@@ -25,13 +25,12 @@ from django.conf import settings
 from bankcore.env import VARIABLES
 
 ROOT = Path(settings.BASE_DIR)
-DOCS = ROOT / "docs"
 # The families' bases: never answered themselves, every refusal in them sets its own code.
 FAMILY_CODES = {"conflict", "business_rule_violation"}
 
 
 def section(page: str, title: str) -> str:
-    text = (DOCS / page).read_text()
+    text = (ROOT / page).read_text()
     return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
@@ -114,7 +113,7 @@ def config_defaults() -> dict[str, object]:
 
 
 def documented_errors() -> dict[str, int]:
-    rows = table_rows(section("api.md", "Errors"))
+    rows = table_rows(section("docs/api.md", "Errors"))
     codes = [unquote(code) for code, *_ in rows]
     duplicates = {code for code in codes if codes.count(code) > 1}
     assert not duplicates, f"codes documented twice: {duplicates}"
@@ -144,7 +143,7 @@ class TestErrorCodes:
 class TestEnvironmentVariables:
     @staticmethod
     def documented() -> dict[str, str | None]:
-        rows = table_rows(section("configuration.md", "Environment variables"))
+        rows = table_rows(section("docs/configuration.md", "Environment variables"))
         defaults = {}
         for name, default, *_ in rows:
             if default == "—":
@@ -170,7 +169,7 @@ class TestEnvironmentVariables:
 class TestSystemSettings:
     @staticmethod
     def documented() -> dict[str, object]:
-        rows = table_rows(section("configuration.md", "System settings"))
+        rows = table_rows(section("docs/configuration.md", "System settings"))
         return {unquote(key): json.loads(unquote(default)) for key, default, *_ in rows}
 
     def test_the_table_lists_exactly_the_settings(self):
@@ -272,7 +271,7 @@ QUERY_COUNT_CASES = {
 
 
 def documented_query_counts() -> dict[tuple[str, str], int]:
-    rows = table_rows(section("api.md", "Queries per request"))
+    rows = table_rows(section("docs/api.md", "Queries per request"))
     return {(unquote(request), state): int(count) for request, state, count in rows}
 
 
