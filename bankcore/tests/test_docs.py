@@ -1,4 +1,5 @@
-"""Every Markdown file the repository names exists, and every link in its docs resolves.
+"""Every Markdown file the repository names exists, and every link in its docs resolves
+(files and the anchors of headings).
 
 A page that moves or is renamed leaves names of it behind in code comments, docstrings,
 other pages, the Makefile and CI; this finds them. A name resolves if it exists relative to
@@ -77,16 +78,27 @@ def missing_markdown(root: Path) -> list[str]:
     return sorted(missing)
 
 
+def anchors(page: Path) -> set[str]:
+    """The anchors a Markdown renderer gives the page's headings, GitHub's way."""
+    anchors = set()
+    for heading in re.findall(r"^#+ (.+)$", page.read_text(), flags=re.MULTILINE):
+        anchors.add(re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-"))
+    return anchors
+
+
 def broken_links(root: Path) -> list[str]:
-    """Every "page: target" where a Markdown page links to a path that does not exist."""
+    """Every "page: target" where a Markdown page links to a path that does not exist, or
+    to an anchor its page does not have."""
     broken = []
     for path in tracked_text_files(root):
         if path.suffix != ".md":
             continue
         for target in LINK.findall(path.read_text()):
-            if re.match(r"[a-z]+:", target) or target.startswith("#"):
-                continue  # a URL or an anchor on the same page
-            if not (path.parent / target.split("#", 1)[0]).exists():
+            if re.match(r"[a-z]+:", target):
+                continue  # a URL
+            file, _, anchor = target.partition("#")
+            linked = path.parent / file if file else path
+            if not linked.exists() or (anchor and linked.suffix == ".md" and anchor not in anchors(linked)):
                 broken.append(f"{path.relative_to(root)}: {target}")
     return sorted(broken)
 
@@ -106,8 +118,13 @@ def test_a_name_of_a_page_that_does_not_exist_is_found(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / here).write_text(f"See [there]({there}) and `../{gone}`.\n")
     (tmp_path / "docs" / there).write_text(
-        f"![a plot](plots/missing.png) [a site](https://example.test/x{md})\n"
+        f"## Where it is\n![a plot](plots/missing.png) [a site](https://example.test/x{md})\n"
+        f"[here]({here}#nowhere) [there](#where-it-is) [back](#gone)\n"
     )
     (tmp_path / "tool.py").write_text(f'"""The budgets are in {gone} and docs/{here}."""\n')
     assert missing_markdown(tmp_path) == [f"docs/{here}: ../{gone}", f"tool.py: {gone}"]
-    assert broken_links(tmp_path) == [f"docs/{there}: plots/missing.png"]
+    assert broken_links(tmp_path) == [
+        f"docs/{there}: #gone",
+        f"docs/{there}: {here}#nowhere",
+        f"docs/{there}: plots/missing.png",
+    ]
