@@ -5,6 +5,7 @@
 - Environment variables (docs/configuration.md): every variable of the registry with its
   default, and nothing else.
 - System settings (docs/configuration.md): every key with its default, and nothing else.
+- Upper-case names anywhere in the docs (variables, settings, constants) exist in the code.
 - Queries per request (docs/api.md): each row's request is made in the state it names and
   its SQL statements counted.
 
@@ -164,6 +165,51 @@ class TestEnvironmentVariables:
             if name in VARIABLES and default != VARIABLES[name].default
         }
         assert wrong == {}, "name: (documented default, the registry's)"
+
+
+# Upper-case names the docs may state that are neither bankcore's variables nor settings.
+OTHER_NAMES = {
+    "REMOTE_ADDR": "the client's address in the WSGI environ",
+    "ATOMIC_REQUESTS": "a Django database option bankcore leaves off",
+    "AWS_ACCESS_KEY_ID": "boto3's own credentials",
+    "AWS_SECRET_ACCESS_KEY": "boto3's own credentials",
+}
+UPPER_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+
+
+def defined_in_code(name: str, sources: list[str]) -> bool:
+    """Whether code defines ``name``: a constant assigned, a variable read from the
+    environment, or a make variable."""
+    patterns = [
+        rf"^\s*{name}\s*(?::[^=\n]*)?=",
+        rf"environ(?:\.get|\.setdefault)?[\[(]\s*[\"']{name}[\"']",
+        rf"\$\({name}\)",
+    ]
+    return any(re.search(pattern, text, flags=re.MULTILINE) for pattern in patterns for text in sources)
+
+
+def test_every_upper_case_name_the_docs_state_exists():
+    """An environment variable, a Django setting, a constant or a make variable the docs
+    name is one the code has: a name dropped or never made (an environment variable for a
+    system setting, say) is found."""
+    from bankcore.tests.test_docs import tracked_text_files
+
+    files = tracked_text_files(ROOT)
+    pages = [path for path in files if path.suffix == ".md"]
+    sources = [
+        path.read_text(errors="replace") for path in files if path.suffix == ".py" or path.name == "Makefile"
+    ]
+    stated = {name for page in pages for name in UPPER_NAME.findall(page.read_text())}
+    assert "LOGIN_FAILURES_PER_EMAIL" in stated, "the pattern must find the names"
+    unknown = {
+        name
+        for name in stated
+        if name not in VARIABLES
+        and not hasattr(settings, name)
+        and name not in OTHER_NAMES
+        and not defined_in_code(name, sources)
+    }
+    assert unknown == set()
 
 
 class TestSystemSettings:
