@@ -134,6 +134,20 @@ class TestErrorCodes:
     def test_every_domain_error_is_documented(self):
         assert domain_error_codes() - set(documented_errors()) == set()
 
+    def test_every_status_and_code_the_prose_states_match(self):
+        """A status beside a code anywhere in the docs (422 `limit_exceeded`, 503s with
+        `service_unavailable`): the code exists and is answered with that status. /health's
+        states are not error codes."""
+        statuses = error_statuses()
+        health_states = {"ok", "degraded", "unavailable"}
+        pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+        wrong = set()
+        for page in pages:
+            for status, code in re.findall(r"\b([45]\d\d)s?(?: with)? `([a-z_]+)`", page.read_text()):
+                if int(status) not in statuses.get(code, set()) and code not in health_states:
+                    wrong.add(f"{page.relative_to(ROOT)}: {status} {code}")
+        assert wrong == set()
+
     def test_the_table_is_read(self):
         documented = documented_errors()
         assert documented["insufficient_funds"] == 422
