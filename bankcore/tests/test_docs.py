@@ -111,6 +111,16 @@ def test_every_link_in_the_docs_resolves():
     assert broken_links(ROOT) == []
 
 
+def test_the_readme_is_an_entry_point_that_links_every_page():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200, "the README is an entry point; the rest lives in docs/"
+    linked = set(LINK.findall(readme))
+    unlinked = [
+        page.name for page in sorted((ROOT / "docs").glob("*.md")) if f"docs/{page.name}" not in linked
+    ]
+    assert unlinked == []
+
+
 def test_a_name_of_a_page_that_does_not_exist_is_found(tmp_path):
     # The names are put together here, so that this file names no page itself.
     md = ".md"
