@@ -9,7 +9,7 @@
 - Queries per request (docs/api.md): each row's request is made in the state it names and
   its SQL statements counted.
 
-The code is read through two small functions, ``error_statuses`` and ``config_defaults``,
+The code is read through two small functions, ``domain_errors`` and ``config_defaults``,
 so that a new home for error classes or setting defaults changes one place.
 """
 
@@ -62,22 +62,30 @@ def _import_every_app_module() -> None:
             importlib.import_module(module.name)
 
 
-def error_statuses() -> dict[str, set[int]]:
-    """{code: the statuses answered with it}: every subclass of the kernel's domain error,
-    and the codes the exception handler gives DRF's own exceptions."""
-    from rest_framework import exceptions
-
+def domain_errors() -> list[type]:
+    """Every subclass of the kernel's domain error, wherever its app defines it."""
     from bankcore.errors import DomainError
 
     _import_every_app_module()
-    statuses: dict[str, set[int]] = {}
+    found = []
 
     def walk(cls):
         for subclass in cls.__subclasses__():
-            statuses.setdefault(subclass.code, set()).add(subclass.status)
+            found.append(subclass)
             walk(subclass)
 
     walk(DomainError)
+    return found
+
+
+def error_statuses() -> dict[str, set[int]]:
+    """{code: the statuses answered with it}: the domain errors', and the codes the
+    exception handler gives DRF's own exceptions."""
+    from rest_framework import exceptions
+
+    statuses: dict[str, set[int]] = {}
+    for error in domain_errors():
+        statuses.setdefault(error.code, set()).add(error.status)
     for name in dir(exceptions):
         drf = getattr(exceptions, name)
         if (
@@ -92,18 +100,7 @@ def error_statuses() -> dict[str, set[int]]:
 
 
 def domain_error_codes() -> set[str]:
-    from bankcore.errors import DomainError
-
-    _import_every_app_module()
-    codes = set()
-
-    def walk(cls):
-        for subclass in cls.__subclasses__():
-            codes.add(subclass.code)
-            walk(subclass)
-
-    walk(DomainError)
-    return codes - FAMILY_CODES
+    return {error.code for error in domain_errors()} - FAMILY_CODES
 
 
 def config_defaults() -> dict[str, object]:
