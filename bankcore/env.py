@@ -1,7 +1,7 @@
 """Every environment variable bankcore reads, with its default and meaning.
 
 Settings read the environment only through this module, so this registry is the one
-list the README, docker-compose.yml and their tests are checked against.
+list docs/configuration.md, docker-compose.yml and their tests are checked against.
 """
 
 import os

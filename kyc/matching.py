@@ -24,7 +24,7 @@ it never takes a name under the hit line.
 
 The newest list version's names are read once per process and kept in memory for that version;
 each screening then costs one indexed query (which version is newest) and the scoring
-(docs/PERFORMANCE.md).
+(docs/performance.md).
 """
 
 import datetime

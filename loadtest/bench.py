@@ -27,10 +27,10 @@ a role that may create databases; REDIS_URL, default redis://127.0.0.1:6379/0). 
 4. history: first page, next page and a type-filtered page of a customer's history and an
    account's first page, in-process (loadtest/bench_history.py), on the seeded database;
 5. prints per round req/s and latency, each round's ratio, the median ratio and its spread,
-   then a markdown table to paste into docs/PERFORMANCE.md, and plots throughput per round
+   then a markdown table to paste into docs/performance.md, and plots throughput per round
    (--plot, default docs/bench/bench-rounds.png).
 
-Exits non-zero when an invariant breaks. The targets (DESIGN.md's budgets) are printed
+Exits non-zero when an invariant breaks. The targets (docs/architecture.md, Budgets) are printed
 beside the numbers, not enforced: a shared machine's noise is not a regression.
 """
 

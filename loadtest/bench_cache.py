@@ -9,7 +9,7 @@ wrk (apt-get install wrk) in alternating rounds (ceiling, balance, ceiling, bala
 and prints each round's requests per second and latency, each round's ratio
 balance / ceiling, and the median ratio. Alternating short rounds keep a shared machine's
 drift out of the comparison. The target is >= 0.70. Not a unit test: run it on a quiet
-machine and record the numbers in docs/PERFORMANCE.md.
+machine and record the numbers in docs/performance.md.
 """
 
 import argparse

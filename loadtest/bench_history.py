@@ -9,7 +9,7 @@ Django's full stack (middleware, auth, DRF, serializer) for customers from a see
 prints the ledger size and each shape's median and p95. With --explain it also prints the
 PostgreSQL plan (EXPLAIN ANALYZE) of each shape's ledger query, captured from a real request.
 loadtest/bench.py runs it on its own database; run it alone on a large one (seed_load).
-Not a unit test: run it on a quiet machine and write the numbers to docs/PERFORMANCE.md.
+Not a unit test: run it on a quiet machine and write the numbers to docs/performance.md.
 """
 
 import argparse

@@ -7,7 +7,7 @@ screening (which reads the version's names into the process) and then warm scree
 listed and unlisted names; then loads a generated list of 10,000 individuals with an alias
 each and does the same. Prints the load time, the cold time, and the warm median and p95.
 Each run adds list versions to the database it is given: point it at a scratch one.
-Not a unit test: run it on a quiet machine and write the numbers to docs/PERFORMANCE.md.
+Not a unit test: run it on a quiet machine and write the numbers to docs/performance.md.
 """
 
 import argparse

@@ -203,7 +203,8 @@ def parse_overrides(text: str) -> dict[str, float]:
 
 
 def run_gates_from(text: str) -> RunGates:
-    """Whole-run gates given on the command line over DESIGN.md's: "p95_ms=80;min_rps=100"."""
+    """Whole-run gates given on the command line over the budgets (docs/architecture.md):
+    "p95_ms=80;min_rps=100"."""
     names = {gate.name: gate.type for gate in dataclasses.fields(RunGates)}
     values = parse_overrides(text)
     unknown = set(values) - set(names)

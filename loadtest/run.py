@@ -317,7 +317,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=sorted(profiles.PROFILES), default="quick")
     parser.add_argument("--gate", default="", help='tighter or looser p95 gates, "NAME=MS;NAME=MS"')
     parser.add_argument(
-        "--run-gate", default="", help='whole-run gates over DESIGN.md\'s, "p95_ms=80;min_rps=100"'
+        "--run-gate",
+        default="",
+        help='whole-run gates over the budgets (docs/architecture.md): "p95_ms=80;min_rps=100"',
     )
     parser.add_argument(
         "--evaluate", type=Path, help="judge a finished run's directory again (with --gate, --run-gate)"

@@ -197,7 +197,8 @@ def _statements(limit: int) -> list[Section]:
     if not installed:
         note = (
             "pg_stat_statements is not installed in this database: add it to shared_preload_libraries, "
-            "restart PostgreSQL, then run CREATE EXTENSION pg_stat_statements (see the README, Production)."
+            "restart PostgreSQL, then run CREATE EXTENSION pg_stat_statements "
+            "(see docs/observability.md, pg_stat_statements)."
         )
         return [Section(title, columns, note=note) for title, _ in titles]
     sections = []

@@ -1,4 +1,4 @@
-"""docs/alerts.yml: valid for promtool, its own unit tests pass, and every metric it watches
+"""deploy/monitoring/alerts.yml: valid for promtool, its own unit tests pass, and every metric it watches
 is one /metrics exports; the same for the Grafana dashboard's panels."""
 
 import json
@@ -13,18 +13,18 @@ from django.conf import settings
 from bankcore.tests.test_metrics import scrape
 
 PROMTOOL = shutil.which("promtool")
-DOCS = settings.BASE_DIR / "docs"
+MONITORING = settings.BASE_DIR / "deploy" / "monitoring"
 # Metrics the rules may watch before /metrics exports them: none.
 ANNOUNCED: set[str] = set()
 
 
 def rule_expressions() -> list[str]:
-    document = yaml.safe_load((DOCS / "alerts.yml").read_text())
+    document = yaml.safe_load((MONITORING / "alerts.yml").read_text())
     return [rule["expr"] for group in document["groups"] for rule in group["rules"]]
 
 
 def dashboard_expressions() -> list[str]:
-    dashboard = json.loads((DOCS / "grafana-dashboard.json").read_text())
+    dashboard = json.loads((MONITORING / "grafana-dashboard.json").read_text())
     return [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
 
 
@@ -57,5 +57,5 @@ def test_every_metric_watched_is_exported(
 )
 @pytest.mark.parametrize("command", [["check", "rules", "alerts.yml"], ["test", "rules", "alerts.test.yml"]])
 def test_promtool_accepts_the_rules_and_their_tests(command):
-    result = subprocess.run([PROMTOOL, *command], cwd=DOCS, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([PROMTOOL, *command], cwd=MONITORING, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,4 +1,4 @@
-"""The settings, docker-compose.yml, gunicorn.conf.py and README agree with each other."""
+"""The settings, docker-compose.yml, gunicorn.conf.py and docs/configuration.md agree with each other."""
 
 import os
 import re
@@ -83,9 +83,9 @@ def test_undocumented_variables_cannot_be_read():
         env_str("NOT_A_BANKCORE_SETTING")
 
 
-def test_every_environment_variable_is_in_the_readme():
-    readme = (ROOT / "README.md").read_text()
-    missing = [name for name in VARIABLES if f"`{name}`" not in readme]
+def test_every_environment_variable_is_on_the_configuration_page():
+    page = (ROOT / "docs/configuration.md").read_text()
+    missing = [name for name in VARIABLES if f"`{name}`" not in page]
     assert missing == []
 
 

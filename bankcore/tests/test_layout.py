@@ -1,5 +1,5 @@
-"""The README's Layout section is the real tree: what it names exists, and it names every
-package and every module of each app."""
+"""The Layout section of docs/architecture.md is the real tree: what it names exists, and it
+names every package and every module of each app."""
 
 import re
 from pathlib import Path
@@ -13,8 +13,8 @@ NAME = re.compile(r"(?<![\w./-])(\.?[A-Za-z_][\w.-]*/|[A-Za-z_][\w.-]*\.py)(?![\
 
 def layout() -> dict[str, set[str]]:
     """Top-level names, and under each the names on its indented lines (relative to it)."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    architecture = (ROOT / "docs/architecture.md").read_text()
+    section = architecture.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
     tree = section.split("```\n", 2)[1]
     named: dict[str, set[str]] = {}
     parent = None
@@ -46,13 +46,15 @@ def test_every_name_in_the_layout_exists():
         # An indented name belongs to its top-level directory or to one of its packages.
         places = [top, *(path for path in top.iterdir() if path.is_dir())] if top.is_dir() else [top]
         missing += [f"{parent}/{name}" for name in names if not any((p / name).exists() for p in places)]
-    assert not missing, f"the README's Layout names what does not exist: {missing}"
+    assert not missing, f"docs/architecture.md's Layout names what does not exist: {missing}"
 
 
 def test_the_layout_names_every_package_and_every_module_of_each_app():
     named = layout()
     packages = {path.name for path in ROOT.iterdir() if (path / "__init__.py").exists()}
-    assert packages <= set(named), f"packages missing from the README's Layout: {packages - set(named)}"
+    assert packages <= set(named), (
+        f"packages missing from the Layout of docs/architecture.md: {packages - set(named)}"
+    )
     unnamed = {
         f"{app}/{child}"
         for app in packages
@@ -60,7 +62,7 @@ def test_the_layout_names_every_package_and_every_module_of_each_app():
         for child in python_children(ROOT / app)
         if child not in {name.removesuffix(".py") for name in named[app]}
     }
-    assert not unnamed, f"modules missing from the README's Layout: {sorted(unnamed)}"
+    assert not unnamed, f"modules missing from the Layout of docs/architecture.md: {sorted(unnamed)}"
 
 
 def test_every_models_name_reads_as_staff_would_write_it():

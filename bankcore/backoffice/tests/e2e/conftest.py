@@ -62,7 +62,7 @@ def shots(request):
         path = folder / f"{next(count):02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         if document:
-            # A page docs/BACKOFFICE.md shows: kept in the repository under its name.
+            # A page docs/backoffice.md shows: kept in the repository under its name.
             shutil.copyfile(path, DOCUMENTED / f"{name}.png")
         return path
 
