@@ -222,12 +222,6 @@ class ApprovalByRequester(NotPermitted):
     detail = "A second member of staff must decide: not the one who asked."
 
 
-class KycRequired(DomainError):
-    code = "kyc_required"
-    status = 403
-    detail = "Approved KYC is required to send a wire."
-
-
 class LimitExceeded(BusinessRuleViolation):
     # The body names the limit, what is used of it and what remains (decimal strings for
     # amounts, whole numbers for counts), so a client can say what still fits.

@@ -22,7 +22,8 @@ from accounts.services.bank_accounts import SYSTEM_CASH, system_account
 from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create
 from audit import actions
 from audit.services import audit_record
-from kyc.services import kyc_approve, kyc_seed_submitted, kyc_system_reviewer
+from kyc.services.review import kyc_approve
+from kyc.services.seeding import kyc_seed_submitted, kyc_system_reviewer
 from transfers.models import Transfer, WireTransfer
 from transfers.services.wires import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_SETTLEMENT
 

@@ -39,12 +39,12 @@ from bankcore.errors import (
     AccountNotActive,
     CurrencyMismatch,
     InsufficientFunds,
-    KycRequired,
     NotFound,
 )
 from bankcore.money import format_amount
+from kyc.errors import KycRequired
 from kyc.models import KycStatus
-from kyc.screening import screening_run
+from kyc.screening.matcher import screening_run
 from transfers import cache
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import BusinessHoliday, WireTransfer

@@ -12,7 +12,7 @@ from accounts.models import Account
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, fund
 from bankcore.tests.test_metrics import scrape, value
 from kyc.models import KycProfile
-from kyc.services import kyc_seed_submitted
+from kyc.services.seeding import kyc_seed_submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -153,7 +153,7 @@ def test_seed_load_puts_customers_in_the_kyc_state_asked_for(
     from audit import actions
     from audit.models import AuditEvent
     from kyc.models import KycDocument, KycProfile
-    from kyc.services import SYSTEM_REVIEWER_EMAIL
+    from kyc.services.seeding import SYSTEM_REVIEWER_EMAIL
 
     settings.STORAGES = {
         **settings.STORAGES,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pycountry
 
 from bankcore.config import config_get
-from kyc.names import DIGITS_AS_LETTERS, latin_text
+from kyc.screening.names import DIGITS_AS_LETTERS, latin_text
 
 JURISDICTIONS_SETTING = "screening.sanctioned_jurisdictions"
 
