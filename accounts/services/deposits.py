@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.errors import DepositLimitExceeded, DepositNotAllowed, FormAlreadySubmitted
 from accounts.models import Account, ApprovalRequest, FormSubmission, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_request_create
 from accounts.services.bank_accounts import SYSTEM_CASH, system_account
@@ -15,13 +16,7 @@ from audit import actions
 from audit.services import audit_record
 from bankcore import metrics
 from bankcore.config import config_get
-from bankcore.errors import (
-    DepositLimitExceeded,
-    DepositNotAllowed,
-    FormAlreadySubmitted,
-    NotPermitted,
-    ReasonRequired,
-)
+from bankcore.errors import NotPermitted, ReasonRequired
 from bankcore.money import CURRENCIES, format_amount, parse_amount
 
 DEPOSIT_APPROVAL = "accounts.deposit"

@@ -5,21 +5,14 @@ from django.conf import settings
 from django.db import transaction
 from knox.models import AuthToken
 
+from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.ledger import Leg, posting_create, transfer_accounts_lock
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
 from bankcore import metrics
-from bankcore.errors import (
-    AccountNotActive,
-    CurrencyMismatch,
-    DestinationUnavailable,
-    InsufficientFunds,
-    NotFound,
-    SameAccount,
-    TransfersThrottled,
-)
+from bankcore.errors import DestinationUnavailable, NotFound, SameAccount, TransfersThrottled
 from bankcore.money import format_amount
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter

@@ -12,13 +12,13 @@ refused change is rolled back.
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import AccountNotActive
 from accounts.models import Account, ApprovalRequest, User
 from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
 from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
 from bankcore.errors import (
-    AccountNotActive,
     BusinessRuleViolation,
     DomainError,
     InvalidState,

@@ -9,6 +9,7 @@ bank's system accounts (by the posting service).
 
 from django.utils import timezone
 
+from accounts.errors import AccountNotActive
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import (
     approval_approve,
@@ -21,7 +22,7 @@ from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from audit import actions
 from audit.services import audit_record
 from bankcore import metrics
-from bankcore.errors import AccountNotActive, InvalidState, NotFound, NotPermitted, ReasonRequired
+from bankcore.errors import InvalidState, NotFound, NotPermitted, ReasonRequired
 from bankcore.money import format_amount
 from transfers import cache
 from transfers.models import WireTransfer

@@ -26,6 +26,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
@@ -35,12 +36,7 @@ from audit.services import audit_record
 from bankcore import metrics
 from bankcore.cache import get_or_set
 from bankcore.config import config_get
-from bankcore.errors import (
-    AccountNotActive,
-    CurrencyMismatch,
-    InsufficientFunds,
-    NotFound,
-)
+from bankcore.errors import NotFound
 from bankcore.money import format_amount
 from kyc.errors import KycRequired
 from kyc.models import KycStatus
