@@ -1,6 +1,7 @@
 """Run-time configuration: SystemSetting rows, cached per key and retired on every change.
 
-Settings that code reads have a documented default here; a row overrides it. Staff change
+Every setting code reads has a documented default, registered by the app that owns it
+(``register_defaults``, from the app's ``AppConfig.ready()``); a row overrides it. Staff change
 rows in the admin, through ``accounts.services.operations.config_set``, which is audited and
 refuses a value that is not of its default's type. The kernel imports no app, so the audited
 change lives there.
@@ -9,8 +10,9 @@ change lives there.
 import logging
 import math
 import zoneinfo
+from collections.abc import Callable
 
-import pycountry
+from django.core.exceptions import ImproperlyConfigured
 
 from bankcore.cache import TTL, Slot, get_or_set
 from bankcore.digits import ascii_digits
@@ -24,20 +26,8 @@ CONFIG = "config"
 # Whole-number settings end up compared with BIGINT columns in SQL.
 LARGEST_WHOLE_NUMBER = 2**63 - 1
 
+# The registry: each setting's name, mapped to its default and what it does.
 DEFAULTS = {
-    "accounts.max_per_customer": (10, "Most accounts one customer may hold."),
-    # Deposit limits are per currency, in whole units of it: minor units differ by currency
-    # (JPY has none, KWD three) and so do values, and there is no exchange rate to convert.
-    "deposits.approval_threshold": (
-        {"USD": 10_000, "EUR": 10_000, "GBP": 10_000, "CHF": 10_000, "JPY": 1_500_000, "KWD": 3_000},
-        "Staff deposits above this, in whole units of their currency, wait for a second member "
-        "of staff to approve them. A currency left out needs approval for every deposit.",
-    ),
-    "deposits.daily_limit_per_staff": (
-        {"USD": 100_000, "EUR": 100_000, "GBP": 100_000, "CHF": 100_000, "JPY": 15_000_000, "KWD": 30_000},
-        "Most one member of staff may deposit per currency and UTC day, in whole units, approved "
-        "deposits included. A currency left out takes no deposits.",
-    ),
     # Wires: per-currency tables in whole units, like the deposit limits.
     "wires.review_threshold": (
         {"USD": 10_000, "EUR": 10_000, "GBP": 10_000, "CHF": 10_000, "JPY": 1_500_000, "KWD": 3_000},
@@ -94,23 +84,19 @@ DEFAULTS = {
         "America/New_York",
         "The IANA time zone of the wire cut-off, the business days and the days of the wire limits.",
     ),
-    # OFAC's comprehensive country programs. Crimea (with Sevastopol), Donetsk and Luhansk have
-    # no country code of their own: their ISO 3166-2 subdivision codes name them.
-    "screening.sanctioned_jurisdictions": (
-        ["CU", "IR", "KP", "SY", "UA-43", "UA-40", "UA-14", "UA-09"],
-        "Sanctioned jurisdictions: ISO 3166-1 country codes (IR) and ISO 3166-2 region codes "
-        "(UA-43). A wire whose beneficiary, IBAN or BIC country is one, or whose address names a "
-        "listed region, is held for review; a KYC profile's hit is shown to its reviewer.",
-    ),
-    # Longer than any transaction may run (statements are cut at DB_STATEMENT_TIMEOUT) plus
-    # the clock difference between app hosts: ids are handed out before commit, so a row
-    # younger than this may still have a smaller id than one its transaction has not shown.
-    "audit.seal_margin_seconds": (
-        300,
-        "Audit events are sealed into the hash chain once they are this many seconds old; "
-        "unsealed ones older than this are reported by /health and verify_audit.",
-    ),
 }
+
+
+def register_defaults(defaults: dict[str, tuple]) -> None:
+    """Add an app's settings to the registry, each name mapped to (default, description).
+
+    Called from the owning app's ``AppConfig.ready()``. A name already registered is refused,
+    so two apps can never both claim one setting.
+    """
+    taken = sorted(DEFAULTS.keys() & defaults.keys())
+    if taken:
+        raise ImproperlyConfigured(f"Settings registered twice: {', '.join(taken)}.")
+    DEFAULTS.update(defaults)
 
 
 def _is_clock_time(value: str) -> bool:
@@ -132,27 +118,21 @@ def _is_time_zone(value: str) -> bool:
     return True
 
 
-def _is_jurisdiction(code) -> bool:
-    if not isinstance(code, str) or not code.isascii() or code != code.upper():
-        return False
-    if len(code) == 2:
-        return pycountry.countries.get(alpha_2=code) is not None
-    return pycountry.subdivisions.get(code=code) is not None
-
-
-def _is_jurisdiction_list(value: list) -> bool:
-    return all(_is_jurisdiction(code) for code in value)
-
-
 # Settings with a format of their own: the check, and what the refusal says is expected.
 _FORMATS = {
     "wires.cutoff_time": (_is_clock_time, "a time of day as HH:MM"),
     "wires.time_zone": (_is_time_zone, "an IANA time zone name such as America/New_York"),
-    "screening.sanctioned_jurisdictions": (
-        _is_jurisdiction_list,
-        "a list of upper-case ISO 3166-1 alpha-2 country codes (IR) and ISO 3166-2 subdivision codes (UA-43)",
-    ),
 }
+
+
+def register_format(name: str, *, check: Callable[[object], bool], expected: str) -> None:
+    """Give a registered setting a format of its own beyond its default's type: ``check`` is
+    asked about a value already of that type, and a refusal says the value must be ``expected``."""
+    if name not in DEFAULTS:
+        raise ImproperlyConfigured(f"Setting {name} has no registered default to give a format to.")
+    if name in _FORMATS:
+        raise ImproperlyConfigured(f"Setting {name} has a format already.")
+    _FORMATS[name] = (check, expected)
 
 
 def setting_slot(name: str) -> Slot:

@@ -9,8 +9,14 @@ from bankcore.errors import InvalidSetting
 from bankcore.models import SystemSetting
 
 
+def _setting_choices() -> list[tuple[str, str]]:
+    # Read when a form is made, not at import: the admin is loaded before the apps whose
+    # ready() registers their settings.
+    return [(name, f"{name}: {text}") for name, (_, text) in sorted(DEFAULTS.items())]
+
+
 class SystemSettingForm(forms.ModelForm):
-    key = forms.ChoiceField(choices=[(name, f"{name}: {text}") for name, (_, text) in DEFAULTS.items()])
+    key = forms.ChoiceField(choices=_setting_choices)
 
     class Meta:
         model = SystemSetting

@@ -77,3 +77,14 @@ def test_every_description_fits_its_column():
     # config_set stores the description beside the value; PostgreSQL refuses a longer one.
     longest = SystemSetting._meta.get_field("description").max_length
     assert {name: len(text) for name, (_, text) in DEFAULTS.items() if len(text) > longest} == {}
+
+
+def test_a_setting_registered_twice_is_refused_and_the_registry_kept():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from bankcore.config import register_defaults
+
+    with pytest.raises(ImproperlyConfigured, match=r"registered twice: accounts\.max_per_customer"):
+        register_defaults({"test.other": (1, "Another."), "accounts.max_per_customer": (3, "Mine.")})
+    assert "test.other" not in DEFAULTS
+    assert DEFAULTS["accounts.max_per_customer"][0] == 10
