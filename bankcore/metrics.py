@@ -13,6 +13,7 @@ Everything that needs a query (cache statistics kept in Redis, the business gaug
 
 Events are counted when they happen (a transfer, a login); states are read when scraped
 (families registered with ``scrape_family``: one function each, yielding metric families).
+An app's own counters live in its ``metrics.py`` (``accounts.metrics``: deposits, logins).
 """
 
 import functools
@@ -110,12 +111,6 @@ TRANSFER_AMOUNT = Counter(
     "Money moved by committed internal transfers, in minor units, by currency.",
     ["currency"],
 )
-DEPOSITS = Counter("bankcore_deposits", "Deposits committed, by currency.", ["currency"])
-DEPOSIT_AMOUNT = Counter(
-    "bankcore_deposit_amount_minor_units",
-    "Money deposited by committed deposits, in minor units, by currency.",
-    ["currency"],
-)
 WIRES = Counter(
     "bankcore_wires",
     "Wires entering a state (pending_review, approved, sent, rejected, cancelled), by currency.",
@@ -126,13 +121,6 @@ WIRE_AMOUNT = Counter(
     "Money of the wires entering a state, in minor units, by state and currency.",
     ["state", "currency"],
 )
-LOGINS = Counter(
-    "bankcore_logins",
-    "Login attempts (API and admin) by outcome: succeeded, failed or throttled.",
-    ["outcome"],
-)
-for _outcome in ("succeeded", "failed", "throttled"):
-    LOGINS.labels(_outcome)  # every outcome is exported from the start, at zero
 
 
 # Requests -------------------------------------------------------------------------------
@@ -255,11 +243,6 @@ def transfer_committed(*, currency: str, amount: int) -> None:
     transaction.on_commit(partial(_count_money, TRANSFERS, TRANSFER_AMOUNT, currency, amount))
 
 
-def deposit_committed(*, currency: str, amount: int) -> None:
-    """Count a deposit once its transaction commits."""
-    transaction.on_commit(partial(_count_money, DEPOSITS, DEPOSIT_AMOUNT, currency, amount))
-
-
 def wire_state_entered(*, state: str, currency: str, amount: int) -> None:
     """Count a wire entering ``state`` once its transaction commits."""
     transaction.on_commit(partial(_count_wire, state, currency, amount))
@@ -273,10 +256,6 @@ def _count_wire(state: str, currency: str, amount: int) -> None:
 def _count_money(count: Counter, total: Counter, currency: str, amount: int) -> None:
     count.labels(currency).inc()
     total.labels(currency).inc(amount)
-
-
-def login_counted(outcome: str) -> None:
-    LOGINS.labels(outcome).inc()
 
 
 # Read when scraped ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_otp.models import Device
 from knox.models import AuthToken
 
+from accounts import metrics
 from accounts.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -21,7 +22,6 @@ from accounts.models import RecoveryCodeDevice, User, normalize_email
 from accounts.services.devices import second_factor_match, totp_device_confirm
 from audit import actions
 from audit.services import audit_record
-from bankcore import metrics
 from bankcore.errors import NotPermitted
 from bankcore.observability import client_network
 from bankcore.throttling import FailureLimiter, Reservation
