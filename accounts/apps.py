@@ -19,9 +19,11 @@ class AccountsConfig(AppConfig):
             schema,  # noqa: F401 - registers the Bearer scheme with the OpenAPI generator
             signals,  # noqa: F401 - connects the audit receivers
         )
+        from accounts.config import config_register
         from accounts.services.approvals import approval_action_register
         from accounts.services.deposits import DEPOSIT_APPROVAL, deposit_approved, deposit_describe
 
+        config_register()
         approval_action_register(
             name=DEPOSIT_APPROVAL,
             permission="accounts.approve_deposit",

@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.errors import SessionEnded
 from accounts.models import User
-from bankcore.errors import SessionEnded
 
 
 def session_hold(*, auth_token: AuthToken) -> None:

@@ -6,8 +6,10 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self) -> None:
+        from audit.config import config_register
         from bankcore.health import health_detail_register
 
+        config_register()
         health_detail_register("audit", audit_health)
 
 

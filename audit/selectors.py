@@ -10,11 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash
+from audit.config import SEAL_MARGIN_SETTING
 from audit.models import AuditCheckpoint, AuditEvent
 from bankcore.config import config_get
 from bankcore.digits import ascii_whole_number
-
-SEAL_MARGIN_SETTING = "audit.seal_margin_seconds"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash
+from audit.config import SEAL_MARGIN_SETTING
 from audit.models import AuditCheckpoint, AuditEvent
-from audit.selectors import SEAL_MARGIN_SETTING, ChainHead, audit_chain_head
+from audit.selectors import ChainHead, audit_chain_head
 from bankcore.config import config_get
 from bankcore.observability import RequestContext, current_request_context, phase
 

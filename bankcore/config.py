@@ -13,7 +13,6 @@ import math
 import zoneinfo
 from collections.abc import Callable
 
-import pycountry
 from django.core.exceptions import ImproperlyConfigured
 
 from bankcore.cache import TTL, Slot, get_or_set
@@ -28,38 +27,10 @@ CONFIG = "config"
 # Whole-number settings end up compared with BIGINT columns in SQL.
 LARGEST_WHOLE_NUMBER = 2**63 - 1
 
-# Every setting's (default, description), by name: the kernel's below, the apps' registered.
-DEFAULTS: dict[str, tuple[object, str]] = {
-    "accounts.max_per_customer": (10, "Most accounts one customer may hold."),
-    # Deposit limits are per currency, in whole units of it: minor units differ by currency
-    # (JPY has none, KWD three) and so do values, and there is no exchange rate to convert.
-    "deposits.approval_threshold": (
-        {"USD": 10_000, "EUR": 10_000, "GBP": 10_000, "CHF": 10_000, "JPY": 1_500_000, "KWD": 3_000},
-        "Staff deposits above this, in whole units of their currency, wait for a second member "
-        "of staff to approve them. A currency left out needs approval for every deposit.",
-    ),
-    "deposits.daily_limit_per_staff": (
-        {"USD": 100_000, "EUR": 100_000, "GBP": 100_000, "CHF": 100_000, "JPY": 15_000_000, "KWD": 30_000},
-        "Most one member of staff may deposit per currency and UTC day, in whole units, approved "
-        "deposits included. A currency left out takes no deposits.",
-    ),
-    # OFAC's comprehensive country programs. Crimea (with Sevastopol), Donetsk and Luhansk have
-    # no country code of their own: their ISO 3166-2 subdivision codes name them.
-    "screening.sanctioned_jurisdictions": (
-        ["CU", "IR", "KP", "SY", "UA-43", "UA-40", "UA-14", "UA-09"],
-        "Sanctioned jurisdictions: ISO 3166-1 country codes (IR) and ISO 3166-2 region codes "
-        "(UA-43). A wire whose beneficiary, IBAN or BIC country is one, or whose address names a "
-        "listed region, is held for review; a KYC profile's hit is shown to its reviewer.",
-    ),
-    # Longer than any transaction may run (statements are cut at DB_STATEMENT_TIMEOUT) plus
-    # the clock difference between app hosts: ids are handed out before commit, so a row
-    # younger than this may still have a smaller id than one its transaction has not shown.
-    "audit.seal_margin_seconds": (
-        300,
-        "Audit events are sealed into the hash chain once they are this many seconds old; "
-        "unsealed ones older than this are reported by /health and verify_audit.",
-    ),
-}
+# Every setting's (default, description), by name: each app registers its own from ready().
+DEFAULTS: dict[str, tuple[object, str]] = {}
+# Settings with a format of their own: the check, and what the refusal says is expected.
+_FORMATS: dict[str, tuple[Callable[[object], bool], str]] = {}
 
 
 def register_defaults(defaults: dict[str, tuple[object, str]]) -> None:
@@ -99,27 +70,6 @@ def is_time_zone(value: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def _is_jurisdiction(code) -> bool:
-    if not isinstance(code, str) or not code.isascii() or code != code.upper():
-        return False
-    if len(code) == 2:
-        return pycountry.countries.get(alpha_2=code) is not None
-    return pycountry.subdivisions.get(code=code) is not None
-
-
-def _is_jurisdiction_list(value: list) -> bool:
-    return all(_is_jurisdiction(code) for code in value)
-
-
-# Settings with a format of their own: the check, and what the refusal says is expected.
-_FORMATS = {
-    "screening.sanctioned_jurisdictions": (
-        _is_jurisdiction_list,
-        "a list of upper-case ISO 3166-1 alpha-2 country codes (IR) and ISO 3166-2 subdivision codes (UA-43)",
-    ),
-}
 
 
 def setting_slot(name: str) -> Slot:

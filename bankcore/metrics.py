@@ -14,6 +14,7 @@ scraped, never while serving a customer.
 
 Events are counted when they happen (a transfer, a login); states are read when scraped
 (families registered with ``scrape_family``: one function each, yielding metric families).
+An app's own counters live in its ``metrics.py`` (``accounts.metrics``: deposits, logins).
 """
 
 import functools
@@ -106,20 +107,6 @@ CACHE_COOLDOWNS = Counter(
     "bankcore_cache_cooldowns",
     "Times a process stopped calling Redis for CACHE_FAILURE_COOLDOWN_SECONDS after a failure.",
 )
-
-DEPOSITS = Counter("bankcore_deposits", "Deposits committed, by currency.", ["currency"])
-DEPOSIT_AMOUNT = Counter(
-    "bankcore_deposit_amount_minor_units",
-    "Money deposited by committed deposits, in minor units, by currency.",
-    ["currency"],
-)
-LOGINS = Counter(
-    "bankcore_logins",
-    "Login attempts (API and admin) by outcome: succeeded, failed or throttled.",
-    ["outcome"],
-)
-for _outcome in ("succeeded", "failed", "throttled"):
-    LOGINS.labels(_outcome)  # every outcome is exported from the start, at zero
 
 
 # Requests -------------------------------------------------------------------------------
@@ -240,22 +227,13 @@ def cache_failed(alias: str, *, cooldown: bool) -> None:
 def money_counted_on_commit(count: Counter, total: Counter, labels: tuple[str, ...], amount: int) -> None:
     """Count one event that moved ``amount`` (minor units) under ``labels`` in both counters,
     once its transaction commits: a rolled-back one never happened. Each app keeps its own
-    counters (transfers.metrics: transfers and wires); this is how they count."""
+    counters (accounts.metrics: deposits; transfers.metrics: transfers and wires); this is how they count."""
     transaction.on_commit(partial(_count_money, count, total, labels, amount))
 
 
 def _count_money(count: Counter, total: Counter, labels: tuple[str, ...], amount: int) -> None:
     count.labels(*labels).inc()
     total.labels(*labels).inc(amount)
-
-
-def deposit_committed(*, currency: str, amount: int) -> None:
-    """Count a deposit once its transaction commits."""
-    money_counted_on_commit(DEPOSITS, DEPOSIT_AMOUNT, (currency,), amount)
-
-
-def login_counted(outcome: str) -> None:
-    LOGINS.labels(outcome).inc()
 
 
 # Read when scraped ------------------------------------------------------------------------

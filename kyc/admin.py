@@ -27,9 +27,13 @@ from accounts.admin.customer_page import (
     when,
 )
 from bankcore.admin import EstimatedCountPaginator, ReadOnlyAdminMixin, ReasonActionForm, admin_apply_each
-from kyc import crypto, screening, services
+from kyc import crypto
 from kyc.lookup import kyc_profile_find_by_national_id
 from kyc.models import KycDocument, KycProfile, KycReviewQueue, KycStatus, ScreeningMatch
+from kyc.services.documents import kyc_document_read
+from kyc.services.review import kyc_approve, kyc_reject, kyc_request_more_info
+from kyc.services.screening import screening_match_clear, screening_match_confirm
+from kyc.services.transitions import REVIEW_PERMISSION
 
 
 class NationalIdSearchForm(forms.Form):
@@ -116,7 +120,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [field for field in fields if field not in _REVIEWERS_ONLY]
 
     def has_review_permission(self, request):
-        return request.user.has_perm(services.REVIEW_PERMISSION)
+        return request.user.has_perm(REVIEW_PERMISSION)
 
     @admin.display(description="documents")
     def documents(self, profile):
@@ -138,7 +142,8 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="sanctioned jurisdictions")
     def sanctioned_jurisdictions(self, profile):
-        # Recorded on submit (kyc.jurisdictions); a hit asks the reviewer to look, it decides nothing.
+        # Recorded on submit (kyc.screening.jurisdictions); a hit asks the reviewer to look, it
+        # decides nothing.
         return format_html_join(
             ", ",
             "{} ({}): {}",
@@ -202,7 +207,7 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not self.has_review_permission(request):
             raise PermissionDenied
         document = get_object_or_404(KycDocument, pk=document_id)
-        content = services.kyc_document_read(document=document, viewer=request.user)
+        content = kyc_document_read(document=document, viewer=request.user)
         response = HttpResponse(content, content_type=document.content_type)
         response["Content-Disposition"] = "inline"
         response["X-Content-Type-Options"] = "nosniff"
@@ -227,17 +232,15 @@ class KycProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected profiles", permissions=["review"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, services.kyc_approve, "Approved", needs_reason=False)
+        self._decide(request, queryset, kyc_approve, "Approved", needs_reason=False)
 
     @admin.action(description="Reject selected profiles (with the reason)", permissions=["review"])
     def reject(self, request, queryset):
-        self._decide(request, queryset, services.kyc_reject, "Rejected", needs_reason=True)
+        self._decide(request, queryset, kyc_reject, "Rejected", needs_reason=True)
 
     @admin.action(description="Ask for more information (the reason says what)", permissions=["review"])
     def request_more_info(self, request, queryset):
-        self._decide(
-            request, queryset, services.kyc_request_more_info, "Asked for more on", needs_reason=True
-        )
+        self._decide(request, queryset, kyc_request_more_info, "Asked for more on", needs_reason=True)
 
 
 admin.site.register(KycProfile, KycProfileAdmin)
@@ -308,7 +311,7 @@ class ScreeningMatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = ["clear", "confirm"]
 
     def has_review_permission(self, request):
-        return request.user.has_perm(services.REVIEW_PERMISSION)
+        return request.user.has_perm(REVIEW_PERMISSION)
 
     def has_view_permission(self, request, obj=None):
         return self.has_review_permission(request)
@@ -378,13 +381,13 @@ class ScreeningMatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         description="Clear selected matches: not the listed party (with the reason)", permissions=["review"]
     )
     def clear(self, request, queryset):
-        self._decide(request, queryset, screening.screening_match_clear, "Cleared")
+        self._decide(request, queryset, screening_match_clear, "Cleared")
 
     @admin.action(
         description="Confirm selected matches: the listed party (with the reason)", permissions=["review"]
     )
     def confirm(self, request, queryset):
-        self._decide(request, queryset, screening.screening_match_confirm, "Confirmed")
+        self._decide(request, queryset, screening_match_confirm, "Confirmed")
 
 
 def _customer_kyc(request, customer):

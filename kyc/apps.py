@@ -7,3 +7,6 @@ class KycConfig(AppConfig):
 
     def ready(self) -> None:
         from kyc import checks  # noqa: F401 - registers the deployment check
+        from kyc.config import config_register
+
+        config_register()

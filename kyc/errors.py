@@ -90,3 +90,33 @@ class LegalNameMixedScript(BusinessRuleViolation):
     # A rule no schema can state: well formed, refused by policy, like a weak password.
     code = "legal_name_mixed_script"
     detail = "Each word of the name must keep to one alphabet: a mix can pass for another name."
+
+
+class KycRequired(DomainError):
+    code = "kyc_required"
+    status = 403
+    detail = "Approved KYC is required to send a wire."
+
+
+# ---- Sanctions screening ----------------------------------------------------------------------
+
+
+class SanctionsFileInvalid(DomainError):
+    code = "sanctions_file_invalid"
+    status = 400
+    detail = "The file is not in the OFAC SDN CSV format."
+
+
+class ScreeningUnresolved(Conflict):
+    code = "screening_unresolved"
+    detail = "The profile matched the sanctions list: clear each match before approving."
+
+
+class SanctionsMatchConfirmed(Conflict):
+    code = "sanctions_match_confirmed"
+    detail = "The customer was confirmed as a listed party and cannot be approved."
+
+
+class ScreeningMatchDecided(Conflict):
+    code = "screening_match_decided"
+    detail = "The match was already decided."

@@ -40,8 +40,8 @@ PHOTO_ID_TYPES = frozenset(
 class KycProfile(models.Model):
     """One customer's identity and where its review stands.
 
-    ``status`` changes only through the transition services in ``kyc.services``, each a
-    conditional update from the one state it leaves, so two decisions can never both win.
+    ``status`` changes only through ``kyc.services.transitions``, each move a conditional
+    update from the one state it leaves, so two decisions can never both win.
     The national ID number is kept only encrypted, beside a keyed hash that lets staff find
     it by exact match without decrypting every row.
     """

@@ -27,7 +27,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from kyc.screening import sanctions_list_load, screening_run  # noqa: E402
+from kyc.screening.matcher import screening_run  # noqa: E402
+from kyc.services.screening import sanctions_list_load  # noqa: E402
 
 SYLLABLES = ["al", "ba", "ker", "mo", "ra", "vic", "sha", "din", "lo", "pe", "za", "nov", "ta", "ri", "hu"]
 QUERIES = ["Nicolás Maduro Moros", "Joaquin Guzman", "Margaret Eleanor Whitfield", "Kim Jong Un", "Jane Doe"]

@@ -4,6 +4,7 @@ Each is a DomainError of the kernel's family, with a stable ``code`` and HTTP st
 the API's clients rely on; the exception handler renders them all alike.
 """
 
+from accounts.errors import ApprovalByRequester
 from bankcore.errors import BusinessRuleViolation, Conflict, DomainError, NotPermitted
 
 # ---- Internal transfers ----------------------------------------------------------------------
@@ -53,12 +54,6 @@ class IdempotencyKeyInvalid(DomainError):
 # ---- Wires -----------------------------------------------------------------------------------
 
 
-class KycRequired(DomainError):
-    code = "kyc_required"
-    status = 403
-    detail = "Approved KYC is required to send a wire."
-
-
 class LimitExceeded(BusinessRuleViolation):
     # The body names the limit, what is used of it and what remains (decimal strings for
     # amounts, whole numbers for counts), so a client can say what still fits.
@@ -71,8 +66,8 @@ class WireOwnAccount(NotPermitted):
     detail = "Nobody decides a wire from their own account."
 
 
-class WireSecondApproverRequired(NotPermitted):
-    code = "approval_by_requester"
+class WireSecondApproverRequired(ApprovalByRequester):
+    # The four-eyes refusal of accounts' approvals, told in a wire's words.
     detail = "This wire needs a second, different member of staff to approve it."
 
 

@@ -7,8 +7,8 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.errors import InvalidCredentials, LoginThrottled, PasswordChangeThrottled, PasswordIncorrect
 from accounts.services.signin import auth_admin_login, auth_admin_password_change
-from bankcore.errors import InvalidCredentials, LoginThrottled, PasswordChangeThrottled, PasswordIncorrect
 from bankcore.observability import client_ip
 
 

@@ -22,9 +22,9 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.errors import LoginThrottled, SecondFactorIncorrect
 from accounts.services.devices import totp_device_confirmed, totp_device_for_setup
 from accounts.services.signin import auth_admin_second_factor, auth_admin_second_factor_setup
-from bankcore.errors import LoginThrottled, SecondFactorIncorrect
 from bankcore.observability import client_ip
 
 # The authenticator this session is setting up: its secret is shown to this session only.

@@ -2,10 +2,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from accounts.errors import PasswordTooWeak
 from accounts.models import Account, LedgerEntry, User, normalize_email
 from accounts.validators import validate_email_not_lookalike
 from bankcore.api.fields import CurrencyField, FreeTextField, MoneyField
-from bankcore.errors import PasswordTooWeak
 from bankcore.money import format_amount
 
 

@@ -17,18 +17,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import ApprovalAlreadyDecided, ApprovalByRequester
 from accounts.models import ApprovalRequest, User
 from accounts.services.ledger import ledger_transaction
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import (
-    ApprovalAlreadyDecided,
-    ApprovalByRequester,
-    DomainError,
-    NotFound,
-    NotPermitted,
-    ReasonRequired,
-)
+from bankcore.errors import DomainError, NotFound, NotPermitted, ReasonRequired
 
 
 @dataclass(frozen=True)

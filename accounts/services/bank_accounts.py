@@ -4,12 +4,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import cache
+from accounts.errors import AccountLimitReached
 from accounts.models import Account, User
 from accounts.numbers import account_number_generate
 from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
-from bankcore.errors import AccountLimitReached, ReasonRequired
+from bankcore.errors import ReasonRequired
 
 # The bank's till: money from outside enters and leaves through it.
 SYSTEM_CASH = "cash"

@@ -7,21 +7,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts import metrics
+from accounts.errors import DepositLimitExceeded, DepositNotAllowed, FormAlreadySubmitted
 from accounts.models import Account, ApprovalRequest, FormSubmission, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_request_create
 from accounts.services.bank_accounts import SYSTEM_CASH, system_account
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from audit import actions
 from audit.services import audit_record
-from bankcore import metrics
 from bankcore.config import config_get
-from bankcore.errors import (
-    DepositLimitExceeded,
-    DepositNotAllowed,
-    FormAlreadySubmitted,
-    NotPermitted,
-    ReasonRequired,
-)
+from bankcore.errors import NotPermitted, ReasonRequired
 from bankcore.money import format_amount, parse_amount, whole_units_to_minor
 
 DEPOSIT_APPROVAL = "accounts.deposit"

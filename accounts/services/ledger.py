@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import cache
+from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting, User
-from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from bankcore.money import format_amount
 from bankcore.observability import phase
 

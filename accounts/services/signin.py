@@ -9,20 +9,20 @@ from django.utils import timezone
 from django_otp.models import Device
 from knox.models import AuthToken
 
-from accounts.models import RecoveryCodeDevice, User, normalize_email
-from accounts.services.devices import second_factor_match, totp_device_confirm
-from audit import actions
-from audit.services import audit_record
-from bankcore import metrics
-from bankcore.errors import (
+from accounts import metrics
+from accounts.errors import (
     EmailTaken,
     InvalidCredentials,
     LoginThrottled,
-    NotPermitted,
     PasswordChangeThrottled,
     PasswordIncorrect,
     SecondFactorIncorrect,
 )
+from accounts.models import RecoveryCodeDevice, User, normalize_email
+from accounts.services.devices import second_factor_match, totp_device_confirm
+from audit import actions
+from audit.services import audit_record
+from bankcore.errors import NotPermitted
 from bankcore.observability import client_network
 from bankcore.throttling import FailureLimiter, Reservation
 

@@ -4,10 +4,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.errors import EmailTaken
 from accounts.models import User, normalize_email
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import EmailTaken, NotPermitted, ReasonRequired
+from bankcore.errors import NotPermitted, ReasonRequired
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from bankcore.api.pagination import NewestFirstCursorPagination
 from bankcore.api.schema import error_statuses
 from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.api.viewsets import CustomerScopedViewSet
-from kyc import selectors, services
+from kyc import selectors
 from kyc.api.serializers import (
     KycDocumentOutputSerializer,
     KycDocumentUploadSerializer,
@@ -22,6 +22,9 @@ from kyc.api.serializers import (
     KycSubmitInputSerializer,
 )
 from kyc.models import KycDocument, KycProfile
+from kyc.services.documents import kyc_document_read, kyc_document_upload
+from kyc.services.profile import kyc_profile_update
+from kyc.services.review import kyc_submit
 from kyc.uploads import KycDocumentParser
 
 
@@ -48,7 +51,7 @@ class KycProfileView(APIView):
     def put(self, request):
         serializer = KycProfileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = services.kyc_profile_update(customer=request.user, **serializer.validated_data)
+        profile = kyc_profile_update(customer=request.user, **serializer.validated_data)
         return Response(KycProfileOutputSerializer(profile).data)
 
 
@@ -59,7 +62,7 @@ class KycSubmitView(APIView):
     def post(self, request):
         serializer = KycSubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.kyc_submit(customer=request.user, **serializer.validated_data)
+        kyc_submit(customer=request.user, **serializer.validated_data)
         return Response(
             KycStatusOutputSerializer(selectors.kyc_status_body(customer_id=request.user.pk)).data
         )
@@ -93,9 +96,7 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
         serializer = KycDocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data.pop("file")
-        document = services.kyc_document_upload(
-            customer=request.user, data=upload.read(), **serializer.validated_data
-        )
+        document = kyc_document_upload(customer=request.user, data=upload.read(), **serializer.validated_data)
         return Response(KycDocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -107,7 +108,7 @@ class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Custo
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         document = self.get_object()
-        content = services.kyc_document_read(document=document, viewer=request.user)
+        content = kyc_document_read(document=document, viewer=request.user)
         return document_response(document, content)
 
 

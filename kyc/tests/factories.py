@@ -2,7 +2,9 @@ import datetime
 
 from django.utils import timezone
 
-from kyc import services
+from kyc.services.documents import kyc_document_upload
+from kyc.services.profile import kyc_profile_update
+from kyc.services.review import kyc_submit
 from kyc.tests import files
 
 PROFILE = {
@@ -17,15 +19,13 @@ PROFILE = {
 
 def submitted_profile(customer, **profile):
     """A customer's profile with a passport and a selfie, sent to review through the services."""
-    services.kyc_profile_update(customer=customer, **{**PROFILE, **profile})
+    kyc_profile_update(customer=customer, **{**PROFILE, **profile})
     seed = customer.pk % 250
-    services.kyc_document_upload(
+    kyc_document_upload(
         customer=customer,
         document_type="passport",
         data=files.png(color=(seed, 1, 2)),
         expires_on=timezone.localdate() + datetime.timedelta(days=365),
     )
-    services.kyc_document_upload(
-        customer=customer, document_type="selfie", data=files.jpeg(color=(seed, 3, 4))
-    )
-    return services.kyc_submit(customer=customer)
+    kyc_document_upload(customer=customer, document_type="selfie", data=files.jpeg(color=(seed, 3, 4)))
+    return kyc_submit(customer=customer)

@@ -81,12 +81,12 @@ def test_staff_without_the_review_permission_cannot_preview(client):
 
 
 def test_documents_no_approval_covered_are_marked(client, reviewer):
-    from kyc import services
+    from kyc.services.documents import kyc_document_upload
     from kyc.tests import files
 
     profile = submitted_profile(UserFactory())
     decide(client, "/admin/kyc/kycprofile/", "approve", [profile])
-    services.kyc_document_upload(
+    kyc_document_upload(
         customer=profile.customer,
         document_type="national_id",
         data=files.png(color=(5, 50, 5)),

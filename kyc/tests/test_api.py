@@ -382,12 +382,10 @@ class TestUploadLimits:
         assert upload(other, files.jpeg(color=(4, 9, 9))).status_code == 201
 
     def test_a_customer_keeps_at_most_twenty_active_documents(self, customer, customer_client, kyc_storage):
-        from kyc import services
+        from kyc.services.documents import kyc_document_upload
 
         for n in range(20):
-            services.kyc_document_upload(
-                customer=customer, document_type="selfie", data=files.png(color=(n, 1, 1))
-            )
+            kyc_document_upload(customer=customer, document_type="selfie", data=files.png(color=(n, 1, 1)))
         refused = upload(customer_client, files.jpeg(color=(99, 9, 9)))
         assert refused.status_code == 422
         assert refused.json()["code"] == "kyc_document_limit_reached"

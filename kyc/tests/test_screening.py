@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from audit import actions
 from audit.models import AuditEvent
 from kyc.models import SanctionsEntry, SanctionsList
-from kyc.screening import name_normalize, screening_run
+from kyc.screening.matcher import screening_run
+from kyc.screening.names import name_normalize
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

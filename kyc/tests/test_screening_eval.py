@@ -12,7 +12,8 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from kyc.screening import sanctions_list_load, screening_run
+from kyc.screening.matcher import screening_run
+from kyc.services.screening import sanctions_list_load
 from kyc.tests import screening_eval_build
 
 EVAL_SET = Path(__file__).resolve().parent / "screening_eval.csv"

@@ -14,23 +14,12 @@ from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted, ReasonRequired
-from kyc.errors import ReviewOwnProfile
+from kyc.errors import ReviewOwnProfile, SanctionsMatchConfirmed, ScreeningMatchDecided, ScreeningUnresolved
 from kyc.models import KycProfile, KycStatus, ScreeningMatch
-from kyc.screening import (
-    SanctionsMatchConfirmed,
-    ScreeningMatchDecided,
-    ScreeningUnresolved,
-    kyc_profile_screen,
-    screening_match_clear,
-    screening_match_confirm,
-)
-from kyc.services import (
-    kyc_approve,
-    kyc_document_upload,
-    kyc_profile_update,
-    kyc_request_more_info,
-    kyc_submit,
-)
+from kyc.services.documents import kyc_document_upload
+from kyc.services.profile import kyc_profile_update
+from kyc.services.review import kyc_approve, kyc_request_more_info, kyc_submit
+from kyc.services.screening import kyc_profile_screen, screening_match_clear, screening_match_confirm
 from kyc.tests import files
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -14,9 +14,11 @@ from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted
-from kyc import crypto, services
+from kyc import crypto
 from kyc.errors import KycDocumentsMissing, KycTransitionRefused
 from kyc.models import DocumentStatus, KycDocument, KycProfile, KycStatus
+from kyc.services.documents import document_storage, kyc_document_upload
+from kyc.services.review import kyc_approve, kyc_expire, kyc_reject, kyc_request_more_info, kyc_submit
 from kyc.tests import files
 from kyc.tests.factories import submitted_profile
 
@@ -35,15 +37,15 @@ def reviewer():
 def test_a_decision_needs_the_review_permission():
     profile = submitted_profile(UserFactory())
     with pytest.raises(NotPermitted):
-        services.kyc_approve(profile_id=profile.pk, reviewer=UserFactory(is_staff=True))
+        kyc_approve(profile_id=profile.pk, reviewer=UserFactory(is_staff=True))
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
 
 
 def test_a_decided_profile_cannot_be_decided_again(reviewer):
     profile = submitted_profile(UserFactory())
-    services.kyc_reject(profile_id=profile.pk, reviewer=reviewer, reason="Forged.")
+    kyc_reject(profile_id=profile.pk, reviewer=reviewer, reason="Forged.")
     with pytest.raises(KycTransitionRefused):
-        services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+        kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.REJECTED
     assert AuditEvent.objects.filter(action=actions.KYC_APPROVED).count() == 0
 
@@ -53,9 +55,9 @@ def test_needs_more_info_lets_the_customer_upload_and_submit_again(reviewer):
 
     customer = UserFactory()
     profile = submitted_profile(customer)
-    services.kyc_request_more_info(profile_id=profile.pk, reviewer=reviewer, reason="A clearer selfie.")
-    services.kyc_document_upload(customer=customer, document_type="selfie", data=files.jpeg(color=(7, 7, 7)))
-    assert services.kyc_submit(customer=customer).status == KycStatus.PENDING_REVIEW
+    kyc_request_more_info(profile_id=profile.pk, reviewer=reviewer, reason="A clearer selfie.")
+    kyc_document_upload(customer=customer, document_type="selfie", data=files.jpeg(color=(7, 7, 7)))
+    assert kyc_submit(customer=customer).status == KycStatus.PENDING_REVIEW
     assert AuditEvent.objects.filter(action=actions.KYC_SUBMITTED).count() == 2
 
 
@@ -64,12 +66,12 @@ def test_kyc_expire_asks_an_approved_profile_with_an_expired_id_for_a_new_one_on
 
     customer = UserFactory()
     profile = submitted_profile(customer)
-    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     passport = KycDocument.objects.get(customer=customer, document_type="passport")
     later = passport.expires_on + datetime.timedelta(days=1)
-    assert services.kyc_expire(today=passport.expires_on) == 0
-    assert services.kyc_expire(today=later) == 1
-    assert services.kyc_expire(today=later) == 0
+    assert kyc_expire(today=passport.expires_on) == 0
+    assert kyc_expire(today=later) == 1
+    assert kyc_expire(today=later) == 0
     profile.refresh_from_db()
     passport.refresh_from_db()
     assert (profile.status, passport.status) == (KycStatus.NEEDS_MORE_INFO, DocumentStatus.EXPIRED)
@@ -79,13 +81,13 @@ def test_kyc_expire_asks_an_approved_profile_with_an_expired_id_for_a_new_one_on
     assert AuditEvent.objects.filter(action=actions.KYC_REVIEW_REOPENED).count() == 1
     assert AuditEvent.objects.filter(action=actions.KYC_DOCUMENT_EXPIRED).count() == 1
     # What the customer does next: a new photo ID, and the profile goes back to the queue.
-    services.kyc_document_upload(
+    kyc_document_upload(
         customer=customer,
         document_type="driving_licence",
         data=files.png(color=(9, 9, 9)),
         expires_on=timezone.localdate() + datetime.timedelta(days=3000),
     )
-    assert services.kyc_submit(customer=customer).status == KycStatus.PENDING_REVIEW
+    assert kyc_submit(customer=customer).status == KycStatus.PENDING_REVIEW
 
 
 def test_an_upload_after_approval_does_not_keep_the_profile_approved_past_the_approved_id(reviewer):
@@ -93,9 +95,9 @@ def test_an_upload_after_approval_does_not_keep_the_profile_approved_past_the_ap
 
     customer = UserFactory()
     profile = submitted_profile(customer)
-    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     reviewed = KycDocument.objects.get(customer=customer, document_type="passport")
-    unreviewed = services.kyc_document_upload(
+    unreviewed = kyc_document_upload(
         customer=customer,
         document_type="passport",
         data=files.jpeg(color=(1, 99, 1)),
@@ -103,7 +105,7 @@ def test_an_upload_after_approval_does_not_keep_the_profile_approved_past_the_ap
     )
     assert reviewed.approved_at is not None
     assert KycDocument.objects.get(pk=unreviewed.pk).approved_at is None
-    assert services.kyc_expire(today=reviewed.expires_on + datetime.timedelta(days=1)) == 1
+    assert kyc_expire(today=reviewed.expires_on + datetime.timedelta(days=1)) == 1
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.NEEDS_MORE_INFO
 
 
@@ -111,9 +113,9 @@ def test_approval_is_refused_when_the_photo_id_expired_while_waiting_for_review(
     customer = UserFactory()
     profile = submitted_profile(customer)
     passport = KycDocument.objects.get(customer=customer, document_type="passport")
-    assert services.kyc_expire(today=passport.expires_on + datetime.timedelta(days=1)) == 0
+    assert kyc_expire(today=passport.expires_on + datetime.timedelta(days=1)) == 0
     with pytest.raises(KycDocumentsMissing) as refused:
-        services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+        kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     assert refused.value.extra == {"missing": ["photo_id"]}
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
     assert not AuditEvent.objects.filter(action=actions.KYC_APPROVED).exists()
@@ -123,12 +125,12 @@ def test_approval_is_refused_when_the_photo_id_expired_while_waiting_for_review(
 def test_kyc_expire_rechecks_every_approved_profile_not_only_todays_expiries(reviewer):
     customer = UserFactory()
     profile = submitted_profile(customer)
-    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     # Expired by an earlier run that left the profile approved.
     KycDocument.objects.filter(customer=customer, document_type="passport").update(
         status=DocumentStatus.EXPIRED
     )
-    assert services.kyc_expire(today=timezone.localdate()) == 1
+    assert kyc_expire(today=timezone.localdate()) == 1
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.NEEDS_MORE_INFO
 
 
@@ -145,7 +147,7 @@ def test_kyc_expire_command_runs_for_today(capsys):
 def test_a_decision_is_seen_on_the_next_status_read_after_commit(reviewer, customer_client, customer):
     profile = submitted_profile(customer)
     assert customer_client.get("/api/kyc/status").json()["status"] == "pending_review"
-    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     assert customer_client.get("/api/kyc/status").json()["status"] == "approved"
 
 
@@ -171,11 +173,11 @@ def test_two_concurrent_decisions_never_both_win(reviewer):
     threads = [
         threading.Thread(
             target=decide,
-            args=(lambda who: services.kyc_approve(profile_id=profile.pk, reviewer=who), reviewer),
+            args=(lambda who: kyc_approve(profile_id=profile.pk, reviewer=who), reviewer),
         ),
         threading.Thread(
             target=decide,
-            args=(lambda who: services.kyc_reject(profile_id=profile.pk, reviewer=who, reason="No."), other),
+            args=(lambda who: kyc_reject(profile_id=profile.pk, reviewer=who, reason="No."), other),
         ),
     ]
     for thread in threads:
@@ -202,7 +204,7 @@ def test_the_same_file_uploaded_twice_at_once_is_kept_once(kyc_storage):
     def send():
         try:
             barrier.wait()
-            services.kyc_document_upload(customer=customer, document_type="selfie", data=data)
+            kyc_document_upload(customer=customer, document_type="selfie", data=data)
             outcomes.append("stored")
         except DuplicateDocument:
             outcomes.append("duplicate")
@@ -229,10 +231,8 @@ def test_the_migration_marks_documents_an_earlier_approval_covered(reviewer):
     marking = importlib.import_module("kyc.migrations.0005_document_approved_at")
     customer = UserFactory()
     profile = submitted_profile(customer)
-    services.kyc_approve(profile_id=profile.pk, reviewer=reviewer)
-    later = services.kyc_document_upload(
-        customer=customer, document_type="selfie", data=files.jpeg(color=(77, 7, 7))
-    )
+    kyc_approve(profile_id=profile.pk, reviewer=reviewer)
+    later = kyc_document_upload(customer=customer, document_type="selfie", data=files.jpeg(color=(77, 7, 7)))
     KycDocument.objects.update(approved_at=None)
     marking.approved_documents_mark(apps, None)
     decided_at = KycProfile.objects.get(pk=profile.pk).decided_at
@@ -246,7 +246,7 @@ def test_documents_stored_before_the_duplicate_check_judged_kept_bytes_are_hashe
 
     migration = importlib.import_module("kyc.migrations.0008_document_sha256_of_stored_bytes")
     sent = files.jpeg() + b"\x00"
-    document = services.kyc_document_upload(customer=customer, document_type="selfie", data=sent)
+    document = kyc_document_upload(customer=customer, document_type="selfie", data=sent)
     KycDocument.objects.filter(pk=document.pk).update(sha256=hashlib.sha256(sent).hexdigest())
     unreadable = KycDocument.objects.create(
         customer=customer,
@@ -257,6 +257,6 @@ def test_documents_stored_before_the_duplicate_check_judged_kept_bytes_are_hashe
         storage_name="documents/gone",
     )
     migration.sha256_of_stored_bytes(apps, SimpleNamespace(connection=connection))
-    kept = crypto.decrypt(services.document_storage().open(document.storage_name).read())
+    kept = crypto.decrypt(document_storage().open(document.storage_name).read())
     assert KycDocument.objects.get(pk=document.pk).sha256 == hashlib.sha256(kept).hexdigest()
     assert KycDocument.objects.get(pk=unreadable.pk).sha256 == "0" * 64

@@ -5,12 +5,13 @@ from django.conf import settings
 from django.db import transaction
 from knox.models import AuthToken
 
+from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.ledger import Leg, posting_create, transfer_accounts_lock
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds, NotFound
+from bankcore.errors import NotFound
 from bankcore.money import format_amount
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter

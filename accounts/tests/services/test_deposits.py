@@ -3,6 +3,14 @@ import uuid
 import pytest
 from django.contrib.auth.models import Permission
 
+from accounts.errors import (
+    AccountNotActive,
+    ApprovalAlreadyDecided,
+    ApprovalByRequester,
+    DepositLimitExceeded,
+    DepositNotAllowed,
+    FormAlreadySubmitted,
+)
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_approve, approval_reject
 from accounts.services.bank_accounts import account_freeze
@@ -12,16 +20,7 @@ from accounts.tests.factories import AccountFactory, UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.backoffice.operations import config_set
-from bankcore.errors import (
-    AccountNotActive,
-    ApprovalAlreadyDecided,
-    ApprovalByRequester,
-    DepositLimitExceeded,
-    DepositNotAllowed,
-    FormAlreadySubmitted,
-    NotPermitted,
-    ReasonRequired,
-)
+from bankcore.errors import NotPermitted, ReasonRequired
 
 pytestmark = pytest.mark.django_db
 

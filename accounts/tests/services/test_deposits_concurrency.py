@@ -7,12 +7,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 
+from accounts.errors import ApprovalAlreadyDecided, DepositLimitExceeded
 from accounts.models import Account, ApprovalRequest, Posting, User
 from accounts.services.approvals import approval_approve
 from accounts.services.deposits import deposit_create
 from accounts.tests.factories import AccountFactory, UserFactory
 from bankcore.backoffice.operations import config_set
-from bankcore.errors import ApprovalAlreadyDecided, DepositLimitExceeded, DomainError
+from bankcore.errors import DomainError
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

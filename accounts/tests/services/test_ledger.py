@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.services.deposits import deposit_create
@@ -16,7 +17,6 @@ from accounts.tests.factories import AccountFactory, fund
 from accounts.verification import ledger_verify
 from audit import actions
 from audit.models import AuditEvent
-from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
+from accounts.errors import SecondFactorIncorrect
 from accounts.models import RecoveryCode
 from accounts.services.devices import recovery_codes_issue
 from accounts.services.signin import auth_admin_second_factor
 from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import UserFactory
-from bankcore.errors import SecondFactorIncorrect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 
+from accounts.errors import AccountNotActive
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import SYSTEM_CASH, account_freeze, system_account
 from accounts.services.deposits import deposit_create
@@ -16,7 +17,6 @@ from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from accounts.tests.factories import AccountFactory, UserFactory
 from accounts.verification import ledger_verify
 from bankcore.backoffice.operations import config_set
-from bankcore.errors import AccountNotActive
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

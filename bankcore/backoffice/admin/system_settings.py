@@ -10,8 +10,9 @@ from bankcore.models import SystemSetting
 
 
 def _setting_choices() -> list[tuple[str, str]]:
-    # Read when the form is made: the apps register their settings after the admin is loaded.
-    return [(name, f"{name}: {text}") for name, (_, text) in DEFAULTS.items()]
+    # Read when a form is made, not at import: the admin is loaded before the apps whose
+    # ready() registers their settings.
+    return [(name, f"{name}: {text}") for name, (_, text) in sorted(DEFAULTS.items())]
 
 
 class SystemSettingForm(forms.ModelForm):

@@ -15,7 +15,9 @@ from accounts.services.deposits import deposit_create
 from accounts.services.devices import totp_device_ensure
 from accounts.services.users import user_ensure
 from kyc.models import KycProfile, KycStatus
-from kyc.services import kyc_approve, kyc_document_upload, kyc_profile_update, kyc_submit
+from kyc.services.documents import kyc_document_upload
+from kyc.services.profile import kyc_profile_update
+from kyc.services.review import kyc_approve, kyc_submit
 from transfers.services.transfers import transfer_create
 
 DEMO_USERS = [

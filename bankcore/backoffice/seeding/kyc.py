@@ -17,7 +17,8 @@ from audit.services import audit_record
 from bankcore.backoffice.seeding.load import BATCH_SIZE, SeededCustomer
 from kyc import cache, crypto
 from kyc.models import DocumentType, KycDocument, KycProfile, KycStatus
-from kyc.services import document_storage, kyc_approve
+from kyc.services.documents import document_storage
+from kyc.services.review import kyc_approve
 
 # Decides seeded load-test profiles: active so that it holds a permission, with no usable
 # password and no staff flag, so nobody can sign in as it.

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from kyc.services import kyc_expire
+from kyc.services.review import kyc_expire
 
 
 class Command(BaseCommand):

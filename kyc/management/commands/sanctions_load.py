@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kyc.screening import SanctionsFileInvalid, sanctions_list_load
+from kyc.errors import SanctionsFileInvalid
+from kyc.services.screening import sanctions_list_load
 
 
 class Command(BaseCommand):

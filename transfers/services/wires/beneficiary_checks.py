@@ -4,7 +4,7 @@ cannot be verified. The name screening and the amount threshold are the other re
 
 from typing import TYPE_CHECKING
 
-from kyc.jurisdictions import jurisdiction_screen
+from kyc.screening.jurisdictions import jurisdiction_screen
 from transfers import bank_identifiers
 
 if TYPE_CHECKING:  # create imports this module to form its review reasons

@@ -20,18 +20,19 @@ from dataclasses import dataclass
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds, NotFound
+from bankcore.errors import NotFound
 from bankcore.money import format_amount
-from kyc.screening import screening_run
+from kyc.errors import KycRequired
+from kyc.screening.matcher import screening_run
 from kyc.selectors import kyc_standing
 from transfers import cache, metrics
-from transfers.errors import KycRequired
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import WireTransfer
 from transfers.services.wires.beneficiary_checks import wire_beneficiary_review_reason

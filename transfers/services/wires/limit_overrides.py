@@ -12,18 +12,12 @@ refused change is rolled back.
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import AccountNotActive
 from accounts.models import Account, ApprovalRequest, User
 from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import (
-    AccountNotActive,
-    DomainError,
-    InvalidState,
-    NotFound,
-    NotPermitted,
-    ReasonRequired,
-)
+from bankcore.errors import DomainError, InvalidState, NotFound, NotPermitted, ReasonRequired
 from bankcore.money import InvalidAmount, format_amount
 from transfers import cache
 from transfers.errors import WireLimitsAboveCeiling, WireLimitsOwnAccount, WireLimitsStaffAccount

@@ -9,6 +9,7 @@ bank's system accounts (by the posting service).
 
 from django.utils import timezone
 
+from accounts.errors import AccountNotActive
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import (
     approval_approve,
@@ -20,7 +21,7 @@ from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from audit import actions
 from audit.services import audit_record
-from bankcore.errors import AccountNotActive, InvalidState, NotFound, NotPermitted, ReasonRequired
+from bankcore.errors import InvalidState, NotFound, NotPermitted, ReasonRequired
 from bankcore.money import format_amount
 from bankcore.services import state_transition
 from transfers import cache, metrics

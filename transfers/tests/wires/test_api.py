@@ -76,7 +76,7 @@ def test_fee_is_held_with_the_amount(customer_client, source, wire_settings):
 
 
 def test_beneficiary_on_the_sanctions_list_is_held_for_review(customer_client, source, tmp_path):
-    from kyc.screening import sanctions_list_load
+    from kyc.services.screening import sanctions_list_load
 
     sdn = tmp_path / "sdn.csv"
     sdn.write_text('36,"MUSTERMANN, Erika","individual","SDGT",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"DOB 1970."\n')

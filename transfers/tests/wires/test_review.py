@@ -2,17 +2,12 @@
 
 import pytest
 
+from accounts.errors import AccountNotActive, ApprovalAlreadyDecided
 from accounts.models import Account, ApprovalRequest, Posting
 from accounts.services.approvals import approval_approve
 from audit import actions
 from audit.models import AuditEvent
-from bankcore.errors import (
-    AccountNotActive,
-    ApprovalAlreadyDecided,
-    InvalidState,
-    NotPermitted,
-    ReasonRequired,
-)
+from bankcore.errors import InvalidState, NotPermitted, ReasonRequired
 from transfers.models import WireTransfer
 from transfers.services.wires.review import (
     SYSTEM_WIRE_CLEARING,

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from accounts.tests.backoffice import admin_login
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from kyc.screening import sanctions_list_load
+from kyc.services.screening import sanctions_list_load
 from transfers.models import WireTransfer
 from transfers.tests.wires.conftest import post_wire
 

@@ -21,9 +21,9 @@ from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_seal
 from bankcore.backoffice.operations import config_set
-from kyc import services as kyc_services
 from kyc.crypto import normalise_national_id
 from kyc.models import KycProfile, KycStatus
+from kyc.services import review as kyc_services
 from kyc.tests.factories import submitted_profile
 from transfers.models import WireLimitOverride, WireTransfer
 

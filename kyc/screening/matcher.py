@@ -1,6 +1,6 @@
 """The sanctions name matcher: the newest list version held in memory, and the scoring.
 
-A name screened is read as Latin words (``kyc.names``: by sound and, outside ASCII, by shape)
+A name screened is read as Latin words (``kyc.screening.names``: by sound and, outside ASCII, by shape)
 and scored 0-100 against every listed name and alias; a score at or above
 ``SANCTIONS_MATCH_THRESHOLD`` is a hit. The score is the best of:
 
@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from kyc.models import SanctionsEntry, SanctionsList
-from kyc.names import (
+from kyc.screening.names import (
     GENERIC_WORDS,
     NOISE_WORDS,
     PARTICLES,

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 import pycountry
 
 from bankcore.config import config_get
-from kyc.names import DIGITS_AS_LETTERS, latin_text
-
-JURISDICTIONS_SETTING = "screening.sanctioned_jurisdictions"
+from kyc.config import SANCTIONED_JURISDICTIONS
+from kyc.screening.names import DIGITS_AS_LETTERS, latin_text
 
 # The names an address uses for the subdivisions of the default list, beside ISO 3166-2's own
 # (which is only one transliteration): a subdivision compliance adds is found by its ISO name.
@@ -103,7 +102,7 @@ def jurisdiction_screen(*, countries: dict[str, str], addresses: dict[str, str])
     ``countries`` maps a field's name to the ISO 3166-1 alpha-2 code it holds, ``addresses``
     a field's name to free text.
     """
-    listed = config_get(JURISDICTIONS_SETTING)
+    listed = config_get(SANCTIONED_JURISDICTIONS)
     hits = [
         JurisdictionHit(jurisdiction=value, name=jurisdiction_name(value), field=field)
         for field, value in countries.items()

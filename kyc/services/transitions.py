@@ -1,0 +1,73 @@
+"""The KYC state machines' moves, in one place: a profile's status and a sanctions match's
+decision change only here.
+
+Each move is a conditional update from the one state its edge leaves
+(``UPDATE … WHERE status = from``) and a check of the row count, inside the caller's
+durable transaction with its audit event, so two decisions (two staff clicks, a decision and
+an expiry) never both win. Who may take a reviewer's edge is decided here too.
+"""
+
+from django.utils import timezone
+
+from audit.services import audit_record
+from bankcore.errors import NotPermitted
+from kyc import cache
+from kyc.errors import KycTransitionRefused, ScreeningMatchDecided
+from kyc.models import KycProfile, ScreeningMatch
+from kyc.services.profile import profile_snapshot
+
+# The permission that lets staff review KYC and decide sanctions matches (KycProfile's
+# review_kyc).
+REVIEW_PERMISSION = "kyc.review_kyc"
+
+
+def review_permission_check(reviewer) -> None:
+    """Refuse (403) a member of staff who may not review KYC."""
+    if not reviewer.has_perm(REVIEW_PERMISSION):
+        raise NotPermitted()
+
+
+def profile_transition(
+    profile: KycProfile, *, from_status: str, to_status: str, action: str, actor, **fields
+) -> KycProfile:
+    """Move ``profile`` along one edge, if it is still where the edge starts, audited; the
+    customer's cached status is retired on commit. Refused (409) when another move won."""
+    before = profile_snapshot(profile)
+    now = timezone.now()
+    changed = KycProfile.objects.filter(pk=profile.pk, status=from_status).update(
+        status=to_status, updated_at=now, **fields
+    )
+    if changed != 1:
+        raise KycTransitionRefused()
+    profile.refresh_from_db()
+    audit_record(action=action, actor=actor, target=profile, before=before, after=profile_snapshot(profile))
+    cache.kyc_changed(profile.customer_id)
+    return profile
+
+
+def screening_match_transition(
+    match: ScreeningMatch, *, decision: str, action: str, reviewer, reason: str
+) -> ScreeningMatch:
+    """Decide a pending match, audited. Refused (409) when it was already decided."""
+    # From pending only: two staff members deciding at once cannot both win.
+    changed = ScreeningMatch.objects.filter(pk=match.pk, decision=ScreeningMatch.Decision.PENDING).update(
+        decision=decision, decided_by=reviewer, reason=reason, decided_at=timezone.now()
+    )
+    if changed != 1:
+        raise ScreeningMatchDecided()
+    match.refresh_from_db()
+    audit_record(
+        action=action,
+        actor=reviewer,
+        target=match,
+        before={"decision": ScreeningMatch.Decision.PENDING},
+        after={
+            "decision": decision,
+            "reason": reason,
+            "profile": match.profile_id,
+            "entry_uid": match.entry.uid,
+            "score": match.score,
+            "list": match.sanctions_list_id,
+        },
+    )
+    return match
