@@ -43,8 +43,9 @@ def test_every_name_in_the_layout_exists():
         if not top.exists():
             missing.append(parent)
             continue
-        # An indented name belongs to its top-level directory or to one of its packages.
-        places = [top, *(path for path in top.iterdir() if path.is_dir())] if top.is_dir() else [top]
+        # An indented name belongs to its top-level directory or to one of its packages, at
+        # any depth (services/wires/create.py is named as create.py under services/).
+        places = [top, *(path for path in top.rglob("*") if path.is_dir())] if top.is_dir() else [top]
         missing += [f"{parent}/{name}" for name in names if not any((p / name).exists() for p in places)]
     assert not missing, f"docs/architecture.md's Layout names what does not exist: {missing}"
 
