@@ -62,7 +62,7 @@ class TransferInputSchema(OpenApiSerializerExtension):
         schema = auto_schema._map_basic_serializer(self.target, direction)
         # The currency is pinned by a pattern: an enum here would be merged into the shared
         # currency enum component by the schema's enum postprocessing.
-        schema["oneOf"] = [
+        per_currency = [
             {
                 "properties": {
                     "currency": {"pattern": f"^{code}$"},
@@ -71,6 +71,9 @@ class TransferInputSchema(OpenApiSerializerExtension):
             }
             for code in CURRENCIES
         ]
+        # Under allOf, beside the properties: a client generator (make client) reads a
+        # top-level oneOf as alternatives to the whole object and drops its properties.
+        schema["allOf"] = [{"oneOf": per_currency}]
         return schema
 
 

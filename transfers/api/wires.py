@@ -227,7 +227,7 @@ class WireInputSchema(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
-        schema["oneOf"] = [
+        per_currency = [
             {
                 "properties": {
                     "currency": {"pattern": f"^{code}$"},
@@ -236,6 +236,9 @@ class WireInputSchema(OpenApiSerializerExtension):
             }
             for code in CURRENCIES
         ]
+        # Under allOf, beside the properties: a client generator (make client) reads a
+        # top-level oneOf as alternatives to the whole object and drops its properties.
+        schema["allOf"] = [{"oneOf": per_currency}]
         return schema
 
 
