@@ -7,9 +7,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FUZZ_VENV ?= .venv-fuzz
 LOAD_VENV ?= .venv-load
+CLIENT_VENV ?= .venv-client
 PROFILE ?= quick
 
-.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean screening-eval
+.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean screening-eval \
+	client client-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +98,35 @@ slow-clients: $(BIN)/.installed
 screening-eval: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider kyc/tests/test_screening_eval.py
 
+# openapi-python-client lives in its own virtualenv: the app's requirements never include it.
+$(CLIENT_VENV)/.installed: clients/requirements.txt
+	$(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CLIENT_VENV)/bin/python -m pip install --quiet -r clients/requirements.txt
+	touch $@
+
+# The Python client for integrators (clients/python; pip install ./clients/python), generated
+# from the OpenAPI schema, which is written first to clients/openapi.yaml. The schema is written
+# with production settings, on PostgreSQL (the database decides some integer ranges; nothing
+# connects to it) and with nothing else from the environment, so the same code always gives the
+# same files. The generator's settings are clients/config.yaml; its README, clients/templates/.
+# Nothing is kept from the last run: an operation the API dropped leaves no module behind.
+client: $(BIN)/.installed $(CLIENT_VENV)/.installed
+	env -i PATH="$$PATH" PYTHONUTF8=1 DEBUG=false SECRET_KEY=openapi-schema-only \
+		DATABASE_URL=postgres://bankcore@127.0.0.1:5432/bankcore \
+		$(BIN)/python manage.py spectacular --validate --fail-on-warn --file clients/openapi.yaml
+	rm -rf clients/python
+	PATH="$(CURDIR)/$(CLIENT_VENV)/bin:$$PATH" $(CLIENT_VENV)/bin/openapi-python-client generate \
+		--path clients/openapi.yaml --config clients/config.yaml --custom-template-path clients/templates \
+		--meta pdm --output-path clients/python --fail-on-warning
+
+# Fails when the committed client is not what `make client` writes from the code (CI runs it).
+client-check: client
+	@if [ -n "$$(git status --porcelain -- clients)" ]; then \
+		git status --short -- clients; git --no-pager diff --stat -- clients; \
+		echo "clients/ is not what make client writes: run make client and commit it"; exit 1; \
+	fi
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -106,4 +137,4 @@ imports: $(BIN)/.installed
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf $(VENV) $(FUZZ_VENV) $(LOAD_VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FUZZ_VENV) $(LOAD_VENV) $(CLIENT_VENV) var staticfiles .pytest_cache .ruff_cache

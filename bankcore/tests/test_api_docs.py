@@ -151,7 +151,7 @@ def test_transfer_amounts_are_documented_per_currency():
         branch["properties"]["currency"]["pattern"].strip("^$"): re.compile(
             branch["properties"]["amount"]["pattern"]
         )
-        for branch in request["oneOf"]
+        for branch in request["allOf"][0]["oneOf"]
     }
     assert set(branches) == set(CURRENCIES)
     samples = ["1", "0", "0.00", "0.5", "007.50", "1.234", "1.2345", "99999999999999.99", "1" * 16, "1" * 18]

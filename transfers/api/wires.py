@@ -228,7 +228,9 @@ class WireInputSchema(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)
-        schema["oneOf"] = currency_amount_one_of()
+        # Under allOf, beside the properties: a client generator (make client) reads a
+        # top-level oneOf as alternatives to the whole object and drops its properties.
+        schema["allOf"] = [{"oneOf": currency_amount_one_of()}]
         return schema
 
 

@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.paginated_transfer_output_list import PaginatedTransferOutputList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/transfers",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Error | PaginatedTransferOutputList | None:
+    if response.status_code == 200:
+        response_200 = PaginatedTransferOutputList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 414:
+        response_414 = cast(Any, None)
+        return response_414
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Error | PaginatedTransferOutputList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[Any | Error | PaginatedTransferOutputList]:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error | PaginatedTransferOutputList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Any | Error | PaginatedTransferOutputList | None:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error | PaginatedTransferOutputList
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[Any | Error | PaginatedTransferOutputList]:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error | PaginatedTransferOutputList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Any | Error | PaginatedTransferOutputList | None:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error | PaginatedTransferOutputList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            page_size=page_size,
+        )
+    ).parsed

@@ -1,0 +1,163 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.wire_stats import WireStats
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/wire-transfers/stats",
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | WireStats | None:
+    if response.status_code == 200:
+        response_200 = WireStats.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | WireStats]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | WireStats]:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WireStats]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+) -> Error | WireStats | None:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WireStats
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | WireStats]:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WireStats]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+) -> Error | WireStats | None:
+    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
+    on a CustomerScopedViewSet.
+
+    The viewset names its ``input_serializer_class`` and implements
+    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
+    service holds the claim first in its durable transaction and completes it with what it
+    created. The created object is answered through ``get_serializer``; a replay answers it
+    again, read through the viewset's own customer-scoped queryset.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WireStats
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed

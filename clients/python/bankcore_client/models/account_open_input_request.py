@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.account_open_input_kind_enum import AccountOpenInputKindEnum
+from ..models.currency_enum import CurrencyEnum
+
+T = TypeVar("T", bound="AccountOpenInputRequest")
+
+
+@_attrs_define
+class AccountOpenInputRequest:
+    """
+    Attributes:
+        kind (AccountOpenInputKindEnum): * `checking` - checking
+            * `savings` - savings
+        currency (CurrencyEnum): * `USD` - USD — US Dollar
+            * `EUR` - EUR — Euro
+            * `GBP` - GBP — Pound Sterling
+            * `CHF` - CHF — Swiss Franc
+            * `JPY` - JPY — Yen
+            * `KWD` - KWD — Kuwaiti Dinar
+    """
+
+    kind: AccountOpenInputKindEnum
+    currency: CurrencyEnum
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        kind = self.kind.value
+
+        currency = self.currency.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "kind": kind,
+                "currency": currency,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        kind = AccountOpenInputKindEnum(d.pop("kind"))
+
+        currency = CurrencyEnum(d.pop("currency"))
+
+        account_open_input_request = cls(
+            kind=kind,
+            currency=currency,
+        )
+
+        account_open_input_request.additional_properties = d
+        return account_open_input_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
