@@ -203,10 +203,22 @@ def test_one_staff_member_approving_twice_at_once_never_sends_a_four_eyes_wire(
 ):
     wire, _, _ = pending_wire("1600.00")
     reviewer = reviewer_factory()
-    run_together(*(lambda: wire_approve(wire_id=wire.pk, reviewer=reviewer, note="me") for _ in range(4)))
+    outcomes = run_together(
+        *(lambda: wire_approve(wire_id=wire.pk, reviewer=reviewer, note="me") for _ in range(4))
+    )
+    # One approval is recorded as the first of two; the others are refused as the second by
+    # the same person, not for any other reason.
+    recorded = [outcome for outcome in outcomes if isinstance(outcome, WireTransfer)]
+    assert len(recorded) == 1, outcomes
+    assert [outcome.code for outcome in outcomes if outcome not in recorded] == ["approval_by_requester"] * 3
     wire.refresh_from_db()
     assert wire.status == "pending_review"
     assert wire.release_posting_id is None
+    assert wire.approval.requested_by == reviewer
+    assert wire.approval.status == ApprovalRequest.Status.PENDING
+    assert (
+        AuditEvent.objects.filter(action=actions.WIRE_APPROVAL_REQUESTED, object_id=str(wire.pk)).count() == 1
+    )
 
 
 def test_two_staff_members_approving_a_four_eyes_wire_send_it_once(pending_wire, reviewer_factory):
