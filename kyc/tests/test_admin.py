@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 
 from accounts.tests.factories import UserFactory
 from audit import actions
@@ -122,10 +124,16 @@ def test_approve_reject_and_more_info_actions_are_audited_with_before_and_after(
     assert KycProfile.objects.get(pk=rejected.pk).reason == "The photo does not match the selfie."
 
 
-def test_reject_without_a_reason_changes_nothing(client, reviewer):
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reject_without_a_reason_changes_nothing(client, reviewer, reason):
     profile = submitted_profile(UserFactory())
-    decide(client, "/admin/kyc/kycreviewqueue/", "reject", [profile])
+    response = decide(client, "/admin/kyc/kycreviewqueue/", "reject", [profile], reason=reason)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/kyc/kycreviewqueue/"
+    shown = [(message.level, message.message) for message in get_messages(response.wsgi_request)]
+    assert shown == [(messages.ERROR, "Give a reason: the customer is shown it.")]
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
+    assert not AuditEvent.objects.filter(action=actions.KYC_REJECTED).exists()
 
 
 def test_a_reviewer_cannot_decide_their_own_profile(client, reviewer):
