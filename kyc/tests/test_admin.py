@@ -4,6 +4,7 @@ import pytest
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from audit import actions
@@ -12,6 +13,9 @@ from kyc.models import KycProfile, KycStatus
 from kyc.tests.factories import submitted_profile
 
 pytestmark = pytest.mark.django_db
+
+# The unfiltered profiles changelist, however many rows (besides the row estimate on PostgreSQL).
+CHANGELIST_QUERIES = 11
 
 
 @pytest.fixture
@@ -48,6 +52,21 @@ def test_review_queue_lists_pending_profiles_oldest_first_with_document_previews
         submitted_profile(UserFactory())
     with django_assert_num_queries(11):
         assert client.get("/admin/kyc/kycreviewqueue/").status_code == 200
+
+
+def test_profiles_changelist_query_count_does_not_grow_with_rows(client, reviewer, django_assert_num_queries):
+    # Session, user, second-factor device, the reviewer's two permission reads, the total (on
+    # PostgreSQL the table's row estimate first: a small table is then counted exactly), the
+    # page with its customers and reviewers, its documents and sanctions matches prefetched,
+    # and the two country filters' choices.
+    expected = CHANGELIST_QUERIES + (connection.vendor == "postgresql")
+    for count in (3, 30):
+        while KycProfile.objects.count() < count:
+            submitted_profile(UserFactory())
+        with django_assert_num_queries(expected):
+            response = client.get("/admin/kyc/kycprofile/")
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == count
 
 
 def test_each_preview_of_a_document_is_audited(client, reviewer):
