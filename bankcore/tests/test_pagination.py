@@ -4,8 +4,6 @@ import base64
 
 import pytest
 
-from accounts.tests.factories import AccountFactory
-
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/api/accounts", "/api/transactions", "/api/accounts/{account}/transactions", "/api/transfers"]
@@ -80,7 +78,8 @@ def crowded_account(customer, funded_account, transfer):
     payee = funded_account()
     for _ in range(201):
         transfer(checking, payee, 1)
-    AccountFactory.create_batch(200, customer=customer)
+    for _ in range(200):
+        funded_account(customer=customer)
     return checking
 
 
