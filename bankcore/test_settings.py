@@ -41,3 +41,8 @@ FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="bankcore-test-uploads-")
 # (bankcore/append_only.py); the suite's sessions ask, and the trigger tests turn it off.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["OPTIONS"]["options"] += " -c bankcore.test_flush=on"
+    # The concurrency tests hold a session per thread at once (32 threads at most, in
+    # transfers/tests/test_concurrency.py) besides the test's own; with a server process's share
+    # (DB_POOL_MAX_SIZE, 8) the threads would queue for the pool and never race. One test run
+    # holds at most this many, well under PostgreSQL's default max_connections (100).
+    DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = 40

@@ -1,6 +1,9 @@
 """GET /metrics: who may read it, and what the requests, database, pool and cache leave in it."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test import override_settings
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -166,15 +169,36 @@ def test_redis_errors_and_cooldowns_are_counted(client, funded_account, bearer_c
 
 @pytest.mark.requires_postgres("the connection pool is psycopg's, on PostgreSQL only")
 def test_pool_size_in_use_and_waiting_are_exported(client):
-    samples = scrape(client)
-    assert value(samples, "bankcore_db_pool_max_connections") >= 1
+    # Two other threads hold a session each while the scrape samples the pool, besides the
+    # test's own (the scrape's, inside the test's transaction).
+    holding, done = threading.Barrier(3), threading.Event()
+
+    def hold_a_session():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            holding.wait()
+            done.wait(30)
+        finally:
+            connection.close()
+
+    holders = [threading.Thread(target=hold_a_session) for _ in range(2)]
+    for holder in holders:
+        holder.start()
+    holding.wait()
+    try:
+        samples = scrape(client)
+    finally:
+        done.set()
+        for holder in holders:
+            holder.join(30)
+    assert value(samples, "bankcore_db_pool_max_connections") >= 3
     assert (
-        1
+        3
+        <= value(samples, "bankcore_db_pool_connections_in_use")
         <= value(samples, "bankcore_db_pool_connections")
         <= value(samples, "bankcore_db_pool_max_connections")
     )
-    # The scrape itself holds a connection while it samples the pool.
-    assert value(samples, "bankcore_db_pool_connections_in_use") >= 0
     assert value(samples, "bankcore_db_pool_requests_waiting") == 0
     assert ("bankcore_db_pool_wait_seconds_total", frozenset()) in samples
 

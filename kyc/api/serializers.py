@@ -16,12 +16,24 @@ NATIONAL_ID_PATTERN = r"^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){5,}$"
 
 @extend_schema_field({"type": "string", "pattern": NATIONAL_ID_PATTERN, "minLength": 6, "maxLength": 40})
 class NationalIdField(StringOnly, serializers.RegexField):
+    """One code for each way an ID is refused: ``too_few_characters`` for fewer than 6 letters
+    or digits (however the rest is written), ``invalid`` for anything else the pattern refuses,
+    ``max_length`` past 40 characters."""
+
     default_error_messages = {
         "invalid": "Give 6 to 40 letters or digits, with single spaces or hyphens between them.",
+        "too_few_characters": "Give at least 6 letters or digits; spaces and hyphens do not count.",
     }
 
     def __init__(self, **kwargs):
-        super().__init__(NATIONAL_ID_PATTERN, min_length=6, max_length=40, **kwargs)
+        super().__init__(NATIONAL_ID_PATTERN, max_length=40, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        # Checked before the field's validators, so a short ID is not also reported as invalid.
+        if sum(character.isascii() and character.isalnum() for character in value) < 6:
+            self.fail("too_few_characters")
+        return value
 
 
 class KycStatusOutputSerializer(serializers.Serializer):

@@ -109,9 +109,27 @@ class TestProfile:
         body = {**PROFILE, "national_id": national_id}
         response = customer_client.put("/api/kyc/profile", body, format="json")
         assert response.status_code == 400
-        assert response.json()["fields"]["national_id"][0]["code"] in {"invalid", "min_length"}
+        assert [error["code"] for error in response.json()["fields"]["national_id"]] == ["too_few_characters"]
         assert not KycProfile.objects.exists()
         assert not AuditEvent.objects.filter(action=actions.KYC_PROFILE_UPDATED).exists()
+
+    @pytest.mark.parametrize(
+        ("national_id", "code"),
+        [
+            ("AB!!CD1234", "invalid"),
+            ("AB  123456", "invalid"),
+            ("AB-123456-", "invalid"),
+            ("A" * 41, "max_length"),
+        ],
+    )
+    def test_put_profile_refuses_a_malformed_or_long_national_id_with_one_code(
+        self, customer_client, national_id, code
+    ):
+        response = customer_client.put(
+            "/api/kyc/profile", {**PROFILE, "national_id": national_id}, format="json"
+        )
+        assert response.status_code == 400
+        assert [error["code"] for error in response.json()["fields"]["national_id"]] == [code]
 
     def test_put_profile_refuses_a_date_of_birth_in_the_future(self, customer_client):
         response = customer_client.put(

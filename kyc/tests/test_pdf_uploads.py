@@ -40,6 +40,19 @@ ANNOTATION_3D = files.one_page_pdf(
 RICH_MEDIA = files.one_page_pdf(
     b"/Annots [4 0 R]", b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] >>"
 )
+# A page that acts by itself when it is opened (an additional action): here only turning
+# the page, which names nothing else the inspection refuses.
+PAGE_OPEN_ACTION = files.one_page_pdf(b"/AA << /O 4 0 R >>", b"<< /S /Named /N /NextPage >>")
+# An XFA form: inside an /AcroForm, as viewers read it, and alone, which only its name gives away.
+XFA_FORM = files.raw_pdf(
+    b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 4 0 R >> >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    files.raw_stream(b"", b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'/>"),
+)
+XFA_ALONE = files.one_page_pdf(
+    b"/XFA 4 0 R", files.raw_stream(b"", b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'/>")
+)
 PLAIN = files.one_page_pdf(b"/Contents 4 0 R", files.raw_stream(b"", b"0 0 m 100 100 l S"))
 
 
@@ -62,6 +75,20 @@ def test_a_pdf_written_by_hand_is_accepted(customer_client):
     ids=["unc-thread-link", "reference-xobject", "external-stream", "3d-annotation", "rich-media"],
 )
 def test_a_pdf_reaching_for_another_file_is_refused_and_nothing_is_stored(customer_client, kyc_storage, data):
+    assert len(PdfReader(io.BytesIO(data), strict=True).pages) == 1
+    response = upload(customer_client, data, "proof_of_address")
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == "file_active_content"
+    assert stored_files(kyc_storage) == []
+    assert not KycDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [PAGE_OPEN_ACTION, XFA_FORM, XFA_ALONE, RICH_MEDIA],
+    ids=["additional-action", "xfa-form", "xfa-alone", "rich-media"],
+)
+def test_a_pdf_acting_by_itself_is_refused_and_nothing_is_stored(customer_client, kyc_storage, data):
     assert len(PdfReader(io.BytesIO(data), strict=True).pages) == 1
     response = upload(customer_client, data, "proof_of_address")
     assert response.status_code == 422, response.json()

@@ -134,9 +134,19 @@ def test_kyc_expire_rechecks_every_approved_profile_not_only_todays_expiries(rev
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.NEEDS_MORE_INFO
 
 
-def test_kyc_expire_command_runs_for_today(capsys):
+def test_kyc_expire_command_runs_for_today(capsys, reviewer):
+    today = timezone.localdate()
+    profiles = {}
+    for name, expires_on in [("lapsed", today - datetime.timedelta(days=1)), ("last_day", today)]:
+        profiles[name] = submitted_profile(UserFactory())
+        kyc_approve(profile_id=profiles[name].pk, reviewer=reviewer)
+        KycDocument.objects.filter(customer=profiles[name].customer, document_type="passport").update(
+            expires_on=expires_on
+        )
     call_command("kyc_expire")
-    assert "Asked 0 approved profile(s) for a new photo ID." in capsys.readouterr().out
+    assert "Asked 1 approved profile(s) for a new photo ID." in capsys.readouterr().out
+    statuses = {name: KycProfile.objects.get(pk=profile.pk).status for name, profile in profiles.items()}
+    assert statuses == {"lapsed": KycStatus.NEEDS_MORE_INFO, "last_day": KycStatus.APPROVED}
 
 
 @pytest.mark.skipif(

@@ -102,21 +102,78 @@ def test_uploads_stream_into_a_private_directory_of_the_apps_own_made_at_start(t
     assert stat.S_IMODE(location.stat().st_mode) == 0o700
 
 
+@pytest.fixture
+def body_bytes_read(monkeypatch):
+    """Bytes the application read of request bodies (Django's LimitedStream over wsgi.input)."""
+    from django.core.handlers.wsgi import LimitedStream
+
+    read = []
+    for name in ("read", "readline"):
+        original = getattr(LimitedStream, name)
+
+        def counting(self, size=-1, /, _original=original):
+            data = _original(self, size)
+            read.append(len(data))
+            return data
+
+        monkeypatch.setattr(LimitedStream, name, counting)
+    return read
+
+
 def test_a_body_that_declares_too_many_bytes_is_refused_before_one_is_read(
-    customer_client, settings, received_on_disk
+    customer_client, settings, received_on_disk, body_bytes_read
 ):
     settings.KYC_MAX_UPLOAD_BYTES = 2000
-    body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n\r\nx\r\n--b--\r\n'
+    declared = 2000 + 64 * 1024 + 1
+    head = b'--b\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n\r\n'
+    tail = b"\r\n--b--\r\n"
+    # A body as long as it says, so only the declared length can have refused it unread.
+    body = head + b"\0" * (declared - len(head) - len(tail)) + tail
     response = customer_client.generic(
-        "POST",
-        "/api/kyc/documents",
-        body,
-        content_type="multipart/form-data; boundary=b",
-        CONTENT_LENGTH=str(2000 + 64 * 1024 + 1),
+        "POST", "/api/kyc/documents", body, content_type="multipart/form-data; boundary=b"
     )
     assert response.status_code == 413
     assert response.json()["code"] == "file_too_large"
+    assert sum(body_bytes_read) == 0
     assert received_on_disk == []
+
+
+def test_kyc_uploads_per_hour_sets_the_upload_throttle(tmp_path):
+    from bankcore.env import VARIABLES
+
+    env = {name: value for name, value in os.environ.items() if name not in VARIABLES}
+    env.update(DEBUG="true", KYC_UPLOADS_PER_HOUR="3", DJANGO_SETTINGS_MODULE="bankcore.settings")
+    script = (
+        "import django; django.setup(); from rest_framework.throttling import SimpleRateThrottle; "
+        "print(SimpleRateThrottle.THROTTLE_RATES['kyc_upload'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "3/hour"
+
+
+def test_uploads_past_kyc_uploads_per_hour_are_refused_before_the_body_is_read(
+    customer_client, kyc_storage, body_bytes_read
+):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from bankcore.env import VARIABLES
+    from kyc.tests import files
+
+    # The run's own setting (20 unless KYC_UPLOADS_PER_HOUR says otherwise), not a patched rate.
+    per_hour = int(os.environ.get("KYC_UPLOADS_PER_HOUR", VARIABLES["KYC_UPLOADS_PER_HOUR"].default))
+    assert SimpleRateThrottle.THROTTLE_RATES["kyc_upload"] == f"{per_hour}/hour"
+    for n in range(per_hour):
+        body = {"document_type": "selfie", "file": SimpleUploadedFile("me.png", files.png(color=(n, 7, 7)))}
+        assert customer_client.post("/api/kyc/documents", body, format="multipart").status_code == 201
+    read_before = sum(body_bytes_read)
+    body = {"document_type": "selfie", "file": SimpleUploadedFile("me.png", files.png(color=(99, 7, 7)))}
+    refused = customer_client.post("/api/kyc/documents", body, format="multipart")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert sum(body_bytes_read) == read_before, "the refused upload's body was read"
+    assert KycDocument.objects.count() == len(stored_files(kyc_storage)) == per_hour
 
 
 def test_files_are_counted_together_whatever_fields_they_come_in(customer_client, settings, kyc_storage):

@@ -43,6 +43,33 @@ def post_transfer(api_transfer):
     return post
 
 
+class SessionsHeld(threading.Thread):
+    """``with SessionsHeld() as held:`` samples this process's connection pool every few
+    milliseconds; ``held.most`` is the most sessions in use at once (the test's own among
+    them). More than a server process's pool of 8 shows the threads held their sessions at
+    the same time rather than queueing for the pool."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.most = 0
+        self.done = threading.Event()
+
+    def __enter__(self):
+        self.pool = connection.pool
+        self.start()
+        return self
+
+    def run(self):
+        while not self.done.is_set():
+            stats = self.pool.get_stats()
+            self.most = max(self.most, stats["pool_size"] - stats["pool_available"])
+            time.sleep(0.002)
+
+    def __exit__(self, *exc_info):
+        self.done.set()
+        self.join()
+
+
 def test_32_threads_of_random_transfers_keep_every_invariant(bearer_client, post_transfer):
     owners = UserFactory.create_batch(4)
     accounts = [fund(AccountFactory(customer=owners[n % 4]), 500_00) for n in range(8)]
@@ -52,9 +79,12 @@ def test_32_threads_of_random_transfers_keep_every_invariant(bearer_client, post
 
     # A fixed number of transfers per thread, never a time budget: a busy machine makes the
     # run slower, not smaller.
+    start = threading.Barrier(32)
+
     def worker(seed: int) -> None:
         rng = random.Random(seed)
         clients = {pk: bearer_client(token=token) for pk, token in clients_by_owner.items()}
+        start.wait()
         try:
             for _ in range(8):
                 source, destination = rng.sample(accounts, 2)
@@ -65,9 +95,10 @@ def test_32_threads_of_random_transfers_keep_every_invariant(bearer_client, post
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(max_workers=32) as pool:
+    with SessionsHeld() as held, ThreadPoolExecutor(max_workers=32) as pool:
         list(pool.map(worker, range(32)))
 
+    assert held.most > 16, f"at most {held.most} sessions at once: the threads did not run together"
     statuses = Counter(status for status, _ in results)
     codes = Counter(body.get("code") for status, body in results if status != 201)
     assert set(statuses) <= {201, 422}, (statuses, codes)
@@ -111,11 +142,14 @@ def test_20_concurrent_requests_with_one_key_make_one_posting(bearer_client, pos
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
+    with SessionsHeld() as held, ThreadPoolExecutor(max_workers=20) as pool:
         results = list(pool.map(attempt, range(20)))
 
     statuses = Counter(status for status, _ in results)
     assert set(statuses) <= {201, 409}, statuses
+    # Some request came while the first held the key: the requests did overlap.
+    assert statuses[409] >= 1, statuses
+    assert held.most > 10, f"at most {held.most} sessions at once"
     created = [body for status, body in results if status == 201]
     assert created, "the first request succeeds or is replayed"
     assert all(body == created[0] for body in created), "replays are the original response"
@@ -441,9 +475,10 @@ def test_parallel_probes_of_made_up_accounts_never_pass_the_refused_transfer_lim
         start.wait()
         return post_transfer(client, source, Account(number=account_number_generate()), "1.00", f"probe-{n}")
 
-    with ThreadPoolExecutor(max_workers=24) as pool:
+    with SessionsHeld() as held, ThreadPoolExecutor(max_workers=24) as pool:
         results = list(pool.map(probe, range(24)))
 
+    assert held.most > 12, f"at most {held.most} sessions at once: the probes did not run together"
     codes = Counter(body["code"] for _, body in results)
     assert codes["destination_unavailable"] <= 3, codes
     assert set(codes) <= {"destination_unavailable", "throttled"}, codes

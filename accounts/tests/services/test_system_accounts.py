@@ -3,6 +3,7 @@ rules, a transaction holds one only from its last statement to its commit, and t
 entries' running balances stay exact under concurrency."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -197,28 +198,38 @@ def test_concurrent_deposits_keep_the_cash_accounts_running_balance_exact():
     assert ledger_verify().ok
 
 
+def _waiting_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a per-transaction snapshot
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
 def test_a_deposit_never_deadlocks_with_a_wire_of_the_same_customer():
     """A deposit locks the depositor's and the owner's user rows; a wire holds the owner's
     account and, at its commit, checks its rows' foreign keys to the owner (a key-share lock
     on that user row). A full FOR UPDATE on the users conflicted with that check: the deposit
     waited for the account, the wire's commit for the user, and PostgreSQL broke the deadlock
-    with an error."""
-    import time
+    with an error.
 
+    The wire is the ledger's part of one (a wire is a transfers service, above this app): the
+    source locked, rows pointing at its owner written, then held open until the deposit is
+    seen waiting for a lock in pg_stat_activity, and only then committed."""
     teller = UserFactory(email="teller@example.test", is_staff=True)
     teller.user_permissions.add(Permission.objects.get(codename="post_deposit"))
     teller = User.objects.get(pk=teller.pk)
     account = AccountFactory()
     system_account(code=SYSTEM_CASH, currency="USD")
-    holding, errors = threading.Event(), {}
+    holding, commit, deposit_pid, errors = threading.Event(), threading.Event(), [], {}
 
-    def wire_like():  # as _wire_post: the source locked, rows pointing at its owner, then commit
+    def wire_like():
         try:
             with ledger_transaction():
                 Account.objects.select_for_update().get(pk=account.pk)
                 _cash_in(account, 1_00, initiated_by=account.customer)
                 holding.set()
-                time.sleep(1.0)  # the deposit locks the users meanwhile, then waits for the account
+                assert commit.wait(timeout=30)
         except Exception as exc:
             errors["wire"] = exc
         finally:
@@ -226,19 +237,30 @@ def test_a_deposit_never_deadlocks_with_a_wire_of_the_same_customer():
 
     def deposit():
         try:
-            assert holding.wait(timeout=10)
-            time.sleep(0.2)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                deposit_pid.append(cursor.fetchone()[0])
             deposit_create(account=account, amount=2_00, reason="cash at branch", actor=teller)
         except Exception as exc:
             errors["deposit"] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=wire_like), threading.Thread(target=deposit)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    wire_thread = threading.Thread(target=wire_like)
+    wire_thread.start()
+    assert holding.wait(timeout=30)
+    deposit_thread = threading.Thread(target=deposit)
+    deposit_thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not (deposit_pid and _waiting_for_a_lock(deposit_pid[0])):
+            assert deposit_thread.is_alive(), f"the deposit did not wait for the wire: {errors}"
+            assert time.monotonic() < deadline, "the deposit never waited for the wire's lock"
+            time.sleep(0.02)
+    finally:
+        commit.set()
+        for thread in (wire_thread, deposit_thread):
+            thread.join(30)
     assert errors == {}
     assert Account.objects.get(pk=account.pk).balance == 3_00
     assert ledger_verify().ok

@@ -146,8 +146,13 @@ class TestRefusedTransferLimit:
         from accounts.numbers import account_number_generate
 
         settings.TRANSFER_FAILURES_PER_CUSTOMER = 2
-        for n in range(2):
-            api_transfer(customer_client, source, account_number_generate(), "1.00", key=f"probe-{n}")
+        codes = [
+            api_transfer(customer_client, source, account_number_generate(), "1.00", key=f"probe-{n}").json()[
+                "code"
+            ]
+            for n in range(3)
+        ]
+        assert codes == ["destination_unavailable"] * 2 + ["throttled"], "the first customer is throttled"
         other = fund(AccountFactory(), 10_00)
         assert (
             api_transfer(

@@ -10,7 +10,12 @@ from accounts.tests.factories import AccountFactory, UserFactory, fund
 from audit import actions
 from audit.models import AuditEvent
 from transfers.models import WireTransfer
-from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_FEES, SYSTEM_WIRE_SETTLEMENT
+from transfers.services.wires.review import (
+    SYSTEM_WIRE_CLEARING,
+    SYSTEM_WIRE_FEES,
+    SYSTEM_WIRE_SETTLEMENT,
+    wire_reject,
+)
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 
 pytestmark = pytest.mark.django_db
@@ -264,11 +269,22 @@ def test_account_override_and_full_kyc_raise_the_daily_limit(
     assert AuditEvent.objects.filter(action=actions.WIRE_LIMITS_CHANGED, object_id=str(source.pk)).exists()
 
 
-def test_rejected_and_cancelled_wires_do_not_count_against_the_limits(customer_client, source, wire_settings):
-    wire_settings(limit_daily={"USD": 1000}, review_threshold={"USD": 1})
-    held = post_wire(customer_client, source, amount="1000.00").json()
-    assert customer_client.post(f"/api/wire-transfers/{held['id']}/cancel").status_code == 200
+def test_rejected_and_cancelled_wires_do_not_count_against_the_limits(
+    customer_client, source, wire_settings, reviewer_factory
+):
+    wire_settings(limit_daily={"USD": 1000}, limit_daily_count=2, review_threshold={"USD": 1})
+    rejected = post_wire(customer_client, source, amount="1000.00").json()
+    wire_reject(wire_id=rejected["id"], reviewer=reviewer_factory(), note="beneficiary unverifiable")
+    cancelled = post_wire(customer_client, source, amount="1000.00")
+    assert cancelled.status_code == 201, cancelled.json()
+    cancelled = cancelled.json()
+    assert customer_client.post(f"/api/wire-transfers/{cancelled['id']}/cancel").status_code == 200
+    assert WireTransfer.objects.get(pk=rejected["id"]).status == WireTransfer.Status.REJECTED
+    limits = customer_client.get(f"/api/wire-transfers/limits?account={source.pk}").json()
+    assert limits["daily"]["used"] == "0.00", limits
     assert post_wire(customer_client, source, amount="1000.00").status_code == 201
+    # The wire held for review does count: the limit is used up.
+    assert post_wire(customer_client, source, amount="0.01").json()["code"] == "limit_exceeded"
 
 
 def test_create_query_count(customer_client, source, assert_num_queries_excluding_savepoints):

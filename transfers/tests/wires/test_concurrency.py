@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from bankcore.errors import DomainError
 from transfers.models import WireLimitOverride, WireTransfer
 from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, wire_approve, wire_cancel, wire_reject
+from transfers.tests.test_concurrency import SessionsHeld
 from transfers.tests.wires.conftest import kyc_approve, post_wire
 from transfers.tests.wires.helpers import daily_limit_set
 
@@ -60,8 +61,10 @@ def test_20_concurrent_wires_never_pass_the_daily_limit(bearer_client, wire_sett
 
     # 20 wires of 300.00 to 700.00: 10,000.00 together, twice the daily limit.
     amounts = [f"{300 + 100 * (n % 5)}.00" for n in range(20)]
-    results = run_together(*(send(amount) for amount in amounts))
+    with SessionsHeld() as held:
+        results = run_together(*(send(amount) for amount in amounts))
 
+    assert held.most > 10, f"at most {held.most} sessions at once: the wires did not run together"
     statuses = Counter(status for status, _ in results)
     assert set(statuses) == {201, 422}, statuses
     assert {body["code"] for status, body in results if status == 422} == {"limit_exceeded"}
@@ -75,24 +78,9 @@ def test_20_concurrent_wires_never_pass_the_daily_limit(bearer_client, wire_sett
     assert ledger_verify().ok
 
 
-@pytest.fixture
-def pool_of(settings):
-    """Let this process's connection pool open ``size`` sessions, so that many threads hold
-    one at once (DB_POOL_MAX_SIZE is a server process's share, smaller); put back after."""
-    pool = connection.pool
-    before = (pool.min_size, pool.max_size)
-
-    def resize(size: int) -> None:
-        pool.resize(min_size=before[0], max_size=size)
-
-    yield resize
-    pool.resize(min_size=before[0], max_size=before[1])
-
-
 def test_20_concurrent_wires_of_one_customer_from_two_accounts_never_send_the_threshold_unreviewed(
-    bearer_client, wire_settings, pool_of
+    bearer_client, wire_settings
 ):
-    pool_of(22)
     wire_settings(review_threshold={"USD": 1000}, limit_daily={"USD": 3000})
     owner = UserFactory()
     kyc_approve(owner)
@@ -118,9 +106,11 @@ def test_20_concurrent_wires_of_one_customer_from_two_accounts_never_send_the_th
 
     # 20 wires of 300.00, ten from each account: 6,000.00 together, twice the customer's daily
     # limit, and each far below the review threshold of 1,000.00.
-    results = run_together(*(send(accounts[n % 2]) for n in range(20)))
+    with SessionsHeld() as held:
+        results = run_together(*(send(accounts[n % 2]) for n in range(20)))
 
     assert most_in_flight >= 10, "the requests ran at the same time"
+    assert held.most > 10, f"at most {held.most} sessions at once: the wires did not run together"
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: 10, 422: 10}, statuses
     assert {(body["code"], body["scope"]) for status, body in results if status == 422} == {
@@ -203,10 +193,22 @@ def test_one_staff_member_approving_twice_at_once_never_sends_a_four_eyes_wire(
 ):
     wire, _, _ = pending_wire("1600.00")
     reviewer = reviewer_factory()
-    run_together(*(lambda: wire_approve(wire_id=wire.pk, reviewer=reviewer, note="me") for _ in range(4)))
+    outcomes = run_together(
+        *(lambda: wire_approve(wire_id=wire.pk, reviewer=reviewer, note="me") for _ in range(4))
+    )
+    # One approval is recorded as the first of two; the others are refused as the second by
+    # the same person, not for any other reason.
+    recorded = [outcome for outcome in outcomes if isinstance(outcome, WireTransfer)]
+    assert len(recorded) == 1, outcomes
+    assert [outcome.code for outcome in outcomes if outcome not in recorded] == ["approval_by_requester"] * 3
     wire.refresh_from_db()
     assert wire.status == "pending_review"
     assert wire.release_posting_id is None
+    assert wire.approval.requested_by == reviewer
+    assert wire.approval.status == ApprovalRequest.Status.PENDING
+    assert (
+        AuditEvent.objects.filter(action=actions.WIRE_APPROVAL_REQUESTED, object_id=str(wire.pk)).count() == 1
+    )
 
 
 def test_two_staff_members_approving_a_four_eyes_wire_send_it_once(pending_wire, reviewer_factory):
