@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.locks import approval_request_lock
 from accounts.models import ApprovalRequest, User
 from accounts.services.ledger import ledger_transaction
 from audit import actions
@@ -222,4 +223,4 @@ def approval_withdraw(*, approval_id: int, actor: User, reason: str) -> bool:
 def approval_lock(*, approval_id: int) -> None:
     """Lock a request's row, as approving it does first (its conditional update), so a path
     that will withdraw it takes its locks in the same order as an approval carried out."""
-    list(ApprovalRequest.objects.select_for_update().filter(pk=approval_id).values_list("pk", flat=True))
+    approval_request_lock(approval_id=approval_id)

@@ -12,6 +12,7 @@ refused change is rolled back.
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.locks import account_lock
 from accounts.models import Account, ApprovalRequest, User
 from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
 from audit import actions
@@ -72,7 +73,7 @@ def _locked_account(*, account_id: int) -> Account:
     owner_id = Account.objects.filter(pk=account_id).values_list("customer_id", flat=True).first()
     if owner_id is not None:
         wire_customer_lock(customer_id=owner_id)
-    account = Account.objects.select_for_update(no_key=True).filter(pk=account_id).first()
+    account = account_lock(account_id=account_id)
     if account is None:
         raise NotFound("There is no account with that id.")
     return account

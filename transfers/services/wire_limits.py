@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from accounts.locks import users_lock
 from accounts.models import Account, User
 from bankcore.cache import get_or_set
 from bankcore.config import config_get
@@ -75,7 +76,7 @@ def wire_customer_lock(*, customer_id: int) -> None:
     changes) across all their accounts. Taken before any account lock, as deposits take
     their users' rows first. FOR NO KEY UPDATE: a concurrent commit's foreign-key check on
     the user (rows pointing at them) takes a key-share lock, which a full FOR UPDATE blocks."""
-    list(User.objects.filter(pk=customer_id).select_for_update(no_key=True).values_list("pk", flat=True))
+    users_lock([customer_id])
 
 
 @dataclass(frozen=True)
