@@ -23,9 +23,10 @@ in primary-key order as here, as the last statement of a ``ledger_transaction`` 
 accounts.services.ledger.writers): a lock taken any earlier would queue every deposit and
 wire on the bank's hottest rows.
 
-Rows of other apps (KYC profiles and documents, wires, idempotency keys) are locked by
-their own services, under the same policy. The accounts services' locks on rows of
-Django's and django-otp's models (groups, authenticator devices) are here.
+Rows of the apps above accounts (KYC profiles and documents, wires, idempotency keys) are
+locked by those apps' own services, which this module cannot import; the policy here is
+for the rows here. The accounts services' locks on rows of Django's and django-otp's models
+(groups, authenticator devices) are here too, so that the accounts app locks in one place.
 """
 
 from collections.abc import Iterable

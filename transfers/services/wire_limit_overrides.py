@@ -12,9 +12,9 @@ refused change is rolled back.
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.locks import account_lock
+from accounts.locks import account_lock, approval_request_lock
 from accounts.models import Account, ApprovalRequest, User
-from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
+from accounts.services.approvals import approval_request_create, approval_withdraw
 from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
@@ -181,7 +181,7 @@ def _override_set(*, account_id: int, fields: dict, reason: str, actor: User):
         raise ReasonRequired()
     waiting = _pending_raises(account_id=account_id)
     for approval_id in waiting:
-        approval_lock(approval_id=approval_id)
+        approval_request_lock(approval_id=approval_id)
     account = _locked_account(account_id=account_id)
     raised = _override_check(account=account, fields=fields, actor=actor)
     if not set(_pending_raises(account_id=account.pk)) <= set(waiting):

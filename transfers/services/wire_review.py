@@ -9,11 +9,10 @@ bank's system accounts (by the posting service).
 
 from django.utils import timezone
 
-from accounts.locks import account_lock
+from accounts.locks import account_lock, approval_request_lock
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import (
     approval_approve,
-    approval_lock,
     approval_request_create,
     approval_withdraw,
 )
@@ -122,7 +121,7 @@ def _wire_reverse(
         _reviewer_check(wire=wire, reviewer=actor)
     locked_approval_id = wire.approval_id
     if locked_approval_id is not None:
-        approval_lock(approval_id=locked_approval_id)
+        approval_request_lock(approval_id=locked_approval_id)
     source = account_lock(account_id=wire.source_id)
     wire = WireTransfer.objects.select_for_update(of=("self",)).select_related("hold_posting").get(pk=wire.pk)
     if wire.status != WireTransfer.Status.PENDING_REVIEW:
