@@ -5,8 +5,16 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts import locks
+from accounts.models import ApprovalRequest
+from accounts.tests.factories import AccountFactory, UserFactory
 
 APPS = ("bankcore", "accounts", "audit", "transfers", "kyc", "loadtest")
 LOCKS_MODULE = "accounts/locks.py"
@@ -86,3 +94,39 @@ def test_the_lock_module_takes_each_lock_in_primary_key_order():
     for call in _lock_calls(tree):
         chain = ast.unparse(call)
         assert '.order_by("pk")' in chain or ".order_by('pk')" in chain, chain
+
+
+def _lock_clause(call) -> str:
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        call()
+    [clause] = {match.group() for query in queries for match in SQL_LOCK.finditer(query["sql"])}
+    return clause
+
+
+@pytest.mark.django_db
+@pytest.mark.requires_postgres("SQLite takes no row locks")
+def test_each_lock_takes_the_strength_of_the_policy():
+    account = AccountFactory()
+    group = Group.objects.create(name="tellers")
+    approval = ApprovalRequest.objects.create(
+        action="test", payload={}, requested_by=UserFactory(is_staff=True)
+    )
+    no_key = {
+        "customer accounts": lambda: locks.customer_accounts_lock([account.pk]),
+        "transfer accounts": lambda: locks.transfer_accounts_lock(
+            customer_id=account.customer_id, source_id=account.pk, destination_number=account.number
+        ),
+        "account": lambda: locks.account_lock(account_id=account.pk),
+        "user": lambda: locks.user_lock(user_id=account.customer_id),
+        "users": lambda: locks.users_lock([account.customer_id]),
+        "approval request": lambda: locks.approval_request_lock(approval_id=approval.pk),
+        "second-factor devices": lambda: locks.second_factor_devices_lock(user_id=account.customer_id),
+    }
+    key_change = {
+        "user's email": lambda: locks.user_lock_for_key_change(user_id=account.customer_id),
+        "group's name": lambda: locks.group_lock(group_id=group.pk),
+    }
+    strengths = {name: _lock_clause(call) for name, call in {**no_key, **key_change}.items()}
+    assert strengths == {name: "FOR NO KEY UPDATE" for name in no_key} | {
+        name: "FOR UPDATE" for name in key_change
+    }
