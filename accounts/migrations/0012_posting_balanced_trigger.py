@@ -3,7 +3,9 @@ from django.db import migrations
 # The database itself refuses a posting whose entries do not sum to zero in each currency,
 # whatever client wrote them: a constraint trigger, deferred to the commit, when all of a
 # posting's entries are in. Entries are insert-only (0007), so an INSERT is the only change
-# to check; PostgreSQL alone (SQLite has no deferred triggers).
+# to check; PostgreSQL alone (SQLite has no deferred triggers). The ledger writes a posting's
+# system side in a statement after its customer side, so a transaction that sets constraints
+# IMMEDIATE must leave this one DEFERRED (as the test suite's seeding does).
 CHECK_FUNCTION = """
 CREATE OR REPLACE FUNCTION bankcore_posting_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

@@ -3,7 +3,9 @@
 Only accounts.services.ledger.postings calls these, after the rules
 (accounts.services.ledger.rules) have passed, with the accounts locked as they require.
 On PostgreSQL a posting is written in one statement; the ORM's statements serve any database
-and any number of postings.
+and any number of postings. A posting's system side may come in a later statement of the
+same transaction (``ledger_transaction``): PostgreSQL checks that each posting balances, per
+currency, only when the transaction commits (accounts migration 0012).
 """
 
 from collections import Counter
