@@ -190,9 +190,10 @@ def approval_withdraw(*, approval_id: int, actor: User, reason: str) -> bool:
     """Close a pending request nobody may decide any more, audited with who closed it and why.
 
     Runs inside the caller's transaction, next to the change that made the request moot.
-    The caller locks the request first (``approval_lock``) wherever a second approver could
-    be carrying it out at the same time. Returns whether it was pending: a request already
-    decided is left as it was.
+    The caller locks the request first (``accounts.locks.approval_request_lock``, as approving
+    it does first, by its conditional update) wherever a second approver could be carrying it
+    out at the same time. Returns whether it was pending: a request already decided is left
+    as it was.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("approval_withdraw must run inside a transaction")
@@ -211,9 +212,3 @@ def approval_withdraw(*, approval_id: int, actor: User, reason: str) -> bool:
         after={"status": ApprovalRequest.Status.WITHDRAWN, "reason": reason},
     )
     return True
-
-
-def approval_lock(*, approval_id: int) -> None:
-    """Lock a request's row, as approving it does first (its conditional update), so a path
-    that will withdraw it takes its locks in the same order as an approval carried out."""
-    list(ApprovalRequest.objects.select_for_update().filter(pk=approval_id).values_list("pk", flat=True))

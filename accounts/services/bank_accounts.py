@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts import cache
 from accounts.errors import AccountLimitReached
+from accounts.locks import account_lock, user_lock
 from accounts.models import Account, User
 from accounts.numbers import account_number_generate
 from audit import actions
@@ -34,7 +35,7 @@ def _account_insert(**fields) -> Account:
 @transaction.atomic
 def account_open(*, customer: User, kind: str, currency: str) -> Account:
     """Open an empty account for ``customer``, up to the ``accounts.max_per_customer`` setting."""
-    User.objects.select_for_update().filter(pk=customer.pk).get()  # serialises concurrent opens
+    user_lock(user_id=customer.pk)  # serialises concurrent opens
     if Account.objects.filter(customer=customer).count() >= config_get("accounts.max_per_customer"):
         raise AccountLimitReached()
     account = _account_insert(customer=customer, kind=kind, currency=currency)
@@ -63,7 +64,7 @@ def _account_set_status(*, account: Account, status: str, actor: User, reason: s
     reason = reason.strip()
     if not reason:
         raise ReasonRequired()
-    locked = Account.objects.select_for_update().get(pk=account.pk)
+    locked = account_lock(account_id=account.pk)
     before = locked.status
     locked.status = status
     locked.updated_at = timezone.now()

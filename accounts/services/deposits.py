@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import metrics
 from accounts.errors import DepositLimitExceeded, DepositNotAllowed, FormAlreadySubmitted
+from accounts.locks import users_lock
 from accounts.models import Account, ApprovalRequest, FormSubmission, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_request_create
 from accounts.services.bank_accounts import SYSTEM_CASH, system_account
@@ -82,15 +83,9 @@ def _deposit_check(*, account: Account, amount: int, depositor: User) -> None:
     """
     if account.customer_id is None:
         raise DepositNotAllowed("Deposits go to customer accounts only.")
-    # FOR NO KEY UPDATE: a concurrent transaction's foreign-key check on the owner (a wire
-    # holding the owner's account, committing rows that point at the owner) takes a key-share
-    # lock on the row, which a full FOR UPDATE would block, and the two would deadlock.
-    users = (
-        User.objects.filter(pk__in={depositor.pk, account.customer_id})
-        .order_by("pk")
-        .select_for_update(no_key=True)
-    )
-    users = {user.pk: user for user in users}
+    # FOR NO KEY UPDATE (accounts.locks): a wire committing rows that point at the owner
+    # key-share locks the owner's row, and a full FOR UPDATE here deadlocked with it.
+    users = users_lock({depositor.pk, account.customer_id})
     depositor, owner = users[depositor.pk], users[account.customer_id]
     if not (depositor.is_active and depositor.is_staff and depositor.has_perm("accounts.post_deposit")):
         raise NotPermitted("Posting deposits needs the accounts.post_deposit permission.")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.locks import second_factor_devices_lock, user_lock
 from accounts.models import RecoveryCode, RecoveryCodeDevice, User, recovery_code_digest
 from audit import actions
 from audit.services import audit_record
@@ -29,7 +30,7 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
 def totp_device_ensure(*, user: User) -> TOTPDevice:
     """A confirmed authenticator for ``user``: the one they have, else a new one. For demo
     and load data, whose secrets are printed for the people and scripts that sign in."""
-    User.objects.select_for_update().get(pk=user.pk)
+    user_lock(user_id=user.pk)
     device = totp_device_confirmed(user=user)
     if device is None:
         TOTPDevice.objects.filter(user=user).delete()
@@ -46,7 +47,7 @@ def totp_device_for_setup(*, user: User, device_id: int | None) -> TOTPDevice:
     A secret is never shown to two sessions: whoever else signs in with the member's
     password, and opens the page first, must not learn the secret the member confirms.
     """
-    User.objects.select_for_update().get(pk=user.pk)
+    user_lock(user_id=user.pk)
     pending = TOTPDevice.objects.filter(user=user, confirmed=False)
     device = pending.filter(pk=device_id).first() if device_id is not None else None
     if device is None:
@@ -77,10 +78,9 @@ def second_factor_match(*, user: User, token: str) -> Device | None:
     code (never one already used), else a recovery code, which is used up. Runs inside the
     caller's transaction, with the user's devices locked, so one code never signs in twice."""
     token = token.strip()
-    authenticator = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    authenticator, recovery = second_factor_devices_lock(user_id=user.pk)
     if authenticator is not None and authenticator.verify_token(token.replace(" ", "")):
         return authenticator
-    recovery = RecoveryCodeDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     if recovery is not None and recovery.verify_token(token):
         return recovery
     return None
@@ -93,7 +93,7 @@ def totp_device_confirm(
     shows: (the device, its new recovery codes), or None for a wrong code, for a device no
     longer pending, or once the member has a confirmed one (a setup page left open elsewhere
     never replaces it). Audited; runs inside the caller's transaction."""
-    User.objects.select_for_update().get(pk=user.pk)
+    user_lock(user_id=user.pk)
     if totp_device_confirmed(user=user) is not None:
         return None
     device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
@@ -126,7 +126,7 @@ def second_factor_reset(*, member: User, actor: User, reason: str) -> None:
         raise ReasonRequired()
     if not (actor.is_active and actor.is_superuser) or actor.pk == member.pk:
         raise NotPermitted("Only a superuser resets another member's second factor.")
-    locked = User.objects.select_for_update().get(pk=member.pk)
+    locked = user_lock(user_id=member.pk)
     before = {
         "authenticators": TOTPDevice.objects.filter(user=locked, confirmed=True).count(),
         "recovery_codes": RecoveryCode.objects.filter(device__user=locked).count(),

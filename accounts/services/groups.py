@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.locks import group_lock
 from accounts.models import User
 from accounts.services.users import require_superuser
 from audit import actions
@@ -30,7 +31,7 @@ def group_save(*, group: Group | None, actor: User, name: str, permissions) -> G
     if group is None:
         group, before = Group.objects.create(name=name), {}
     else:
-        group = Group.objects.select_for_update().get(pk=group.pk)
+        group = group_lock(group_id=group.pk)
         before = _group_state(group)
         group.name = name
         group.save(update_fields=["name"])

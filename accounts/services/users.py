@@ -5,6 +5,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.errors import EmailTaken
+from accounts.locks import user_lock, user_lock_for_key_change
 from accounts.models import User, normalize_email
 from audit import actions
 from audit.services import audit_record
@@ -77,7 +78,7 @@ def user_access_change(*, user: User, actor: User, changes: dict, groups=None, p
     if unknown:
         raise ValueError(f"not user access fields: {sorted(unknown)}")
     # A full FOR UPDATE: the email is a key (unique), and the update may change it.
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked = user_lock_for_key_change(user_id=user.pk)
     before = _user_access_state(locked)
     for field, value in changes.items():
         setattr(locked, field, value)
@@ -112,7 +113,7 @@ def user_password_set(*, user: User, actor: User, password: str | None) -> User:
     # FOR NO KEY UPDATE, as a wire and a deposit lock a user: a transfer holding one of the
     # tokens deleted below checks, at its commit, the foreign keys of its rows to this user
     # (a key-share lock on the row), which a full FOR UPDATE blocks, and the two deadlocked.
-    locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    locked = user_lock(user_id=user.pk)
     before = {
         "usable_password": locked.has_usable_password(),
         "password_changed_at": locked.password_changed_at,
@@ -151,7 +152,7 @@ def user_set_active(*, user: User, actor: User, is_active: bool, reason: str) ->
         raise ReasonRequired()
     # FOR NO KEY UPDATE: is_active is no key, and a full lock would hold up the commit of every
     # transfer of the user's meanwhile (its foreign-key checks take a key-share lock on the row).
-    locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    locked = user_lock(user_id=user.pk)
     if not actor.is_superuser and (
         is_active
         or locked.is_staff

@@ -5,14 +5,13 @@ from django.conf import settings
 from django.db import transaction
 from knox.models import AuthToken
 
-from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
+from accounts.locks import transfer_accounts_lock
 from accounts.models import Account, LedgerEntry, Posting, User
-from accounts.services.ledger import Leg, posting_create, transfer_accounts_lock
+from accounts.services.ledger import Leg, debit_check, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import NotFound
-from bankcore.money import format_amount
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter
 from transfers import metrics
@@ -109,16 +108,9 @@ def _transfer_post(
     source = accounts.get(source_account_id)
     if source is None or source.customer_id != customer.pk:
         raise NotFound("You have no account with that id.")
-    if source.status != Account.Status.ACTIVE:
-        raise AccountNotActive(f"Account {source.number} is {source.status}.")
-    if currency != source.currency:
-        raise CurrencyMismatch(f"The source account holds {source.currency}, the amount is in {currency}.")
     if destination_number == source.number:
         raise SameAccount()
-    if source.balance < amount:
-        raise InsufficientFunds(
-            f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
-        )
+    debit_check(source, amount=amount, currency=currency)
     destination = next(
         (account for account in accounts.values() if account.number == destination_number), None
     )

@@ -195,4 +195,4 @@ def test_only_the_posting_functions_write_ledger_entries_or_balances():
         and "migrations" not in path.parts
         and MONEY_WRITES.search(path.read_text())
     }
-    assert writers == {"accounts/services/ledger.py"}
+    assert writers == {"accounts/services/ledger/writers.py"}

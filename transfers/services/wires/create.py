@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
-from accounts.models import Account, LedgerEntry, Posting, User
+from accounts.locks import account_lock
+from accounts.models import LedgerEntry, Posting, User
 from accounts.services.bank_accounts import system_account
-from accounts.services.ledger import Leg, ledger_transaction, posting_create
+from accounts.services.ledger import Leg, debit_check, ledger_transaction, posting_create
 from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import NotFound
-from bankcore.money import format_amount
 from kyc.errors import KycRequired
 from kyc.screening.matcher import screening_run
 from kyc.selectors import kyc_standing
@@ -117,26 +116,17 @@ def _wire_post(
     kyc = kyc_standing(customer_id=customer.pk)
     if kyc is None or not kyc.approved:
         raise KycRequired()
-    source = (
-        Account.objects.select_for_update().filter(pk=request.source_account_id, customer=customer).first()
-    )
+    source = account_lock(account_id=request.source_account_id, customer_id=customer.pk)
     if source is None:
         raise NotFound("You have no account with that id.")
-    if source.status != Account.Status.ACTIVE:
-        raise AccountNotActive(f"Account {source.number} is {source.status}.")
     currency = request.currency
-    if currency != source.currency:
-        raise CurrencyMismatch(f"The source account holds {source.currency}, the amount is in {currency}.")
+    fee = wire_fee(currency)
+    debit_check(source, amount=request.amount + fee, currency=currency)
     now = timezone.now()
     limits = wire_limits(account=source, full_kyc=kyc.full, now=now)
     refusal = limits.refusal(request.amount)
     if refusal is not None:
         raise refusal
-    fee = wire_fee(currency)
-    if source.balance < request.amount + fee:
-        raise InsufficientFunds(
-            f"Account {source.number} has {format_amount(source.balance, currency)} {currency}."
-        )
     # A sanctioned jurisdiction or an unverifiable bank is a reason whatever the amount.
     review_reason = wire_beneficiary_review_reason(request) or _review_reason(
         amount=request.amount, currency=currency, hits=hits, unreviewed_today=limits.unreviewed_today

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import AccountNotActive
+from accounts.locks import account_lock, approval_request_lock
 from accounts.models import Account, ApprovalRequest, User
-from accounts.services.approvals import approval_lock, approval_request_create, approval_withdraw
+from accounts.services.approvals import approval_request_create, approval_withdraw
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import DomainError, InvalidState, NotFound, NotPermitted, ReasonRequired
@@ -51,7 +52,7 @@ def _locked_account(*, account_id: int) -> Account:
     owner_id = Account.objects.filter(pk=account_id).values_list("customer_id", flat=True).first()
     if owner_id is not None:
         wire_customer_lock(customer_id=owner_id)
-    account = Account.objects.select_for_update(no_key=True).filter(pk=account_id).first()
+    account = account_lock(account_id=account_id)
     if account is None:
         raise NotFound("There is no account with that id.")
     return account
@@ -159,7 +160,7 @@ def _override_set(*, account_id: int, fields: dict, reason: str, actor: User):
         raise ReasonRequired()
     waiting = _pending_raises(account_id=account_id)
     for approval_id in waiting:
-        approval_lock(approval_id=approval_id)
+        approval_request_lock(approval_id=approval_id)
     account = _locked_account(account_id=account_id)
     raised = _override_check(account=account, fields=fields, actor=actor)
     if not set(_pending_raises(account_id=account.pk)) <= set(waiting):

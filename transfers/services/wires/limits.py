@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
-from accounts.models import Account, User
+from accounts.locks import users_lock
+from accounts.models import Account
 from bankcore.money import format_amount
 from transfers.errors import LimitExceeded
 from transfers.models import WireLimitOverride, WireTransfer
@@ -40,7 +41,7 @@ def wire_customer_lock(*, customer_id: int) -> None:
     changes) across all their accounts. Taken before any account lock, as deposits take
     their users' rows first. FOR NO KEY UPDATE: a concurrent commit's foreign-key check on
     the user (rows pointing at them) takes a key-share lock, which a full FOR UPDATE blocks."""
-    list(User.objects.filter(pk=customer_id).select_for_update(no_key=True).values_list("pk", flat=True))
+    users_lock([customer_id])
 
 
 @dataclass(frozen=True)

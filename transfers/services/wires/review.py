@@ -10,10 +10,10 @@ bank's system accounts (by the posting service).
 from django.utils import timezone
 
 from accounts.errors import AccountNotActive
+from accounts.locks import account_lock, approval_request_lock
 from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import (
     approval_approve,
-    approval_lock,
     approval_request_create,
     approval_withdraw,
 )
@@ -112,8 +112,8 @@ def _wire_reverse(
         _reviewer_check(wire=wire, reviewer=actor)
     locked_approval_id = wire.approval_id
     if locked_approval_id is not None:
-        approval_lock(approval_id=locked_approval_id)
-    source = Account.objects.select_for_update().get(pk=wire.source_id)
+        approval_request_lock(approval_id=locked_approval_id)
+    source = account_lock(account_id=wire.source_id)
     wire = WireTransfer.objects.select_for_update(of=("self",)).select_related("hold_posting").get(pk=wire.pk)
     if wire.status != WireTransfer.Status.PENDING_REVIEW:
         raise InvalidState(f"Only a wire pending review can be {to_status}; this one is {wire.status}.")
@@ -186,7 +186,7 @@ def _source_lock_active(wire: WireTransfer) -> Account:
     """Lock the wire's source account (first, as every wire path does) and refuse to send from
     one that is frozen or closed: a freeze stops money leaving, approved or not. The hold can
     still be given back (rejected or cancelled)."""
-    source = Account.objects.select_for_update(no_key=True).get(pk=wire.source_id)
+    source = account_lock(account_id=wire.source_id)
     if source.status != Account.Status.ACTIVE:
         raise AccountNotActive(f"Account {source.number} is {source.status}: its wires cannot be sent.")
     return source

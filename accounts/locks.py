@@ -1,0 +1,103 @@
+"""Every row lock the accounts app takes, and every lock on its rows: one function per need.
+
+Each function locks in primary-key order, so two transactions that lock the same rows can
+never wait on each other; none joins another table, so each locks only the rows it names.
+Callers check their rules after the lock, on the rows it returns, never before.
+
+The strength (one policy, for every row here):
+
+- ``FOR NO KEY UPDATE`` whenever no key column changes under the lock: a balance, a status,
+  a password, a flag, or nothing at all (a row locked only to serialise its owner's
+  requests, such as a customer's wires or a member of staff's second-factor setup).
+  PostgreSQL checks a foreign key at commit by taking a key-share lock on the row it
+  points at: every transfer, wire or deposit key-shares its accounts and their customer
+  through the rows it inserts. A full ``FOR UPDATE`` blocks that check, and a transaction
+  that holds one while it waits on the other deadlocks with it (a password set deleting the
+  tokens of a transfer in flight did, and a deposit did with a wire).
+- ``FOR UPDATE`` only when the update may change a key: a column with a unique constraint
+  that a foreign key could point at (a user's email, by a superuser's access change). A
+  concurrent commit pointing at the row must then wait, as PostgreSQL requires.
+
+The ledger's writer takes the system accounts' rows in its own statement, FOR NO KEY UPDATE
+in primary-key order as here, as the last statement of a ``ledger_transaction`` (see
+accounts.services.ledger.writers): a lock taken any earlier would queue every deposit and
+wire on the bank's hottest rows.
+
+Rows of the apps above accounts (KYC profiles and documents, wires, idempotency keys) are
+locked by those apps' own services, which this module cannot import; the policy here is
+for the rows here. The accounts services' locks on rows of Django's and django-otp's models
+(groups, authenticator devices) are here too, so that the accounts app locks in one place.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Account, ApprovalRequest, RecoveryCodeDevice, User
+
+
+def customer_accounts_lock(account_ids: Iterable[int]) -> dict[int, Account]:
+    """The customer accounts among ``account_ids``, locked FOR NO KEY UPDATE (balances and
+    statuses change, never a key). System accounts among them are left alone."""
+    locked = Account.objects.filter(pk__in=set(account_ids), customer__isnull=False)
+    return {account.pk: account for account in _no_key(locked)}
+
+
+def transfer_accounts_lock(
+    *, customer_id: int, source_id: int, destination_number: str
+) -> dict[int, Account]:
+    """Lock, in one statement, the customer's own ``source_id`` and the customer account
+    numbered ``destination_number``: whichever of the two exist. FOR NO KEY UPDATE."""
+    locked = Account.objects.filter(
+        Q(pk=source_id, customer_id=customer_id) | Q(number=destination_number, customer__isnull=False)
+    )
+    return {account.pk: account for account in _no_key(locked)}
+
+
+def account_lock(*, account_id: int, customer_id: int | None = None) -> Account | None:
+    """Account ``account_id`` (only if it is ``customer_id``'s, when given), locked FOR NO KEY
+    UPDATE: its balance or status changes under the lock. None when there is no such account."""
+    scope = {"customer_id": customer_id} if customer_id is not None else {}
+    return _no_key(Account.objects.filter(pk=account_id, **scope)).first()
+
+
+def user_lock(*, user_id: int) -> User:
+    """User ``user_id``, locked FOR NO KEY UPDATE: a flag, a password or nothing changes (a
+    lock that serialises the user's requests). Raises ``User.DoesNotExist``."""
+    return _no_key(User.objects.filter(pk=user_id)).get()
+
+
+def users_lock(user_ids: Iterable[int]) -> dict[int, User]:
+    """The users ``user_ids``, locked FOR NO KEY UPDATE in primary-key order."""
+    return {user.pk: user for user in _no_key(User.objects.filter(pk__in=set(user_ids)))}
+
+
+def user_lock_for_key_change(*, user_id: int) -> User:
+    """User ``user_id``, locked FOR UPDATE: its email, a key, may change under the lock.
+    Raises ``User.DoesNotExist``."""
+    return User.objects.filter(pk=user_id).order_by("pk").select_for_update().get()
+
+
+def approval_request_lock(*, approval_id: int) -> None:
+    """Lock a four-eyes request FOR NO KEY UPDATE, as deciding it does (its status changes by a
+    conditional update, which takes the same lock)."""
+    list(_no_key(ApprovalRequest.objects.filter(pk=approval_id)).values_list("pk", flat=True))
+
+
+def group_lock(*, group_id: int) -> Group:
+    """Group ``group_id``, locked FOR UPDATE: its name, a key (unique), may change."""
+    return Group.objects.filter(pk=group_id).order_by("pk").select_for_update().get()
+
+
+def second_factor_devices_lock(*, user_id: int) -> tuple[TOTPDevice | None, RecoveryCodeDevice | None]:
+    """The user's confirmed authenticator and recovery-code device, each locked FOR NO KEY
+    UPDATE (a code is used up, no key changes): one code never signs in twice."""
+    authenticator = _no_key(TOTPDevice.objects.filter(user_id=user_id, confirmed=True)).first()
+    recovery = _no_key(RecoveryCodeDevice.objects.filter(user_id=user_id, confirmed=True)).first()
+    return authenticator, recovery
+
+
+def _no_key(queryset):
+    return queryset.order_by("pk").select_for_update(no_key=True)
