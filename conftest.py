@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.tests.backoffice import BackOfficeClient
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
+from accounts.tests.helpers import BackOfficeClient
 
 CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
 

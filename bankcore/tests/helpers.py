@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from prometheus_client.parser import text_string_to_metric_families
 
 
 def free_port() -> int:
@@ -61,3 +63,88 @@ def run_without_database(script: str) -> dict:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def scrape(client, **headers) -> dict:
+    """{(sample name, frozenset of labels): value} from /metrics, read from an allowed address."""
+    response = client.get("/metrics", **headers)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/plain; version=")
+    samples = {}
+    for family in text_string_to_metric_families(response.content.decode()):
+        for sample in family.samples:
+            samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return samples
+
+
+def value(samples: dict, name: str, **labels) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+# Characters that draw nothing, draw a blank, or draw whatever a font makes of them: each was
+# taken into descriptions, names and beneficiary names and shown unchanged in the back office.
+INVISIBLE = {
+    "combining grapheme joiner U+034F": "Pu\u034ftin",
+    "variation selector-16 U+FE0F": "Putin\ufe0f",
+    "Mongolian free variation selector U+180B": "Pu\u180btin",
+    "variation selector-17 U+E0100": "Putin\U000e0100",
+    "Hangul filler U+3164": "Putin \u3164",
+    "Hangul choseong filler U+115F": "\u115fPutin",
+    "Braille blank U+2800": "Vladimir\u2800Putin",
+    "zero-width joiner U+200D": "Pu\u200dtin",
+    "zero-width non-joiner U+200C": "Pu\u200ctin",
+    "word joiner U+2060": "Pu\u2060tin",
+    "soft hyphen U+00AD": "Pu\u00adtin",
+    "private use U+E000": "Putin\ue000",
+    "noncharacter U+FFFF": "Putin\uffff",
+    "unassigned U+0378": "Putin\u0378",
+}
+
+
+STACKED = "Z" + "\u0336\u0334\u0335\u0337" * 15 + "algo"
+
+
+TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".cfg",
+    ".txt",
+    ".json",
+    ".html",
+    ".sh",
+    ".lua",
+    ".ini",
+    ".csv",
+}
+
+
+TEXT_NAMES = {"Makefile", "run", "fuzz", "Dockerfile", ".gitignore"}
+
+
+def _git_files(root: Path) -> list[Path] | None:
+    git = shutil.which("git")
+    if git is None:
+        return None
+    listed = subprocess.run([git, "ls-files", "-z"], cwd=root, capture_output=True, timeout=60)
+    if listed.returncode != 0:
+        return None  # not a checkout
+    return [root / name for name in listed.stdout.decode().split("\0") if name]
+
+
+def tracked_text_files(root: Path) -> list[Path]:
+    """The repository's text files: git's list when it is a checkout, else a walk of it."""
+    candidates = _git_files(root)
+    if candidates is None:
+        candidates = [
+            path
+            for path in root.rglob("*")
+            if not any(part.startswith(".") and part != ".ci" for part in path.relative_to(root).parts)
+        ]
+    return [
+        path
+        for path in candidates
+        if path.is_file() and (path.suffix in TEXT_SUFFIXES or path.name in TEXT_NAMES)
+    ]

@@ -147,8 +147,8 @@ def test_approval_requests_read_as_what_they_would_do_and_a_refused_approval_cla
 
     from accounts.models import ApprovalRequest, User
     from accounts.services.deposits import deposit_create
-    from accounts.tests.backoffice import admin_login, admin_post
     from accounts.tests.factories import AccountFactory
+    from accounts.tests.helpers import admin_login, admin_post
 
     teller = User.objects.create_user("teller@example.test", "teller-Pass-2026-x", is_staff=True)
     teller.user_permissions.set(

@@ -6,8 +6,8 @@ from knox.models import AuthToken
 
 from accounts.models import User
 from accounts.services.users import user_access_change, user_create, user_password_set, user_set_active
-from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.helpers import admin_login, admin_post
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted, ReasonRequired
