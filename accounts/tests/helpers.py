@@ -12,7 +12,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import LedgerEntry, Posting, User
 from accounts.services.devices import TOTP_DEVICE_NAME
+from accounts.services.ledger import Leg, PostingDraft
+from audit.models import AuditEvent
 
 
 def staff_authenticator(user) -> TOTPDevice:
@@ -62,7 +65,6 @@ def admin_code_step(client: Client, code: str, next_url: str = "/admin/", *, set
 def admin_login(email: str, password: str) -> Client:
     """A browser-like client logged in through /admin/login/'s form and the code page, with
     the member's authenticator (made confirmed if they have none)."""
-    from accounts.models import User
 
     client = Client(enforce_csrf_checks=True)
     response = admin_password_step(client, email, password)
@@ -92,3 +94,29 @@ class BackOfficeClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = staff_authenticator(user).persistent_id
             session.save()
+
+
+def ids(response):
+    return [entry["id"] for entry in response.json()["results"]]
+
+
+NEW_PASSWORD = "a-Different-secret-42"
+
+
+def audit_actions(**filters) -> list[str]:
+    return list(AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True))
+
+
+def login(client, email, password, **extra):
+    return client.post("/api/auth/login", {"email": email, "password": password}, format="json", **extra)
+
+
+def transfer_draft(source, destination, amount, **fields):
+    return PostingDraft(
+        kind=Posting.Kind.TRANSFER,
+        legs=[
+            Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+            Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+        ],
+        **fields,
+    )
