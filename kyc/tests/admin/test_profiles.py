@@ -12,40 +12,10 @@ from kyc.tests.factories import submitted_profile
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reviewer(client):
-    officer = UserFactory(is_staff=True)
-    officer.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_kycprofile", "view_kycdocument", "review_kyc"])
-    )
-    client.force_login(officer)
-    return officer
-
-
 def decide(client, url, action, profiles, reason=""):
     return client.post(
         url, {"action": action, "_selected_action": [p.pk for p in profiles], "reason": reason}
     )
-
-
-def test_review_queue_lists_pending_profiles_oldest_first_with_document_previews(
-    client, reviewer, django_assert_num_queries
-):
-    first, second, third = (submitted_profile(UserFactory()) for _ in range(3))
-    KycProfile.objects.create(customer=UserFactory())  # not started: not in the queue
-    # One of them for the profiles' sanctions matches, prefetched for the whole page, one for
-    # the session's second-factor device; the unfiltered total is never counted.
-    with django_assert_num_queries(11):
-        response = client.get("/admin/kyc/kycreviewqueue/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    positions = [page.index(profile.customer.email) for profile in (first, second, third)]
-    assert positions == sorted(positions)
-    assert page.count("/admin/kyc/kycprofile/document/") == 6
-    for _ in range(5):
-        submitted_profile(UserFactory())
-    with django_assert_num_queries(11):
-        assert client.get("/admin/kyc/kycreviewqueue/").status_code == 200
 
 
 def test_each_preview_of_a_document_is_audited(client, reviewer):

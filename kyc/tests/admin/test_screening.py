@@ -1,6 +1,5 @@
 """Sanctions matches in the back office: shown to reviewers, decided through audited actions."""
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from kyc.models import ScreeningMatch
-from kyc.tests.factories import submitted_profile
+from kyc.tests.helpers import held_profile
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -21,25 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def sdn_list(db):
     call_command("sanctions_load", FIXTURES / "sdn.csv", "--alt", FIXTURES / "alt.csv", stdout=None)
-
-
-@pytest.fixture
-def reviewer(client):
-    officer = UserFactory(is_staff=True)
-    officer.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_kycprofile", "view_kycdocument", "review_kyc"])
-    )
-    client.force_login(officer)
-    return officer
-
-
-def held_profile():
-    return submitted_profile(
-        UserFactory(),
-        legal_name="Joaquín Guzmán Loera",
-        date_of_birth=datetime.date(1957, 4, 4),
-        nationality="MX",
-    )
 
 
 def test_the_review_queue_and_the_profile_show_the_hit_with_entry_score_and_list_version(client, reviewer):
@@ -117,17 +97,6 @@ def test_staff_with_only_view_permissions_do_not_see_a_profiles_sanctions_matche
         assert "sanctions matches" not in page.lower()
     client.force_login(reviewer)
     assert "GUZMÁN" in client.get("/admin/kyc/kycprofile/").content.decode()
-
-
-def test_the_matches_list_has_a_fixed_number_of_queries(client, reviewer, django_assert_num_queries):
-    held_profile()
-    # 8 with the session's second-factor device, read on every back-office page
-    with django_assert_num_queries(8):
-        assert client.get("/admin/kyc/screeningmatch/").status_code == 200
-    for _ in range(3):
-        held_profile()
-    with django_assert_num_queries(8):
-        assert client.get("/admin/kyc/screeningmatch/").status_code == 200
 
 
 def test_no_decision_can_be_made_by_editing_a_field(client, reviewer):

@@ -1,7 +1,6 @@
 # ruff: noqa: RUF001 - the look-alike letters are what these tests screen.
 import datetime
 import logging
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,20 +10,9 @@ from audit.models import AuditEvent
 from kyc.models import SanctionsEntry, SanctionsList
 from kyc.screening.matcher import screening_run
 from kyc.screening.names import name_normalize
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+from kyc.tests.helpers import FIXTURES, uids
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sdn_list():
-    call_command("sanctions_load", FIXTURES / "sdn.csv", "--alt", FIXTURES / "alt.csv", stdout=None)
-    return SanctionsList.objects.get()
-
-
-def uids(hits):
-    return [hit.uid for hit in hits]
 
 
 def test_normalising_drops_case_accents_punctuation_and_word_order():
@@ -130,12 +118,6 @@ def test_a_clashing_date_of_birth_or_country_only_ranks_a_hit(sdn_list, settings
     # A list that gives only a year agrees with any date in it.
     [kim] = screening_run(name="Kim Jong Un", date_of_birth=datetime.date(1983, 1, 8), country="KP")
     assert kim.uid == 20130
-
-
-def test_screening_reads_the_list_once_then_one_query_per_screening(sdn_list, django_assert_num_queries):
-    screening_run(name="Vladimir Putin")
-    with django_assert_num_queries(1):
-        assert uids(screening_run(name="Ramzan Kadyrov")) == [23393]
 
 
 def test_with_no_list_loaded_nothing_matches_and_it_is_logged(caplog):

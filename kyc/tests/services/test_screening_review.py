@@ -19,8 +19,9 @@ from kyc.models import KycProfile, KycStatus, ScreeningMatch
 from kyc.services.documents import kyc_document_upload
 from kyc.services.profile import kyc_profile_update
 from kyc.services.review import kyc_approve, kyc_request_more_info, kyc_submit
-from kyc.services.screening import kyc_profile_screen, screening_match_clear, screening_match_confirm
+from kyc.services.screening import screening_match_clear, screening_match_confirm
 from kyc.tests import files
+from kyc.tests.helpers import submitted
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -37,22 +38,6 @@ def reviewer(db):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="review_kyc"))
     return user
-
-
-def submitted(customer, *, legal_name: str, date_of_birth=datetime.date(1962, 11, 23), nationality="VE"):
-    kyc_profile_update(
-        customer=customer,
-        legal_name=legal_name,
-        date_of_birth=date_of_birth,
-        nationality=nationality,
-        residence_country="ES",
-        address="Calle Mayor 1, Madrid",
-        national_id="X1234567",
-    )
-    expires_on = timezone.localdate() + datetime.timedelta(days=365)
-    kyc_document_upload(customer=customer, document_type="passport", data=files.jpeg(), expires_on=expires_on)
-    kyc_document_upload(customer=customer, document_type="selfie", data=files.png())
-    return kyc_submit(customer=customer)
 
 
 def test_a_listed_name_with_accents_and_swapped_word_order_is_held_with_its_hit(customer):
@@ -223,14 +208,6 @@ def test_a_cleared_match_is_asked_again_once_the_customer_changes_the_screened_d
     with pytest.raises(ScreeningUnresolved):
         kyc_approve(profile_id=profile.pk, reviewer=reviewer)
     assert KycProfile.objects.get(pk=profile.pk).status == KycStatus.PENDING_REVIEW
-
-
-def test_screening_a_profile_costs_a_fixed_number_of_queries(customer, django_assert_num_queries):
-    profile = submitted(customer, legal_name="Margaret Eleanor Whitfield")
-    profile.legal_name = "Nicolas Maduro Moros"
-    # Newest version, matches already recorded, the new match, the audit event.
-    with django_assert_num_queries(4):
-        kyc_profile_screen(profile=profile)
 
 
 @pytest.mark.requires_postgres("two reviewers race on one match")
