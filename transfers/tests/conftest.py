@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.tests.factories import AccountFactory, UserFactory, fund
-from transfers.tests.helpers import kyc_approve
+from transfers.models import WireTransfer
+from transfers.tests.helpers import kyc_approve, post_wire
 
 
 @pytest.fixture
@@ -59,3 +60,32 @@ def wire_settings(db):
             config_set(name=f"wires.{name}", value=value, actor=admin)
 
     return set_
+
+
+@pytest.fixture
+def held(customer_client, source, wire_settings):
+    wire_settings(review_threshold={"USD": 100}, four_eyes_threshold={"USD": 3000})
+
+    def make(amount="500.00", **overrides):
+        body = post_wire(customer_client, source, amount=amount, **overrides).json()
+        return WireTransfer.objects.get(pk=body["id"])
+
+    return make
+
+
+@pytest.fixture
+def officer(client, reviewer_factory):
+    user = reviewer_factory()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_wiretransfer"]))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def destination():
+    return AccountFactory()
+
+
+@pytest.fixture
+def second_source(approved_customer):
+    return fund(AccountFactory(customer=approved_customer), 2_000_00)

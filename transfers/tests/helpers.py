@@ -7,6 +7,7 @@ import uuid
 
 from django.db import connection
 
+from accounts.models import Account
 from kyc.models import KycProfile
 from transfers.services.wires.limit_overrides import wire_limit_override_set
 
@@ -93,3 +94,20 @@ class Request(threading.Thread):
 def held_up(request: Request, waiters_before: int) -> bool:
     """True once ``request`` has finished or is waiting for a lock behind the others."""
     return not request.is_alive() or len(lock_waiters()) > waiters_before
+
+
+def balances(*accounts):
+    return [Account.objects.get(pk=a.pk).balance for a in accounts]
+
+
+def send(client, source, destination_number, amount="10.00", currency="USD", key=None, **extra):
+    payload = {
+        "source_account": source.pk if isinstance(source, Account) else source,
+        "destination_account_number": destination_number,
+        "amount": amount,
+        "currency": currency,
+        "description": "rent",
+        **extra,
+    }
+    headers = {} if key is False else {"HTTP_IDEMPOTENCY_KEY": key or uuid.uuid4().hex}
+    return client.post("/api/transfers", payload, format="json", **headers)

@@ -8,49 +8,9 @@ from audit import actions
 from audit.models import AuditEvent
 from transfers.models import BusinessHoliday, WireLimitOverride, WireTransfer
 from transfers.services.wires.review import wire_reject
-from transfers.tests.helpers import kyc_approve, post_wire
+from transfers.tests.helpers import kyc_approve
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(client, reviewer_factory):
-    user = reviewer_factory()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_wiretransfer"]))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def held(customer_client, source, wire_settings):
-    wire_settings(review_threshold={"USD": 100}, four_eyes_threshold={"USD": 3000})
-
-    def make(amount="500.00", **overrides):
-        body = post_wire(customer_client, source, amount=amount, **overrides).json()
-        return WireTransfer.objects.get(pk=body["id"])
-
-    return make
-
-
-def test_queue_lists_pending_wires_oldest_first_with_reason_kyc_and_screening(
-    client, officer, held, customer_client, source, django_assert_num_queries
-):
-    first, second = held(), held("600.00")
-    post_wire(customer_client, source, amount="10.00")  # below the threshold: sent, not queued
-    # session, user, the session's second-factor device, user and group permissions, count,
-    # the page with each customer's KYC status
-    with django_assert_num_queries(7):
-        response = client.get("/admin/transfers/wirereviewqueue/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    link = "/admin/transfers/wirereviewqueue/{}/change/"
-    assert page.index(link.format(first.pk)) < page.index(link.format(second.pk))
-    assert "at or above the review threshold 100.00 USD" in page
-    assert "approved" in page  # the customer's KYC status
-    for _ in range(4):
-        held()
-    with django_assert_num_queries(7):
-        assert client.get("/admin/transfers/wirereviewqueue/").status_code == 200
 
 
 def test_decision_page_shows_the_wire_its_history_and_the_customers_recent_wires(client, officer, held):

@@ -1,6 +1,6 @@
 """The event counters of /metrics after real requests: money moved and logins. The gauges
-read at scrape time are tested beside them (bankcore/backoffice/tests/test_metrics.py,
-transfers/tests/wires/test_metrics.py)."""
+read at scrape time are tested beside them (bankcore/backoffice/tests/api/test_metrics.py,
+transfers/tests/api/test_wire_metrics.py)."""
 
 import pytest
 

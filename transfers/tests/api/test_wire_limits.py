@@ -17,11 +17,6 @@ def source(approved_customer):
     return fund(AccountFactory(customer=approved_customer), 2_000_00)
 
 
-@pytest.fixture
-def second_source(approved_customer):
-    return fund(AccountFactory(customer=approved_customer), 2_000_00)
-
-
 def test_wires_split_below_the_review_threshold_are_held_once_the_days_unreviewed_total_reaches_it(
     customer_client, source, wire_settings
 ):
@@ -111,20 +106,3 @@ def test_an_accounts_own_tighter_limit_is_named_as_the_accounts(
     )
     body = post_wire(customer_client, second_source, amount="50.01").json()
     assert (body["limit"], body["scope"], body["remaining"]) == ("daily", "account", "50.00")
-
-
-def test_the_limits_show_the_account_and_the_customer_across_accounts(
-    customer_client, source, second_source, wire_settings, django_assert_num_queries
-):
-    wire_settings(limit_daily={"USD": 5000}, limit_daily_count=4)
-    post_wire(customer_client, source, amount="1200.00")
-    url = f"/api/wire-transfers/limits?account={second_source.pk}"
-    # the account, the KYC level, the customer's overrides in the currency, what is used
-    with django_assert_num_queries(4):
-        limits = customer_client.get(url).json()
-    assert limits["daily"] == {"limit": "5000.00", "used": "0.00", "remaining": "5000.00"}
-    assert limits["customer"]["daily"] == {"limit": "5000.00", "used": "1200.00", "remaining": "3800.00"}
-    assert limits["customer"]["daily_count"] == {"limit": 4, "used": 1, "remaining": 3}
-    # A wire from the other account retires this account's cached limits.
-    post_wire(customer_client, source, amount="100.00")
-    assert customer_client.get(url).json()["customer"]["daily"]["used"] == "1300.00"
