@@ -1,10 +1,12 @@
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -148,3 +150,159 @@ def tracked_text_files(root: Path) -> list[Path]:
         for path in candidates
         if path.is_file() and (path.suffix in TEXT_SUFFIXES or path.name in TEXT_NAMES)
     ]
+
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def section(page: str, title: str) -> str:
+    text = (ROOT / page).read_text()
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of every table row whose first cell is a name in backticks."""
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        for line in text.splitlines()
+        if re.match(r"\| `[^`]+` \|", line)
+    ]
+
+
+def unquote(cell: str) -> str:
+    assert re.fullmatch(r"`[^`]*`", cell), f"not one value in backticks: {cell!r}"
+    return cell[1:-1]
+
+
+# ---- Queries per request (docs/api.md) --------------------------------------------------------
+# Each documented row, made in the state it names: a function that prepares the state and
+# returns the request to count.
+
+
+def _me_cold(fixtures):
+    client = fixtures["bearer_client"](fixtures["customer"])
+    return lambda: client.get("/api/auth/me")
+
+
+def _me_warm(fixtures):
+    client = fixtures["customer_client"]
+    return lambda: client.get("/api/auth/me")
+
+
+def _accounts_first(fixtures):
+    fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
+    client = fixtures["customer_client"]
+    return lambda: client.get("/api/accounts")
+
+
+def _balance_warm(fixtures):
+    account = fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
+    client = fixtures["customer_client"]
+    assert client.get(f"/api/accounts/{account.pk}/balance").status_code == 200
+    return lambda: client.get(f"/api/accounts/{account.pk}/balance")
+
+
+def _history_any_page_size(fixtures):
+    account = fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
+    fixtures["funded_account"](customer=fixtures["customer"], balance=5_00)
+    fixtures["transfer"](account, fixtures["funded_account"](), 1_00)
+    client = fixtures["customer_client"]
+
+    def two_page_sizes():
+        # Counted separately: each page size is one read.
+        return client.get("/api/transactions?page_size=1"), client.get("/api/transactions?page_size=50")
+
+    return two_page_sizes
+
+
+def _history_warm(fixtures):
+    fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
+    client = fixtures["customer_client"]
+    assert client.get("/api/transactions").status_code == 200
+    return lambda: client.get("/api/transactions")
+
+
+def _kyc_status_warm(fixtures):
+    client = fixtures["customer_client"]
+    assert client.get("/api/kyc/status").status_code == 200
+    return lambda: client.get("/api/kyc/status")
+
+
+def _wire_stats_warm(fixtures):
+    client = fixtures["customer_client"]
+    assert client.get("/api/wire-transfers/stats").status_code == 200
+    return lambda: client.get("/api/wire-transfers/stats")
+
+
+def _schema(fixtures):
+    return lambda: fixtures["api_client"].get("/api/schema/")
+
+
+def _metrics_scrape(fixtures):
+    client = fixtures["client"]
+    fixtures["funded_account"](balance=10_00)
+    assert client.get("/metrics").status_code == 200  # the database's identity is read once
+    return lambda: client.get("/metrics")
+
+
+QUERY_COUNT_CASES = {
+    ("GET /api/auth/me", "cold: the session read once"): (_me_cold, 1),
+    ("GET /api/auth/me", "warm"): (_me_warm, 1),
+    ("GET /api/accounts", "first read (session cached)"): (_accounts_first, 1),
+    ("GET /api/accounts/{id}/balance", "warm"): (_balance_warm, 1),
+    ("GET /api/transactions", "first read, any `page_size` (session cached)"): (_history_any_page_size, 2),
+    ("GET /api/transactions", "warm first page"): (_history_warm, 1),
+    ("GET /api/kyc/status", "warm"): (_kyc_status_warm, 1),
+    ("GET /api/wire-transfers/stats", "warm"): (_wire_stats_warm, 1),
+    ("GET /api/schema/", "any"): (_schema, 1),
+    ("GET /metrics", "a scrape (after the first)"): (_metrics_scrape, 1),
+}
+
+
+def documented_query_counts() -> dict[tuple[str, str], int]:
+    rows = table_rows(section("docs/api.md", "Queries per request"))
+    return {(unquote(request), state): int(count) for request, state, count in rows}
+
+
+# ---- A Redis server of a test's own -------------------------------------------------------------
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class OwnRedis:
+    def __init__(self, port: int):
+        self.port = port
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+def balance(client, account) -> str:
+    response = client.get(f"/api/accounts/{account.pk}/balance")
+    assert response.status_code == 200, response.content
+    return response.json()["balance"]

@@ -6,8 +6,8 @@
   default, and nothing else.
 - System settings (docs/configuration.md): every key with its default, and nothing else.
 - Upper-case names anywhere in the docs (variables, settings, constants) exist in the code.
-- Queries per request (docs/api.md): each row's request is made in the state it names and
-  its SQL statements counted.
+- Queries per request (docs/api.md): every row has a case and every case a row (the cases,
+  in bankcore/tests/helpers.py, are counted in benchmark/test_documented_query_counts.py).
 
 The code is read through two small functions, ``domain_errors`` and ``config_defaults``,
 so that a new home for error classes or setting defaults changes one place.
@@ -19,34 +19,21 @@ import pkgutil
 import re
 from pathlib import Path
 
-import pytest
 from django.apps import apps
 from django.conf import settings
 
 from bankcore.env import VARIABLES
+from bankcore.tests.helpers import (
+    QUERY_COUNT_CASES,
+    ROOT,
+    documented_query_counts,
+    section,
+    table_rows,
+    unquote,
+)
 
-ROOT = Path(settings.BASE_DIR)
 # The families' bases: never answered themselves, every refusal in them sets its own code.
 FAMILY_CODES = {"conflict", "business_rule_violation"}
-
-
-def section(page: str, title: str) -> str:
-    text = (ROOT / page).read_text()
-    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
-
-
-def table_rows(text: str) -> list[list[str]]:
-    """The cells of every table row whose first cell is a name in backticks."""
-    return [
-        [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-        for line in text.splitlines()
-        if re.match(r"\| `[^`]+` \|", line)
-    ]
-
-
-def unquote(cell: str) -> str:
-    assert re.fullmatch(r"`[^`]*`", cell), f"not one value in backticks: {cell!r}"
-    return cell[1:-1]
 
 
 def _import_every_app_module() -> None:
@@ -243,125 +230,7 @@ class TestSystemSettings:
 
 
 # ---- Queries per request -------------------------------------------------------------------
-# Each documented row, made in the state it names: a function that prepares the state and
-# returns the request to count.
-
-
-def _me_cold(fixtures):
-    client = fixtures["bearer_client"](fixtures["customer"])
-    return lambda: client.get("/api/auth/me")
-
-
-def _me_warm(fixtures):
-    client = fixtures["customer_client"]
-    return lambda: client.get("/api/auth/me")
-
-
-def _accounts_first(fixtures):
-    fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
-    client = fixtures["customer_client"]
-    return lambda: client.get("/api/accounts")
-
-
-def _balance_warm(fixtures):
-    account = fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
-    client = fixtures["customer_client"]
-    assert client.get(f"/api/accounts/{account.pk}/balance").status_code == 200
-    return lambda: client.get(f"/api/accounts/{account.pk}/balance")
-
-
-def _history_any_page_size(fixtures):
-    account = fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
-    fixtures["funded_account"](customer=fixtures["customer"], balance=5_00)
-    fixtures["transfer"](account, fixtures["funded_account"](), 1_00)
-    client = fixtures["customer_client"]
-
-    def two_page_sizes():
-        # Counted separately: each page size is one read.
-        return client.get("/api/transactions?page_size=1"), client.get("/api/transactions?page_size=50")
-
-    return two_page_sizes
-
-
-def _history_warm(fixtures):
-    fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
-    client = fixtures["customer_client"]
-    assert client.get("/api/transactions").status_code == 200
-    return lambda: client.get("/api/transactions")
-
-
-def _kyc_status_warm(fixtures):
-    client = fixtures["customer_client"]
-    assert client.get("/api/kyc/status").status_code == 200
-    return lambda: client.get("/api/kyc/status")
-
-
-def _wire_stats_warm(fixtures):
-    client = fixtures["customer_client"]
-    assert client.get("/api/wire-transfers/stats").status_code == 200
-    return lambda: client.get("/api/wire-transfers/stats")
-
-
-def _schema(fixtures):
-    return lambda: fixtures["api_client"].get("/api/schema/")
-
-
-def _metrics_scrape(fixtures):
-    client = fixtures["client"]
-    fixtures["funded_account"](balance=10_00)
-    assert client.get("/metrics").status_code == 200  # the database's identity is read once
-    return lambda: client.get("/metrics")
-
-
-QUERY_COUNT_CASES = {
-    ("GET /api/auth/me", "cold: the session read once"): (_me_cold, 1),
-    ("GET /api/auth/me", "warm"): (_me_warm, 1),
-    ("GET /api/accounts", "first read (session cached)"): (_accounts_first, 1),
-    ("GET /api/accounts/{id}/balance", "warm"): (_balance_warm, 1),
-    ("GET /api/transactions", "first read, any `page_size` (session cached)"): (_history_any_page_size, 2),
-    ("GET /api/transactions", "warm first page"): (_history_warm, 1),
-    ("GET /api/kyc/status", "warm"): (_kyc_status_warm, 1),
-    ("GET /api/wire-transfers/stats", "warm"): (_wire_stats_warm, 1),
-    ("GET /api/schema/", "any"): (_schema, 1),
-    ("GET /metrics", "a scrape (after the first)"): (_metrics_scrape, 1),
-}
-
-
-def documented_query_counts() -> dict[tuple[str, str], int]:
-    rows = table_rows(section("docs/api.md", "Queries per request"))
-    return {(unquote(request), state): int(count) for request, state, count in rows}
 
 
 def test_every_documented_query_count_has_a_case_and_every_case_a_row():
     assert set(documented_query_counts()) == set(QUERY_COUNT_CASES)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("row", sorted(QUERY_COUNT_CASES), ids=" ".join)
-def test_each_documented_query_count_is_what_the_request_runs(
-    row,
-    django_assert_num_queries,
-    client,
-    api_client,
-    customer,
-    customer_client,
-    bearer_client,
-    funded_account,
-    transfer,
-):
-    documented = documented_query_counts()[row]
-    prepare, requests = QUERY_COUNT_CASES[row]
-    fixtures = {
-        "client": client,
-        "api_client": api_client,
-        "customer": customer,
-        "customer_client": customer_client,
-        "bearer_client": bearer_client,
-        "funded_account": funded_account,
-        "transfer": transfer,
-    }
-    request = prepare(fixtures)
-    with django_assert_num_queries(documented * requests):
-        responses = request()
-    for response in responses if isinstance(responses, tuple) else (responses,):
-        assert response.status_code == 200, response.content

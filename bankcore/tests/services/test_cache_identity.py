@@ -52,17 +52,6 @@ def test_a_database_swapped_under_a_warm_cache_never_reads_the_old_ones_values(
     assert response.status_code == 201, response.json()
 
 
-@pytest.mark.django_db
-def test_the_identity_is_read_once_per_process_on_first_cache_use(django_assert_num_queries):
-    stored = DatabaseIdentity.objects.get().value
-    kernel.database_identity_forget()
-    with django_assert_num_queries(1):
-        assert kernel.get_or_set(kernel.Slot("probe", (1,), (), 60), lambda: "value") == "value"
-    with django_assert_num_queries(0):
-        assert kernel.get_or_set(kernel.Slot("probe", (1,), (), 60), lambda: "other") == "value"
-    assert kernel.database_identity() == stored
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_flushed_database_gets_a_new_identity():
     from django.core.management import call_command

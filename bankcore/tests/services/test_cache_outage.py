@@ -1,8 +1,6 @@
 """Redis going away makes bankcore slower, never wrong: a real redis-server, killed and restarted."""
 
-import shutil
 import socket
-import subprocess
 import time
 
 import pytest
@@ -10,9 +8,8 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from bankcore import cache as kernel
-from bankcore.tests.helpers import free_port, redis_caches_at
+from bankcore.tests.helpers import REDIS_SERVER, balance, redis_caches_at
 
-REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
@@ -20,85 +17,6 @@ pytestmark = [
         reason="needs the redis-server binary (apt-get install redis-server) to start its own",
     ),
 ]
-
-
-class OwnRedis:
-    def __init__(self, port: int):
-        self.port = port
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def own_redis():
-    server = OwnRedis(free_port())
-    server.start()
-    redis_caches = redis_caches_at(f"redis://127.0.0.1:{server.port}/0")
-    # No cooldown here: the test restarts Redis and expects it to be used at once.
-    with override_settings(CACHES=redis_caches, CACHE_FAILURE_COOLDOWN_SECONDS=0):
-        yield server
-    if server.process.poll() is None:
-        server.kill()
-    kernel._epoch_bump_pending.clear()
-
-
-def balance(client, account) -> str:
-    response = client.get(f"/api/accounts/{account.pk}/balance")
-    assert response.status_code == 200, response.content
-    return response.json()["balance"]
-
-
-def test_redis_killed_and_restarted_mid_run(
-    own_redis, django_assert_num_queries, funded_account, bearer_client, api_transfer
-):
-    source, destination = funded_account(balance=100_00), funded_account()
-    client = bearer_client(source.customer)
-
-    assert balance(client, source) == "100.00"
-    with django_assert_num_queries(0):
-        assert balance(client, source) == "100.00"  # warm, from this Redis
-
-    own_redis.kill()
-    started = time.perf_counter()
-    assert balance(client, source) == "100.00"  # from the database
-    assert api_transfer(client, source, destination.number, "25.00", key="during-outage").status_code == 201
-    assert balance(client, source) == "75.00"
-    assert client.get("/health").json()["status"] == "degraded"
-    assert time.perf_counter() - started < 10, "each call fails fast instead of hanging"
-
-    own_redis.start()  # an empty Redis: every counter starts at a fresh generation
-    assert balance(client, source) == "75.00"
-    assert balance(client, source) == "75.00"
-    assert api_transfer(client, source, destination.number, "5.00", key="after-outage").status_code == 201
-    assert balance(client, source) == "70.00"
-    assert client.get("/health").json()["status"] == "ok"
 
 
 def test_a_bump_lost_in_an_outage_retires_everything_on_recovery(

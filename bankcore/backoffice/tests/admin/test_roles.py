@@ -5,13 +5,13 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 
-from accounts.models import Account, ApprovalRequest
+from accounts.models import Account
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 from accounts.tests.helpers import admin_login, admin_post
 from audit import actions
 from audit.models import AuditEvent
+from bankcore.backoffice.tests.helpers import _member
 from kyc.models import KycProfile, KycStatus
-from kyc.tests.factories import submitted_profile
 from transfers.models import WireTransfer
 from transfers.tests.helpers import kyc_approve, post_wire
 
@@ -40,30 +40,8 @@ READS = {
 ADDS = {"compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"}}
 
 
-def _member(role: str):
-    member = UserFactory(is_staff=True, email=f"{role}@example.test")
-    member.groups.add(Group.objects.get(name=role))
-    return member
-
-
 def _registered_models() -> list[str]:
     return sorted(f"{model._meta.app_label}/{model._meta.model_name}" for model in admin.site._registry)
-
-
-@pytest.fixture
-def objects(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "kyc": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "kyc-documents", "base_url": None},
-        },
-    }
-    customer = UserFactory()
-    account = fund(AccountFactory(customer=customer), 50_00)
-    profile = submitted_profile(customer)
-    event = AuditEvent.objects.filter(actor=customer).first()
-    return {"customer": customer, "account": account, "profile": profile, "event": event}
 
 
 def test_the_roles_migration_made_the_groups_with_their_permissions():
@@ -155,56 +133,6 @@ def test_support_freezes_with_a_reason_and_sees_kyc_status_but_not_its_details(o
         {"action": "approve", "_selected_action": [objects["profile"].pk]},
     )
     assert KycProfile.objects.get(pk=objects["profile"].pk).status == KycStatus.PENDING_REVIEW
-
-
-def test_compliance_decides_kyc_and_deposits_but_cannot_freeze(objects, django_assert_max_num_queries):
-    member = _member("compliance")
-    client = admin_login(member.email, DEFAULT_PASSWORD)
-    admin_post(
-        client,
-        "/admin/kyc/kycreviewqueue/",
-        {"action": "approve", "_selected_action": [objects["profile"].pk]},
-    )
-    assert KycProfile.objects.get(pk=objects["profile"].pk).status == KycStatus.APPROVED
-    assert AuditEvent.objects.get(action=actions.KYC_APPROVED).actor == member
-    account = objects["account"]
-    admin_post(
-        client,
-        "/admin/accounts/account/",
-        {"action": "freeze_accounts", "_selected_action": [account.pk], "reason": "no"},
-    )
-    assert Account.objects.get(pk=account.pk).status == Account.Status.ACTIVE
-    assert not ApprovalRequest.objects.exists()
-    page = client.get(f"/admin/accounts/user/{objects['customer'].pk}/change/").content.decode()
-    for shown in ("Accounts", "KYC", "Recent audit events", account.number, "/admin/kyc/kycprofile/"):
-        assert shown in page
-
-
-def test_a_customers_page_costs_the_same_queries_whatever_they_hold(
-    objects, client, django_assert_num_queries, bearer_client
-):
-    member = _member("compliance")
-    client.force_login(member)
-    customer = objects["customer"]
-    url = f"/admin/accounts/user/{customer.pk}/change/"
-    client.get(url)
-    # session, user, the session's second-factor device, permissions (2), the user, its groups
-    # and permissions for the form, the accounts, the KYC profile, the wires, the audit
-    # section's accounts, profile, documents and wires, events
-    with django_assert_num_queries(16):
-        assert client.get(url).status_code == 200
-    for _ in range(3):
-        fund(AccountFactory(customer=customer), 1_00)
-    kyc_approve(customer)
-    for amount in ("10.00", "20.00"):
-        assert post_wire(bearer_client(customer), objects["account"], amount=amount).status_code == 201
-    with django_assert_num_queries(16):
-        page = client.get(url).content.decode()
-    assert page.count("/admin/accounts/account/") >= 4
-    assert "kyc.submitted" in page
-    for wire in WireTransfer.objects.filter(customer=customer):
-        assert f"/admin/transfers/wiretransfer/{wire.pk}/change/" in page
-    assert actions.WIRE_SENT in page
 
 
 def test_the_customers_page_lists_their_recent_wires_to_staff_who_may_read_wires(objects, bearer_client):

@@ -17,17 +17,6 @@ from kyc.models import KycProfile
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def kyc_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "kyc": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "kyc-documents", "base_url": None},
-        },
-    }
-
-
 def delta(before: dict, after: dict, name: str, **labels) -> float:
     return value(after, name, **labels) - value(before, name, **labels)
 
@@ -68,21 +57,6 @@ def test_a_failed_ledger_verification_shows_as_zero(client, funded_account):
     with pytest.raises(CommandError, match="breaks its invariants"):
         call_command("verify_ledger")
     assert value(scrape(client), "bankcore_ledger_verification_ok") == 0
-
-
-def test_a_scrape_costs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, funded_account, kyc_storage
-):
-    funded_account(balance=10_00)
-    kyc_seed_submitted(customers=[UserFactory()])
-    call_command("verify_ledger")
-    scrape(client)  # the process has read the database's identity for the cache's keys
-    # One each for the KYC reviews waiting, the wires held for review, the audit events left
-    # unsealed (the seal margin is a system setting, cached) and the newest ledger verification.
-    with django_assert_num_queries(4):
-        samples = scrape(client)
-    assert value(samples, "bankcore_kyc_reviews_pending") == 1
-    assert value(samples, "bankcore_audit_unsealed_rows") == 0
 
 
 def test_audit_events_left_unsealed_past_the_margin_are_exported(client):
