@@ -51,7 +51,7 @@ def held_profile():
     )
 
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def uids(hits):
