@@ -92,11 +92,11 @@ loadtest-selftest: $(LOAD_VENV)/.installed
 slow-clients: $(BIN)/.installed
 	$(BIN)/python deploy/slow_clients.py --venv $(VENV)
 
-# The sanctions matcher against its labelled set (kyc/tests/screening_eval.csv, written by
-# kyc/tests/screening_eval_build.py): cases, hits and misses per form, recall and precision.
+# The sanctions matcher against its labelled set (kyc/tests/data/screening_eval.csv, written by
+# kyc/tests/data/screening_eval_build.py): cases, hits and misses per form, recall and precision.
 # Fails unless every true match is a hit and at least 95% of the near misses are not.
 screening-eval: $(BIN)/.installed
-	$(BIN)/python -m pytest -q -s -p no:cacheprovider kyc/tests/test_screening_eval.py
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider kyc/tests/services/test_screening_eval.py
 
 # openapi-python-client lives in its own virtualenv: the app's requirements never include it.
 $(CLIENT_VENV)/.installed: clients/requirements.txt

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.tests.backoffice import BackOfficeClient
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
+from accounts.tests.helpers import BackOfficeClient
 
 CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
 
@@ -87,7 +87,7 @@ def assert_num_queries_excluding_savepoints():
 @pytest.fixture
 def client() -> BackOfficeClient:
     """pytest-django's ``client``, whose ``force_login`` of staff passes the second factor
-    (accounts/tests/backoffice.py): every admin test's staff session is a verified one."""
+    (accounts/tests/helpers.py): every admin test's staff session is a verified one."""
     return BackOfficeClient()
 
 
@@ -112,7 +112,7 @@ def customer_client(customer, bearer_client):
 
     The first request caches the session, as in one already under way, so the query
     counts that tests pin are the endpoint's own. Cold authentication costs one query,
-    pinned in accounts/tests/api/test_cached_reads.py.
+    pinned in accounts/tests/benchmark/test_api_cached_reads.py.
     """
     client = bearer_client(customer)
     assert client.get("/api/auth/me").status_code == 200

@@ -75,7 +75,7 @@ schemathesis.openapi.format(
 # Free text (bankcore.api.fields.FreeTextField): its pattern names the refused characters of
 # the Basic Multilingual Plane only, so a generator drawing UTF-16 surrogates from it makes
 # characters above U+FFFF that the field refuses (unassigned ones, private use, tags). These are
-# the field's refusals, as bankcore/tests/test_fuzz_hooks.py keeps them.
+# the field's refusals, as bankcore/tests/project/test_fuzz_hooks.py keeps them.
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"})
 DEFAULT_IGNORABLE = (
     (0x00AD, 0x00AD),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.tests.backoffice import admin_code_step, staff_authenticator, totp_code
 from accounts.tests.factories import DEFAULT_PASSWORD
+from accounts.tests.helpers import admin_code_step, staff_authenticator, totp_code
 from audit import actions
 from audit.models import AuditEvent
 

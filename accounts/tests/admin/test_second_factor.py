@@ -14,7 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import RecoveryCode, RecoveryCodeDevice, recovery_code_digest
 from accounts.services.devices import second_factor_reset
-from accounts.tests.backoffice import (
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.helpers import (
     admin_code_step,
     admin_login,
     admin_password_step,
@@ -22,7 +23,6 @@ from accounts.tests.backoffice import (
     staff_authenticator,
     totp_code,
 )
-from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotPermitted, ReasonRequired

@@ -2,7 +2,7 @@ import pytest
 from knox.models import AuthToken
 
 from accounts.models import User
-from accounts.tests.backoffice import admin_login, admin_post
+from accounts.tests.helpers import admin_login, admin_post
 from audit import actions
 from audit.models import AuditEvent
 

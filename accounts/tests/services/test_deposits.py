@@ -15,8 +15,8 @@ from accounts.models import Account, ApprovalRequest, LedgerEntry, Posting, User
 from accounts.services.approvals import approval_approve, approval_reject
 from accounts.services.bank_accounts import account_freeze
 from accounts.services.deposits import deposit_create
-from accounts.tests.backoffice import admin_login, admin_post
 from accounts.tests.factories import AccountFactory, UserFactory
+from accounts.tests.helpers import admin_login, admin_post
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.backoffice.operations import config_set

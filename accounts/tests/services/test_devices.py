@@ -5,8 +5,8 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services.devices import TOTP_DEVICE_NAME, totp_device_confirm, totp_device_for_setup
-from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import UserFactory
+from accounts.tests.helpers import staff_authenticator, totp_code
 
 pytestmark = pytest.mark.django_db
 

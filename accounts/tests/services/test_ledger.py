@@ -1,20 +1,18 @@
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.services.deposits import deposit_create
-from accounts.services.ledger import Leg, PostingDraft, posting_bulk_create, posting_create
+from accounts.services.ledger import Leg, posting_bulk_create, posting_create
 from accounts.tests.factories import AccountFactory, fund
-from accounts.verification import ledger_verify
+from accounts.tests.helpers import transfer_draft
 from audit import actions
 from audit.models import AuditEvent
 
@@ -114,40 +112,6 @@ def test_system_accounts_may_go_negative_and_exist_once_per_currency():
     assert system_account(code="cash", currency="USD") != cash
     Account.objects.filter(pk=cash.pk).update(balance=-10)
     assert cash.is_system
-
-
-def transfer_draft(source, destination, amount, **fields):
-    return PostingDraft(
-        kind=Posting.Kind.TRANSFER,
-        legs=[
-            Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
-            Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
-        ],
-        **fields,
-    )
-
-
-def test_bulk_postings_apply_in_order_with_running_balances(django_assert_num_queries):
-    a, b = fund(AccountFactory(), 100), AccountFactory()
-    when = timezone.now() - timedelta(days=3)
-    # lock, postings, entries, balances: the same four statements as one posting_create
-    with transaction.atomic(), django_assert_num_queries(4):
-        postings = posting_bulk_create(
-            drafts=[
-                transfer_draft(a, b, 60, description="first", created_at=when),
-                transfer_draft(b, a, 10),
-                transfer_draft(a, b, 50),  # only possible after the refund before it
-            ]
-        )
-    a.refresh_from_db(), b.refresh_from_db()
-    assert (a.balance, b.balance) == (0, 100)
-    assert [p.pk for p in postings] == sorted(p.pk for p in postings)
-    history = LedgerEntry.objects.filter(account=a).exclude(type="deposit").order_by("id")
-    assert [(e.amount, e.balance_after) for e in history] == [(-60, 40), (10, 50), (-50, 0)]
-    first = postings[0]
-    assert first.created_at == when
-    assert set(first.entries.values_list("created_at", "description")) == {(when, "first")}
-    assert ledger_verify().ok
 
 
 @pytest.mark.parametrize(

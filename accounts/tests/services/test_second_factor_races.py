@@ -11,8 +11,8 @@ from accounts.errors import SecondFactorIncorrect
 from accounts.models import RecoveryCode
 from accounts.services.devices import recovery_codes_issue
 from accounts.services.signin import auth_admin_second_factor
-from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import UserFactory
+from accounts.tests.helpers import staff_authenticator, totp_code
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

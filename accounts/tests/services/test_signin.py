@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.helpers import staff_authenticator, totp_code
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.throttling import FailureLimiter

@@ -11,9 +11,9 @@ import pytest
 
 from accounts.tests.factories import AccountFactory, fund
 from kyc.models import KycProfile
-from kyc.tests.test_api import PROFILE
+from kyc.tests.helpers import PROFILE
 from transfers.models import Transfer, WireTransfer
-from transfers.tests.wires.conftest import kyc_approve, wire_body
+from transfers.tests.helpers import kyc_approve, wire_body
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 
 from accounts.models import User
 from accounts.tests.factories import AccountFactory, fund
-from bankcore.tests.test_free_text import INVISIBLE, STACKED
+from bankcore.tests.helpers import INVISIBLE, STACKED
 from kyc.models import KycProfile
 from transfers.models import Transfer, WireTransfer
-from transfers.tests.wires.conftest import kyc_approve, wire_body
+from transfers.tests.helpers import kyc_approve, wire_body
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django_otp.oath import TOTP
 
 from accounts.models import Account, ApprovalRequest, User
-from accounts.tests.backoffice import staff_authenticator, totp_code
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
+from accounts.tests.helpers import staff_authenticator, totp_code
 from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_seal

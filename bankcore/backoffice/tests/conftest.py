@@ -1,0 +1,34 @@
+"""Fixtures several of this app's test modules share."""
+
+import pytest
+
+from accounts.tests.factories import AccountFactory, UserFactory, fund
+from audit.models import AuditEvent
+from kyc.tests.factories import submitted_profile
+
+
+@pytest.fixture
+def objects(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "kyc": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "kyc-documents", "base_url": None},
+        },
+    }
+    customer = UserFactory()
+    account = fund(AccountFactory(customer=customer), 50_00)
+    profile = submitted_profile(customer)
+    event = AuditEvent.objects.filter(actor=customer).first()
+    return {"customer": customer, "account": account, "profile": profile, "event": event}
+
+
+@pytest.fixture
+def kyc_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "kyc": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "kyc-documents", "base_url": None},
+        },
+    }

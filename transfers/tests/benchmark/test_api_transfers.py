@@ -1,0 +1,79 @@
+"""What a transfer, its replay and the transfer list cost in SQL."""
+
+import pytest
+from django.db import connection
+
+from accounts.tests.factories import AccountFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+from transfers.models import Transfer
+from transfers.tests.helpers import balances, send
+
+pytestmark = pytest.mark.django_db
+
+
+# The plain customer's account of api/test_transfers.py, not the conftest's approved wire customer's.
+@pytest.fixture
+def source(customer):
+    return fund(AccountFactory(customer=customer), 100_00)
+
+
+def test_transfer_moves_money(
+    customer_client, customer, source, destination, assert_num_queries_excluding_savepoints
+):
+    # claim, session re-check, claim hold, lock both accounts, posting with its entries and
+    # balances (one statement on PostgreSQL, three elsewhere), transfer, complete claim, audit
+    posting_statements = 1 if connection.vendor == "postgresql" else 3
+    with assert_num_queries_excluding_savepoints(7 + posting_statements):
+        response = send(customer_client, source, destination.number, "25.50")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    transfer = Transfer.objects.get()
+    assert body == {
+        "id": transfer.pk,
+        "source_account": source.pk,
+        "destination_account_number": destination.number,
+        "amount": "25.50",
+        "currency": "USD",
+        "description": "rent",
+        "status": "completed",
+        "posting_id": transfer.posting_id,
+        "created_at": body["created_at"],
+    }
+    assert balances(source, destination) == [100_00 - 25_50, 25_50]
+    assert sorted(transfer.posting.entries.values_list("type", "amount")) == [
+        ("transfer_in", 2550),
+        ("transfer_out", -2550),
+    ]
+    event = AuditEvent.objects.get(action=actions.TRANSFER_CREATED)
+    assert (event.actor, event.object_id) == (customer, str(transfer.pk))
+
+
+class TestIdempotency:
+    def test_replay_query_count(
+        self, customer_client, source, destination, assert_num_queries_excluding_savepoints
+    ):
+        send(customer_client, source, destination.number, key="k")
+        # the claim's insert (refused), the key, the transfer it names
+        with assert_num_queries_excluding_savepoints(3):
+            send(customer_client, source, destination.number, key="k")
+
+
+class TestListing:
+    def test_lists_only_the_callers_transfers(
+        self, customer_client, source, destination, django_assert_num_queries, transfer
+    ):
+        mine = [transfer(source, destination, n) for n in (1, 2, 3)]
+        stranger = fund(AccountFactory(), 10_00)
+        theirs = transfer(stranger, source, 5)
+        with django_assert_num_queries(1):
+            response = customer_client.get("/api/transfers?page_size=2")
+        body = response.json()
+        assert [t["id"] for t in body["results"]] == [mine[2].pk, mine[1].pk]
+        assert body["next"]
+        rest = customer_client.get(body["next"]).json()
+        assert [t["id"] for t in rest["results"]] == [mine[0].pk]
+        assert customer_client.get(f"/api/transfers/{theirs.pk}").status_code == 404
+        with django_assert_num_queries(1):
+            detail = customer_client.get(f"/api/transfers/{mine[0].pk}")
+        assert detail.json()["destination_account_number"] == destination.number
