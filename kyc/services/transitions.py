@@ -1,16 +1,17 @@
 """The KYC state machines' moves, in one place: a profile's status and a sanctions match's
 decision change only here.
 
-Each move is a conditional update from the one state its edge leaves
-(``UPDATE … WHERE status = from``) and a check of the row count, inside the caller's
-durable transaction with its audit event, so two decisions (two staff clicks, a decision and
-an expiry) never both win. Who may take a reviewer's edge is decided here too.
+Each move is a conditional update from the one state its edge leaves (``UPDATE … WHERE
+status = from``, the kernel's ``state_transition``, as wires' moves) and a check of the row
+count, inside the caller's durable transaction with its audit event, so two decisions (two
+staff clicks, a decision and an expiry) never both win. Who may take a reviewer's edge is decided here too.
 """
 
 from django.utils import timezone
 
 from audit.services import audit_record
 from bankcore.errors import NotPermitted
+from bankcore.services import state_transition
 from kyc import cache
 from kyc.errors import KycTransitionRefused, ScreeningMatchDecided
 from kyc.models import KycProfile, ScreeningMatch
@@ -34,10 +35,7 @@ def profile_transition(
     customer's cached status is retired on commit. Refused (409) when another move won."""
     before = profile_snapshot(profile)
     now = timezone.now()
-    changed = KycProfile.objects.filter(pk=profile.pk, status=from_status).update(
-        status=to_status, updated_at=now, **fields
-    )
-    if changed != 1:
+    if not state_transition(profile, from_state=from_status, to_state=to_status, updated_at=now, **fields):
         raise KycTransitionRefused()
     profile.refresh_from_db()
     audit_record(action=action, actor=actor, target=profile, before=before, after=profile_snapshot(profile))
@@ -50,10 +48,16 @@ def screening_match_transition(
 ) -> ScreeningMatch:
     """Decide a pending match, audited. Refused (409) when it was already decided."""
     # From pending only: two staff members deciding at once cannot both win.
-    changed = ScreeningMatch.objects.filter(pk=match.pk, decision=ScreeningMatch.Decision.PENDING).update(
-        decision=decision, decided_by=reviewer, reason=reason, decided_at=timezone.now()
+    decided = state_transition(
+        match,
+        field="decision",
+        from_state=ScreeningMatch.Decision.PENDING,
+        to_state=decision,
+        decided_by=reviewer,
+        reason=reason,
+        decided_at=timezone.now(),
     )
-    if changed != 1:
+    if not decided:
         raise ScreeningMatchDecided()
     match.refresh_from_db()
     audit_record(
