@@ -59,6 +59,8 @@ class Module:
     key: str
     paths: list[str]
     tests: list[str]
+    # Functions only PostgreSQL runs (raw SQL paths): their mutants are left out on SQLite.
+    postgresql_only: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,7 +76,10 @@ class Outcome:
 
 def load_config() -> tuple[dict, list[Module]]:
     config = tomllib.loads(CONFIG.read_text())
-    modules = [Module(key, spec["paths"], spec["tests"]) for key, spec in config["modules"].items()]
+    modules = [
+        Module(key, spec["paths"], spec["tests"], spec.get("postgresql_only", []))
+        for key, spec in config["modules"].items()
+    ]
     for module in modules:
         for path in module.paths + module.tests:
             if not (ROOT / path).exists():
@@ -131,6 +136,10 @@ def test_environment() -> dict[str, str]:
     if os.environ.get("MUTATE_REDIS_URL"):
         env["REDIS_URL"] = os.environ["MUTATE_REDIS_URL"]
     return env
+
+
+def backend() -> str:
+    return "postgresql" if os.environ.get("MUTATE_DATABASE_URL") else "sqlite"
 
 
 def test_command(module: Module) -> str:
@@ -216,6 +225,8 @@ def session_init(module: Module, config: dict) -> list:
             mutation = item.mutations[0]
             path = str(mutation.module_path)
             kept = any(pattern.match(mutation.operator_name) for pattern in keep)
+            if mutation.definition_name in module.postgresql_only and backend() != "postgresql":
+                kept = False
             if kept and not is_noise(mutation, noise[path], trees[path]):
                 wanted.append(item)
             else:
@@ -287,7 +298,11 @@ def mutant_lines(mutation, diff: str | None) -> tuple[str, str]:
 
 def outcome_of(module: Module, equivalent: list[dict]) -> Outcome:
     outcome = Outcome()
-    explained = {(entry["line"], entry["mutant"]) for entry in equivalent if entry["module"] == module.key}
+    explained = {
+        (entry["line"], entry["mutant"])
+        for entry in equivalent
+        if entry["module"] == module.key and entry.get("backend", backend()) == backend()
+    }
     if not session_path(module).exists():
         return outcome
     with use_db(str(session_path(module)), WorkDB.Mode.open) as db:
