@@ -17,10 +17,11 @@ test database is kept between mutants (--reuse-db), as no mutant touches the sch
     .venv-mutate/bin/python .ci/mutate.py                      every module, every mutant
     .venv-mutate/bin/python .ci/mutate.py ledger approvals     those modules
     .venv-mutate/bin/python .ci/mutate.py --sample 6           6 mutants drawn with the fixed seed
-    .venv-mutate/bin/python .ci/mutate.py --changed-since HEAD~1 --sample 6
-                                                               drawn from the modules the last
-                                                               commit changed (their code or tests),
-                                                               else from every module
+    .venv-mutate/bin/python .ci/mutate.py --changed-since HEAD~1 --sample 5
+                                                               CI: 5 mutants of the modules the last
+                                                               commit changed (code or tests), else
+                                                               of one module in turn; seeded by the
+                                                               commit, so a rerun draws the same
     .venv-mutate/bin/python .ci/mutate.py --report             the last results, nothing run
 """
 
@@ -116,16 +117,31 @@ def copy_tree() -> None:
             shutil.copy2(source, target)
 
 
+def head_number() -> int:
+    """The checked-out commit as a number: a module's turn and a sample's seed by commit."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"],  # noqa: S607
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return int(head[:8], 16)
+
+
 def changed_modules(modules: list[Module], since: str) -> list[Module]:
-    changed = set(
-        subprocess.run(
-            ["git", "diff", "--name-only", since, "--"],  # noqa: S607
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+    """The modules whose code or tests changed since ``since`` (none if git cannot tell, as in
+    a shallow clone without the commit)."""
+    diff = subprocess.run(  # noqa: S603
+        ["git", "diff", "--name-only", since, "--"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
+    if diff.returncode != 0:
+        print(f"mutate: no changes since {since} to go by ({diff.stderr.strip()})", flush=True)
+        return []
+    changed = set(diff.stdout.split())
     return [module for module in modules if changed & set(module.paths + module.tests)]
 
 
@@ -384,13 +400,21 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="module keys of .ci/mutate.toml (default: all)")
     parser.add_argument("--sample", type=int, help="run only this many mutants, drawn with the fixed seed")
     parser.add_argument("--seed", type=int, help="the sample's seed (default: .ci/mutate.toml's)")
-    parser.add_argument("--changed-since", metavar="REF", help="only the modules changed since REF, if any")
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only the modules whose code or tests changed since REF; if none, one module in turn by "
+        "commit; the sample's seed is then the commit's",
+    )
+    parser.add_argument("--timeout", type=float, help="seconds per mutant (default: .ci/mutate.toml's)")
     parser.add_argument("--resume", action="store_true", help="finish the modules' pending mutants")
     parser.add_argument("--rerun-survivors", action="store_true", help="run the last survivors again")
     parser.add_argument("--report", action="store_true", help="print the last results, run nothing")
     arguments = parser.parse_args()
 
     config, modules = load_config()
+    if arguments.timeout is not None:
+        config["run"]["timeout"] = arguments.timeout
     equivalent = load_equivalent()
     if arguments.modules:
         unknown = set(arguments.modules) - {module.key for module in modules}
@@ -400,7 +424,11 @@ def main() -> int:
             )
         modules = [module for module in modules if module.key in arguments.modules]
     if arguments.changed_since:
-        modules = changed_modules(modules, arguments.changed_since) or modules
+        changed = changed_modules(modules, arguments.changed_since)
+        if not changed:
+            # Nothing of the money paths changed: one module, taking turns by commit.
+            changed = [modules[head_number() % len(modules)]]
+        modules = changed
     if arguments.report:
         return report(modules, equivalent)
 
@@ -417,7 +445,10 @@ def main() -> int:
                 key=lambda pair: (pair[0], mutant_key(pair[1])),
             )
             seed = arguments.seed if arguments.seed is not None else config["run"]["seed"]
-            chosen = random.Random(seed).sample(pool, min(arguments.sample, len(pool)))
+            if arguments.seed is None and arguments.changed_since:
+                seed = head_number()
+            print(f"==> sample of {arguments.sample} mutants, seed {seed}", flush=True)
+            chosen = random.Random(seed).sample(pool, min(arguments.sample, len(pool)))  # noqa: S311
             for module in modules:
                 kept = {item.job_id for key, item in chosen if key == module.key}
                 leave_out(module, {item.job_id for item in wanted[module.key]} - kept)
