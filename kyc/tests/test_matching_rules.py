@@ -1,0 +1,132 @@
+"""The matcher's arithmetic at its edges: how a birth date and a country move a score, and the
+forms a listed name is indexed under.
+
+Each test pins a line of kyc/matching.py that could be wrong without the screening tests
+noticing (make mutate finds such lines). These parts are pure: no list needs loading.
+"""
+
+import datetime
+
+import pytest
+
+from kyc.matching import (
+    COUNTRY_MATCH_BONUS,
+    COUNTRY_MISMATCH_PENALTY,
+    DOB_EXACT_BONUS,
+    DOB_MISMATCH_PENALTY,
+    DOB_YEAR_BONUS,
+    _adjusted,
+    _Candidate,
+    _compact_forms,
+    _first_name,
+    _paired,
+    _required,
+)
+
+THRESHOLD = 85
+BORN = datetime.date(1952, 10, 7)
+
+
+def candidate(dates=(), countries=()):
+    return _Candidate(entry_id=1, uid=1, dates_of_birth=tuple(dates), countries=frozenset(countries))
+
+
+def test_the_points_are_what_the_module_documents():
+    assert (DOB_EXACT_BONUS, DOB_YEAR_BONUS, DOB_MISMATCH_PENALTY) == (5, 3, 15)
+    assert (COUNTRY_MATCH_BONUS, COUNTRY_MISMATCH_PENALTY) == (3, 5)
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["1952-10-07"], 80 + 5),  # the same day
+        (["1952"], 80 + 3),  # the list gives the year only, and it agrees
+        (["1952-10"], 80 + 3),  # the year and month, and they agree
+        (["1952-03-01"], 80),  # the same year, another day: no points either way
+        (["1960-10-07"], 80 - 15),  # another year
+        (["1960", "1952-10-07"], 80 + 5),  # one of several agrees
+        ([], 80),  # the list gives none
+    ],
+)
+def test_a_birth_date_moves_a_score_below_the_line(dates, expected):
+    assert _adjusted(80, candidate(dates), BORN, None, THRESHOLD) == expected
+
+
+def test_no_birth_date_given_moves_nothing():
+    assert _adjusted(80, candidate(["1960-01-01"]), None, None, THRESHOLD) == 80
+
+
+@pytest.mark.parametrize(("country", "expected"), [("ru", 83), ("RU", 83), ("FR", 75), ("", 80), (None, 80)])
+def test_a_country_moves_a_score_below_the_line(country, expected):
+    assert _adjusted(80, candidate(countries={"RU"}), None, country, THRESHOLD) == expected
+
+
+def test_a_clash_never_takes_a_hit_under_the_line_but_ranks_it_lower():
+    clashing = candidate(["1960-01-01"], {"RU"})
+    assert _adjusted(90, clashing, BORN, "FR", THRESHOLD) == THRESHOLD
+    assert _adjusted(100, clashing, BORN, "FR", THRESHOLD) == THRESHOLD
+    assert _adjusted(100, candidate(countries={"RU"}), None, "FR", THRESHOLD) == 100 - 5
+    assert _adjusted(THRESHOLD, clashing, BORN, "FR", THRESHOLD) == THRESHOLD
+
+
+def test_bonuses_lift_a_near_miss_over_the_line_and_scores_stay_within_0_and_100():
+    agreeing = candidate(["1952-10-07"], {"RU"})
+    assert _adjusted(THRESHOLD - 8, agreeing, BORN, "RU", THRESHOLD) == THRESHOLD
+    assert _adjusted(99, agreeing, BORN, "RU", THRESHOLD) == 100
+    assert _adjusted(10, candidate(["1960"], {"RU"}), BORN, "FR", THRESHOLD) == 0
+
+
+def test_a_score_is_rounded_to_the_nearest_point():
+    assert _adjusted(84.5, candidate(), None, None, THRESHOLD) == 84
+    assert _adjusted(84.6, candidate(), None, None, THRESHOLD) == 85
+
+
+@pytest.mark.parametrize(
+    ("given", "first"),
+    [
+        (["vladimir", "vladimirovich"], ["vladimir"]),
+        (["jong", "un"], ["jong", "un"]),
+        (["van", "thang"], ["van", "thang"]),
+        (["thi", "huong", "lan"], ["thi", "huong", "lan"]),
+        (["thi", "huong", "maria"], ["thi", "huong"]),
+        (["ali"], ["ali"]),
+        (["abu", "bakr"], ["abu", "bakr"]),
+    ],
+)
+def test_the_first_name_runs_to_its_first_word_of_four_letters_or_more(given, first):
+    assert _first_name(given) == first
+
+
+def test_a_person_listed_surname_first_is_required_whole_or_by_surname_and_first_name():
+    words = ["putin", "vladimir", "vladimirovich"]
+    assert _required(words, ["putin"], ["vladimir", "vladimirovich"], person=True) == [
+        ["putin", "vladimir", "vladimirovich"],
+        ["putin", "vladimir"],
+    ]
+    assert _required(["kim", "un"], ["kim"], ["un"], person=True) == [["kim", "un"]]
+    assert _required(words, ["putin"], ["vladimir", "vladimirovich"], person=False) == [words]
+
+
+def test_compact_forms_of_a_person_and_of_a_company():
+    assert _compact_forms(
+        ["putin", "vladimir", "vladimirovich"], ["putin"], ["vladimir", "vladimirovich"], entity=False
+    ) == ["vladimirvladimirovichputin", "putinvladimirvladimirovich", "vladimirputin", "putinvladimir"]
+    assert _compact_forms(["sovcomflot"], [], [], entity=True) == ["sovcomflot"]
+    assert _compact_forms(["rosn"], [], [], entity=True) == []
+    assert _compact_forms(["sovcomflot"], [], [], entity=False) == []
+
+
+def test_each_listed_word_pairs_with_a_different_word_best_first():
+    similar = {"putin": {"putin": 100.0}, "vladimir": {"vladimir": 100.0, "vladimirovich": 86.0}}
+    assert _paired(["vladimir", "putin"], ["putin", "vladimir", "vladimirovich"], similar) == [
+        (100.0, "putin"),
+        (100.0, "vladimir"),
+    ]
+    # An initial pairs with a word it begins, at INITIAL_SCORE; with none, with nothing.
+    assert _paired(["v", "putin"], ["putin", "vladimir"], similar) == [(100.0, "putin"), (90, "vladimir")]
+    assert _paired(["x", "putin"], ["putin", "vladimir"], similar) == [(100.0, "putin")]
+    # A pair below WORD_MATCH_MIN is no pair.
+    assert _paired(["vladimir"], ["vladimirovich"], {"vladimir": {"vladimirovich": 84.9}}) == []
+    assert _paired(["vladimir"], ["vladimirovich"], {"vladimir": {"vladimirovich": 85.0}}) == [
+        (85.0, "vladimirovich")
+    ]
