@@ -460,6 +460,7 @@ def main() -> int:
                 flush=True,
             )
     for module in modules:
+        session_config(module, config)  # the tests and timeout of now, for a resumed session too
         baseline(module, config)
         cosmic_ray("exec", str(WORK / f"{module.key}.toml"), str(session_path(module)))
     return report(modules, equivalent)
