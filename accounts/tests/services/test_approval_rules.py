@@ -204,3 +204,16 @@ def test_actions_name_and_describe_themselves_to_staff(executed):
         "test.gone",
     )
     assert (approval_describe(described), approval_describe(plain)) == ("stamp 2", '{"name": "Zoë"}')
+
+
+@pytest.mark.django_db(transaction=True)  # a plain test runs inside a transaction already
+def test_a_decision_commits_on_its_own_and_refuses_a_callers_transaction(executed):
+    approval = request()
+    for decide in (
+        lambda: approval_approve(approval_id=approval.pk, approver=staff()),
+        lambda: approval_reject(approval_id=approval.pk, approver=staff(), note="no"),
+    ):
+        with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+            decide()
+    assert ApprovalRequest.objects.get(pk=approval.pk).status == "pending"
+    assert executed == []

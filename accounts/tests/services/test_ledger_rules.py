@@ -275,3 +275,16 @@ def test_legs_and_drafts_cannot_change_once_made():
         leg.amount = 5
     with pytest.raises(dataclasses.FrozenInstanceError):
         draft.reverses = None
+
+
+@pytest.mark.django_db(transaction=True)  # a plain test runs inside a transaction already
+def test_a_ledger_transaction_commits_on_its_own_and_refuses_a_callers_transaction():
+    customer, cash = AccountFactory(), system_account(code="cash", currency="USD")
+
+    def deposit_inside_a_callers_transaction():
+        with transaction.atomic(), ledger_transaction():
+            posting_create(kind=Posting.Kind.DEPOSIT, legs=cash_legs(customer, 5, cash))
+
+    with pytest.raises(RuntimeError, match="durable"):
+        deposit_inside_a_callers_transaction()
+    assert balances(customer, cash) == (0, 0)

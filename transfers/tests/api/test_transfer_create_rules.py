@@ -5,6 +5,7 @@ tests noticing (make mutate finds such lines).
 """
 
 import pytest
+from django.db import transaction
 
 from accounts.models import Account, LedgerEntry
 from accounts.numbers import account_number_generate
@@ -175,3 +176,11 @@ def test_the_idempotency_claim_is_completed_with_the_transfer():
         "transfers.transfer",
         transfer.pk,
     )
+
+
+@pytest.mark.django_db(transaction=True)  # a plain test runs inside a transaction already
+def test_a_transfer_commits_on_its_own_and_refuses_a_callers_transaction():
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        send(source, destination.number, 100)
+    assert balances(source, destination) == (1000, 0)
