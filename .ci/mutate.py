@@ -62,6 +62,8 @@ class Module:
     tests: list[str]
     # Functions only PostgreSQL runs (raw SQL paths): their mutants are left out on SQLite.
     postgresql_only: list[str] = field(default_factory=list)
+    # pytest options for SQLite runs, e.g. --no-migrations where the tests need no migration's data.
+    sqlite_pytest_options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,7 +80,13 @@ class Outcome:
 def load_config() -> tuple[dict, list[Module]]:
     config = tomllib.loads(CONFIG.read_text())
     modules = [
-        Module(key, spec["paths"], spec["tests"], spec.get("postgresql_only", []))
+        Module(
+            key,
+            spec["paths"],
+            spec["tests"],
+            spec.get("postgresql_only", []),
+            spec.get("sqlite_pytest_options", []),
+        )
         for key, spec in config["modules"].items()
     ]
     for module in modules:
@@ -160,8 +168,10 @@ def backend() -> str:
 
 def test_command(module: Module) -> str:
     options = ["-x", "-q", "--no-header", "-p", "no:randomly", "-p", "no:cacheprovider"]
-    if os.environ.get("MUTATE_DATABASE_URL"):
+    if backend() == "postgresql":
         options.append("--reuse-db")
+    else:
+        options += module.sqlite_pytest_options
     return shlex.join([str(APP_PYTHON), "-m", "pytest", *options, *module.tests])
 
 
