@@ -19,8 +19,11 @@ from kyc.matching import (
     _Candidate,
     _compact_forms,
     _first_name,
+    _listed_forms,
+    _ListIndex,
     _paired,
     _required,
+    _similar_words,
 )
 
 THRESHOLD = 85
@@ -91,6 +94,7 @@ def test_a_score_is_rounded_to_the_nearest_point():
         (["thi", "huong", "maria"], ["thi", "huong"]),
         (["ali"], ["ali"]),
         (["abu", "bakr"], ["abu", "bakr"]),
+        (["john", "paul", "li"], ["john", "li"]),
     ],
 )
 def test_the_first_name_runs_to_its_first_word_of_four_letters_or_more(given, first):
@@ -130,3 +134,23 @@ def test_each_listed_word_pairs_with_a_different_word_best_first():
     assert _paired(["vladimir"], ["vladimirovich"], {"vladimir": {"vladimirovich": 85.0}}) == [
         (85.0, "vladimirovich")
     ]
+
+
+def test_a_listed_name_is_indexed_split_and_joined_only_when_the_two_differ():
+    assert _listed_forms("PUTIN, Vladimir Vladimirovich") == [
+        (["putin", "vladimir", "vladimirovich"], ["putin"], ["vladimir", "vladimirovich"])
+    ]
+    assert _listed_forms("GUZMAN-LOERA, Joaquin") == [
+        (["guzman", "loera", "joaquin"], ["guzman", "loera"], ["joaquin"]),
+        (["guzmanloera", "joaquin"], ["guzmanloera"], ["joaquin"]),
+    ]
+    assert _listed_forms("SOVCOMFLOT PJSC") == [(["sovcomflot", "pjsc"], [], [])]
+
+
+def test_a_word_that_sounds_like_a_listed_one_pairs_at_the_sound_score():
+    index = _ListIndex(version=(1, "checksum"))
+    for word in ("putin", "patton"):
+        index.add_word(word)
+    # "Poetin" is spelled 78 alike "Putin" (over the floor of 72), "Patton" only 64.
+    assert _similar_words("poetin", index) == {"putin": 95}
+    assert _similar_words("putin", index) == {"putin": 100.0}
