@@ -4,7 +4,9 @@ Each test pins a line of transfers/idempotency.py that could be wrong without th
 noticing (make mutate finds such lines). The clock is fixed where a window's edge is tested.
 """
 
+import dataclasses
 import hashlib
+import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -201,3 +203,11 @@ def test_purge_forgets_keys_older_than_the_retention_and_counts_them(customer, f
     assert idempotency_keys_purge() == 1
     assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"edge", "young"}
     assert idempotency_keys_purge(older_than=timedelta(minutes=30)) == 2
+
+
+def test_a_claim_and_a_replay_cannot_change_once_made(customer):
+    first = claim(customer)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.token = uuid.uuid4()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Replay("accounts.account", 1).result_id = 2
