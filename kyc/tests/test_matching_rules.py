@@ -165,3 +165,31 @@ def test_a_one_word_company_is_found_inside_a_longer_name_and_a_one_word_person_
     SanctionsEntry.objects.create(sanctions_list=version, uid=2, name="ROSNEFT", entry_type="individual")
     [hit] = screening_run(name="Bright Rosneft Limited")
     assert (hit.uid, hit.listed_name, hit.score) == (1, "ROSNEFT", 100)
+
+
+@pytest.fixture
+def kovalenko(db):
+    version = SanctionsList.objects.create(source="test", checksum="k" * 64, entry_count=1)
+    return SanctionsEntry.objects.create(
+        sanctions_list=version,
+        uid=7,
+        name="KOVALENKO, Dmitry Sergeyevich",
+        entry_type="individual",
+        dates_of_birth=["1961-05-02"],
+        countries=["UA"],
+    )
+
+
+def test_a_birth_date_and_a_country_lift_a_name_up_to_eight_points_under_the_line(settings, kovalenko):
+    # "Dima Kovalenko" scores 57 against the listed name (sorted words); nothing else pairs.
+    settings.SANCTIONS_MATCH_THRESHOLD = 57 + DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
+    assert screening_run(name="Dima Kovalenko") == []
+    [hit] = screening_run(name="Dima Kovalenko", date_of_birth=datetime.date(1961, 5, 2), country="UA")
+    assert (hit.uid, hit.score) == (7, 65)
+
+
+def test_a_threshold_of_zero_makes_every_name_considered_a_hit(settings, kovalenko):
+    settings.SANCTIONS_MATCH_THRESHOLD = 0
+    # As long as the listed name written without spaces, and without one letter of it.
+    [hit] = screening_run(name="Zzzzzzzzzzzzzzz")
+    assert (hit.uid, hit.score) == (7, 0)
