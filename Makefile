@@ -111,7 +111,8 @@ $(MUTATE_VENV)/.installed: .ci/mutate-requirements.txt
 # of every module takes hours on two cores; choose with MUTATE_ARGS, e.g.
 #   make mutate MUTATE_ARGS="ledger approvals"           two modules, every mutant
 #   make mutate MUTATE_ARGS="--sample 20"                20 mutants, fixed seed
-#   make mutate MUTATE_ARGS="--changed-since HEAD~1 --sample 5 --timeout 60"   CI's step (~90 s)
+#   make mutate MUTATE_ARGS="--changed-since HEAD~1 --sample 5 --timeout 60"   CI's step (~1 min):
+#                                    5 mutants of the modules whose code or tests the last commit changed
 #   make mutate MUTATE_ARGS="--report"                   the last results again
 mutate: $(BIN)/.installed $(MUTATE_VENV)/.installed
 	$(MUTATE_VENV)/bin/python .ci/mutate.py $(MUTATE_ARGS)

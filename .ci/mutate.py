@@ -18,10 +18,9 @@ test database is kept between mutants (--reuse-db), as no mutant touches the sch
     .venv-mutate/bin/python .ci/mutate.py ledger approvals     those modules
     .venv-mutate/bin/python .ci/mutate.py --sample 6           6 mutants drawn with the fixed seed
     .venv-mutate/bin/python .ci/mutate.py --changed-since HEAD~1 --sample 5
-                                                               CI: 5 mutants of the modules the last
-                                                               commit changed (code or tests), else
-                                                               of one module in turn; seeded by the
-                                                               commit, so a rerun draws the same
+                                                               CI: 5 mutants (fixed seed) of the
+                                                               modules the last commit changed, code
+                                                               or tests; none changed, nothing runs
     .venv-mutate/bin/python .ci/mutate.py --report             the last results, nothing run
 """
 
@@ -123,18 +122,6 @@ def copy_tree() -> None:
             target = TREE / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-
-
-def head_number() -> int:
-    """The checked-out commit as a number: a module's turn and a sample's seed by commit."""
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"],  # noqa: S607
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return int(head[:8], 16)
 
 
 def changed_modules(modules: list[Module], since: str) -> list[Module]:
@@ -413,8 +400,7 @@ def main() -> int:
     parser.add_argument(
         "--changed-since",
         metavar="REF",
-        help="only the modules whose code or tests changed since REF; if none, one module in turn by "
-        "commit; the sample's seed is then the commit's",
+        help="only the modules whose code or tests changed since REF; none changed, nothing runs",
     )
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default: .ci/mutate.toml's)")
     parser.add_argument("--resume", action="store_true", help="finish the modules' pending mutants")
@@ -434,11 +420,11 @@ def main() -> int:
             )
         modules = [module for module in modules if module.key in arguments.modules]
     if arguments.changed_since:
-        changed = changed_modules(modules, arguments.changed_since)
-        if not changed:
-            # Nothing of the money paths changed: one module, taking turns by commit.
-            changed = [modules[head_number() % len(modules)]]
-        modules = changed
+        modules = changed_modules(modules, arguments.changed_since)
+        if not modules:
+            # Unchanged code against unchanged tests: its mutants fare as they did before.
+            print(f"mutate: no money module or its tests changed since {arguments.changed_since}")
+            return 0
     if arguments.report:
         return report(modules, equivalent)
 
@@ -455,8 +441,6 @@ def main() -> int:
                 key=lambda pair: (pair[0], mutant_key(pair[1])),
             )
             seed = arguments.seed if arguments.seed is not None else config["run"]["seed"]
-            if arguments.seed is None and arguments.changed_since:
-                seed = head_number()
             print(f"==> sample of {arguments.sample} mutants, seed {seed}", flush=True)
             chosen = random.Random(seed).sample(pool, min(arguments.sample, len(pool)))  # noqa: S311
             for module in modules:
