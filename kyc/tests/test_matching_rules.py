@@ -193,3 +193,10 @@ def test_a_threshold_of_zero_makes_every_name_considered_a_hit(settings, kovalen
     # As long as the listed name written without spaces, and without one letter of it.
     [hit] = screening_run(name="Zzzzzzzzzzzzzzz")
     assert (hit.uid, hit.score) == (7, 0)
+
+
+def test_a_word_scoring_exactly_the_word_minimum_pairs():
+    index = _ListIndex(version=(1, "checksum"))
+    index.add_word("abcdab")
+    # Jaro-Winkler and Indel similarity average to exactly WORD_MATCH_MIN (85) for this pair.
+    assert _similar_words("acda", index) == {"abcdab": 85.0}
