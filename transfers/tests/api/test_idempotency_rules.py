@@ -19,8 +19,6 @@ from accounts.tests.factories import AccountFactory
 from bankcore.errors import IdempotencyKeyInProgress, IdempotencyKeyInvalid, IdempotencyKeyReused
 from transfers import idempotency
 from transfers.idempotency import (
-    KEY_RETENTION,
-    STALE_CLAIM_AFTER,
     IdempotencyClaim,
     Replay,
     idempotency_claim,
@@ -34,6 +32,9 @@ pytestmark = pytest.mark.django_db
 
 NOW = timezone.now().replace(microsecond=500_000)
 TICK = timedelta(microseconds=1)
+# The module's promise: a claim is stale after 120 seconds, a key forgotten after 24 hours.
+STALE_CLAIM_AFTER = timedelta(seconds=120)
+KEY_RETENTION = timedelta(hours=24)
 
 
 @pytest.fixture
