@@ -165,6 +165,8 @@ def test_a_word_that_sounds_like_a_listed_one_pairs_at_the_sound_score():
     # "Poetin" is spelled 78 alike "Putin" (over the floor of 72), "Patton" only 64.
     assert _similar_words("poetin", index) == {"putin": 95}
     assert _similar_words("putin", index) == {"putin": 100.0}
+    # Four letters are enough to be heard: "Patn" sounds like both and is spelled 74 alike "Putin".
+    assert _similar_words("patn", index) == {"putin": 95, "patton": 95}
 
 
 @pytest.mark.django_db
