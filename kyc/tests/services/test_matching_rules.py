@@ -1,0 +1,225 @@
+"""The matcher's arithmetic at its edges: how a birth date and a country move a score, and the
+forms a listed name is indexed under.
+
+Each test pins a line of kyc/screening/matcher.py that could be wrong without the screening tests
+noticing (make mutate finds such lines). Most parts are pure: only the last test loads a list.
+"""
+
+import datetime
+import uuid
+
+import pytest
+
+from kyc.models import SanctionsEntry, SanctionsList
+from kyc.screening.matcher import (
+    COUNTRY_MATCH_BONUS,
+    COUNTRY_MISMATCH_PENALTY,
+    DOB_EXACT_BONUS,
+    DOB_MISMATCH_PENALTY,
+    DOB_YEAR_BONUS,
+    _adjusted,
+    _Candidate,
+    _compact_forms,
+    _first_name,
+    _listed_forms,
+    _ListIndex,
+    _paired,
+    _required,
+    _similar_words,
+    screening_run,
+)
+
+THRESHOLD = 85
+
+
+def fresh_checksum() -> str:
+    # The matcher keeps a list version's index by (pk, checksum), and SQLite hands a rolled-back
+    # version's pk to the next: each test's list needs a checksum of its own.
+    return uuid.uuid4().hex * 2
+
+
+BORN = datetime.date(1952, 10, 7)
+
+
+def candidate(dates=(), countries=()):
+    return _Candidate(entry_id=1, uid=1, dates_of_birth=tuple(dates), countries=frozenset(countries))
+
+
+def test_the_points_are_what_the_module_documents():
+    assert (DOB_EXACT_BONUS, DOB_YEAR_BONUS, DOB_MISMATCH_PENALTY) == (5, 3, 15)
+    assert (COUNTRY_MATCH_BONUS, COUNTRY_MISMATCH_PENALTY) == (3, 5)
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["1952-10-07"], 80 + 5),  # the same day
+        (["1952"], 80 + 3),  # the list gives the year only, and it agrees
+        (["1952-10"], 80 + 3),  # the year and month, and they agree
+        (["1952-03-01"], 80),  # the same year, another day: no points either way
+        (["1960-10-07"], 80 - 15),  # another year
+        (["1960", "1952-10-07"], 80 + 5),  # one of several agrees
+        ([], 80),  # the list gives none
+    ],
+)
+def test_a_birth_date_moves_a_score_below_the_line(dates, expected):
+    assert _adjusted(80, candidate(dates), BORN, None, THRESHOLD) == expected
+
+
+def test_no_birth_date_given_moves_nothing():
+    assert _adjusted(80, candidate(["1960-01-01"]), None, None, THRESHOLD) == 80
+
+
+@pytest.mark.parametrize(("country", "expected"), [("ru", 83), ("RU", 83), ("FR", 75), ("", 80), (None, 80)])
+def test_a_country_moves_a_score_below_the_line(country, expected):
+    assert _adjusted(80, candidate(countries={"RU"}), None, country, THRESHOLD) == expected
+
+
+def test_a_clash_never_takes_a_hit_under_the_line_but_ranks_it_lower():
+    clashing = candidate(["1960-01-01"], {"RU"})
+    assert _adjusted(90, clashing, BORN, "FR", THRESHOLD) == THRESHOLD
+    assert _adjusted(100, clashing, BORN, "FR", THRESHOLD) == THRESHOLD
+    assert _adjusted(100, candidate(countries={"RU"}), None, "FR", THRESHOLD) == 100 - 5
+    assert _adjusted(THRESHOLD, clashing, BORN, "FR", THRESHOLD) == THRESHOLD
+
+
+def test_bonuses_lift_a_near_miss_over_the_line_and_scores_stay_within_0_and_100():
+    agreeing = candidate(["1952-10-07"], {"RU"})
+    assert _adjusted(THRESHOLD - 8, agreeing, BORN, "RU", THRESHOLD) == THRESHOLD
+    assert _adjusted(99, agreeing, BORN, "RU", THRESHOLD) == 100
+    assert _adjusted(10, candidate(["1960"], {"RU"}), BORN, "FR", THRESHOLD) == 0
+
+
+def test_a_score_is_rounded_to_the_nearest_point():
+    assert _adjusted(84.5, candidate(), None, None, THRESHOLD) == 84
+    assert _adjusted(84.6, candidate(), None, None, THRESHOLD) == 85
+
+
+@pytest.mark.parametrize(
+    ("given", "first"),
+    [
+        (["vladimir", "vladimirovich"], ["vladimir"]),
+        (["jong", "un"], ["jong", "un"]),
+        (["van", "thang"], ["van", "thang"]),
+        (["thi", "huong", "lan"], ["thi", "huong", "lan"]),
+        (["thi", "huong", "maria"], ["thi", "huong"]),
+        (["ali"], ["ali"]),
+        (["abu", "bakr"], ["abu", "bakr"]),
+        (["john", "paul", "li"], ["john", "li"]),
+    ],
+)
+def test_the_first_name_runs_to_its_first_word_of_four_letters_or_more(given, first):
+    assert _first_name(given) == first
+
+
+def test_a_person_listed_surname_first_is_required_whole_or_by_surname_and_first_name():
+    words = ["putin", "vladimir", "vladimirovich"]
+    assert _required(words, ["putin"], ["vladimir", "vladimirovich"], person=True) == [
+        ["putin", "vladimir", "vladimirovich"],
+        ["putin", "vladimir"],
+    ]
+    assert _required(["kim", "un"], ["kim"], ["un"], person=True) == [["kim", "un"]]
+    assert _required(words, ["putin"], ["vladimir", "vladimirovich"], person=False) == [words]
+
+
+def test_compact_forms_of_a_person_and_of_a_company():
+    assert _compact_forms(
+        ["putin", "vladimir", "vladimirovich"], ["putin"], ["vladimir", "vladimirovich"], entity=False
+    ) == ["vladimirvladimirovichputin", "putinvladimirvladimirovich", "vladimirputin", "putinvladimir"]
+    assert _compact_forms(["sovcomflot"], [], [], entity=True) == ["sovcomflot"]
+    assert _compact_forms(["rosn"], [], [], entity=True) == []
+    assert _compact_forms(["sovcomflot"], [], [], entity=False) == []
+
+
+def test_each_listed_word_pairs_with_a_different_word_best_first():
+    similar = {"putin": {"putin": 100.0}, "vladimir": {"vladimir": 100.0, "vladimirovich": 86.0}}
+    assert _paired(["vladimir", "putin"], ["putin", "vladimir", "vladimirovich"], similar) == [
+        (100.0, "putin"),
+        (100.0, "vladimir"),
+    ]
+    # An initial pairs with a word it begins, at INITIAL_SCORE; with none, with nothing.
+    assert _paired(["v", "putin"], ["putin", "vladimir"], similar) == [(100.0, "putin"), (90, "vladimir")]
+    assert _paired(["x", "putin"], ["putin", "vladimir"], similar) == [(100.0, "putin")]
+    # A pair below WORD_MATCH_MIN is no pair.
+    assert _paired(["vladimir"], ["vladimirovich"], {"vladimir": {"vladimirovich": 84.9}}) == []
+    assert _paired(["vladimir"], ["vladimirovich"], {"vladimir": {"vladimirovich": 85.0}}) == [
+        (85.0, "vladimirovich")
+    ]
+
+
+def test_a_listed_name_is_indexed_split_and_joined_only_when_the_two_differ():
+    assert _listed_forms("PUTIN, Vladimir Vladimirovich") == [
+        (["putin", "vladimir", "vladimirovich"], ["putin"], ["vladimir", "vladimirovich"])
+    ]
+    assert _listed_forms("GUZMAN-LOERA, Joaquin") == [
+        (["guzman", "loera", "joaquin"], ["guzman", "loera"], ["joaquin"]),
+        (["guzmanloera", "joaquin"], ["guzmanloera"], ["joaquin"]),
+    ]
+    assert _listed_forms("SOVCOMFLOT PJSC") == [(["sovcomflot", "pjsc"], [], [])]
+
+
+def test_a_word_that_sounds_like_a_listed_one_pairs_at_the_sound_score():
+    index = _ListIndex(version=(1, "checksum"))
+    for word in ("putin", "patton"):
+        index.add_word(word)
+    # "Poetin" is spelled 78 alike "Putin" (over the floor of 72), "Patton" only 64.
+    assert _similar_words("poetin", index) == {"putin": 95}
+    assert _similar_words("putin", index) == {"putin": 100.0}
+    # Four letters are enough to be heard: "Patn" sounds like both and is spelled 74 alike "Putin".
+    assert _similar_words("patn", index) == {"putin": 95, "patton": 95}
+
+
+@pytest.mark.django_db
+def test_a_one_word_company_is_found_inside_a_longer_name_and_a_one_word_person_is_not():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=2)
+    SanctionsEntry.objects.create(sanctions_list=version, uid=1, name="ROSNEFT", entry_type="entity")
+    SanctionsEntry.objects.create(sanctions_list=version, uid=2, name="ROSNEFT", entry_type="individual")
+    [hit] = screening_run(name="Bright Rosneft Limited")
+    assert (hit.uid, hit.listed_name, hit.score) == (1, "ROSNEFT", 100)
+
+
+@pytest.fixture
+def kovalenko(db):
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    return SanctionsEntry.objects.create(
+        sanctions_list=version,
+        uid=7,
+        name="KOVALENKO, Dmitry Sergeyevich",
+        entry_type="individual",
+        dates_of_birth=["1961-05-02"],
+        countries=["UA"],
+    )
+
+
+def test_a_birth_date_and_a_country_lift_a_name_up_to_eight_points_under_the_line(settings, kovalenko):
+    # "Dima Kovalenko" scores 57 against the listed name (sorted words); nothing else pairs.
+    settings.SANCTIONS_MATCH_THRESHOLD = 57 + DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
+    assert screening_run(name="Dima Kovalenko") == []
+    [hit] = screening_run(name="Dima Kovalenko", date_of_birth=datetime.date(1961, 5, 2), country="UA")
+    assert (hit.uid, hit.score) == (7, 65)
+
+
+def test_a_threshold_of_zero_makes_every_name_considered_a_hit(settings, kovalenko):
+    settings.SANCTIONS_MATCH_THRESHOLD = 0
+    # As long as the listed name written without spaces, and without one letter of it.
+    [hit] = screening_run(name="Zzzzzzzzzzzzzzz")
+    assert (hit.uid, hit.score) == (7, 0)
+
+
+def test_a_word_scoring_exactly_the_word_minimum_pairs():
+    index = _ListIndex(version=(1, "checksum"))
+    index.add_word("abcdab")
+    # Jaro-Winkler and Indel similarity average to exactly WORD_MATCH_MIN (85) for this pair.
+    assert _similar_words("acda", index) == {"abcdab": 85.0}
+
+
+def test_hits_come_best_first(kovalenko):
+    SanctionsEntry.objects.create(
+        sanctions_list=kovalenko.sanctions_list,
+        uid=3,
+        name="KOVALENKO, Dmitry",
+        entry_type="individual",
+        countries=["RU"],
+    )
+    hits = screening_run(name="Dmitry Sergeyevich Kovalenko", country="UA")
+    assert [(hit.uid, hit.score) for hit in hits] == [(7, 100), (3, 95)]
