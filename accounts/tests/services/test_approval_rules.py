@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from accounts.errors import ApprovalAlreadyDecided, ApprovalByRequester
+from accounts.errors import AccountLimitReached, ApprovalAlreadyDecided, ApprovalByRequester
 from accounts.models import ApprovalRequest
 from accounts.services import approvals
 from accounts.services.approvals import (
@@ -27,7 +27,6 @@ from accounts.tests.factories import UserFactory
 from audit import actions
 from audit.models import AuditEvent
 from bankcore.errors import NotFound, NotPermitted, ReasonRequired
-from transfers.errors import SameAccount
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def executed(monkeypatch):
 
     def execute(approval):
         if approval.payload.get("refuse"):
-            raise SameAccount()
+            raise AccountLimitReached()
         runs.append(approval.payload)
         return {"stamped": approval.payload["n"]}
 
@@ -137,7 +136,7 @@ def test_an_unknown_request_is_not_found(executed):
 def test_a_refused_action_leaves_the_request_pending_and_audits_the_refusal(executed):
     approval = request({"n": 1, "refuse": True})
     approver = staff()
-    with pytest.raises(SameAccount):
+    with pytest.raises(AccountLimitReached):
         approval_approve(approval_id=approval.pk, approver=approver)
     assert ApprovalRequest.objects.get(pk=approval.pk).status == "pending"
     assert not AuditEvent.objects.filter(action=actions.APPROVAL_APPROVED).exists()
@@ -147,7 +146,7 @@ def test_a_refused_action_leaves_the_request_pending_and_audits_the_refusal(exec
         "accounts.approvalrequest",
         str(approval.pk),
     )
-    assert event.after == {"refusal": "same_account", "detail": SameAccount.detail}
+    assert event.after == {"refusal": "account_limit_reached", "detail": AccountLimitReached.detail}
 
 
 def test_a_rejection_needs_a_reason_and_never_runs_the_action(executed):
