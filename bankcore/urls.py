@@ -26,7 +26,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 if settings.SILK_ENABLED:
-    urlpatterns.append(path("silk/", include("silk.urls", namespace="silk")))
+    urlpatterns += [
+        # Silk's "clear all" page would delete every recorded request for anyone who may read
+        # them, unaudited: deleting them is accounts.purge_profiling's, through the audited
+        # ``manage.py purge_profiles`` (bankcore.backoffice.operations.profiles_purge).
+        path("silk/cleardb/", views.not_found),
+        path("silk/", include("silk.urls", namespace="silk")),
+    ]
 
 handler400 = "bankcore.views.bad_request"
 handler403 = "bankcore.views.permission_denied"

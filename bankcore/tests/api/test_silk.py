@@ -58,3 +58,16 @@ def test_silk_is_open_to_staff_with_the_profiling_permission(client, staff_user)
 def test_silk_is_open_to_superusers(client):
     client.force_login(get_user_model().objects.create_superuser("root@example.test", "x-Root-Pass-2026"))
     assert client.get("/silk/").status_code == 200
+
+
+def test_silk_clear_page_deletes_nothing_unaudited(client, staff_user, settings):
+    # Deleting recorded requests is accounts.purge_profiling's, audited (manage.py
+    # purge_profiles); silk's own "clear all" page would delete them with neither.
+    settings.SILK_SAMPLE_PERCENT = 100
+    client.get("/health/does-not-exist")
+    recorded = Request.objects.count()
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_profiling"))
+    client.force_login(staff_user)
+    assert client.get("/silk/cleardb/").status_code == 404
+    assert client.post("/silk/cleardb/", {"clear_all": "on"}).status_code == 404
+    assert Request.objects.count() == recorded > 0
