@@ -10,12 +10,12 @@ DEFAULTS = {
     "wires.review_threshold": (
         {"USD": 10_000, "EUR": 10_000, "GBP": 10_000, "CHF": 10_000, "JPY": 1_500_000, "KWD": 3_000},
         "Wires at or above this, in whole units of their currency, wait in pending_review for "
-        "compliance staff (WIRE_REVIEW_THRESHOLD). A currency left out sends every wire to review.",
+        "compliance staff. A currency left out sends every wire to review.",
     ),
     "wires.four_eyes_threshold": (
         {"USD": 50_000, "EUR": 50_000, "GBP": 50_000, "CHF": 50_000, "JPY": 7_500_000, "KWD": 15_000},
         "Held wires at or above this, in whole units, need two different staff members to approve "
-        "(WIRE_FOUR_EYES_THRESHOLD). A currency left out needs two for every held wire.",
+        "(four eyes). A currency left out needs two for every held wire.",
     ),
     "wires.fee": (
         {"USD": 0, "EUR": 0, "GBP": 0, "CHF": 0, "JPY": 0, "KWD": 0},
