@@ -170,6 +170,13 @@ def test_a_word_that_sounds_like_a_listed_one_pairs_at_the_sound_score():
     assert _similar_words("patn", index) == {"putin": 95, "patton": 95}
 
 
+def test_a_listed_word_of_four_letters_is_heard():
+    index = _ListIndex(version=(1, "checksum"))
+    index.add_word("jong")
+    # "Jang" is spelled under the word minimum like "Jong", and sounds like it.
+    assert _similar_words("jang", index) == {"jong": 95}
+
+
 @pytest.mark.django_db
 def test_a_one_word_company_is_found_inside_a_longer_name_and_a_one_word_person_is_not():
     version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=2)
@@ -177,6 +184,24 @@ def test_a_one_word_company_is_found_inside_a_longer_name_and_a_one_word_person_
     SanctionsEntry.objects.create(sanctions_list=version, uid=2, name="ROSNEFT", entry_type="individual")
     [hit] = screening_run(name="Bright Rosneft Limited")
     assert (hit.uid, hit.listed_name, hit.score) == (1, "ROSNEFT", 100)
+
+
+@pytest.mark.django_db
+def test_a_one_word_company_is_found_inside_a_longer_name_by_a_word_that_sounds_like_it():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(sanctions_list=version, uid=1, name="ROSNEFT", entry_type="entity")
+    # "Rosnefd" sounds like "Rosneft": it pairs at SOUND_SCORE (95), the least a word inside a
+    # longer name must score to be the company.
+    [hit] = screening_run(name="Bright Rosnefd Limited")
+    assert (hit.uid, hit.score) == (1, 95)
+
+
+@pytest.mark.django_db
+def test_a_company_listed_with_its_legal_form_is_found_by_its_one_telling_word_inside_a_longer_name():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(sanctions_list=version, uid=1, name="ROSNEFT PJSC", entry_type="entity")
+    [hit] = screening_run(name="Bright Rosneft Limited")
+    assert (hit.uid, hit.listed_name, hit.score) == (1, "ROSNEFT PJSC", 100)
 
 
 @pytest.fixture
@@ -280,3 +305,9 @@ def test_a_name_without_a_word_like_the_listed_surname_is_not_found_whole(settin
     assert screening_run(name="Vladimir Vladimirovich Pushkin") == []
     [hit] = screening_run(name="Vladimir Vladimirovich Puttin")
     assert (hit.uid, hit.score) == (36735, 98)
+
+
+@pytest.mark.parametrize("name", ["VladimirPutn", "VladimirPutinn", "PutinVladimi"])
+def test_a_name_written_without_spaces_may_lack_or_add_one_letter(putin, name):
+    [hit] = screening_run(name=name)
+    assert hit.uid == 36735
