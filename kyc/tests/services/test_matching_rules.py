@@ -311,3 +311,15 @@ def test_a_name_without_a_word_like_the_listed_surname_is_not_found_whole(settin
 def test_a_name_written_without_spaces_may_lack_or_add_one_letter(putin, name):
     [hit] = screening_run(name=name)
     assert hit.uid == 36735
+
+
+@pytest.mark.django_db
+def test_a_word_of_two_letters_pairs_by_its_spelling_not_as_an_initial():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(
+        sanctions_list=version, uid=20130, name="KIM, Jong Un", entry_type="individual"
+    )
+    # Word by word: "Kim" 100, "Jung" sounds like "Jong" (95), "Un" is "Un" (100, where an
+    # initial would pair at 90): 98.
+    [hit] = screening_run(name="Kim Jung Un")
+    assert (hit.uid, hit.score) == (20130, 98)
