@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFunds
 from accounts.models import Account, LedgerEntry, Posting
@@ -53,6 +54,18 @@ def test_posting_moves_money_and_records_balance_after():
     entries = {entry.account_id: entry for entry in posting.entries.all()}
     assert (entries[source.pk].balance_after, entries[destination.pk].balance_after) == (700, 300)
     assert entries[destination.pk].customer_id == destination.customer_id
+
+
+@pytest.mark.requires_postgres("only PostgreSQL writes a posting in one statement")
+def test_a_customer_posting_is_written_in_one_statement_after_the_lock():
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+    with CaptureQueriesContext(connection) as queries:
+        posting = move(source, destination, 300)
+    writes = [query["sql"] for query in queries if query["sql"].startswith(("INSERT", "UPDATE", "WITH"))]
+    # The posting, both balances and both entries: one round trip while the accounts are locked.
+    assert len(writes) == 1
+    assert writes[0].startswith("WITH new_posting")
+    assert posting.entries.count() == 2
 
 
 def test_posting_refuses_overdraft_and_writes_nothing():

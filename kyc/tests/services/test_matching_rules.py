@@ -2,7 +2,8 @@
 forms a listed name is indexed under.
 
 Each test pins a line of kyc/screening/matcher.py that could be wrong without the screening tests
-noticing (make mutate finds such lines). Most parts are pure: only the last test loads a list.
+noticing (make mutate finds such lines). Most parts are pure: the tests from the one-word company
+on load a list and screen names against it.
 """
 
 import datetime
@@ -169,6 +170,13 @@ def test_a_word_that_sounds_like_a_listed_one_pairs_at_the_sound_score():
     assert _similar_words("patn", index) == {"putin": 95, "patton": 95}
 
 
+def test_a_listed_word_of_four_letters_is_heard():
+    index = _ListIndex(version=(1, "checksum"))
+    index.add_word("jong")
+    # "Jang" is spelled under the word minimum like "Jong", and sounds like it.
+    assert _similar_words("jang", index) == {"jong": 95}
+
+
 @pytest.mark.django_db
 def test_a_one_word_company_is_found_inside_a_longer_name_and_a_one_word_person_is_not():
     version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=2)
@@ -176,6 +184,24 @@ def test_a_one_word_company_is_found_inside_a_longer_name_and_a_one_word_person_
     SanctionsEntry.objects.create(sanctions_list=version, uid=2, name="ROSNEFT", entry_type="individual")
     [hit] = screening_run(name="Bright Rosneft Limited")
     assert (hit.uid, hit.listed_name, hit.score) == (1, "ROSNEFT", 100)
+
+
+@pytest.mark.django_db
+def test_a_one_word_company_is_found_inside_a_longer_name_by_a_word_that_sounds_like_it():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(sanctions_list=version, uid=1, name="ROSNEFT", entry_type="entity")
+    # "Rosnefd" sounds like "Rosneft": it pairs at SOUND_SCORE (95), the least a word inside a
+    # longer name must score to be the company.
+    [hit] = screening_run(name="Bright Rosnefd Limited")
+    assert (hit.uid, hit.score) == (1, 95)
+
+
+@pytest.mark.django_db
+def test_a_company_listed_with_its_legal_form_is_found_by_its_one_telling_word_inside_a_longer_name():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(sanctions_list=version, uid=1, name="ROSNEFT PJSC", entry_type="entity")
+    [hit] = screening_run(name="Bright Rosneft Limited")
+    assert (hit.uid, hit.listed_name, hit.score) == (1, "ROSNEFT PJSC", 100)
 
 
 @pytest.fixture
@@ -223,3 +249,77 @@ def test_hits_come_best_first(kovalenko):
     )
     hits = screening_run(name="Dmitry Sergeyevich Kovalenko", country="UA")
     assert [(hit.uid, hit.score) for hit in hits] == [(7, 100), (3, 95)]
+
+
+@pytest.fixture
+def putin(db):
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    return SanctionsEntry.objects.create(
+        sanctions_list=version,
+        uid=36735,
+        name="PUTIN, Vladimir Vladimirovich",
+        entry_type="individual",
+        dates_of_birth=["1952-10-07"],
+        countries=["RU"],
+    )
+
+
+def test_a_name_held_word_by_word_eight_points_under_the_line_is_lifted_to_a_hit(settings, putin):
+    # "V. Putik" is held word by word only: the initial pairs with "Vladimir" at 90, "Putik"
+    # with "Putin" at 86, the mean is 88. A word-by-word score is never under WORD_MATCH_MIN
+    # (85), so only a strict threshold (93 or more) puts one exactly eight points under it.
+    settings.SANCTIONS_MATCH_THRESHOLD = 88
+    [hit] = screening_run(name="V. Putik")
+    assert (hit.uid, hit.score) == (36735, 88)
+    settings.SANCTIONS_MATCH_THRESHOLD = 88 + DOB_EXACT_BONUS + COUNTRY_MATCH_BONUS
+    assert screening_run(name="V. Putik") == []
+    [hit] = screening_run(name="V. Putik", date_of_birth=BORN, country="RU")
+    assert (hit.uid, hit.score) == (36735, 96)
+
+
+@pytest.mark.parametrize(
+    ("listed_name", "entry_type", "name", "score"),
+    [
+        # A company named by generic words alone has no telling word to look for. Without
+        # "Lines" it is not contained, and such a name is never held word by word.
+        ("ISLAMIC REPUBLIC OF IRAN SHIPPING LINES", "entity", "Islamic Republic of Iran Shipping", 91),
+        # A person listed without a comma: the list does not say which word is the surname.
+        # "Kova Lenko" pairs with no listed word, and written without spaces it is in another order.
+        ("Dmitry Sergeyevich Kovalenko", "individual", "Kova Lenko Dmitry Sergeyevich", 98),
+    ],
+)
+def test_a_listed_name_with_no_surname_word_is_found_whole(
+    settings, db, listed_name, entry_type, name, score
+):
+    settings.SANCTIONS_MATCH_THRESHOLD = 90
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(sanctions_list=version, uid=1, name=listed_name, entry_type=entry_type)
+    [hit] = screening_run(name=name)
+    assert (hit.uid, hit.listed_name, hit.score) == (1, listed_name, score)
+
+
+def test_a_name_without_a_word_like_the_listed_surname_is_not_found_whole(settings, putin):
+    settings.SANCTIONS_MATCH_THRESHOLD = 90
+    # In sorted word order "Vladimir Vladimirovich Pushkin" is 93 like the listed name: the two
+    # long given names carry it. "Pushkin" is not "Putin", so the whole name is not scored.
+    assert screening_run(name="Vladimir Vladimirovich Pushkin") == []
+    [hit] = screening_run(name="Vladimir Vladimirovich Puttin")
+    assert (hit.uid, hit.score) == (36735, 98)
+
+
+@pytest.mark.parametrize("name", ["VladimirPutn", "VladimirPutinn", "PutinVladimi"])
+def test_a_name_written_without_spaces_may_lack_or_add_one_letter(putin, name):
+    [hit] = screening_run(name=name)
+    assert hit.uid == 36735
+
+
+@pytest.mark.django_db
+def test_a_word_of_two_letters_pairs_by_its_spelling_not_as_an_initial():
+    version = SanctionsList.objects.create(source="test", checksum=fresh_checksum(), entry_count=1)
+    SanctionsEntry.objects.create(
+        sanctions_list=version, uid=20130, name="KIM, Jong Un", entry_type="individual"
+    )
+    # Word by word: "Kim" 100, "Jung" sounds like "Jong" (95), "Un" is "Un" (100, where an
+    # initial would pair at 90): 98.
+    [hit] = screening_run(name="Kim Jung Un")
+    assert (hit.uid, hit.score) == (20130, 98)
