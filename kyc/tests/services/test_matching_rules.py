@@ -159,6 +159,13 @@ def test_a_listed_name_is_indexed_split_and_joined_only_when_the_two_differ():
     assert _listed_forms("SOVCOMFLOT PJSC") == [(["sovcomflot", "pjsc"], [], [])]
 
 
+def test_a_listed_name_with_nothing_on_one_side_of_its_comma_is_taken_whole():
+    # Only "SURNAME, Given Names" with words on both sides has a surname and given names: a
+    # list row with an empty side (as a malformed file may hold) is one name without parts.
+    assert _listed_forms(", Vladimir Putin") == [(["vladimir", "putin"], [], [])]
+    assert _listed_forms("PUTIN,") == [(["putin"], [], [])]
+
+
 def test_a_word_that_sounds_like_a_listed_one_pairs_at_the_sound_score():
     index = _ListIndex(version=(1, "checksum"))
     for word in ("putin", "patton"):
