@@ -7,6 +7,7 @@ form, then the code form, with a code computed from the member's authenticator) 
 verified as django-otp's own login does.
 """
 
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LedgerEntry, Posting, User
 from accounts.services.devices import TOTP_DEVICE_NAME
-from accounts.services.ledger import Leg, PostingDraft
+from accounts.services.ledger import Leg, PostingDraft, posting_create
 from audit.models import AuditEvent
 
 
@@ -120,3 +121,17 @@ def transfer_draft(source, destination, amount, **fields):
         ],
         **fields,
     )
+
+
+def move(source, destination, amount, **fields):
+    """Move ``amount`` (minor units) between two customer accounts as one transfer posting,
+    through the posting service, in a transaction of its own."""
+    with transaction.atomic():
+        return posting_create(
+            kind=Posting.Kind.TRANSFER,
+            legs=[
+                Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
+                Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
+            ],
+            **fields,
+        )

@@ -13,22 +13,11 @@ from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.services.deposits import deposit_create
 from accounts.services.ledger import Leg, posting_bulk_create, posting_create
 from accounts.tests.factories import AccountFactory, fund
-from accounts.tests.helpers import transfer_draft
+from accounts.tests.helpers import move, transfer_draft
 from audit import actions
 from audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def move(source, destination, amount):
-    with transaction.atomic():
-        return posting_create(
-            kind=Posting.Kind.TRANSFER,
-            legs=[
-                Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
-                Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
-            ],
-        )
 
 
 def test_deposit_credits_customer_from_the_cash_account(staff_user):

@@ -21,20 +21,9 @@ from accounts.services.ledger import (
     posting_create,
 )
 from accounts.tests.factories import AccountFactory, fund
+from accounts.tests.helpers import move
 
 pytestmark = pytest.mark.django_db
-
-
-def move(source, destination, amount, **fields):
-    with transaction.atomic():
-        return posting_create(
-            kind=Posting.Kind.TRANSFER,
-            legs=[
-                Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
-                Leg(destination.pk, amount, LedgerEntry.Type.TRANSFER_IN),
-            ],
-            **fields,
-        )
 
 
 def balances(*accounts):
