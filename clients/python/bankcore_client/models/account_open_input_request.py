@@ -16,14 +16,8 @@ T = TypeVar("T", bound="AccountOpenInputRequest")
 class AccountOpenInputRequest:
     """
     Attributes:
-        kind (AccountOpenInputKindEnum): * `checking` - checking
-            * `savings` - savings
-        currency (CurrencyEnum): * `USD` - USD — US Dollar
-            * `EUR` - EUR — Euro
-            * `GBP` - GBP — Pound Sterling
-            * `CHF` - CHF — Swiss Franc
-            * `JPY` - JPY — Yen
-            * `KWD` - KWD — Kuwaiti Dinar
+        kind (AccountOpenInputKindEnum):
+        currency (CurrencyEnum):
     """
 
     kind: AccountOpenInputKindEnum

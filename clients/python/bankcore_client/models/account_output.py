@@ -20,18 +20,9 @@ class AccountOutput:
     Attributes:
         id (int):
         number (str):
-        kind (AccountOutputKindEnum): * `checking` - Checking
-            * `savings` - Savings
-            * `system` - System
-        currency (CurrencyEnum): * `USD` - USD — US Dollar
-            * `EUR` - EUR — Euro
-            * `GBP` - GBP — Pound Sterling
-            * `CHF` - CHF — Swiss Franc
-            * `JPY` - JPY — Yen
-            * `KWD` - KWD — Kuwaiti Dinar
-        status (AccountOutputStatusEnum): * `active` - Active
-            * `frozen` - Frozen
-            * `closed` - Closed
+        kind (AccountOutputKindEnum):
+        currency (CurrencyEnum):
+        status (AccountOutputStatusEnum):
         balance (str): Decimal string in the currency's units. Example: 125.40.
         available_balance (str): Decimal string in the currency's units. Example: 125.40.
         opened_at (datetime.datetime):

@@ -19,17 +19,11 @@ class KycDocumentOutput:
     """
     Attributes:
         id (int):
-        document_type (DocumentTypeEnum): * `passport` - Passport
-            * `national_id` - National ID card
-            * `driving_licence` - Driving licence
-            * `residence_permit` - Residence permit
-            * `proof_of_address` - Proof of address
-            * `selfie` - Selfie
+        document_type (DocumentTypeEnum):
         content_type (str): Detected from the bytes
         size (int): Bytes stored, after metadata was stripped
         sha256 (str): Of the bytes stored (rewritten: a duplicate is judged by what is kept)
-        status (KycDocumentStatusEnum | Unset): * `active` - Active
-            * `expired` - Expired
+        status (KycDocumentStatusEnum | Unset):
         issued_on (datetime.date | None | Unset):
         expires_on (datetime.date | None | Unset):
         uploaded_at (datetime.datetime | Unset):

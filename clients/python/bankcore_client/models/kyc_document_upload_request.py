@@ -19,12 +19,7 @@ T = TypeVar("T", bound="KycDocumentUploadRequest")
 class KycDocumentUploadRequest:
     """
     Attributes:
-        document_type (DocumentTypeEnum): * `passport` - Passport
-            * `national_id` - National ID card
-            * `driving_licence` - Driving licence
-            * `residence_permit` - Residence permit
-            * `proof_of_address` - Proof of address
-            * `selfie` - Selfie
+        document_type (DocumentTypeEnum):
         file (File):
         issued_on (datetime.date | Unset): Required for proof_of_address; not in the future.
         expires_on (datetime.date | Unset): Required for photo IDs; not in the past.

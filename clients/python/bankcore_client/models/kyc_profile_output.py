@@ -19,13 +19,8 @@ class KycProfileOutput:
     """
     Attributes:
         national_id_last4 (str): The last 4 characters of the national ID only.
-        status (KycStatusEnum | Unset): * `not_started` - Not started
-            * `pending_review` - Pending review
-            * `approved` - Approved
-            * `rejected` - Rejected
-            * `needs_more_info` - Needs more information
-        level (LevelEnum | Unset): * `basic` - Basic (photo ID and selfie)
-            * `full` - Full (also a recent proof of address)
+        status (KycStatusEnum | Unset):
+        level (LevelEnum | Unset):
         legal_name (str | Unset):
         date_of_birth (datetime.date | None | Unset):
         nationality (str | Unset): ISO 3166-1 alpha-2

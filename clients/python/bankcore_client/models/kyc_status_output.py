@@ -17,13 +17,8 @@ T = TypeVar("T", bound="KycStatusOutput")
 class KycStatusOutput:
     """
     Attributes:
-        status (KycStatusEnum): * `not_started` - Not started
-            * `pending_review` - Pending review
-            * `approved` - Approved
-            * `rejected` - Rejected
-            * `needs_more_info` - Needs more information
-        level (LevelEnum): * `basic` - Basic (photo ID and selfie)
-            * `full` - Full (also a recent proof of address)
+        status (KycStatusEnum):
+        level (LevelEnum):
         submitted_at (datetime.datetime | None):
         decided_at (datetime.datetime | None):
         reason (str):

@@ -16,8 +16,7 @@ T = TypeVar("T", bound="KycSubmitInputRequest")
 class KycSubmitInputRequest:
     """
     Attributes:
-        level (LevelEnum | Unset): * `basic` - Basic (photo ID and selfie)
-            * `full` - Full (also a recent proof of address) Default: LevelEnum.BASIC.
+        level (LevelEnum | Unset):  Default: LevelEnum.BASIC.
     """
 
     level: LevelEnum | Unset = LevelEnum.BASIC

@@ -21,22 +21,11 @@ class LedgerEntryOutput:
         id (int):
         account_id (int):
         posting_id (int):
-        type_ (TypeEnum): * `deposit` - Deposit
-            * `transfer_in` - Transfer in
-            * `transfer_out` - Transfer out
-            * `wire_out` - Wire out
-            * `wire_reversal` - Wire reversal
-            * `fee` - Fee
-            * `adjustment` - Adjustment
-        status (LedgerEntryOutputStatusEnum): * `posted` - Posted
+        type_ (TypeEnum):
+        status (LedgerEntryOutputStatusEnum):
         amount (str): Decimal string in the currency's units. Example: 125.40.
         balance_after (str): Decimal string in the currency's units. Example: 125.40.
-        currency (CurrencyEnum): * `USD` - USD — US Dollar
-            * `EUR` - EUR — Euro
-            * `GBP` - GBP — Pound Sterling
-            * `CHF` - CHF — Swiss Franc
-            * `JPY` - JPY — Yen
-            * `KWD` - KWD — Kuwaiti Dinar
+        currency (CurrencyEnum):
         description (str):
         created_at (datetime.datetime):
     """

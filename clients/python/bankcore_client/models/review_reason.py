@@ -17,11 +17,7 @@ T = TypeVar("T", bound="ReviewReason")
 class ReviewReason:
     """
     Attributes:
-        rule (RuleEnum): * `amount_threshold` - amount_threshold
-            * `daily_total_threshold` - daily_total_threshold
-            * `sanctions_screening` - sanctions_screening
-            * `sanctioned_jurisdiction` - sanctioned_jurisdiction
-            * `unverified_bic` - unverified_bic
+        rule (RuleEnum):
         detail (str):
         threshold (str | Unset): The review threshold (amount_threshold, daily_total_threshold).
         amount (str | Unset): The wire's amount (amount_threshold, daily_total_threshold).
@@ -29,10 +25,7 @@ class ReviewReason:
             wire (daily_total_threshold).
         jurisdiction (str | Unset): The sanctioned jurisdiction (sanctioned_jurisdiction): an ISO 3166-1 country code
             such as IR, or an ISO 3166-2 region code such as UA-43.
-        field (FieldEnum | Unset): * `beneficiary_country` - beneficiary_country
-            * `iban_country` - iban_country
-            * `bic_country` - bic_country
-            * `beneficiary_address` - beneficiary_address
+        field (FieldEnum | Unset):
         bic (str | Unset): The BIC not found (unverified_bic).
     """
 

@@ -20,12 +20,7 @@ class TransferInputRequest:
         destination_account_number (str): 12 digits, the last two ISO 7064 MOD 97-10 check digits of the first ten.
             Example: 123456789092.
         amount (str): A positive decimal string with no more decimals than the currency has. Example: 125.40.
-        currency (CurrencyEnum): * `USD` - USD — US Dollar
-            * `EUR` - EUR — Euro
-            * `GBP` - GBP — Pound Sterling
-            * `CHF` - CHF — Swiss Franc
-            * `JPY` - JPY — Yen
-            * `KWD` - KWD — Kuwaiti Dinar
+        currency (CurrencyEnum):
         description (str | Unset): At most 3 combining marks on one character (400 too_many_combining_marks). Above
             U+FFFF, which the pattern's dialect cannot name, the same characters are refused: private-use, unassigned and
             ignorable ones (400 invalid_character).

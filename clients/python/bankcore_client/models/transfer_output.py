@@ -21,14 +21,9 @@ class TransferOutput:
         source_account (int):
         destination_account_number (str):
         amount (str): Decimal string in the currency's units. Example: 125.40.
-        currency (CurrencyEnum): * `USD` - USD — US Dollar
-            * `EUR` - EUR — Euro
-            * `GBP` - GBP — Pound Sterling
-            * `CHF` - CHF — Swiss Franc
-            * `JPY` - JPY — Yen
-            * `KWD` - KWD — Kuwaiti Dinar
+        currency (CurrencyEnum):
         description (str):
-        status (TransferOutputStatusEnum): * `completed` - Completed
+        status (TransferOutputStatusEnum):
         posting_id (int):
         created_at (datetime.datetime):
     """

@@ -28,12 +28,7 @@ class WireOutput:
         source_account (int):
         amount (str): Decimal string in the currency's units. Example: 125.40.
         fee (str): Decimal string in the currency's units. Example: 125.40.
-        currency (CurrencyEnum): * `USD` - USD — US Dollar
-            * `EUR` - EUR — Euro
-            * `GBP` - GBP — Pound Sterling
-            * `CHF` - CHF — Swiss Franc
-            * `JPY` - JPY — Yen
-            * `KWD` - KWD — Kuwaiti Dinar
+        currency (CurrencyEnum):
         beneficiary_name (str):
         beneficiary_account (str): IBAN, or a US account number.
         beneficiary_bic (str):
@@ -41,15 +36,9 @@ class WireOutput:
         beneficiary_address (str):
         beneficiary_routing_number (str): US ABA number
         reference (str): RmtInf/Ustrd
-        charge_bearer (ChargeBearerEnum): * `DEBT` - Debtor pays all charges
-            * `CRED` - Creditor pays all charges
-            * `SHAR` - Charges shared
+        charge_bearer (ChargeBearerEnum):
         value_date (datetime.date):
-        status (WireOutputStatusEnum): * `pending_review` - Pending review
-            * `approved` - Approved
-            * `sent` - Sent
-            * `rejected` - Rejected
-            * `cancelled` - Cancelled
+        status (WireOutputStatusEnum):
         review_reason (None | ReviewReason):
         hold_posting_id (int):
         release_posting_id (int | None):
