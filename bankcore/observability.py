@@ -150,12 +150,14 @@ def phase(name: str, *, op: str, description: str):
             timings.phases[name] += (time.perf_counter() - start) * 1000
 
 
-def server_timing(timings: RequestTimings, total_ms: float) -> str:
-    """The Server-Timing header: db and cache with their counts, each phase seen, the total."""
+def server_timing(timings: RequestTimings, total_ms: float, cpu_ms: float) -> str:
+    """The Server-Timing header: db and cache with their counts, each phase seen, the
+    serving thread's CPU time and the total."""
     metrics = [
         f'db;dur={timings.db_ms:.1f};desc="{timings.db_queries} queries"',
         f'cache;dur={timings.cache_ms:.1f};desc="{timings.cache_calls} calls"',
         *(f"{name};dur={elapsed:.1f}" for name, elapsed in timings.phases.items()),
+        f"cpu;dur={cpu_ms:.2f}",
         f"total;dur={total_ms:.1f}",
     ]
     return ", ".join(metrics)

@@ -1,8 +1,11 @@
 """The load test's pass/fail rules, read from locust's CSV files (no locust import).
 
-Per endpoint: the p95 each request name must stay under (the original report's table where it
-named one, bankcore's own for the rest). Whole run: no failed request, p95 and p99 over all
-requests, and the throughput while the peak stage's users were all running.
+Two sets of gates. ``make loadtest`` (every profile) holds the original report's targets:
+p95 < 300 ms and p99 < 500 ms over all requests, under 0.1 % of requests failed, at least
+150 requests a second with 300 users, and its per-endpoint p95 table. ``make capacity``
+holds bankcore's own stricter budget (docs/performance.md): p95 < 50 ms and p99 < 150 ms
+over all requests, no failed request, and bankcore's per-endpoint table; the highest step
+of users that keeps it is the capacity.
 """
 
 import csv
@@ -12,46 +15,57 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # Request names are "<method> <path template>", as the locustfile names them.
-ENDPOINT_P95_MS: dict[str, float] = {
-    # From the original report's table.
+REPORT_P95_MS: dict[str, float] = {
+    # The original report's table.
     "GET /health": 50,
     "POST /api/auth/login": 200,
     "GET /api/accounts": 100,
     "GET /api/transactions": 150,
     "GET /api/kyc/status": 100,
-    # bankcore's own, for the endpoints the report did not name: cached reads like the
-    # account list, history pages like the first page, a transfer like a wire's hold.
+    "POST /api/wire-transfers [released]": 300,
+    "POST /api/wire-transfers [held for review]": 300,
+    # The endpoints the report did not name take the target of the one they resemble: a
+    # cached read like the account list, a history page like the first page, a transfer
+    # like a wire.
     "GET /api/accounts/{id}": 100,
-    "GET /api/accounts/{id}/balance": 50,
+    "GET /api/accounts/{id}/balance": 100,
+    "GET /api/auth/me": 100,
+    "GET /api/wire-transfers/stats": 100,
+    "GET /api/wire-transfers/limits": 100,
     "GET /api/accounts/{id}/transactions": 150,
     "GET /api/transactions?cursor={next}": 150,
     "GET /api/transactions?type={type}": 150,
-    "GET /api/auth/me": 100,
-    "POST /api/transfers": 200,
+    "POST /api/transfers": 300,
 }
-WIRE_P95_MS: dict[str, float] = {
-    # From the original report's table, for both outcomes of a wire.
-    "POST /api/wire-transfers [released]": 300,
-    "POST /api/wire-transfers [held for review]": 300,
-    "GET /api/wire-transfers/stats": 100,
-    "GET /api/wire-transfers/limits": 100,
+# bankcore's own budget, per endpoint, for make capacity: the report's targets where they
+# are already tight, tighter for a cached read and a transfer.
+BUDGET_P95_MS: dict[str, float] = {
+    **REPORT_P95_MS,
+    "GET /api/accounts/{id}/balance": 50,
+    "POST /api/transfers": 200,
 }
 
 
 @dataclass(frozen=True)
 class RunGates:
     users: int = 300
-    failures: int = 0
+    # Failed requests, in percent of all requests; 0 means none may fail.
+    failed_percent: float = 0.1
     # Errors raised inside the scenario's own code (locust_exceptions.csv): a task that
     # crashes sends requests nobody checks, so the run proves nothing about them.
     exceptions: int = 0
-    p95_ms: float = 50
-    p99_ms: float = 150
-    min_rps: float = 250
+    p95_ms: float = 300
+    p99_ms: float = 500
+    min_rps: float = 150
 
 
-def endpoint_gates() -> dict[str, float]:
-    return {**ENDPOINT_P95_MS, **WIRE_P95_MS}
+REPORT = RunGates()
+BUDGET = RunGates(failed_percent=0, p95_ms=50, p99_ms=150, min_rps=0)
+
+
+def endpoint_gates(*, budget: bool = False) -> dict[str, float]:
+    """Per-endpoint p95 gates: the report's (make loadtest), or bankcore's budget (make capacity)."""
+    return dict(BUDGET_P95_MS if budget else REPORT_P95_MS)
 
 
 @dataclass
@@ -169,16 +183,17 @@ def evaluate(
             )
             continue
         check = Check(name, row["p95"], gates[name], "max", **_latencies(row))
-        if row["failures"]:
+        if row["failures"] and 100 * row["failures"] / row["requests"] >= run.failed_percent:
             check.passed = False
             check.note = f"{row['failures']} failed"
         endpoints.append(check)
 
     total = stats.get("Aggregated", {"requests": 0, "failures": 0, "p50": None, "p95": None, "p99": None})
     peak_users, rps = peak_throughput(history)
+    failed_percent = 100 * total["failures"] / total["requests"] if total["requests"] else None
     whole = [
         Check("users at the peak", peak_users, run.users, "min"),
-        Check("failed requests", total["failures"] if total["requests"] else None, run.failures, "max"),
+        Check("failed requests (%)", failed_percent, run.failed_percent, "max"),
         Check("errors in the scenario's code", exceptions, run.exceptions, "max"),
         Check("p95 over all requests (ms)", total["p95"], run.p95_ms, "max"),
         Check("p99 over all requests (ms)", total["p99"], run.p99_ms, "max"),
@@ -202,16 +217,16 @@ def parse_overrides(text: str) -> dict[str, float]:
     return overrides
 
 
-def run_gates_from(text: str) -> RunGates:
-    """Whole-run gates given on the command line over the budgets (docs/architecture.md):
-    "p95_ms=80;min_rps=100"."""
+def run_gates_from(text: str, base: RunGates = REPORT) -> RunGates:
+    """Whole-run gates given on the command line over ``base`` (the report's, or bankcore's
+    budget): "p95_ms=80;min_rps=100"."""
     names = {gate.name: gate.type for gate in dataclasses.fields(RunGates)}
     values = parse_overrides(text)
     unknown = set(values) - set(names)
     if unknown:
         raise ValueError(f"unknown whole-run gate {', '.join(sorted(unknown))}: one of {', '.join(names)}")
-    return RunGates(
-        **{name: int(value) if names[name] in (int, "int") else value for name, value in values.items()}
+    return dataclasses.replace(
+        base, **{name: int(value) if names[name] in (int, "int") else value for name, value in values.items()}
     )
 
 
@@ -240,8 +255,9 @@ def summary_table(endpoints: list[Check], whole: list[Check]) -> str:
         sign = "<" if check.kind == "max" else ">="
         if check.kind == "max" and check.limit == 0:
             sign = "="
+        limit = _cell(check.limit, 0 if float(check.limit).is_integer() else 1)
         lines.append(
-            f"{check.name:<46} {_cell(check.measured, 1):>12} {sign + ' ' + _cell(check.limit):>12}  "
+            f"{check.name:<46} {_cell(check.measured, 2):>12} {sign + ' ' + limit:>12}  "
             f"{'pass' if check.passed else 'FAIL'}"
         )
     return "\n".join(lines)

@@ -115,6 +115,17 @@ def test_requests_are_counted_by_route_template_status_class_and_latency(
         - value(before, "bankcore_http_request_db_seconds_count", route=route)
         == 4
     )
+    cpu_count, cpu_seconds = (
+        a - b
+        for a, b in zip(
+            observed(after, "bankcore_http_request_cpu_seconds", route=route),
+            observed(before, "bankcore_http_request_cpu_seconds", route=route),
+            strict=True,
+        )
+    )
+    assert cpu_count == 4
+    # Four requests through the whole stack cost CPU, and never more than the time they took.
+    assert 0 < cpu_seconds <= seconds
 
 
 def test_cache_hits_and_misses_per_family_come_from_the_kernels_statistics(

@@ -1,0 +1,60 @@
+"""CPU seconds read from /proc: a process tree's, exited children included, and per request."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from loadtest import cpu
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads Linux's /proc")
+
+BURN = "import time\nend = time.process_time() + {seconds}\nwhile time.process_time() < end: pass\n"
+
+
+def test_a_tree_counts_its_live_and_its_exited_children():
+    # A parent that burns 0.3 s, starts a child that burns 0.3 s and exits (waited for,
+    # like a recycled gunicorn worker), and a second child that burns 0.3 s and stays.
+    script = (
+        "import subprocess, sys, time\n"
+        + BURN.format(seconds=0.3)
+        + f"subprocess.run([sys.executable, '-c', {BURN.format(seconds=0.3)!r}])\n"
+        + f"burn = {BURN.format(seconds=0.3) + 'time.sleep(30)'!r}\n"
+        + "live = subprocess.Popen([sys.executable, '-c', burn])\n"
+        + "print('ready', flush=True)\n"
+        + "time.sleep(30)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        time.sleep(0.6)  # the live child's burn
+        spent = cpu.tree_seconds(parent.pid)
+        assert 0.85 <= spent < 3.0, spent
+        assert len(cpu.children_of(parent.pid)) == 1
+    finally:
+        for child in cpu.children_of(parent.pid):
+            os.kill(child, 9)
+        parent.kill()
+        parent.wait()
+
+
+def test_a_process_that_is_gone_counts_nothing():
+    gone = subprocess.run([sys.executable, "-c", "pass"], check=True)
+    assert gone.returncode == 0
+    assert cpu.process_times(2**22 + 12345) is None
+    assert cpu.tree_seconds(2**22 + 12345) == 0.0
+
+
+def test_cpu_per_request_by_part_of_the_machine():
+    before = cpu.Sample(app=10.0, postgres=5.0, redis=1.0)
+    after = cpu.Sample(app=40.0, postgres=8.0, redis=1.5)
+    result = cpu.per_request(before, after, load_generator_seconds=6.0, requests=10_000)
+    assert result["cpu_ms_per_request"] == {"app": 3.0, "postgres": 0.3, "redis": 0.05, "load_generator": 0.6}
+    assert result["cpu_seconds"]["app"] == 30.0
+    table = cpu.table(result)
+    app_line = next(line for line in table.splitlines() if line.startswith("app"))
+    assert app_line.split() == ["app", "30.00", "3.0"]
+    assert "10,000" in table
+    assert cpu.per_request(before, after, 0.0, 0)["cpu_ms_per_request"]["app"] is None
