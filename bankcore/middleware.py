@@ -1,6 +1,9 @@
 import time
 
 import sentry_sdk
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.messages import middleware as messages_middleware
+from django_otp import middleware as otp_middleware
 
 from bankcore.cache import begin_request_generations, end_request_generations
 from bankcore.metrics import request_observe
@@ -59,3 +62,32 @@ class RequestContextMiddleware:
         finally:
             end_request_generations(generations_token)
             end_request(tokens)
+
+
+def _authenticates_itself(request) -> bool:
+    """An API request that carries its own credentials (a bearer token), not a cookie."""
+    return request.path_info.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META
+
+
+class _BrowserOnly:
+    """Skips the middleware it is mixed into for an API request with a bearer token: DRF's
+    bearer authentication sets that request's user, and it never reads a message. Every
+    other request (the back office, a login, /health, a staff member's session-authenticated
+    API call) runs it as before."""
+
+    def __call__(self, request):
+        if _authenticates_itself(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class AuthenticationMiddleware(_BrowserOnly, auth_middleware.AuthenticationMiddleware):
+    pass
+
+
+class OTPMiddleware(_BrowserOnly, otp_middleware.OTPMiddleware):
+    pass
+
+
+class MessageMiddleware(_BrowserOnly, messages_middleware.MessageMiddleware):
+    pass

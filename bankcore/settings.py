@@ -63,10 +63,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): whether this session passed the second factor.
-    "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's and django-otp's (request.user.is_verified(): whether this session passed the
+    # second factor), skipped for an API call with a bearer token, which DRF authenticates.
+    "bankcore.middleware.AuthenticationMiddleware",
+    "bankcore.middleware.OTPMiddleware",
+    "bankcore.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.CachePrefetchMiddleware",
 ]

@@ -46,15 +46,16 @@ def test_a_transfer_says_where_its_time_went(customer_client, customer):
     response = transfer(customer_client, source, destination, uuid.uuid4().hex)
     assert response.status_code == 201, response.json()
     metrics = server_timing_metrics(response["Server-Timing"])
-    assert {"db", "cache", "lock", "posting", "audit", "cache_bump", "total"} <= metrics.keys()
+    assert {"db", "cache", "lock", "posting", "audit", "cache_bump", "cpu", "total"} <= metrics.keys()
     assert metrics["lock"] + metrics["posting"] + metrics["audit"] <= metrics["total"]
+    assert 0 < metrics["cpu"] <= metrics["total"]
 
 
 def test_a_read_reports_no_write_phases(customer_client, customer):
     account = AccountFactory(customer=customer)
     response = customer_client.get(f"/api/accounts/{account.pk}/balance")
     assert response.status_code == 200
-    assert server_timing_metrics(response["Server-Timing"]).keys() == {"db", "cache", "total"}
+    assert server_timing_metrics(response["Server-Timing"]).keys() == {"db", "cache", "cpu", "total"}
 
 
 def test_sentry_spans_cover_the_write_path_and_carry_nothing_personal(
