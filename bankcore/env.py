@@ -137,8 +137,8 @@ VARIABLES: dict[str, Variable] = {
     "GUNICORN_BIND": Variable("0.0.0.0:8000", "Address gunicorn listens on."),
     "GUNICORN_WORKERS": Variable("2", "gunicorn worker processes (gthread)."),
     "GUNICORN_THREADS": Variable("8", "Threads per worker."),
-    "GUNICORN_MAX_REQUESTS": Variable("5000", "Requests before a worker is recycled."),
-    "GUNICORN_MAX_REQUESTS_JITTER": Variable("500", "Random spread added to GUNICORN_MAX_REQUESTS."),
+    "GUNICORN_MAX_REQUESTS": Variable("50000", "Requests before a worker is recycled."),
+    "GUNICORN_MAX_REQUESTS_JITTER": Variable("25000", "Random spread added to GUNICORN_MAX_REQUESTS."),
     "GUNICORN_TIMEOUT": Variable("30", "Seconds before a silent worker is restarted."),
     "GUNICORN_FORWARDED_ALLOW_IPS": Variable("127.0.0.1", "Proxies whose X-Forwarded-* gunicorn trusts."),
     # Read by .ci/fuzz (make fuzz), which hands them to the server it starts as DATABASE_URL

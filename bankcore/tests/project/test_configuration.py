@@ -183,7 +183,8 @@ def test_gunicorn_uses_threads_recycles_workers_and_never_preloads(monkeypatch):
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["worker_class"] == "gthread"
     assert config["preload_app"] is False
-    assert config["max_requests"] > 0
-    assert config["max_requests_jitter"] > 0
+    assert config["max_requests"] >= 20_000  # a worker's boot is a second of CPU: rarely
+    # Workers that started together restart apart: the spread is a large part of the period.
+    assert config["max_requests_jitter"] >= config["max_requests"] // 4
     assert config["workers"] >= 1
     assert config["threads"] >= 1
