@@ -46,6 +46,10 @@ VARIABLES: dict[str, Variable] = {
         "10", "Seconds a statement may run before it is cancelled (a retryable 503); 0 means no limit."
     ),
     "SLOW_QUERY_MS": Variable("200", "Queries slower than this many milliseconds are logged."),
+    "HEALTH_PROBE_SECONDS": Variable(
+        "1",
+        "Seconds a process answers /health from its last probe of the database and cache (0: every time).",
+    ),
     "REDIS_URL": Variable(None, "Redis URL (redis://host:6379/0); unset means in-process cache."),
     "REDIS_SOCKET_TIMEOUT": Variable("0.5", "Seconds before a Redis call counts as failed."),
     "CACHE_FAILURE_COOLDOWN_SECONDS": Variable(

@@ -133,6 +133,7 @@ else:
 DATABASES = {"default": default_database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SLOW_QUERY_MS = env_float("SLOW_QUERY_MS")
+HEALTH_PROBE_SECONDS = env_float("HEALTH_PROBE_SECONDS")
 
 # Cache ----------------------------------------------------------------------------------
 

@@ -17,6 +17,10 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bankc
 from bankcore.settings import *  # noqa: F403
 from bankcore.settings import CACHES, DATABASES
 
+# Every /health request probes the database and cache, so a test that breaks one sees it at
+# once (bankcore/tests/api/test_health.py tests the probe's one-second memory itself).
+HEALTH_PROBE_SECONDS = 0
+
 # Argon2 is the production hasher (pinned by a test); the suite hashes many passwords,
 # and a deliberately slow hash would dominate its run time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -55,3 +55,43 @@ def test_database_down_is_503():
     # The API answers a database outage with a JSON 503, not a 500.
     assert outcome["login_status"] == 503
     assert outcome["login_body"]["code"] == "service_unavailable"
+
+
+@pytest.fixture
+def probe_memory(settings):
+    from bankcore.health import health_probe_forget
+
+    settings.HEALTH_PROBE_SECONDS = 1
+    health_probe_forget()
+    yield
+    health_probe_forget()
+
+
+def test_health_answers_from_its_last_probe_for_a_second(api_client, probe_memory, monkeypatch):
+    import bankcore.health
+
+    first = api_client.get("/health")
+    assert first.status_code == 200
+    assert 'desc="1 queries"' in first["Server-Timing"]
+    again = api_client.get("/health")
+    assert 'desc="0 queries"' in again["Server-Timing"]
+    assert 'cache;dur=0.0;desc="0 calls"' in again["Server-Timing"]
+    assert again.json() == first.json()
+    # A second later the process probes again, and an outage shows.
+    now = bankcore.health.time.monotonic()
+    monkeypatch.setattr(bankcore.health.time, "monotonic", lambda: now + 1.01)
+    with override_settings(CACHES=redis_caches_at(f"redis://127.0.0.1:{free_port()}/0")):
+        later = api_client.get("/health")
+    assert 'desc="1 queries"' in later["Server-Timing"]
+    assert later.json()["status"] == "degraded"
+
+
+def test_a_remembered_probe_is_copied_not_shared(probe_memory):
+    from bankcore.health import health_report
+
+    _, body = health_report()
+    body["checks"]["database"]["ok"] = False
+    body["detail"] = {"secret": True}
+    _, again = health_report()
+    assert again["checks"]["database"]["ok"] is True
+    assert "detail" not in again
