@@ -311,7 +311,8 @@ INSERT INTO pgbench_accounts (aid, bid, abalance) SELECT a, 1, 0 FROM generate_s
 
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="pgbench's tables are PostgreSQL's: run with DATABASE_URL=postgres://... (and REDIS_URL)",
+    reason="pgbench's tables are PostgreSQL's; run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/bankcore"
+    " make test, as CI does",
 )
 @pytest.mark.django_db
 def test_the_tpcb_view_runs_pgbench_transaction(ceiling_urls, client):
@@ -339,7 +340,8 @@ def test_the_tpcb_view_runs_pgbench_transaction(ceiling_urls, client):
 
 @pytest.mark.skipif(
     not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"),
-    reason="the ceiling project reads Redis: run with REDIS_URL=redis://... (and DATABASE_URL)",
+    reason="the ceiling project reads Redis; run with REDIS_URL=redis://127.0.0.1:6379/0 make test,"
+    " as CI does",
 )
 def test_the_ceiling_project_boots_bare_and_reads_what_bankcore_cached():
     """In a fresh interpreter under loadtest.ceiling.settings: rest_framework is the only app
