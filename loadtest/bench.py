@@ -747,6 +747,10 @@ def spread_text(values: list[float]) -> str:
     return f"{min(values):.2f}-{max(values):.2f}"
 
 
+def runs_text(count: int) -> str:
+    return "1 run" if count == 1 else f"{count} runs"
+
+
 def minmax(values: list[float]) -> str:
     return f"{min(values):.0f}-{max(values):.0f}"
 
@@ -756,6 +760,7 @@ def verdict_lines(pairs: list[Pair], *, gate: bool) -> list[str]:
     lines = []
     for pair in pairs:
         verdict = pair.verdict
+        what = f"median of {len(pair.runs)} runs' medians" if len(pair.runs) > 1 else "median of the one run"
         runs = ", ".join(
             f"run {number} {spread_of(run.ratios).text()}" for number, run in enumerate(pair.runs, start=1)
         )
@@ -766,7 +771,7 @@ def verdict_lines(pairs: list[Pair], *, gate: bool) -> list[str]:
         else:
             outcome = "BELOW TARGET" if gate else "below target (--no-gate)"
         lines.append(
-            f"{pair.name}: median of {len(pair.runs)} run medians {verdict.median:.3f}"
+            f"{pair.name}: {what} {verdict.median:.3f}"
             f" (target >= {pair.target:.2f}: {outcome}); {runs}; all rounds {spread_text(pair.ratios)}"
         )
     return lines
@@ -774,7 +779,7 @@ def verdict_lines(pairs: list[Pair], *, gate: bool) -> list[str]:
 
 def markdown(pairs: list[Pair], deposits, history, options, commit: str) -> str:
     lines = [
-        f"Measured on {commit}: {options.runs} runs of {options.rounds} alternating rounds of"
+        f"Measured on {commit}: {runs_text(options.runs)} of {options.rounds} alternating rounds of"
         f" {options.duration} s, gunicorn {options.workers} workers x {options.threads} threads"
         f" for bankcore and for the bare ceiling project, pool {options.pool_size},"
         f" wrk {options.wrk_threads} threads x {options.connections} connections.",
@@ -1004,7 +1009,7 @@ def main(argv=None) -> int:
         f"bankcore {commit}; gunicorn {options.workers} workers x {options.threads} threads"
         f" for bankcore and for the bare ceiling project, pool {options.pool_size} per worker;"
         f" wrk {options.wrk_threads} threads, {options.connections} connections;"
-        f" {options.runs} runs of {options.rounds} alternating rounds of {options.duration} s;"
+        f" {runs_text(options.runs)} of {options.rounds} alternating rounds of {options.duration} s;"
         f" {os.cpu_count()} CPUs, load average {load}",
         flush=True,
     )

@@ -448,12 +448,13 @@ def test_the_verdict_lines_show_every_run_and_the_outcome():
         _pair("balance", [[(1000, 850)], [(1000, 900)], [(1000, 700)]]),
     ]
     transfers, balance = bench.verdict_lines(pairs, gate=True)
-    assert "median of 3 run medians 0.550" in transfers
+    assert "median of 3 runs' medians 0.550" in transfers
     assert "run 1 0.60 (0.60-0.60), run 2 0.45 (0.45-0.45), run 3 0.55 (0.55-0.55)" in transfers
     assert "target >= 0.50: MET" in transfers
-    assert "median of 3 run medians 0.850" in balance
+    assert "median of 3 runs' medians 0.850" in balance
     assert "target >= 0.80: MET" in balance
     pairs[1] = _pair("balance", [[(1000, 750)]])
+    assert "median of the one run 0.750" in bench.verdict_lines(pairs, gate=True)[1]
     assert "BELOW TARGET" in bench.verdict_lines(pairs, gate=True)[1]
     assert "below target (--no-gate)" in bench.verdict_lines(pairs, gate=False)[1]
 
