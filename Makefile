@@ -49,8 +49,10 @@ fuzz: $(BIN)/.installed $(FUZZ_VENV)/.installed
 
 # The speed benchmark: bankcore's hot paths against their ceilings, a few minutes. Needs
 # PostgreSQL and Redis on 127.0.0.1, wrk and pgbench (apt-get install -y wrk postgresql-client);
-# it recreates the databases bankcore_bench and bankcore_bench_pgbench. Options, e.g.
-# make bench BENCH_ARGS="--rounds 8 --parts transfers,balance": python loadtest/bench.py --help.
+# it recreates the databases bankcore_bench and bankcore_bench_pgbench. The ceilings run in a
+# bare project of their own (loadtest/ceiling/); exits 2 when a ratio misses its target
+# (--no-gate: print only). Options, e.g. make bench BENCH_ARGS="--rounds 8 --runs 3 --parts
+# transfers,balance": python loadtest/bench.py --help. Results land in var/bench/<time>/.
 $(BIN)/.bench-installed: $(BIN)/.installed loadtest/bench-requirements.txt
 	$(BIN)/python -m pip install --quiet -r loadtest/bench-requirements.txt
 	touch $@

@@ -154,8 +154,9 @@ VARIABLES: dict[str, Variable] = {
     "FUZZ_REDIS_URL": Variable(
         "redis://127.0.0.1:6379/2", "Redis database that `make fuzz` flushes and uses."
     ),
-    # Read by loadtest/bench.py (make bench). It hands the last two to the server it starts,
-    # whose settings (loadtest/bench_settings.py) mount the pgbench database as a second alias.
+    # Read by loadtest/bench.py (make bench). It hands the last two to the ceiling project it
+    # starts (loadtest/ceiling/settings.py), whose one database is pgbench's; the in-process
+    # tools' settings (loadtest/bench_settings.py) mount it as a second alias.
     "BENCH_POSTGRES": Variable(
         "postgres://postgres@127.0.0.1:5432",
         "PostgreSQL server (no database name) on which `make bench` recreates its databases.",

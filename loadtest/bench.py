@@ -10,10 +10,12 @@ a role that may create databases; REDIS_URL, default redis://127.0.0.1:6379/0). 
    with ``seed_load`` (100 customers, 2 accounts each, about 10,200 ledger entries: a minute or two);
    drops and creates --pgbench-database (default bankcore_bench_pgbench) with
    ``pgbench -i -s 10`` (1,000,000 pgbench accounts);
-2. serves bankcore and the ceiling views (loadtest/bench_urls.py, settings
-   loadtest.bench_settings) from one gunicorn (gunicorn.conf.py, --workers x --threads, default
-   2 x 8, a pool of 8 connections per worker on each database) and drives each pair with wrk
-   (16 connections, 2 threads) in alternating rounds, ceiling first:
+2. serves bankcore (bankcore.settings, bankcore.wsgi) and, beside it, the ceilings: a bare
+   Django project of their own (loadtest/ceiling/: no middleware, no authentication, the JSON
+   renderer only, the same database options, pool and Redis client), each from its own
+   gunicorn with the same flags (gunicorn.conf.py, gthread, --workers x --threads, default
+   2 x 8, a pool of 8 connections per worker), and drives each pair with wrk (16 connections,
+   2 threads) in alternating rounds, ceiling first, --runs times (default 3):
    - ``POST /api/transfers`` of 0.01 USD between 8 hot accounts of 4 customers, a fresh
      Idempotency-Key per request (loadtest/wrk/transfers.lua), against ``POST /bench/tpcb``,
      pgbench's TPC-B transaction in a bare DRF view; then checks the invariants: no 5xx,
@@ -26,15 +28,20 @@ a role that may create databases; REDIS_URL, default redis://127.0.0.1:6379/0). 
    10 ms how many backends wait on a lock, and how many on a system account's row;
 4. history: first page, next page and a type-filtered page of a customer's history and an
    account's first page, in-process (loadtest/bench_history.py), on the seeded database;
-5. prints per round req/s and latency, each round's ratio, the median ratio and its spread,
-   then a markdown table to paste into docs/performance.md, and plots throughput per round
-   (--plot, default docs/bench/bench-rounds.png).
+5. prints per round req/s and latency of both sides and the ratio bankcore / ceiling, each
+   run's median ratio and its spread (min-max), then the verdict: per pair the median of the
+   runs' medians beside each run's, against its target (transfers >= 0.50 of the TPC-B view,
+   cached balance >= 0.80 of the Redis GET view); then a markdown table to paste into
+   docs/performance.md. It writes summary.json and bench-rounds.png (throughput and ratio per
+   round) under --out (default var/bench/<UTC time>/).
 
-Exits non-zero when an invariant breaks. The targets (docs/architecture.md, Budgets) are printed
-beside the numbers, not enforced: a shared machine's noise is not a regression.
+Exits 1 when an invariant breaks, 2 when a pair's median of run medians is below its target
+(--no-gate prints the verdict and exits 0 on that count). The deposits' target is printed,
+not enforced.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -45,7 +52,8 @@ import tempfile
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +63,16 @@ from loadtest.bench_cache import BENCH_ENV, spare_port  # noqa: E402
 
 PARTS = ("transfers", "balance", "deposits", "history")
 TRANSFERS_LUA = ROOT / "loadtest" / "wrk" / "transfers.lua"
-DEFAULT_PLOT = ROOT / "docs" / "bench" / "bench-rounds.png"
+OUT_ROOT = ROOT / "var" / "bench"
 HOT_CUSTOMERS = 4
 HOT_ACCOUNTS_PER_CUSTOMER = 2
 DEPOSIT_THREADS = 16
 PASSWORD = "bench-Pass-2026-x"
-TARGETS = {"transfers": 0.50, "balance": 0.70, "deposits": 4.0}
+TARGETS = {"transfers": 0.50, "balance": 0.80, "deposits": 4.0}
+# The pairs whose verdict decides the exit status; the deposits' target is only printed.
+GATED = ("transfers", "balance")
+# What the benchmark writes through bankcore's cache for the ceiling's Redis GET to read.
+PROBE_VALUE = {"balance": "100.00"}
 
 
 def parser_build() -> argparse.ArgumentParser:
@@ -83,7 +95,16 @@ def parser_build() -> argparse.ArgumentParser:
         type=parts_parse,
         help=f"comma-separated, from {', '.join(PARTS)} (default: all)",
     )
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per pair")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per pair and run")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="runs of --rounds rounds; the verdict is the median of the runs' median ratios",
+    )
+    parser.add_argument(
+        "--no-gate", action="store_true", help="print the verdict, do not exit non-zero on a missed target"
+    )
     parser.add_argument("--duration", type=int, default=5, help="seconds per side per round")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (and deposit threads)")
     parser.add_argument("--wrk-threads", type=int, default=2)
@@ -106,7 +127,9 @@ def parser_build() -> argparse.ArgumentParser:
         type=Path,
         help="where seed_load writes its customers (default: a temporary file); with --reuse, what it wrote",
     )
-    parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT, help="PNG of throughput per round")
+    parser.add_argument(
+        "--out", type=Path, help="where summary.json and bench-rounds.png go (default: var/bench/<UTC time>)"
+    )
     return parser
 
 
@@ -190,7 +213,7 @@ def fixtures_prepare() -> Fixtures:
     from accounts.services.signin import auth_token_issue
     from accounts.services.users import user_ensure
     from bankcore.backoffice.operations import config_set
-    from loadtest.bench_urls import PROBE_KEY
+    from loadtest.ceiling.views import PROBE_KEY
 
     operator, _ = user_ensure(
         email="bench-operator@bankcore.test", password=PASSWORD, full_name="Operator", is_staff=True
@@ -233,7 +256,7 @@ def fixtures_prepare() -> Fixtures:
     for number in range(DEPOSIT_THREADS):
         _, (account,) = customer_with_accounts(f"bench-depositor-{number}@bankcore.test", 1)
         fixtures.deposit_accounts.append(account)
-    caches["default"].set(PROBE_KEY, {"balance": "100.00"}, timeout=None)
+    caches["default"].set(PROBE_KEY, PROBE_VALUE, timeout=None)
     return fixtures
 
 
@@ -295,19 +318,25 @@ def wrk(url: str, options, *, duration: int, headers=(), script_args=()) -> Roun
 
 
 class Server:
-    """gunicorn serving loadtest.bench_settings, the same flags for bankcore and its ceilings."""
+    """One gunicorn with the flags every side of the benchmark gets (gunicorn.conf.py, gthread,
+    --workers x --threads, no recycling, no access log): bankcore's project, or the ceiling's.
+    Each keeps its metrics files apart: gunicorn.conf.py empties the directory at start."""
 
-    def __init__(self, options, env: dict):
-        self.port = spare_port()
+    def __init__(
+        self, options, env: dict, *, settings: str, wsgi: str, probe: str, metrics_dir: Path, port: int
+    ):
+        self.port = port
         self.base = f"http://127.0.0.1:{self.port}"
+        self.probe = probe
         self.command = [
             sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
             "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null", "--log-level", "warning",
-            "bankcore.wsgi",
+            wsgi,
         ]  # fmt: skip
         self.env = {
             **env,
-            "DJANGO_SETTINGS_MODULE": "loadtest.bench_settings",
+            "DJANGO_SETTINGS_MODULE": settings,
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
             "GUNICORN_WORKERS": str(options.workers),
             "GUNICORN_THREADS": str(options.threads),
             # No recycling inside a run: a restarting worker is not what is measured.
@@ -320,17 +349,107 @@ class Server:
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)  # noqa: S603
         for _ in range(300):
             try:
-                urllib.request.urlopen(f"{self.base}/health", timeout=1)  # noqa: S310 - our own local server
+                urllib.request.urlopen(f"{self.base}{self.probe}", timeout=1)  # noqa: S310 - our own local server
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise SystemExit("gunicorn exited before answering /health") from None
+                    raise SystemExit(
+                        f"gunicorn ({self.command[-1]}) exited before answering {self.probe}"
+                    ) from None
                 time.sleep(0.1)
-        raise SystemExit("gunicorn did not answer /health within 30 s")
+        self.__exit__()
+        raise SystemExit(f"gunicorn ({self.command[-1]}) did not answer {self.probe} within 30 s")
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+def servers(options, env: dict, workdir: Path) -> tuple[Server, Server]:
+    """bankcore as deployed (bankcore.settings) and the bare ceiling project, same flags."""
+    ports = {spare_port()}
+    while len(ports) < 2:  # asked for one after the other, the two could be the same
+        ports.add(spare_port())
+    app_port, ceiling_port = sorted(ports)
+    app = Server(
+        options, env, settings="bankcore.settings", wsgi="bankcore.wsgi", probe="/health",
+        metrics_dir=workdir / "metrics-bankcore", port=app_port,
+    )  # fmt: skip
+    ceiling = Server(
+        options, env, settings="loadtest.ceiling.settings", wsgi="loadtest.ceiling.wsgi",
+        probe="/bench/redis-get", metrics_dir=workdir / "metrics-ceiling", port=ceiling_port,
+    )  # fmt: skip
+    return app, ceiling
+
+
+def ceiling_check(ceiling: Server) -> None:
+    """The Redis GET view must read the value bankcore's cache wrote: a miss, or an error
+    answered fast, would make a ceiling the app cannot be compared with."""
+    with urllib.request.urlopen(f"{ceiling.base}/bench/redis-get", timeout=5) as response:  # noqa: S310
+        body = json.loads(response.read())
+    if body != {"value": PROBE_VALUE}:
+        raise SystemExit(f"the ceiling's Redis GET view read {body!r}, not the probe value {PROBE_VALUE!r}")
+
+
+# Arithmetic of the verdict ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    median: float
+    low: float
+    high: float
+
+    def text(self) -> str:
+        return f"{self.median:.2f} ({self.low:.2f}-{self.high:.2f})"
+
+
+def ratios_of(ceiling_rps: list[float], app_rps: list[float]) -> list[float]:
+    """Each round's bankcore req/s over the ceiling's req/s of the same round."""
+    return [app / ceiling for ceiling, app in zip(ceiling_rps, app_rps, strict=True)]
+
+
+def spread_of(values: list[float]) -> Spread:
+    return Spread(statistics.median(values), min(values), max(values))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    part: str
+    target: float
+    run_medians: list[float]
+    median: float  # the median of the runs' medians
+
+    @property
+    def passed(self) -> bool:
+        return self.median >= self.target
+
+
+def verdict_of(part: str, run_ratios: list[list[float]], target: float) -> Verdict:
+    """The median of each run's round ratios, and the median of those medians against the target."""
+    medians = [statistics.median(ratios) for ratios in run_ratios]
+    return Verdict(part, target, medians, statistics.median(medians))
+
+
+def exit_status(verdicts: list[Verdict], breaches: list[str], *, gate: bool) -> int:
+    """1 when an invariant broke; else 2 when a gated pair missed its target and the gate is on."""
+    if breaches:
+        return 1
+    missed = [v for v in verdicts if v.part in GATED and not v.passed]
+    return 2 if missed and gate else 0
+
+
+# Pairs -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PairRun:
+    ceiling: list = field(default_factory=list)
+    app: list = field(default_factory=list)
+
+    @property
+    def ratios(self) -> list[float]:
+        return ratios_of([r.rps for r in self.ceiling], [r.rps for r in self.app])
 
 
 @dataclass
@@ -338,53 +457,67 @@ class Pair:
     name: str
     ceiling_name: str
     app_name: str
+    part: str
     target: float
-    ceiling: list = field(default_factory=list)
-    app: list = field(default_factory=list)
+    runs: list[PairRun] = field(default_factory=list)
     app_runs: list = field(default_factory=list)  # every wrk run against bankcore, warm-up included
+    ceiling_runs: list = field(default_factory=list)  # every wrk run against the ceiling
     breach: str = ""
 
     @property
     def ratios(self) -> list[float]:
-        return [app.rps / ceiling.rps for ceiling, app in zip(self.ceiling, self.app, strict=True)]
+        """Every round's ratio, run after run."""
+        return [ratio for run in self.runs for ratio in run.ratios]
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_of(self.part, [run.ratios for run in self.runs], self.target)
 
 
-def rounds_run(pair: Pair, options, ceiling, app) -> None:
-    """Alternate ceiling and app for --rounds rounds, after one short warm-up of each."""
-    ceiling(2)
-    app(2)
-    for number in range(1, options.rounds + 1):
-        pair.ceiling.append(ceiling(options.duration))
-        pair.app.append(app(options.duration))
-        c, a = pair.ceiling[-1], pair.app[-1]
+def run_rounds(pair: Pair, options, ceiling, app, *, number: int) -> None:
+    """One run: --rounds alternating rounds, ceiling first; the first run after one short
+    warm-up of each side."""
+    if number == 1:
+        ceiling(2)
+        app(2)
+    run = PairRun()
+    print(f"{pair.name}, run {number} of {options.runs}", flush=True)
+    for round_number in range(1, options.rounds + 1):
+        run.ceiling.append(ceiling(options.duration))
+        run.app.append(app(options.duration))
+        c, a = run.ceiling[-1], run.app[-1]
         print(
-            f"  round {number}: {pair.ceiling_name} {c.rps:7.1f} req/s p50 {c.p50_ms:6.1f} ms"
+            f"  round {round_number}: {pair.ceiling_name} {c.rps:7.1f} req/s p50 {c.p50_ms:6.1f} ms"
             f" p99 {c.p99_ms:7.1f} ms | {pair.app_name} {a.rps:7.1f} req/s p50 {a.p50_ms:6.1f} ms"
             f" p99 {a.p99_ms:7.1f} ms"
             f" non-2xx {a.non_2xx} | ratio {a.rps / c.rps:.2f}",
             flush=True,
         )
+    pair.runs.append(run)
+    print(f"  run {number}: median ratio {spread_of(run.ratios).text()}", flush=True)
 
 
-def transfers_pair(options, server: Server, fixtures: Fixtures, ids_dir: Path) -> Pair:
-    pair = Pair("POST /api/transfers vs TPC-B", "TPC-B view", "transfers", TARGETS["transfers"])
+def transfers_sides(options, app_server: Server, ceiling_server: Server, fixtures: Fixtures, ids_dir: Path):
+    """The transfers pair and its two sides, each a function of a duration returning a Round."""
+    pair = Pair("POST /api/transfers vs TPC-B", "TPC-B view", "transfers", "transfers", TARGETS["transfers"])
     hot = [f"{account_id}:{token}:{number}" for account_id, token, number in fixtures.hot]
-    counter = iter(range(1, 10_000))
+    counter = iter(range(1, 100_000))
 
     def ceiling(duration):
-        return wrk(f"{server.base}", options, duration=duration, script_args=["/bench/tpcb", "-", *hot])
+        result = wrk(ceiling_server.base, options, duration=duration, script_args=["/bench/tpcb", "-", *hot])
+        pair.ceiling_runs.append(result)
+        return result
 
     def app(duration):
         prefix = ids_dir / f"run-{next(counter)}"
         result = wrk(
-            f"{server.base}", options, duration=duration, script_args=["/api/transfers", str(prefix), *hot]
+            app_server.base, options, duration=duration, script_args=["/api/transfers", str(prefix), *hot]
         )
         pair.app_runs.append(result)
         return result
 
     print(f"{pair.name}: 8 hot accounts of {HOT_CUSTOMERS} customers, 0.01 USD each", flush=True)
-    rounds_run(pair, options, ceiling, app)
-    return pair
+    return pair, ceiling, app
 
 
 def transfers_invariants(
@@ -436,23 +569,41 @@ def transfers_invariants(
     return breaches
 
 
-def balance_pair(options, server: Server, fixtures: Fixtures) -> Pair:
-    pair = Pair("GET balance (cached) vs Redis GET", "Redis GET view", "balance", TARGETS["balance"])
+def balance_sides(options, app_server: Server, ceiling_server: Server, fixtures: Fixtures):
+    """The cached-balance pair and its two sides, each a function of a duration returning a Round."""
+    pair = Pair(
+        "GET balance (cached) vs Redis GET", "Redis GET view", "balance", "balance", TARGETS["balance"]
+    )
     account_id, token = fixtures.reader
     auth = [f"Authorization: Bearer {token}"]
-    print(f"{pair.name}", flush=True)
-    rounds_run(
-        pair,
-        options,
-        lambda duration: wrk(f"{server.base}/bench/redis-get", options, duration=duration),
-        lambda duration: wrk(
-            f"{server.base}/api/accounts/{account_id}/balance", options, duration=duration, headers=auth
-        ),
-    )
-    bad = sum(run.non_2xx + run.socket_errors for run in pair.app)
-    if bad:
-        pair.breach = f"{bad} balance reads were not 200"
-    return pair
+
+    def ceiling(duration):
+        result = wrk(f"{ceiling_server.base}/bench/redis-get", options, duration=duration)
+        pair.ceiling_runs.append(result)
+        return result
+
+    def app(duration):
+        result = wrk(
+            f"{app_server.base}/api/accounts/{account_id}/balance", options, duration=duration, headers=auth
+        )
+        pair.app_runs.append(result)
+        return result
+
+    return pair, ceiling, app
+
+
+def pair_breaches(pair: Pair) -> list[str]:
+    """Answers that were not what each side must answer. A ceiling failing fast would look
+    faster than it is, so its non-2xx count against the run as bankcore's do."""
+    breaches = []
+    ceiling_bad = sum(run.non_2xx for run in pair.ceiling_runs)
+    if ceiling_bad:
+        breaches.append(f"{pair.ceiling_name}: {ceiling_bad} responses were not 2xx")
+    if pair.part == "balance":
+        bad = sum(run.non_2xx + run.socket_errors for run in pair.app_runs)
+        if bad:
+            breaches.append(f"{bad} balance reads were not 200")
+    return breaches
 
 
 # Deposits --------------------------------------------------------------------------------
@@ -596,34 +747,62 @@ def spread_text(values: list[float]) -> str:
     return f"{min(values):.2f}-{max(values):.2f}"
 
 
+def runs_text(count: int) -> str:
+    return "1 run" if count == 1 else f"{count} runs"
+
+
 def minmax(values: list[float]) -> str:
     return f"{min(values):.0f}-{max(values):.0f}"
 
 
+def verdict_lines(pairs: list[Pair], *, gate: bool) -> list[str]:
+    """Per pair: the median of the runs' medians, each run's median and spread, the target."""
+    lines = []
+    for pair in pairs:
+        verdict = pair.verdict
+        what = f"median of {len(pair.runs)} runs' medians" if len(pair.runs) > 1 else "median of the one run"
+        runs = ", ".join(
+            f"run {number} {spread_of(run.ratios).text()}" for number, run in enumerate(pair.runs, start=1)
+        )
+        if pair.part not in GATED:
+            outcome = "printed only"
+        elif verdict.passed:
+            outcome = "MET"
+        else:
+            outcome = "BELOW TARGET" if gate else "below target (--no-gate)"
+        lines.append(
+            f"{pair.name}: {what} {verdict.median:.3f}"
+            f" (target >= {pair.target:.2f}: {outcome}); {runs}; all rounds {spread_text(pair.ratios)}"
+        )
+    return lines
+
+
 def markdown(pairs: list[Pair], deposits, history, options, commit: str) -> str:
     lines = [
-        f"Measured on {commit}: {options.rounds} alternating rounds of {options.duration} s, "
-        f"gunicorn {options.workers} workers x {options.threads} threads, pool {options.pool_size}, "
-        f"wrk {options.wrk_threads} threads x {options.connections} connections.",
+        f"Measured on {commit}: {runs_text(options.runs)} of {options.rounds} alternating rounds of"
+        f" {options.duration} s, gunicorn {options.workers} workers x {options.threads} threads"
+        f" for bankcore and for the bare ceiling project, pool {options.pool_size},"
+        f" wrk {options.wrk_threads} threads x {options.connections} connections.",
         "",
-        "| pair | ceiling req/s (min-max) | bankcore req/s (min-max) | ratio per round "
-        "| median ratio (min-max) | target |",
+        "| pair | ceiling req/s (min-max) | bankcore req/s (min-max) | median ratio of each run (min-max) "
+        "| median of run medians | target |",
         "|---|---|---|---|---|---|",
     ]
     for pair in pairs:
-        ceiling, app = [r.rps for r in pair.ceiling], [r.rps for r in pair.app]
+        ceiling = [r.rps for run in pair.runs for r in run.ceiling]
+        app = [r.rps for run in pair.runs for r in run.app]
+        runs = "; ".join(spread_of(run.ratios).text() for run in pair.runs)
         lines.append(
-            f"| {pair.name} | {minmax(ceiling)} | {minmax(app)} | "
-            f"{', '.join(f'{r:.2f}' for r in pair.ratios)} | **{statistics.median(pair.ratios):.2f}** "
-            f"({spread_text(pair.ratios)}) | >= {pair.target:.2f} |"
+            f"| {pair.name} | {minmax(ceiling)} | {minmax(app)} | {runs} "
+            f"| **{pair.verdict.median:.2f}** | >= {pair.target:.2f} |"
         )
     if deposits:
         one, spread = deposits
         ratios = [s.rate / o.rate for o, s in zip(one, spread, strict=True)]
         lines.append(
             f"| deposits/s, 16 accounts vs one account | {minmax([o.rate for o in one])} (one account) "
-            f"| {minmax([s.rate for s in spread])} (16 accounts) | {', '.join(f'{r:.2f}' for r in ratios)} "
-            f"| **{statistics.median(ratios):.2f}** ({spread_text(ratios)}) | >= {TARGETS['deposits']:.0f} |"
+            f"| {minmax([s.rate for s in spread])} (16 accounts) | {spread_of(ratios).text()} "
+            f"| **{statistics.median(ratios):.2f}** | >= {TARGETS['deposits']:.0f} |"
         )
     if history:
         entries, shapes = history
@@ -638,49 +817,157 @@ def markdown(pairs: list[Pair], deposits, history, options, commit: str) -> str:
     return "\n".join(lines)
 
 
+def summary(pairs: list[Pair], deposits, history, options, *, commit: str, breaches: list[str]) -> dict:
+    """Everything the run printed, as data: each round of each run, the medians and the verdict."""
+    verdicts = [pair.verdict for pair in pairs]
+    status = exit_status(verdicts, breaches, gate=not options.no_gate)
+    return {
+        "commit": commit,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "options": {
+            name: getattr(options, name)
+            for name in (
+                "runs",
+                "rounds",
+                "duration",
+                "workers",
+                "threads",
+                "pool_size",
+                "connections",
+                "wrk_threads",
+                "parts",
+            )
+        },
+        "pairs": {
+            pair.part: {
+                "name": pair.name,
+                "ceiling": pair.ceiling_name,
+                "target": pair.target,
+                "gated": pair.part in GATED,
+                "runs": [
+                    {
+                        "rounds": [
+                            {"ceiling": asdict(c), "app": asdict(a), "ratio": ratio}
+                            for c, a, ratio in zip(run.ceiling, run.app, run.ratios, strict=True)
+                        ],
+                        **asdict(spread_of(run.ratios)),
+                    }
+                    for run in pair.runs
+                ],
+                "median_of_run_medians": pair.verdict.median,
+                "met": pair.verdict.passed,
+            }
+            for pair in pairs
+        },
+        "deposits": (
+            [
+                {"one_account": one.rate, "sixteen_accounts": spread.rate}
+                for one, spread in zip(*deposits, strict=True)
+            ]
+            if deposits
+            else None
+        ),
+        "history": (
+            {
+                "entries": history[0],
+                "shapes": {name: {"median_ms": m, "p95_ms": p} for name, (m, p) in history[1].items()},
+            }
+            if history
+            else None
+        ),
+        "breaches": breaches,
+        "gate": not options.no_gate,
+        "exit_status": status,
+    }
+
+
 def plot(pairs: list[Pair], deposits, path: Path) -> None:
+    """Per pair: both sides' req/s per round, run after run, and the ratio per round against
+    the target; and the deposits' two sides per round."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [
-        (p.name, p.ceiling_name, [r.rps for r in p.ceiling], p.app_name, [r.rps for r in p.app])
-        for p in pairs
-    ]
-    if deposits:
-        one, spread = deposits
-        panels.append(
-            (
-                "deposits (16 processes)",
-                "one account",
-                [o.rate for o in one],
-                "16 accounts",
-                [s.rate for s in spread],
-            )
+    panels = len(pairs) + (1 if deposits else 0)
+    figure, axes = plt.subplots(1, panels, figsize=(6 * panels, 4.5), squeeze=False)
+    for axis, pair in zip(axes[0], pairs, strict=False):
+        labels = [
+            f"{run}.{rnd}" for run, r in enumerate(pair.runs, 1) for rnd in range(1, len(r.ceiling) + 1)
+        ]
+        positions = range(len(labels))
+        ceiling = [r.rps for run in pair.runs for r in run.ceiling]
+        app = [r.rps for run in pair.runs for r in run.app]
+        axis.bar(
+            [p - 0.2 for p in positions], ceiling, width=0.4, label=f"{pair.ceiling_name} (bare project)"
         )
-    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
-    for axis, (title, left_name, left, right_name, right) in zip(axes[0], panels, strict=True):
-        rounds = range(1, len(left) + 1)
-        axis.bar([r - 0.2 for r in rounds], left, width=0.4, label=left_name)
-        axis.bar([r + 0.2 for r in rounds], right, width=0.4, label=right_name)
-        axis.set_title(title, fontsize=10)
-        axis.set_xlabel("round")
-        axis.set_ylabel("per second")
+        axis.bar([p + 0.2 for p in positions], app, width=0.4, label=f"bankcore {pair.app_name}")
+        axis.set_xticks(list(positions), labels, fontsize=7)
+        axis.set(xlabel="run.round", ylabel="req/s", title=pair.name)
+        ratio_axis = axis.twinx()
+        ratio_axis.plot(list(positions), pair.ratios, "ko-", markersize=3, linewidth=0.8, label="ratio")
+        ratio_axis.axhline(pair.target, color="tab:red", linestyle="--", linewidth=0.8, label="target")
+        ratio_axis.set_ylabel("bankcore / ceiling")
+        ratio_axis.set_ylim(0, max([*pair.ratios, pair.target]) * 1.3)
+        handles = axis.get_legend_handles_labels()
+        extra = ratio_axis.get_legend_handles_labels()
+        axis.legend(handles[0] + extra[0], handles[1] + extra[1], fontsize=7, loc="upper left")
+    if deposits:
+        axis = axes[0][-1]
+        one, spread = deposits
+        rounds = range(1, len(one) + 1)
+        axis.bar([r - 0.2 for r in rounds], [o.rate for o in one], width=0.4, label="one account")
+        axis.bar([r + 0.2 for r in rounds], [s.rate for s in spread], width=0.4, label="16 accounts")
+        axis.set(xlabel="round", ylabel="deposits/s", title="deposits (16 processes)")
         axis.set_xticks(list(rounds))
-        axis.legend(fontsize=8)
+        axis.legend(fontsize=7)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=100)
-    print(f"plot: {path}")
+    plt.close(figure)
+
+
+def comparisons_run(options, env: dict, workdir: Path, fixtures: Fixtures) -> tuple[list[Pair], list[str]]:
+    """The transfers and balance pairs: both servers up, --runs runs of alternating rounds,
+    the parts interleaved run by run; then the invariants. Returns the pairs and the breaches."""
+    from accounts.models import Posting
+    from transfers.models import Transfer
+
+    app_server, ceiling_server = servers(options, env, workdir)
+    sides, breaches, before, ids_dir = [], [], {}, workdir / "transfer-ids"
+    with app_server, ceiling_server:
+        ceiling_check(ceiling_server)
+        if "transfers" in options.parts:
+            before = {
+                "transfer": Transfer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+                "posting": Posting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+            }
+            ids_dir.mkdir()
+            sides.append(transfers_sides(options, app_server, ceiling_server, fixtures, ids_dir))
+        if "balance" in options.parts:
+            sides.append(balance_sides(options, app_server, ceiling_server, fixtures))
+        for number in range(1, options.runs + 1):
+            for pair, ceiling, app in sides:
+                run_rounds(pair, options, ceiling, app, number=number)
+    pairs = [pair for pair, _, _ in sides]
+    for pair in pairs:
+        if pair.part == "transfers":
+            breaches += transfers_invariants(options, env, fixtures, before, ids_dir, pair.app_runs)
+        breaches += pair_breaches(pair)
+    return pairs, breaches
 
 
 def main(argv=None) -> int:
     options = parser_build().parse_args(argv)
+    if options.runs < 1 or options.rounds < 1:
+        raise SystemExit("--runs and --rounds must be at least 1")
     if {"transfers", "balance"} & set(options.parts) and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     if "transfers" in options.parts and not shutil.which("pgbench"):
         raise SystemExit("pgbench is not installed: apt-get install -y postgresql-client")
+    out = options.out or OUT_ROOT / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     database_url = f"{options.postgres}/{options.database}"
     workdir = Path(tempfile.mkdtemp(prefix="bankcore-bench-"))
     (workdir / "static").mkdir()
@@ -690,6 +977,7 @@ def main(argv=None) -> int:
         "DJANGO_SETTINGS_MODULE": "bankcore.settings",
         "DATABASE_URL": database_url,
         "REDIS_URL": options.redis_url,
+        # The ceiling project's database: pgbench's tables.
         "BENCH_PGBENCH_DATABASE_URL": f"{options.postgres}/{options.pgbench_database}",
         "BENCH_PGBENCH_SCALE": str(options.pgbench_scale),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -706,45 +994,30 @@ def main(argv=None) -> int:
         raise SystemExit("--reuse with history needs --customers-file, the seed_load output of that database")
 
     # The depositor processes (spawned) inherit these settings; each holds one connection.
-    os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "loadtest.bench_settings"})
+    os.environ.update(env)
     os.environ["DB_POOL_MAX_SIZE"] = str(DEPOSIT_THREADS + 2)
     import django
 
     django.setup()
-    from accounts.models import Posting
-    from transfers.models import Transfer
 
     fixtures = fixtures_prepare()
     commit = git("rev-parse", "--short", "HEAD")
     if git("status", "--porcelain", "--untracked-files=no"):
         commit += "+changes"  # measured on uncommitted code: say so beside the numbers
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
-        f"bankcore {commit}; gunicorn {options.workers} workers x {options.threads} threads,"
-        f" pool {options.pool_size} per worker and database;"
+        f"bankcore {commit}; gunicorn {options.workers} workers x {options.threads} threads"
+        f" for bankcore and for the bare ceiling project, pool {options.pool_size} per worker;"
         f" wrk {options.wrk_threads} threads, {options.connections} connections;"
-        f" {options.rounds} alternating rounds of {options.duration} s; {os.cpu_count()} CPUs",
+        f" {runs_text(options.runs)} of {options.rounds} alternating rounds of {options.duration} s;"
+        f" {os.cpu_count()} CPUs, load average {load}",
         flush=True,
     )
 
     pairs: list[Pair] = []
     breaches: list[str] = []
     if {"transfers", "balance"} & set(options.parts):
-        with Server(options, env) as server:
-            if "transfers" in options.parts:
-                before = {
-                    "transfer": Transfer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
-                    "posting": Posting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
-                }
-                ids_dir = workdir / "transfer-ids"
-                ids_dir.mkdir()
-                pair = transfers_pair(options, server, fixtures, ids_dir)
-                pairs.append(pair)
-                breaches += transfers_invariants(options, env, fixtures, before, ids_dir, pair.app_runs)
-            if "balance" in options.parts:
-                pair = balance_pair(options, server, fixtures)
-                pairs.append(pair)
-                if pair.breach:
-                    breaches.append(pair.breach)
+        pairs, breaches = comparisons_run(options, env, workdir, fixtures)
     deposits = None
     if "deposits" in options.parts:
         deposits = deposits_pair(options, fixtures)
@@ -758,20 +1031,24 @@ def main(argv=None) -> int:
         history = history_measure(customers_file=customers_file, requests=options.history_requests)
 
     print()
-    for pair in pairs:
-        print(
-            f"{pair.name}: median ratio {statistics.median(pair.ratios):.2f},"
-            f" spread {spread_text(pair.ratios)} (target >= {pair.target:.2f})"
-        )
-    print()
     print(markdown(pairs, deposits, history, options, commit))
+    out.mkdir(parents=True, exist_ok=True)
+    result = summary(pairs, deposits, history, options, commit=commit, breaches=breaches)
+    (out / "summary.json").write_text(json.dumps(result, indent=2) + "\n")
     if pairs or deposits:
-        plot(pairs, deposits, options.plot)
+        plot(pairs, deposits, out / "bench-rounds.png")
+    print(
+        f"\nsummary: {out / 'summary.json'}"
+        + (f"; plot: {out / 'bench-rounds.png'}" if pairs or deposits else "")
+    )
     if breaches:
         print("\nINVARIANTS BROKEN:\n" + "\n".join(f"- {breach}" for breach in breaches))
-        return 1
-    print("\ninvariants: all held")
-    return 0
+    else:
+        print("\ninvariants: all held")
+    if pairs:
+        print("\nVERDICT (bankcore / bare ceiling, median of alternating rounds per run):")
+        print("\n".join(f"- {line}" for line in verdict_lines(pairs, gate=not options.no_gate)))
+    return result["exit_status"]
 
 
 if __name__ == "__main__":

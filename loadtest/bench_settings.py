@@ -1,6 +1,8 @@
-"""Settings for benchmarks only: bankcore's own, plus the ceiling views' URLs and, when
+"""Settings for the in-process benchmark tools (loadtest/profile_transfer.py,
+loadtest/bench_cache.py): bankcore's own, plus the ceiling views' URLs and, when
 BENCH_PGBENCH_DATABASE_URL is set, a second database alias, ``pgbench``, for the TPC-B
-ceiling: a database made by ``pgbench -i``, with the same options and pool as bankcore's."""
+ceiling: a database made by ``pgbench -i``, with the same options and pool as bankcore's.
+``make bench`` serves the ceilings from their own bare project (loadtest/ceiling/) instead."""
 
 import dj_database_url
 
@@ -19,5 +21,7 @@ if PGBENCH_DATABASE_URL:
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
     }
+# The alias the TPC-B view runs on.
+CEILING_DATABASE = "pgbench"
 # pgbench -s: how many branches (and 10 tellers, 100,000 accounts per branch) it made.
 PGBENCH_SCALE = env_int("BENCH_PGBENCH_SCALE")
