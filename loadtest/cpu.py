@@ -8,6 +8,7 @@ does; CPU per request is the steady figure.
 """
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,11 +68,18 @@ def tree_seconds(pid: int) -> float:
     return total
 
 
-def named_seconds(name: str) -> float:
+# A PostgreSQL backend's title: "postgres: 15/main: <user> <database> 127.0.0.1(54321) idle".
+_BACKEND = re.compile(r"^postgres: .*?: \S+ (\S+) (?:[\d.:a-f]+\(\d+\)|\[local\])")
+
+
+def named_seconds(name: str, *, database: str | None = None) -> float:
     """CPU seconds of every live process whose command is ``name`` (postgres, redis-server).
 
-    A process that exits during the run takes its time with it: PostgreSQL's pooled
-    backends live as long as the server under test, so little is lost.
+    With ``database``, of PostgreSQL's processes only that database's backends count, with
+    the server's own (checkpointer, WAL writer, ...): other databases' clients on the same
+    server (a test suite) are not the load test's. A process that exits during the run
+    takes its time with it: the app's pooled backends live as long as the server under
+    test, so little is lost.
     """
     total = 0.0
     for entry in PROC.iterdir():
@@ -79,12 +87,17 @@ def named_seconds(name: str) -> float:
             continue
         try:
             comm = (entry / "comm").read_text().strip()
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if comm == name:
-            times = process_times(int(entry.name))
-            if times is not None:
-                total += times.own
+        if comm != name:
+            continue
+        backend = _BACKEND.match(title)
+        if database is not None and backend is not None and backend.group(1) != database:
+            continue
+        times = process_times(int(entry.name))
+        if times is not None:
+            total += times.own
     return total
 
 
@@ -95,9 +108,11 @@ class Sample:
     redis: float
 
 
-def sample(app_pid: int) -> Sample:
+def sample(app_pid: int, database: str | None = None) -> Sample:
     return Sample(
-        app=tree_seconds(app_pid), postgres=named_seconds("postgres"), redis=named_seconds("redis-server")
+        app=tree_seconds(app_pid),
+        postgres=named_seconds("postgres", database=database),
+        redis=named_seconds("redis-server"),
     )
 
 

@@ -197,13 +197,14 @@ def locust(server: Server, out: Path, customers_file: Path, extra_env: dict) -> 
         "--loglevel",
         "WARNING",
     ]
-    before = cpu.sample(server.process.pid)
+    database = urlsplit(server.env["DATABASE_URL"]).path.lstrip("/")
+    before = cpu.sample(server.process.pid, database)
     generator_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out / "locust.log", "w") as log:
         # locust exits 1 when any request failed; the gates below say so with the reason.
         subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     generator_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    after = cpu.sample(server.process.pid)
+    after = cpu.sample(server.process.pid, database)
     if not (out / "locust_stats.csv").exists():
         raise SystemExit(f"locust wrote no statistics; see {out / 'locust.log'}")
     generator_seconds = sum(

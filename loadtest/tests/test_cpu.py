@@ -58,3 +58,18 @@ def test_cpu_per_request_by_part_of_the_machine():
     assert app_line.split() == ["app", "30.00", "3.0"]
     assert "10,000" in table
     assert cpu.per_request(before, after, 0.0, 0)["cpu_ms_per_request"]["app"] is None
+
+
+def test_a_postgres_backend_is_told_by_its_database():
+    titles = {
+        "postgres: 15/main: postgres bankcore_lt 127.0.0.1(57848) idle": "bankcore_lt",
+        "postgres: 15/main: app test_bankcore_reads [local] idle in transaction": "test_bankcore_reads",
+        "postgres: 15/main: postgres bankcore_lt ::1(4242) SELECT": "bankcore_lt",
+    }
+    for title, database in titles.items():
+        assert cpu._BACKEND.match(title).group(1) == database
+    for server_process in (
+        "postgres: 15/main: checkpointer",
+        "postgres: 15/main: logical replication launcher",
+    ):
+        assert cpu._BACKEND.match(server_process) is None
