@@ -9,6 +9,7 @@ from bankcore.cache import begin_request_generations, end_request_generations
 from bankcore.metrics import request_observe
 from bankcore.observability import (
     REQUEST_ID_HEADER,
+    REQUEST_ID_META,
     RequestContext,
     begin_request,
     client_ip,
@@ -41,8 +42,9 @@ class RequestContextMiddleware:
         context = RequestContext(
             request_id=new_request_id(),
             ip=client_ip(request.META),
-            user_agent=request.headers.get("User-Agent", "")[:512],
-            client_request_id=client_request_id_from(request.headers.get(REQUEST_ID_HEADER)),
+            # From META, not request.headers, which would build a dict of every header.
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
+            client_request_id=client_request_id_from(request.META.get(REQUEST_ID_META)),
         )
         request.request_id = context.request_id
         tokens = begin_request(context)

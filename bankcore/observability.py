@@ -4,6 +4,7 @@ Everything here runs on every request or every query, so it stays small: a conte
 variable per request, a perf_counter around each query and cache call.
 """
 
+import functools
 import ipaddress
 import json
 import logging
@@ -25,6 +26,7 @@ from django.utils import timezone
 slow_query_logger = logging.getLogger("bankcore.db.slow")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_META = "HTTP_X_REQUEST_ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -101,6 +103,13 @@ def client_ip(meta) -> str | None:
         hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if len(hops) >= proxies:
             address = hops[-proxies]
+    return _canonical_address(address)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_address(address: str | None) -> str | None:
+    """``address`` as ipaddress writes it, or None when it is no address. Remembered: the
+    same clients come back again and again, and parsing is a fifth of this middleware's work."""
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
