@@ -29,7 +29,6 @@ class TestStatus:
         assert upload(customer_client, files.jpeg(), "selfie").status_code == 201
         assert customer_client.get("/api/kyc/status").json()["missing"] == ["photo_id"]
 
-
     def test_the_plain_status_body_is_what_its_serializer_writes(
         self, customer_client, customer, kyc_storage
     ):
