@@ -19,7 +19,7 @@ from bankcore.api.fields import (
     iso_datetime,
     to_minor_units,
 )
-from bankcore.api.filters import IdFilter, UtcDateTimeFilter
+from bankcore.api.filters import FilterSet, IdFilter, UtcDateTimeFilter
 from bankcore.api.schema import currency_amount_one_of, error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from transfers import bank_identifiers
@@ -381,7 +381,7 @@ class WireLimitsQuerySerializer(serializers.Serializer):
 # ---- Views ------------------------------------------------------------------------------------
 
 
-class WireTransferFilter(django_filters.FilterSet):
+class WireTransferFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=WireTransfer.Status.choices)
     account = IdFilter(field_name="source_id")
     created_after = UtcDateTimeFilter(

@@ -147,3 +147,16 @@ def test_plain_datetimes_are_written_as_the_serializers_write_them(microsecond):
     ):
         assert iso_datetime(moment) == serializers.DateTimeField().to_representation(moment)
     assert iso_datetime(None) is None
+
+
+def test_filter_forms_share_a_class_never_a_requests_data(customer_client, history):
+    from accounts.api.filters import LedgerEntryFilter
+
+    deposits = customer_client.get("/api/transactions?type=deposit").json()["results"]
+    assert {entry["type"] for entry in deposits} == {"deposit"}
+    assert customer_client.get("/api/transactions?type=bogus").json()["code"] == "validation_error"
+    assert len(ids(customer_client.get("/api/transactions?status=posted"))) == 11
+    first, second = LedgerEntryFilter({"type": "fee"}), LedgerEntryFilter({"type": "deposit"})
+    assert type(first.form) is type(second.form)
+    assert first.form is not second.form
+    assert first.form.fields["type"] is not second.form.fields["type"]
