@@ -22,14 +22,21 @@ def account_list(customer_id: int, size: int) -> Slot:
     return Slot("account-list", (customer_id, size), ((CUSTOMER, customer_id),), TTL.MEDIUM)
 
 
+# History pages hold plain rows (selectors.entry_rows), no longer model instances: the
+# layout is part of their keys, so a process never reads a page cached in the old one.
+HISTORY_LAYOUT = "rows"
+
+
 def customer_history(customer_id: int, size: int) -> Slot:
     """The newest ``size`` ledger entries over a customer's accounts."""
-    return Slot("history-customer", (customer_id, size), ((CUSTOMER, customer_id),), TTL.MEDIUM)
+    return Slot(
+        "history-customer", (customer_id, size, HISTORY_LAYOUT), ((CUSTOMER, customer_id),), TTL.MEDIUM
+    )
 
 
 def account_history(account_id: int, size: int) -> Slot:
     """The newest ``size`` ledger entries of one account."""
-    return Slot("history-account", (account_id, size), ((ACCOUNT, account_id),), TTL.MEDIUM)
+    return Slot("history-account", (account_id, size, HISTORY_LAYOUT), ((ACCOUNT, account_id),), TTL.MEDIUM)
 
 
 def session(digest: str) -> Slot:

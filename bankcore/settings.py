@@ -225,7 +225,7 @@ if not 0 <= SANCTIONS_MATCH_THRESHOLD <= 100:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["bankcore.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["bankcore.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "bankcore.api.negotiation.JSONFirstContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "bankcore.api.pagination.NewestFirstCursorPagination",

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Account, User
+from accounts.selectors import account_cached
 from bankcore.cache import get_or_set
 from bankcore.errors import NotFound
 from bankcore.money import format_amount
@@ -74,8 +75,9 @@ def wire_limits_body(*, customer: User, account_id: int) -> dict:
     """The customer's account's wire limits, and the customer's across all their accounts in
     its currency, with used and remaining; 404 for an account that is not theirs. Cached
     (``wireTransferLimits(accountId)``), retired on every wire change of the customer."""
-    account = Account.objects.filter(pk=account_id, customer=customer).first()
-    if account is None:
+    # The account's cached row: its owner and currency never change.
+    account = account_cached(account_id=account_id)
+    if account is None or account.customer_id != customer.pk:
         raise NotFound("You have no account with that id.")
     now = timezone.now()
     day_start, _ = day_starts(now)

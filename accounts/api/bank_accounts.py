@@ -14,7 +14,9 @@ from accounts.api.serializers import (
     AccountOutputSerializer,
     BalanceOutputSerializer,
     LedgerEntryOutputSerializer,
+    account_body,
     balance_body,
+    entry_body,
 )
 from accounts.models import Account, LedgerEntry
 from accounts.services.bank_accounts import account_open
@@ -25,7 +27,8 @@ from bankcore.api.viewsets import CustomerScopedViewSet
 
 class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
     queryset = Account.objects.order_by("id")
-    serializer_class = AccountOutputSerializer
+    serializer_class = AccountOutputSerializer  # the schema's declaration of account_body
+    row_body = staticmethod(account_body)
     pagination_class = OldestFirstCursorPagination
     lookup_value_regex = r"[0-9]+"
     filterset_class = None  # accounts take no filters; their history (below) takes the ledger's
@@ -44,7 +47,7 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerS
         serializer = AccountOpenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         account = account_open(customer=request.user, **serializer.validated_data)
-        return Response(AccountOutputSerializer(account).data, status=status.HTTP_201_CREATED)
+        return Response(account_body(account), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: BalanceOutputSerializer})
     @action(detail=True, methods=["get"])
@@ -56,6 +59,7 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerS
         detail=True,
         methods=["get"],
         serializer_class=LedgerEntryOutputSerializer,
+        row_body=entry_body,
         pagination_class=NewestFirstCursorPagination,
         # Entries, with the ledger's filters: the schema derives its parameters from them.
         queryset=LedgerEntry.objects.all(),
@@ -63,7 +67,8 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerS
     )
     def transactions(self, request, pk=None):
         account = self.get_object()
-        entries = self.filter_queryset(selectors.entry_list_for_account(account=account))
+        entries = selectors.entry_rows(selectors.entry_list_for_account(account=account))
+        entries = self.filter_queryset(entries)
         page = self.paginate_queryset(
             entries,
             first_page_from_cache=partial(selectors.entry_first_page_for_account_cached, account=account),

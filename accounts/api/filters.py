@@ -1,10 +1,10 @@
 import django_filters
 
 from accounts.models import LedgerEntry
-from bankcore.api.filters import IdFilter, UtcDateTimeFilter
+from bankcore.api.filters import FilterSet, IdFilter, UtcDateTimeFilter
 
 
-class LedgerEntryFilter(django_filters.FilterSet):
+class LedgerEntryFilter(FilterSet):
     """History filters; each pairs with an index that also serves the order (-id)."""
 
     account = IdFilter(field_name="account_id")

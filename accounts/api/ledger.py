@@ -4,14 +4,15 @@ from rest_framework import mixins
 
 from accounts import selectors
 from accounts.api.filters import LedgerEntryFilter
-from accounts.api.serializers import LedgerEntryOutputSerializer
+from accounts.api.serializers import LedgerEntryOutputSerializer, entry_body
 from accounts.models import LedgerEntry
 from bankcore.api.viewsets import CustomerScopedViewSet
 
 
 class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
-    queryset = LedgerEntry.objects.all()
-    serializer_class = LedgerEntryOutputSerializer
+    queryset = selectors.entry_rows(LedgerEntry.objects.all())
+    serializer_class = LedgerEntryOutputSerializer  # the schema's declaration of entry_body
+    row_body = staticmethod(entry_body)
     filterset_class = LedgerEntryFilter
     lookup_value_regex = r"[0-9]+"
 

@@ -10,6 +10,7 @@ from accounts.api.serializers import (
     RegisterInputSerializer,
     SessionOutputSerializer,
     UserOutputSerializer,
+    user_body,
 )
 from accounts.services.signin import auth_login, auth_logout, user_change_password, user_register
 from bankcore.api.schema import error_statuses
@@ -65,7 +66,7 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: UserOutputSerializer})
     def get(self, request):
-        return Response(UserOutputSerializer(request.user).data)
+        return Response(user_body(request.user))
 
 
 class PasswordChangeView(APIView):

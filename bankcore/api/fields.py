@@ -1,3 +1,4 @@
+import datetime
 import functools
 import unicodedata
 
@@ -41,6 +42,16 @@ def to_minor_units(attrs: dict, *, amount_field: str = "amount", currency_field:
         return parse_amount(attrs[amount_field], attrs[currency_field])
     except InvalidAmount as exc:
         raise serializers.ValidationError({amount_field: [exc.detail]}, code=exc.code) from None
+
+
+def iso_datetime(value: datetime.datetime | None) -> str | None:
+    """An aware datetime as DRF's DateTimeField writes it (ISO 8601 in UTC, the project's
+    only time zone, "Z" for +00:00), without the field: plain response bodies call this
+    once per row."""
+    if value is None:
+        return None
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class CurrencyField(serializers.ChoiceField):

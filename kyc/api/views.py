@@ -20,6 +20,7 @@ from kyc.api.serializers import (
     KycProfileOutputSerializer,
     KycStatusOutputSerializer,
     KycSubmitInputSerializer,
+    kyc_status_json,
 )
 from kyc.models import KycDocument, KycProfile
 from kyc.services.documents import kyc_document_read, kyc_document_upload
@@ -31,9 +32,7 @@ from kyc.uploads import KycDocumentParser
 class KycStatusView(APIView):
     @extend_schema(responses={200: KycStatusOutputSerializer})
     def get(self, request):
-        return Response(
-            KycStatusOutputSerializer(selectors.kyc_status_body(customer_id=request.user.pk)).data
-        )
+        return Response(kyc_status_json(selectors.kyc_status_body(customer_id=request.user.pk)))
 
 
 class KycProfileView(APIView):
@@ -63,9 +62,7 @@ class KycSubmitView(APIView):
         serializer = KycSubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         kyc_submit(customer=request.user, **serializer.validated_data)
-        return Response(
-            KycStatusOutputSerializer(selectors.kyc_status_body(customer_id=request.user.pk)).data
-        )
+        return Response(kyc_status_json(selectors.kyc_status_body(customer_id=request.user.pk)))
 
 
 class KycDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):

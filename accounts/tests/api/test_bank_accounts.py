@@ -63,3 +63,16 @@ def test_the_fast_balance_body_matches_its_serializer(customer):
     account = fund(AccountFactory(customer=customer, currency="KWD"), 1_234_567)
     assert balance_body(account) == BalanceOutputSerializer(account).data
     assert balance_body(account)["balance"] == "1234.567"
+
+
+@pytest.mark.parametrize("currency", ["USD", "JPY", "KWD"])
+def test_the_plain_account_body_matches_its_serializer(customer_client, customer, currency):
+    """The serializer declares the schema; the views render account_body: they cannot drift."""
+    from accounts.api.serializers import AccountOutputSerializer, account_body
+
+    account = fund(AccountFactory(customer=customer, currency=currency), 1_234_567)
+    declared = AccountOutputSerializer(account).data
+    assert account_body(account) == declared
+    assert customer_client.get(f"/api/accounts/{account.pk}").json() == declared
+    assert customer_client.get("/api/accounts").json()["results"] == [declared]
+    assert customer_client.get("/api/accounts", {"page_size": 5}).json()["results"] == [declared]

@@ -111,3 +111,52 @@ def test_huge_account_filter_is_not_a_500(customer_client, history):
     response = customer_client.get("/api/transactions?account=99999999999999999999999")
     assert response.status_code == 400
     assert "account" in response.json()["fields"]
+
+
+def test_the_plain_entry_body_matches_its_serializer(customer_client, customer, history):
+    """The serializer declares the schema; the views render entry_body from plain rows:
+    every path (cached first page, filtered page, detail, an account's history) gives
+    what the serializer gives for the same entries."""
+    from accounts import selectors
+    from accounts.api.serializers import LedgerEntryOutputSerializer, entry_body
+
+    entries = LedgerEntry.objects.filter(customer=customer).order_by("-id")
+    declared = LedgerEntryOutputSerializer(entries, many=True).data
+    assert [entry_body(row) for row in selectors.entry_rows(entries)] == declared
+    assert any(entry["amount"].startswith("-") for entry in declared)
+    assert customer_client.get("/api/transactions").json()["results"] == declared
+    assert customer_client.get("/api/transactions", {"status": "posted"}).json()["results"] == declared
+    assert customer_client.get(f"/api/transactions/{entries[0].pk}").json() == declared[0]
+    checking = history[0]
+    of_checking = [entry for entry in declared if entry["account_id"] == checking.pk]
+    assert customer_client.get(f"/api/accounts/{checking.pk}/transactions").json()["results"] == of_checking
+
+
+@pytest.mark.parametrize("microsecond", [0, 1, 999_999])
+def test_plain_datetimes_are_written_as_the_serializers_write_them(microsecond):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from rest_framework import serializers
+
+    from bankcore.api.fields import iso_datetime
+
+    for moment in (
+        datetime(2026, 3, 29, 1, 30, 5, microsecond, tzinfo=UTC),
+        datetime(2026, 3, 29, 3, 30, 5, microsecond, tzinfo=ZoneInfo("Europe/Paris")),
+    ):
+        assert iso_datetime(moment) == serializers.DateTimeField().to_representation(moment)
+    assert iso_datetime(None) is None
+
+
+def test_filter_forms_share_a_class_never_a_requests_data(customer_client, history):
+    from accounts.api.filters import LedgerEntryFilter
+
+    deposits = customer_client.get("/api/transactions?type=deposit").json()["results"]
+    assert {entry["type"] for entry in deposits} == {"deposit"}
+    assert customer_client.get("/api/transactions?type=bogus").json()["code"] == "validation_error"
+    assert len(ids(customer_client.get("/api/transactions?status=posted"))) == 11
+    first, second = LedgerEntryFilter({"type": "fee"}), LedgerEntryFilter({"type": "deposit"})
+    assert type(first.form) is type(second.form)
+    assert first.form is not second.form
+    assert first.form.fields["type"] is not second.form.fields["type"]

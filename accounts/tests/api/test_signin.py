@@ -160,6 +160,15 @@ class TestLogin:
 
 
 class TestSession:
+    def test_me_is_what_the_user_serializer_writes(self, customer_client, customer):
+        """The serializer declares the schema; the view writes user_body: they cannot drift."""
+        from accounts.api.serializers import UserOutputSerializer, user_body
+
+        customer.full_name = "Zoë Ångström"
+        customer.save()
+        assert user_body(customer) == UserOutputSerializer(customer).data
+        assert customer_client.get("/api/auth/me").json() == UserOutputSerializer(customer).data
+
     def test_me_without_token_is_401(self, api_client):
         response = api_client.get("/api/auth/me")
         assert response.status_code == 401

@@ -29,6 +29,25 @@ class TestStatus:
         assert upload(customer_client, files.jpeg(), "selfie").status_code == 201
         assert customer_client.get("/api/kyc/status").json()["missing"] == ["photo_id"]
 
+    def test_the_plain_status_body_is_what_its_serializer_writes(
+        self, customer_client, customer, kyc_storage
+    ):
+        """The serializer declares the schema; the views write kyc_status_json: they cannot drift."""
+        from kyc.api.serializers import KycStatusOutputSerializer, kyc_status_json
+        from kyc.selectors import kyc_status_body
+
+        def declared():
+            return KycStatusOutputSerializer(kyc_status_body(customer_id=customer.pk)).data
+
+        assert kyc_status_json(kyc_status_body(customer_id=customer.pk)) == declared()
+        customer_client.put("/api/kyc/profile", PROFILE, format="json")
+        upload(customer_client, files.png(), "passport")
+        upload(customer_client, files.jpeg(), "selfie")
+        submitted = customer_client.post("/api/kyc/submit", {}, format="json").json()
+        assert submitted == declared()
+        assert customer_client.get("/api/kyc/status").json() == declared()
+        assert submitted["submitted_at"].endswith("Z")
+
 
 class TestProfile:
     def test_put_profile_returns_only_the_last_four_of_the_national_id(self, customer_client, customer):

@@ -353,3 +353,21 @@ def test_cut_off_and_time_zone_settings_are_checked(db, wire_settings):
         wire_settings(cutoff_time="25:00")
     with pytest.raises(InvalidSetting):
         wire_settings(time_zone="Mars/Olympus")
+
+
+def test_stats_and_limits_bodies_are_what_their_serializers_write(customer_client, source, wire_settings):
+    """The serializers declare the schema; the views write the selectors' bodies with
+    with_iso_as_of: they cannot drift."""
+    from transfers.api.wires import WireLimitsSerializer, WireStatsSerializer
+    from transfers.selectors import wire_limits_body, wire_stats_body
+
+    wire_settings(review_threshold={"USD": 100})
+    post_wire(customer_client, source, amount="10.00")
+    post_wire(customer_client, source, amount="200.00")
+    stats = customer_client.get("/api/wire-transfers/stats").json()
+    assert stats == WireStatsSerializer(wire_stats_body(customer_id=source.customer_id)).data
+    assert stats["currencies"][0]["pending_review"] == {"count": 1, "total": "200.00"}
+    limits = customer_client.get(f"/api/wire-transfers/limits?account={source.pk}").json()
+    body = wire_limits_body(customer=source.customer, account_id=source.pk)
+    assert limits == WireLimitsSerializer(body).data
+    assert limits["as_of"].endswith("Z")

@@ -80,7 +80,7 @@ def test_limits_with_used_and_remaining_cached_until_a_wire_changes(
     assert limits["daily"] == {"limit": "5000.00", "used": "1200.00", "remaining": "3800.00"}
     assert limits["daily_count"] == {"limit": 3, "used": 1, "remaining": 2}
     assert limits["per_wire"]["limit"] == "100000.00"
-    with django_assert_num_queries(1):  # the account's owner; the limits come from the cache
+    with django_assert_num_queries(0):  # the account (its owner) and the limits come from the cache
         customer_client.get(f"/api/wire-transfers/limits?account={source.pk}")
     post_wire(customer_client, source, amount="100.00")
     limits = customer_client.get(f"/api/wire-transfers/limits?account={source.pk}").json()

@@ -1,0 +1,32 @@
+"""bankcore's JSON renderer: orjson, writing what DRF's JSONRenderer writes.
+
+Rendering a history page with the standard library's encoder cost a tenth of the request;
+orjson writes the same JSON in a fraction of that. What orjson would write its own way is
+handed to DRF's encoder instead, so bodies keep their formats: datetimes, dates and times
+("Z" for UTC, as DRF writes them), dataclasses, decimals, lazy strings and querysets.
+"""
+
+import orjson
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from rest_framework.renderers import JSONRenderer as StandardJSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+_STANDARD_ENCODER = JSONEncoder()
+
+
+class JSONRenderer(ORJSONRenderer):
+    """orjson with DRF's encoder for every type that is not plain JSON data; integer keys
+    become strings, as the standard encoder makes them.
+
+    A body orjson refuses (an integer wider than 64 bits, a key of another type) is
+    rendered by DRF's own renderer, so nothing that rendered before fails now.
+    """
+
+    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+    default = staticmethod(_STANDARD_ENCODER.default)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except orjson.JSONEncodeError:
+            return StandardJSONRenderer().render(data, accepted_media_type, renderer_context)
