@@ -48,4 +48,5 @@ class BearerTokenAuthentication(TokenAuthentication):
         if not user.is_active or auth_token.created < user.password_changed_at:
             raise invalid
         request_user_set(user.pk)
+        cache.token_owner_remember(digest, user.pk)
         return user, auth_token

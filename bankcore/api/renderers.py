@@ -18,7 +18,7 @@ class JSONRenderer(ORJSONRenderer):
     """orjson with DRF's encoder for every type that is not plain JSON data; integer keys
     become strings, as the standard encoder makes them.
 
-    A body orjson refuses (an integer wider than 64 bits, a key of another type) is
+    A request for indented JSON, and a body orjson refuses (an integer wider than 64 bits, a key of another type) is
     rendered by DRF's own renderer, so nothing that rendered before fails now.
     """
 
@@ -26,6 +26,10 @@ class JSONRenderer(ORJSONRenderer):
     default = staticmethod(_STANDARD_ENCODER.default)
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if accepted_media_type and "indent" in accepted_media_type:
+            # A client that asks for indented JSON (Accept: application/json; indent=2)
+            # gets it from DRF, as before: orjson only indents by two, and only for HTML.
+            return StandardJSONRenderer().render(data, accepted_media_type, renderer_context)
         try:
             return super().render(data, accepted_media_type, renderer_context)
         except orjson.JSONEncodeError:

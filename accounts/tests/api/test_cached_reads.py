@@ -173,3 +173,22 @@ def test_a_silently_deactivated_customer_keeps_a_cached_session_at_most_30_secon
     assert customer_client.get("/api/auth/me").status_code == 200
     clock[0] += 6
     assert customer_client.get("/api/auth/me").status_code == 401
+
+
+def test_a_warm_list_is_one_cache_round_trip(customer_client, customer):
+    """The customer's generation is read with the session's, not after it."""
+    AccountFactory(customer=customer)
+    for path in ("/api/accounts", "/api/transactions"):
+        customer_client.get(path)  # warms the session, the customer's owner and the page
+        header = customer_client.get(path)["Server-Timing"]
+        assert "cache;dur=" in header
+        assert 'desc="1 calls"' in header.split("cache;")[1].split(",")[0], (path, header)
+
+
+def test_a_remembered_owner_is_never_trusted_for_the_session(customer_client, customer, bearer_client):
+    """A token's remembered customer only chooses which generation to read early: a token
+    that has ended is refused however its owner was remembered."""
+    AccountFactory(customer=customer)
+    assert customer_client.get("/api/accounts").status_code == 200
+    assert customer_client.post("/api/auth/logout").status_code in (200, 204)
+    assert customer_client.get("/api/accounts").status_code == 401
