@@ -109,9 +109,7 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
     """
     now = timezone.now()
     try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(customer=customer, key=key, fingerprint=fingerprint)
-            return IdempotencyClaim(record.pk, record.claim_token)
+        return _claim_insert(customer=customer, key=key, fingerprint=fingerprint)
     except IntegrityError:
         pass
     existing = IdempotencyKey.objects.filter(customer=customer, key=key).first()
@@ -133,6 +131,21 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
             status=IdempotencyKey.Status.IN_PROGRESS,
         )
     raise IdempotencyKeyInProgress()
+
+
+def _claim_insert(*, customer, key: str, fingerprint: str) -> IdempotencyClaim:
+    """Insert the claim; raises IntegrityError when the key is taken.
+
+    Outside a transaction the single INSERT commits on its own, so no BEGIN and COMMIT of
+    its own are sent (two round trips). Inside a caller's transaction a savepoint keeps a
+    collision from breaking it.
+    """
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(customer=customer, key=key, fingerprint=fingerprint)
+    else:
+        record = IdempotencyKey.objects.create(customer=customer, key=key, fingerprint=fingerprint)
+    return IdempotencyClaim(record.pk, record.claim_token)
 
 
 def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **unchanged) -> IdempotencyClaim:
