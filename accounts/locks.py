@@ -29,9 +29,11 @@ for the rows here. The accounts services' locks on rows of Django's and django-o
 (groups, authenticator devices) are here too, so that the accounts app locks in one place.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,15 +47,83 @@ def customer_accounts_lock(account_ids: Iterable[int]) -> dict[int, Account]:
     return {account.pk: account for account in _no_key(locked)}
 
 
+@dataclass(frozen=True)
+class Guard:
+    """A check that must pass, with the rows it reads locked, before a lock is taken.
+
+    ``sql`` and ``params`` are a query that returns a row when the check passes (and takes
+    its own row locks); ``hold`` runs it on its own and raises when it fails; ``refusal``
+    is what it raises. On PostgreSQL a lock embeds its guards in its own statement.
+    """
+
+    sql: str
+    params: Sequence
+    hold: Callable[[], None]
+    refusal: Callable[[], Exception]
+
+
 def transfer_accounts_lock(
-    *, customer_id: int, source_id: int, destination_number: str
+    *, customer_id: int, source_id: int, destination_number: str, guards: Sequence[Guard] = ()
 ) -> dict[int, Account]:
     """Lock, in one statement, the customer's own ``source_id`` and the customer account
-    numbered ``destination_number``: whichever of the two exist. FOR NO KEY UPDATE."""
+    numbered ``destination_number``: whichever of the two exist. FOR NO KEY UPDATE.
+
+    ``guards`` are checked first, in order, and hold their locks before any account is
+    locked (a transfer waiting for an account already holds its session and its claim); the
+    first that fails raises its refusal and no account is locked. On PostgreSQL the guards
+    and the lock are one statement, one round trip; elsewhere each guard holds on its own.
+    """
+    if guards and connection.vendor == "postgresql":
+        return _transfer_accounts_lock_guarded(
+            customer_id=customer_id, source_id=source_id, destination_number=destination_number, guards=guards
+        )
+    for guard in guards:
+        guard.hold()
     locked = Account.objects.filter(
         Q(pk=source_id, customer_id=customer_id) | Q(number=destination_number, customer__isnull=False)
     )
     return {account.pk: account for account in _no_key(locked)}
+
+
+def _transfer_accounts_lock_guarded(
+    *, customer_id: int, source_id: int, destination_number: str, guards: Sequence[Guard]
+) -> dict[int, Account]:
+    """``transfer_accounts_lock`` with its guards in one PostgreSQL statement.
+
+    The guards are a materialised CTE, evaluated once and first: the accounts are read (and
+    locked, in primary-key order) by a lateral subquery that needs every guard's row, so
+    no account is locked when a guard fails. One row comes back whatever happens (the
+    guards' answers), with the accounts' columns when there are accounts.
+    """
+    fields = Account._meta.concrete_fields
+    table = connection.ops.quote_name(Account._meta.db_table)
+    columns = ", ".join(f"a.{connection.ops.quote_name(field.column)}" for field in fields)
+    passed = " AND ".join(f"g.passed_{n} IS NOT NULL" for n in range(len(guards)))
+    # The guards' SQL is their owners' (accounts.sessions, transfers.idempotency), with
+    # parameters of its own.
+    checks = ", ".join(
+        f"(SELECT 1 FROM ({guard.sql}) AS g{n}) AS passed_{n}"  # noqa: S608
+        for n, guard in enumerate(guards)
+    )
+    # Table names are the models', every value is a parameter.
+    sql = (
+        f"WITH g AS MATERIALIZED (SELECT {checks}) "  # noqa: S608
+        f"SELECT {', '.join(f'g.passed_{n}' for n in range(len(guards)))}, {columns} FROM g "
+        f"LEFT JOIN LATERAL (SELECT * FROM {table} a WHERE {passed} AND ("
+        "(a.id = %s AND a.customer_id = %s) OR (a.number = %s AND a.customer_id IS NOT NULL)) "
+        "ORDER BY a.id FOR NO KEY UPDATE) a ON true"
+    )
+    params = [param for guard in guards for param in guard.params]
+    params += [source_id, customer_id, destination_number]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for n, guard in enumerate(guards):
+        if rows[0][n] is None:
+            raise guard.refusal()
+    names = [field.attname for field in fields]
+    accounts = [Account.from_db(connection.alias, names, row[len(guards) :]) for row in rows]
+    return {account.pk: account for account in accounts if account.pk is not None}
 
 
 def account_lock(*, account_id: int, customer_id: int | None = None) -> Account | None:

@@ -24,6 +24,18 @@ def session_hold(*, auth_token: AuthToken) -> None:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("session_hold must run inside the money-moving transaction")
+    sql, params = session_hold_sql(auth_token=auth_token)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.fetchone() is None:
+            raise SessionEnded()
+
+
+def session_hold_sql(*, auth_token: AuthToken) -> tuple[str, list]:
+    """``session_hold``'s query and its parameters: a row (1) while the session is alive, with
+    its token row locked FOR KEY SHARE where the database has row locks; no row once it has
+    ended. A statement that checks more in one round trip embeds it (``SessionEnded`` is
+    then its caller's to raise)."""
     token_table = connection.ops.quote_name(AuthToken._meta.db_table)
     user_table = connection.ops.quote_name(User._meta.db_table)
     # The table names are the models', every value is a parameter.
@@ -34,7 +46,4 @@ def session_hold(*, auth_token: AuthToken) -> None:
     if connection.features.has_select_for_update:
         # SQLite has no row locks; its IMMEDIATE transactions already exclude other writers.
         sql += " FOR KEY SHARE OF t"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [auth_token.digest, connection.ops.adapt_datetimefield_value(timezone.now())])
-        if cursor.fetchone() is None:
-            raise SessionEnded()
+    return sql, [auth_token.digest, connection.ops.adapt_datetimefield_value(timezone.now())]

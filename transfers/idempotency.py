@@ -45,15 +45,28 @@ class IdempotencyClaim:
         transaction waits for other locks. A lock, not an update: a retry's insert then
         collides at once and is told the key is in progress, instead of waiting for us.
         """
-        if not transaction.get_connection().in_atomic_block:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
             raise RuntimeError("an idempotency claim is held inside the money-moving transaction")
-        held = (
-            IdempotencyKey.objects.select_for_update()
-            .filter(pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS)
-            .exists()
-        )
-        if not held:
-            raise IdempotencyKeyInProgress()
+        sql, params = self.hold_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if cursor.fetchone() is None:
+                raise IdempotencyKeyInProgress()
+
+    def hold_sql(self) -> tuple[str, list]:
+        """``hold``'s query and its parameters: a row (1), with the key locked FOR UPDATE
+        where the database has row locks, while the claim is ours; no row otherwise. A
+        statement that checks more in one round trip embeds it (``IdempotencyKeyInProgress``
+        is then its caller's to raise)."""
+        connection = transaction.get_connection()
+        table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+        token = IdempotencyKey._meta.get_field("claim_token").get_db_prep_value(self.token, connection)
+        # The table name is the model's, every value is a parameter.
+        sql = f"SELECT 1 FROM {table} WHERE id = %s AND claim_token = %s AND status = %s"  # noqa: S608
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        return sql, [self.key_id, token, IdempotencyKey.Status.IN_PROGRESS.value]
 
     def complete(self, *, result: models.Model) -> None:
         """Mark the key done with what the request created, in the transaction that moved the money."""

@@ -5,17 +5,18 @@ from django.conf import settings
 from django.db import transaction
 from knox.models import AuthToken
 
-from accounts.locks import transfer_accounts_lock
+from accounts.errors import SessionEnded
+from accounts.locks import Guard, transfer_accounts_lock
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.ledger import Leg, debit_check, posting_create
-from accounts.sessions import session_hold
+from accounts.sessions import session_hold, session_hold_sql
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import NotFound
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter
 from transfers import metrics
-from transfers.errors import DestinationUnavailable, SameAccount, TransfersThrottled
+from transfers.errors import DestinationUnavailable, IdempotencyKeyInProgress, SameAccount, TransfersThrottled
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import Transfer
 
@@ -81,6 +82,20 @@ def transfer_create(
         raise
 
 
+def _guards(auth_token: AuthToken | None, idempotency_claim: IdempotencyClaim | None) -> list[Guard]:
+    """What must hold before the accounts are locked: the request's session is alive, then
+    its Idempotency-Key is still its own claim (each locked until the commit)."""
+    guards = []
+    if auth_token is not None:
+        sql, params = session_hold_sql(auth_token=auth_token)
+        hold = functools.partial(session_hold, auth_token=auth_token)
+        guards.append(Guard(sql, params, hold, SessionEnded))
+    if idempotency_claim is not None:
+        sql, params = idempotency_claim.hold_sql()
+        guards.append(Guard(sql, params, idempotency_claim.hold, IdempotencyKeyInProgress))
+    return guards
+
+
 @transaction.atomic(durable=True)
 def _transfer_post(
     *,
@@ -94,14 +109,14 @@ def _transfer_post(
     idempotency_claim: IdempotencyClaim | None,
     refusals_recount: Callable[[], int | None],
 ) -> Transfer:
-    if auth_token is not None:
-        session_hold(auth_token=auth_token)
-    if idempotency_claim is not None:
-        idempotency_claim.hold()
-    # Both accounts are locked before any rule is checked, and read only under the lock.
+    # Both accounts are locked before any rule is checked, and read only under the lock: after
+    # the session is re-checked and the claim held, in the same statement on PostgreSQL.
     with phase("lock", op="db.lock", description="lock source and destination accounts"):
         accounts = transfer_accounts_lock(
-            customer_id=customer.pk, source_id=source_account_id, destination_number=destination_number
+            customer_id=customer.pk,
+            source_id=source_account_id,
+            destination_number=destination_number,
+            guards=_guards(auth_token, idempotency_claim),
         )
     # The customer's own source account may be refused in detail, and is checked first: a
     # customer without the funds learns nothing about the destination.

@@ -19,12 +19,16 @@ from accounts.tests.factories import AccountFactory, UserFactory
 APPS = ("bankcore", "accounts", "audit", "transfers", "kyc", "loadtest")
 LOCKS_MODULE = "accounts/locks.py"
 # A lock spelled in SQL. The ledger's writer takes the system accounts' rows in the statement
-# that moves them, as a transaction's last statement (accounts.locks explains why), and a
-# money-moving transaction key-share locks its session's token (a read lock on a knox row).
+# that moves them, as a transaction's last statement (accounts.locks explains why); a
+# money-moving transaction key-share locks its session's token (a read lock on a knox row)
+# and locks its Idempotency-Key's row; on PostgreSQL a transfer takes both, then its two
+# accounts, in one statement of accounts.locks.
 SQL_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
 SQL_LOCKS_ALLOWED = {
+    "accounts/locks.py": "FOR NO KEY UPDATE",
     "accounts/services/ledger/writers.py": "FOR NO KEY UPDATE",
     "accounts/sessions.py": "FOR KEY SHARE",
+    "transfers/idempotency.py": "FOR UPDATE",
 }
 
 
@@ -130,3 +134,42 @@ def test_each_lock_takes_the_strength_of_the_policy():
     assert strengths == {name: "FOR NO KEY UPDATE" for name in no_key} | {
         name: "FOR UPDATE" for name in key_change
     }
+
+
+class _Refused(Exception):
+    pass
+
+
+def _guard(passes: bool) -> locks.Guard:
+    sql = "SELECT 1 WHERE %s"
+
+    def hold():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [passes])
+            if cursor.fetchone() is None:
+                raise _Refused()
+
+    return locks.Guard(sql, [passes], hold, _Refused)
+
+
+@pytest.mark.django_db
+def test_a_transfer_lock_with_guards_locks_what_it_locks_without_them_or_refuses():
+    source = AccountFactory()
+    destination = AccountFactory()
+    unknown = "000000000000"
+
+    def lock(number, guards):
+        with transaction.atomic():
+            return locks.transfer_accounts_lock(
+                customer_id=source.customer_id, source_id=source.pk, destination_number=number, guards=guards
+            )
+
+    for number in (destination.number, unknown):
+        plain = lock(number, ())
+        guarded = lock(number, [_guard(True), _guard(True)])
+        assert {pk: vars(a) | {"_state": None} for pk, a in guarded.items()} == {
+            pk: vars(a) | {"_state": None} for pk, a in plain.items()
+        }
+    assert lock(unknown, [_guard(True)]).keys() == {source.pk}
+    with pytest.raises(_Refused):
+        lock(destination.number, [_guard(True), _guard(False)])
