@@ -30,25 +30,54 @@ def audit_record(
     The request's address, user agent, server's id and caller's id are taken from the
     current request.
     """
+    with phase("audit", op="db.audit", description="write audit event"):
+        event = audit_event_build(
+            action=action,
+            actor=actor,
+            target=target,
+            object_type=object_type,
+            object_id=object_id,
+            before=before,
+            after=after,
+            context=context,
+        )
+        event.save(force_insert=True)
+        return event
+
+
+def audit_event_build(
+    *,
+    action: str,
+    actor=None,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    context: RequestContext | None = None,
+) -> AuditEvent:
+    """The audit event ``audit_record`` appends, not saved: for a service that writes it in
+    a statement of its own making (a transfer writes its event in its posting's statement,
+    accounts.services.ledger.Follower), with the columns that statement alone knows (the
+    new row's id) given there as SQL."""
     if target is not None:
         object_type = target._meta.label_lower
         object_id = str(target.pk)
     context = context or current_request_context()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    with phase("audit", op="db.audit", description="write audit event"):
-        return AuditEvent.objects.create(
-            actor=actor if authenticated else None,
-            actor_label=actor.get_username() if authenticated else "",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=before,
-            after=after,
-            ip_address=context.ip if context else None,
-            user_agent=context.user_agent if context else "",
-            request_id=context.request_id if context else "",
-            client_request_id=context.client_request_id if context else "",
-        )
+    return AuditEvent(
+        actor=actor if authenticated else None,
+        actor_label=actor.get_username() if authenticated else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        ip_address=context.ip if context else None,
+        user_agent=context.user_agent if context else "",
+        request_id=context.request_id if context else "",
+        client_request_id=context.client_request_id if context else "",
+    )
 
 
 # The advisory lock that lets one sealer at a time extend the chain (any constant, fixed forever).

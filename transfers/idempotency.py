@@ -70,13 +70,28 @@ class IdempotencyClaim:
 
     def complete(self, *, result: models.Model) -> None:
         """Mark the key done with what the request created, in the transaction that moved the money."""
-        completed = IdempotencyKey.objects.filter(
-            pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS
-        ).update(
-            status=IdempotencyKey.Status.COMPLETED, result_type=result._meta.label_lower, result_id=result.pk
+        sql, params = self.complete_sql(result_type=result._meta.label_lower, result_id=("%s", [result.pk]))
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute(sql, params)
+            if cursor.fetchone() is None:
+                raise IdempotencyKeyInProgress()
+
+    def complete_sql(self, *, result_type: str, result_id: tuple[str, list]) -> tuple[str, list]:
+        """``complete``'s statement and its parameters, returning the key's id when it was
+        still this claim's, no row otherwise; ``result_id`` is an SQL expression and its
+        parameters. A statement that writes the result embeds it, the result's id read from
+        the row it inserts (``IdempotencyKeyInProgress`` is then its caller's to raise)."""
+        connection = transaction.get_connection()
+        table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+        token = IdempotencyKey._meta.get_field("claim_token").get_db_prep_value(self.token, connection)
+        expression, expression_params = result_id
+        # The table name is the model's, every value is a parameter.
+        sql = (
+            f"UPDATE {table} SET status = %s, result_type = %s, result_id = {expression} "  # noqa: S608
+            "WHERE id = %s AND claim_token = %s AND status = %s RETURNING id"
         )
-        if not completed:
-            raise IdempotencyKeyInProgress()
+        params = [IdempotencyKey.Status.COMPLETED.value, result_type, *expression_params]
+        return sql, [*params, self.key_id, token, IdempotencyKey.Status.IN_PROGRESS.value]
 
     def release(self) -> bool:
         """Free the key of a request that failed, unless another request has claimed it since."""

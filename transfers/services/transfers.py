@@ -2,16 +2,16 @@ import functools
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from knox.models import AuthToken
 
 from accounts.errors import SessionEnded
 from accounts.locks import Guard, transfer_accounts_lock
 from accounts.models import Account, LedgerEntry, Posting, User
-from accounts.services.ledger import Leg, debit_check, posting_create
+from accounts.services.ledger import Follower, Leg, debit_check, posting_create, row_insert
 from accounts.sessions import session_hold, session_hold_sql
 from audit import actions
-from audit.services import audit_record
+from audit.services import audit_event_build, audit_record
 from bankcore.errors import NotFound
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter
@@ -136,7 +136,15 @@ def _transfer_post(
     retry_after = refusals_recount()
     if retry_after is not None:
         raise TransfersThrottled(retry_after)
-    posting = posting_create(
+    transfer = Transfer(
+        customer=customer,
+        source=source,
+        destination=destination,
+        amount=amount,
+        currency=currency,
+        description=description,
+    )
+    posting_create(
         kind=Posting.Kind.TRANSFER,
         legs=[
             Leg(source.pk, -amount, LedgerEntry.Type.TRANSFER_OUT),
@@ -145,29 +153,91 @@ def _transfer_post(
         initiated_by=customer,
         description=description,
         locked_accounts=accounts,
-    )
-    transfer = Transfer.objects.create(
-        customer=customer,
-        source=source,
-        destination=destination,
-        amount=amount,
-        currency=currency,
-        description=description,
-        posting=posting,
-    )
-    if idempotency_claim is not None:
-        idempotency_claim.complete(result=transfer)
-    audit_record(
-        action=actions.TRANSFER_CREATED,
-        actor=customer,
-        target=transfer,
-        after={
-            "source": source.pk,
-            "destination": destination.pk,
-            "amount": amount,
-            "currency": currency,
-            "posting": posting.pk,
-        },
+        followers=_records(transfer, customer=customer, idempotency_claim=idempotency_claim),
     )
     metrics.transfer_committed(currency=currency, amount=amount)
     return transfer
+
+
+def _records(
+    transfer: Transfer, *, customer: User, idempotency_claim: IdempotencyClaim | None
+) -> list[Follower]:
+    """What the transfer writes after its posting, in the posting's own statement on
+    PostgreSQL: the transfer itself, the claim completed with it, its audit event. Each
+    has its ORM write beside it, the reference its SQL follows."""
+    records = [_transfer_record(transfer)]
+    if idempotency_claim is not None:
+        records.append(_claim_record(idempotency_claim, transfer))
+    records.append(_audit_record(transfer, customer=customer))
+    return records
+
+
+def _audit_after(transfer: Transfer, posting_id: int | None) -> dict:
+    return {
+        "source": transfer.source_id,
+        "destination": transfer.destination_id,
+        "amount": transfer.amount,
+        "currency": transfer.currency,
+        "posting": posting_id,
+    }
+
+
+def _transfer_record(transfer: Transfer) -> Follower:
+    def statement() -> tuple[str, list]:
+        return row_insert(transfer, expressions={"posting_id": ("(SELECT id FROM new_posting)", [])})
+
+    def write(posting: Posting) -> None:
+        transfer.posting = posting
+        transfer.save(force_insert=True)
+
+    def done(posting: Posting, transfer_id: int) -> None:
+        transfer.pk, transfer.posting = transfer_id, posting
+        transfer._state.adding, transfer._state.db = False, posting._state.db
+
+    return Follower("new_transfer", statement, write=write, done=done)
+
+
+def _claim_record(claim: IdempotencyClaim, transfer: Transfer) -> Follower:
+    def statement() -> tuple[str, list]:
+        return claim.complete_sql(
+            result_type=Transfer._meta.label_lower, result_id=("(SELECT id FROM new_transfer)", [])
+        )
+
+    def done(posting: Posting, key_id: int | None) -> None:
+        if key_id is None:
+            raise IdempotencyKeyInProgress()
+
+    return Follower(
+        "claim_completed", statement, write=lambda posting: claim.complete(result=transfer), done=done
+    )
+
+
+def _audit_record(transfer: Transfer, *, customer: User) -> Follower:
+    def statement() -> tuple[str, list]:
+        # The event as audit_record makes it; the two values only the statement knows (the
+        # transfer's id, its posting's) are read from the rows it inserts.
+        with phase("audit", op="db.audit", description="make audit event"):
+            event = audit_event_build(
+                action=actions.TRANSFER_CREATED,
+                actor=customer,
+                target=transfer,
+                after=_audit_after(transfer, None),
+            )
+            after = event._meta.get_field("after").get_db_prep_save(event.after, connection)
+            return row_insert(
+                event,
+                expressions={
+                    "object_id": ("(SELECT id::text FROM new_transfer)", []),
+                    "after": ("%s || jsonb_build_object('posting', (SELECT id FROM new_posting))", [after]),
+                },
+            )
+
+    def write(posting: Posting) -> None:
+        audit_record(
+            action=actions.TRANSFER_CREATED,
+            actor=customer,
+            target=transfer,
+            after=_audit_after(transfer, posting.pk),
+        )
+
+    return Follower("new_audit_event", statement, write=write, done=lambda posting, event_id: None)

@@ -7,12 +7,15 @@
 
 from accounts.services.ledger.postings import ledger_transaction, posting_bulk_create, posting_create
 from accounts.services.ledger.rules import Leg, PostingDraft, debit_check
+from accounts.services.ledger.writers import Follower, row_insert
 
 __all__ = [
+    "Follower",
     "Leg",
     "PostingDraft",
     "debit_check",
     "ledger_transaction",
     "posting_bulk_create",
     "posting_create",
+    "row_insert",
 ]

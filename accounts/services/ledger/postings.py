@@ -19,7 +19,14 @@ from accounts import cache
 from accounts.locks import customer_accounts_lock
 from accounts.models import Account, Posting, User
 from accounts.services.ledger.rules import Leg, PostingDraft, legs_balanced_check, posting_moves
-from accounts.services.ledger.writers import SystemMoves, entries_build, postings_write, system_moves_write
+from accounts.services.ledger.writers import (
+    Follower,
+    SystemMoves,
+    entries_build,
+    one_statement,
+    postings_write,
+    system_moves_write,
+)
 from bankcore.observability import phase
 
 _system_moves: ContextVar[SystemMoves | None] = ContextVar("system_moves", default=None)
@@ -58,6 +65,7 @@ def posting_create(
     description: str = "",
     reverses: Posting | None = None,
     locked_accounts: Mapping[int, Account] | None = None,
+    followers: Sequence[Follower] = (),
 ) -> Posting:
     """Move money: write one posting whose entries sum to zero, and the new balances.
 
@@ -76,11 +84,16 @@ def posting_create(
     this transaction (with a lock of accounts.locks) passes them as ``locked_accounts``
     instead of having them locked again, with any system account of the posting it has
     already read.
+
+    ``followers`` are the caller's rows that follow the posting (writers.Follower): written
+    in the posting's own statement on PostgreSQL, right after it elsewhere.
     """
     draft = PostingDraft(
         kind=kind, legs=legs, description=description, initiated_by=initiated_by, reverses=reverses
     )
-    [posting] = _postings_write([draft], service="posting_create", locked_accounts=locked_accounts)
+    [posting] = _postings_write(
+        [draft], service="posting_create", locked_accounts=locked_accounts, followers=followers
+    )
     return posting
 
 
@@ -111,7 +124,11 @@ def _posting_accounts(wanted: set[int], locked_accounts: Mapping[int, Account] |
 
 
 def _postings_write(
-    drafts: Sequence[PostingDraft], *, service: str, locked_accounts: Mapping[int, Account] | None = None
+    drafts: Sequence[PostingDraft],
+    *,
+    service: str,
+    locked_accounts: Mapping[int, Account] | None = None,
+    followers: Sequence[Follower] = (),
 ) -> list[Posting]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"{service} must run inside a transaction")
@@ -146,15 +163,23 @@ def _postings_write(
         currency, moves = posting_moves(draft=draft, accounts=accounts, balances=balances)
         entries += entries_build(posting=posting, draft=draft, currency=currency, moves=moves)
 
+    if pending is not None:
+        system = {pk: account for pk, account in accounts.items() if account.is_system}
+        for pk, account in system.items():
+            pending.accounts.setdefault(pk, account)
+            pending.deltas[pk] = balances[pk]
+        pending.entries += [entry for entry in entries if entry.account_id in system]
+        entries = [entry for entry in entries if entry.account_id not in system]
+        accounts = {pk: account for pk, account in accounts.items() if pk not in system}
+    # The followers' statements are made before the posting's write is timed: making one
+    # may be a phase of its own (the audit event's).
+    statements = []
+    if followers and one_statement(postings, entries, accounts):
+        statements = [(follower, *follower.statement()) for follower in followers]
     with phase("posting", op="db.posting", description="write posting, balances and entries"):
-        if pending is not None:
-            system = {pk: account for pk, account in accounts.items() if account.is_system}
-            for pk, account in system.items():
-                pending.accounts.setdefault(pk, account)
-                pending.deltas[pk] = balances[pk]
-            pending.entries += [entry for entry in entries if entry.account_id in system]
-            entries = [entry for entry in entries if entry.account_id not in system]
-            accounts = {pk: account for pk, account in accounts.items() if pk not in system}
-        postings_write(postings, entries, accounts=accounts, moves=balances, now=now)
+        postings_write(postings, entries, accounts=accounts, moves=balances, now=now, followers=statements)
+    if followers and not statements:
+        for follower in followers:
+            follower.write(postings[0])
     cache.accounts_changed([*accounts.values(), *(pending.accounts.values() if pending else ())])
     return postings

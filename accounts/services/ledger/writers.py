@@ -1,18 +1,23 @@
-"""The ledger's writes: postings, entries and balances into the database, and nothing else.
+"""The ledger's writes: postings, entries and balances into the database, and nothing else
+but the rows a caller has follow its posting (``Follower``).
 
 Only accounts.services.ledger.postings calls these, after the rules
 (accounts.services.ledger.rules) have passed, with the accounts locked as they require.
-On PostgreSQL a posting is written in one statement; the ORM's statements serve any database
-and any number of postings. A posting's system side may come in a later statement of the
-same transaction (``ledger_transaction``): PostgreSQL checks that each posting balances, per
-currency, only when the transaction commits (accounts migration 0012).
+On PostgreSQL a posting is written in one statement, with its followers (a transfer's row,
+its completed Idempotency-Key and its audit event: one round trip); the ORM's statements
+serve any database and any number of postings, and the followers then write themselves.
+A posting's system side may come in a later statement of the same transaction
+(``ledger_transaction``): PostgreSQL checks that each posting balances, per currency, only
+when the transaction commits (accounts migration 0012). No rule is checked here: the
+followers' statements write rows, they decide nothing.
 """
 
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, models
 
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.ledger.rules import Move, PostingDraft
@@ -30,6 +35,62 @@ class SystemMoves:
     # account has when the moves are written.
     deltas: Counter = field(default_factory=Counter)
     entries: list[LedgerEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Follower:
+    """A row the caller of ``posting_create`` writes right after the posting, in its
+    transaction: in the posting's own statement on PostgreSQL, one round trip for all.
+
+    ``statement()`` makes a data-modifying statement, and its parameters, that returns at
+    most one row of one column; it may read the new posting's ``id`` from ``new_posting``
+    and the row of each follower before it from that follower's ``name``. ``done(posting,
+    value)`` is then called with what it returned (None for no row). Where the posting takes
+    statements of its own (any other database, system accounts), ``write(posting)`` writes
+    the row instead, with the ORM: the reference that the statement must match.
+    """
+
+    name: str
+    statement: Callable[[], tuple[str, list]]
+    write: Callable[[Posting], object]
+    done: Callable[[Posting, object], None]
+
+
+def row_insert(
+    obj: models.Model, *, expressions: Mapping[str, tuple[str, Sequence]] | None = None
+) -> tuple[str, list]:
+    """The INSERT of the unsaved ``obj``, returning its ``id``: each column as the ORM would
+    save it, or as the SQL expression (and parameters) ``expressions`` gives for its attname."""
+    meta, expressions = obj._meta, expressions or {}
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns, values, params = [], [], []
+    for f in fields:
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname in expressions:
+            expression, expression_params = expressions[f.attname]
+            values.append(expression)
+            params += expression_params
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    # Table and column names are the model's, every value is a parameter.
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(values)}) RETURNING {connection.ops.quote_name(meta.pk.column)}"
+    )
+    return sql, params
+
+
+def one_statement(
+    postings: Sequence[Posting], entries: Sequence[LedgerEntry], accounts: Mapping[int, Account]
+) -> bool:
+    """Whether ``postings_write`` writes ``postings`` in one statement, with their followers."""
+    return (
+        connection.vendor == "postgresql"
+        and len(postings) == 1
+        and bool(entries)
+        and not any(account.is_system for account in accounts.values())
+    )
 
 
 def entries_build(
@@ -53,18 +114,24 @@ def entries_build(
 
 
 def postings_write(
-    postings: list[Posting], entries: list[LedgerEntry], *, accounts: dict[int, Account], moves: dict, now
+    postings: list[Posting],
+    entries: list[LedgerEntry],
+    *,
+    accounts: dict[int, Account],
+    moves: dict,
+    now,
+    followers: Sequence[tuple[Follower, str, list]] = (),
 ) -> None:
     """Write ``postings``, their ``entries`` and each of ``accounts``' new balance (``moves``:
     the balance each account moves to, or a system account's delta), and set them on the
-    objects. One statement for a single customer posting on PostgreSQL."""
-    if (
-        connection.vendor == "postgresql"
-        and len(postings) == 1
-        and entries
-        and not any(account.is_system for account in accounts.values())
-    ):
-        _posting_write_one_statement(postings[0], entries, accounts=accounts, moves=moves, now=now)
+    objects. One statement for a single customer posting on PostgreSQL (``one_statement``),
+    with the ``followers`` (each with its statement made) in it; there only."""
+    if one_statement(postings, entries, accounts):
+        _posting_write_one_statement(
+            postings[0], entries, accounts=accounts, moves=moves, now=now, followers=followers
+        )
+    elif followers:
+        raise ValueError("followers are written in a posting's own statement only")
     else:
         _postings_write_statements(postings, entries, accounts=accounts, moves=moves, now=now)
 
@@ -160,11 +227,17 @@ def _entry_values(entries: list[LedgerEntry]) -> tuple[str, list]:
 
 
 def _posting_write_one_statement(
-    posting: Posting, entries: list[LedgerEntry], *, accounts: dict[int, Account], moves: dict, now
+    posting: Posting,
+    entries: list[LedgerEntry],
+    *,
+    accounts: dict[int, Account],
+    moves: dict,
+    now,
+    followers: Sequence[tuple[Follower, str, list]] = (),
 ) -> None:
-    """Write one posting, its customer accounts' balances and its entries in one PostgreSQL
-    statement: one round trip while the accounts are locked. Each balance moves by its
-    delta, to the value checked under its lock."""
+    """Write one posting, its customer accounts' balances, its entries and its followers in
+    one PostgreSQL statement: one round trip while the accounts are locked. Each balance
+    moves by its delta, to the value checked under its lock."""
     deltas = {pk: moves[pk] - account.balance for pk, account in accounts.items()}
     posting_table, account_table, entry_table = (
         connection.ops.quote_name(model._meta.db_table) for model in (Posting, Account, LedgerEntry)
@@ -180,8 +253,12 @@ def _posting_write_one_statement(
         f"FROM (VALUES {delta_rows}) AS m(id, delta) WHERE a.id = m.id RETURNING a.id), "
         f"new_entries AS (INSERT INTO {entry_table} (posting_id, {_ENTRY_COLUMNS}) "
         f"SELECT p.id, {_ENTRY_COLUMNS} FROM new_posting p CROSS JOIN {entry_values} "
-        "JOIN moved ON moved.id = e.account_id ORDER BY e.position RETURNING id) "
-        "SELECT id FROM new_posting"
+        "JOIN moved ON moved.id = e.account_id ORDER BY e.position RETURNING id)"
+        # The followers' statements are their callers', every value a parameter.
+        + "".join(f", {follower.name} AS ({sql})" for follower, sql, _ in followers)
+        + " SELECT id"
+        + "".join(f", (SELECT * FROM {follower.name})" for follower, _, _ in followers)  # noqa: S608
+        + " FROM new_posting"
     )
     params = [
         posting.kind,
@@ -193,12 +270,17 @@ def _posting_write_one_statement(
     params.append(now)
     for pk, delta in deltas.items():
         params += [pk, delta]
+    params += entry_params
+    for _, _, follower_params in followers:
+        params += follower_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + entry_params)
-        (posting.pk,) = cursor.fetchone()
+        cursor.execute(sql, params)
+        (posting.pk, *values) = cursor.fetchone()
     for pk, account in accounts.items():
         account.balance, account.updated_at = moves[pk], now
     posting._state.adding, posting._state.db = False, connection.alias
+    for (follower, _, _), value in zip(followers, values, strict=True):
+        follower.done(posting, value)
 
 
 def _system_moves_write_one_statement(moves: SystemMoves, *, now: datetime) -> dict[int, int]:

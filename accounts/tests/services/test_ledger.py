@@ -11,7 +11,7 @@ from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFund
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.services.deposits import deposit_create
-from accounts.services.ledger import Leg, posting_bulk_create, posting_create
+from accounts.services.ledger import Follower, Leg, posting_bulk_create, posting_create, row_insert
 from accounts.tests.factories import AccountFactory, fund
 from accounts.tests.helpers import move, transfer_draft
 from audit import actions
@@ -162,3 +162,56 @@ def test_only_the_posting_functions_write_ledger_entries_or_balances():
         and MONEY_WRITES.search(path.read_text())
     }
     assert writers == {"accounts/services/ledger/writers.py"}
+
+
+def _event_follower(calls: list) -> Follower:
+    """A follower that records the posting's id in an audit event (any model would do)."""
+    event = AuditEvent(action="test.followed", object_type="accounts.posting")
+
+    def statement():
+        return row_insert(event, expressions={"object_id": ("(SELECT id::text FROM new_posting)", [])})
+
+    def write(posting):
+        event.object_id = str(posting.pk)
+        event.save(force_insert=True)
+        calls.append(("write", event.pk))
+
+    def done(posting, event_id):
+        calls.append(("done", event_id))
+
+    return Follower("followed", statement, write=write, done=done)
+
+
+def test_a_posting_writes_its_followers_in_its_own_statement_on_postgresql_and_after_it_elsewhere():
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+    calls = []
+    with CaptureQueriesContext(connection) as queries:
+        posting = move(source, destination, 300, followers=[_event_follower(calls)])
+    event = AuditEvent.objects.get(action="test.followed")
+    assert event.object_id == str(posting.pk)
+    writes = [query for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    if connection.vendor == "postgresql":
+        assert calls == [("done", event.pk)]
+        assert len(writes) == 2  # the lock, then the posting with its follower
+    else:
+        assert calls == [("write", event.pk)]
+
+
+def test_a_follower_that_refuses_undoes_the_posting():
+    source, destination = fund(AccountFactory(), 1000), AccountFactory()
+
+    class Refused(Exception):
+        pass
+
+    def refuse(*args):
+        raise Refused()
+
+    follower = _event_follower([])
+    refusing = Follower(follower.name, follower.statement, write=refuse, done=refuse)
+    postings = Posting.objects.count()
+    with pytest.raises(Refused):
+        move(source, destination, 300, followers=[refusing])
+    assert Posting.objects.count() == postings
+    assert not AuditEvent.objects.filter(action="test.followed").exists()
+    source.refresh_from_db()
+    assert source.balance == 1000

@@ -5,6 +5,10 @@ from hypothesis import strategies as st
 from accounts.models import LedgerEntry, Posting
 from accounts.services.bank_accounts import account_freeze
 from accounts.tests.factories import AccountFactory, fund
+from audit import actions
+from audit.models import AuditEvent
+from audit.selectors import audit_verify
+from audit.services import audit_seal
 from transfers.models import IdempotencyKey, Transfer
 from transfers.tests.helpers import balances, send
 
@@ -303,3 +307,82 @@ class TestTakeover:
         pay(successor)
         assert balances(source) == [90_00]
         assert Transfer.objects.count() == 1
+
+
+def test_a_transfer_records_its_row_its_claim_and_an_audit_event_the_chain_seals(
+    customer_client, customer, source, destination
+):
+    # On PostgreSQL the three are written in the posting's own statement, elsewhere with the
+    # ORM: the rows must be the same either way.
+    response = customer_client.post(
+        "/api/transfers",
+        {
+            "source_account": source.pk,
+            "destination_account_number": destination.number,
+            "amount": "25.50",
+            "currency": "USD",
+            "description": "rent",
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-record",
+        HTTP_X_REQUEST_ID="caller-1",
+        HTTP_USER_AGENT="bankcore-ios/3.1",
+    )
+    assert response.status_code == 201, response.json()
+    transfer = Transfer.objects.get()
+    assert (
+        transfer.customer_id,
+        transfer.source_id,
+        transfer.destination_id,
+        transfer.amount,
+        transfer.currency,
+        transfer.description,
+        transfer.status,
+    ) == (customer.pk, source.pk, destination.pk, 25_50, "USD", "rent", "completed")
+    assert transfer.posting.kind == Posting.Kind.TRANSFER
+    assert response.json()["id"] == transfer.pk
+    assert response.json()["posting_id"] == transfer.posting_id
+    key = IdempotencyKey.objects.get(key="k-record")
+    assert (key.status, key.result_type, key.result_id) == ("completed", "transfers.transfer", transfer.pk)
+    event = AuditEvent.objects.get(action=actions.TRANSFER_CREATED)
+    assert {
+        name: getattr(event, name)
+        for name in (
+            "actor_id",
+            "actor_label",
+            "object_type",
+            "object_id",
+            "before",
+            "after",
+            "ip_address",
+            "user_agent",
+            "request_id",
+            "client_request_id",
+            "sequence",
+            "previous_hash",
+            "hash",
+        )
+    } == {
+        "actor_id": customer.pk,
+        "actor_label": customer.email,
+        "object_type": "transfers.transfer",
+        "object_id": str(transfer.pk),
+        "before": None,
+        "after": {
+            "source": source.pk,
+            "destination": destination.pk,
+            "amount": 25_50,
+            "currency": "USD",
+            "posting": transfer.posting_id,
+        },
+        "ip_address": "127.0.0.1",
+        "user_agent": "bankcore-ios/3.1",
+        "request_id": response["X-Request-ID"],
+        "client_request_id": "caller-1",
+        "sequence": None,
+        "previous_hash": "",
+        "hash": "",
+    }
+    assert event.occurred_at is not None
+    assert audit_seal(margin_seconds=0).sealed == AuditEvent.objects.count()
+    assert audit_verify().ok
