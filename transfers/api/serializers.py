@@ -1,3 +1,5 @@
+import copy
+
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -86,3 +88,13 @@ class TransferOutputSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_fields(self):
+        # One instance answers each transfer made: the fields ModelSerializer derives from
+        # the model anew for every instance (about half the cost of answering) are derived
+        # once per class and copied, as DRF copies declared fields.
+        made = type(self).__dict__.get("_fields_made")
+        if made is None:
+            made = super().get_fields()
+            type(self)._fields_made = made
+        return copy.deepcopy(made)
