@@ -124,8 +124,9 @@ def test_requests_are_counted_by_route_template_status_class_and_latency(
         )
     )
     assert cpu_count == 4
-    # Four requests through the whole stack cost CPU, and never more than the time they took.
-    assert 0 < cpu_seconds <= seconds
+    # Four requests through the whole stack cost CPU, and never more than the time they took
+    # (give or take the two clocks' granularity: a millisecond).
+    assert 0 < cpu_seconds <= seconds + 0.001
 
 
 def test_cache_hits_and_misses_per_family_come_from_the_kernels_statistics(

@@ -27,7 +27,7 @@ def test_server_timing_reports_db_cache_cpu_and_total(api_client):
         part.strip().split(";")[0]: float(part.split("dur=")[1].split(";")[0]) for part in header.split(",")
     }
     # The serving thread's CPU time is part of the request's time, never more.
-    assert 0 < durations["cpu"] <= durations["total"]
+    assert 0 < durations["cpu"] <= durations["total"] + 1  # the clocks' granularity: a millisecond
     assert 'desc="1 queries"' in header
     assert 'desc="3 calls"' in header
 

@@ -48,7 +48,7 @@ def test_a_transfer_says_where_its_time_went(customer_client, customer):
     metrics = server_timing_metrics(response["Server-Timing"])
     assert {"db", "cache", "lock", "posting", "audit", "cache_bump", "cpu", "total"} <= metrics.keys()
     assert metrics["lock"] + metrics["posting"] + metrics["audit"] <= metrics["total"]
-    assert 0 < metrics["cpu"] <= metrics["total"]
+    assert 0 < metrics["cpu"] <= metrics["total"] + 1  # the clocks' granularity: a millisecond
 
 
 def test_a_read_reports_no_write_phases(customer_client, customer):
