@@ -18,8 +18,9 @@ class JSONRenderer(ORJSONRenderer):
     """orjson with DRF's encoder for every type that is not plain JSON data; integer keys
     become strings, as the standard encoder makes them.
 
-    A request for indented JSON, and a body orjson refuses (an integer wider than 64 bits, a key of another type) is
-    rendered by DRF's own renderer, so nothing that rendered before fails now.
+    A request for indented JSON, and a body orjson refuses (an integer wider than 64 bits,
+    a key of another type), are rendered by DRF's own renderer: nothing renders differently
+    or fails that did not before.
     """
 
     options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
