@@ -9,6 +9,8 @@ from kyc.selectors import kyc_cache_scope
 # Generation scope: a wire's creation, any change of its state or of a limit override bumps it.
 # Limits span all of a customer's accounts, so everything wired is summed per customer.
 WIRE_CUSTOMER = "wire-customer"
+# Generation scope of the wire calendar: adding or removing a business holiday bumps it.
+WIRE_CALENDAR = ("wire-calendar", 0)
 
 # The settings a limits answer is computed from: a change to any retires it.
 LIMIT_SETTINGS = (
@@ -32,9 +34,9 @@ WIRE_CREATE_SETTINGS = (
 
 
 def wire_create_prefetch() -> None:
-    """Fetch the generations of every setting a new wire reads, in one round trip: each
-    setting has its own, which the wire would otherwise fetch one at a time."""
-    prefetch(*((CONFIG, name) for name in WIRE_CREATE_SETTINGS))
+    """Fetch the generations of every setting a new wire reads, and of the calendar, in one
+    round trip: each has its own, which the wire would otherwise fetch one at a time."""
+    prefetch(WIRE_CALENDAR, *((CONFIG, name) for name in WIRE_CREATE_SETTINGS))
 
 
 def wire_stats(customer_id: int, day: str) -> Slot:
@@ -54,6 +56,16 @@ def wire_limits(account_id: int, customer_id: int, day: str) -> Slot:
         *((CONFIG, name) for name in LIMIT_SETTINGS),
     )
     return Slot("wire-limits", (account_id, day), scopes, TTL.MEDIUM)
+
+
+def wire_holidays(first_day: str) -> Slot:
+    """The business holidays from ``first_day`` over the span a value date may lie ahead."""
+    return Slot("wire-holidays", (first_day,), (WIRE_CALENDAR,), TTL.DAY)
+
+
+def holidays_changed() -> None:
+    """Schedule, for after commit, the bump that retires the cached holidays."""
+    bump_on_commit(*WIRE_CALENDAR)
 
 
 def wires_changed(*, customer_id: int) -> None:

@@ -17,12 +17,12 @@ def test_create_query_count(customer_client, source, assert_num_queries_excludin
     # limits and unreviewed total span all their accounts), source lock, the customer's limit
     # overrides in the currency with the limits and unreviewed total used, the system
     # accounts (clearing, and settlement for a wire sent at once), the hold's customer side
-    # (posting, balance and entry: one statement on PostgreSQL, three elsewhere), holidays,
-    # the release posting, the wire (inserted sent), claim completed, audit created, audit
-    # sent; last, the system side of both postings (clearing and settlement balances and
-    # entries: one statement on PostgreSQL, three elsewhere)
+    # (posting, balance and entry: one statement on PostgreSQL, three elsewhere), the release
+    # posting, the wire (inserted sent; the value date's holidays are cached), claim
+    # completed, audit created, audit sent; last, the system side of both postings (clearing
+    # and settlement balances and entries: one statement on PostgreSQL, three elsewhere)
     customer_side = system_side = 1 if connection.vendor == "postgresql" else 3
-    with assert_num_queries_excluding_savepoints(15 + customer_side + system_side):
+    with assert_num_queries_excluding_savepoints(14 + customer_side + system_side):
         response = post_wire(customer_client, source, amount="2.00")
     assert response.status_code == 201, response.json()
 
