@@ -49,21 +49,20 @@ class IdempotencyClaim:
         transaction waits for other locks. A lock, not an update: a retry's insert then
         collides at once and is told the key is in progress, instead of waiting for us.
         """
-        connection = transaction.get_connection()
-        if not connection.in_atomic_block:
+        if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("an idempotency claim is held inside the money-moving transaction")
-        sql = f"SELECT 1 FROM {_table(connection)} WHERE id = %s AND claim_token = %s AND status = %s"  # noqa: S608
-        if connection.features.has_select_for_update:
-            # SQLite has no row locks; its IMMEDIATE transactions already exclude other writers.
-            sql += " FOR UPDATE"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self._ours(connection))
-            held = cursor.fetchone() is not None
+        held = (
+            IdempotencyKey.objects.select_for_update()
+            .filter(pk=self.key_id, claim_token=self.token, status=IdempotencyKey.Status.IN_PROGRESS)
+            .exists()
+        )
         if not held:
             raise IdempotencyKeyInProgress()
 
     def complete(self, *, result: models.Model) -> None:
-        """Mark the key done with what the request created, in the transaction that moved the money."""
+        """Mark the key done with what the request created, in the transaction that moved the
+        money. Plain SQL on the money path: the ORM took longer to build the statement than
+        the database to run it."""
         connection = transaction.get_connection()
         sql = (
             f"UPDATE {_table(connection)} SET status = %s, result_type = %s, result_id = %s "  # noqa: S608
@@ -77,8 +76,7 @@ class IdempotencyClaim:
 
     def _ours(self, connection) -> list:
         """The parameters that pick the key while this claim still holds it: its id, our
-        token, in progress. Plain SQL on the money path: the ORM cost more to build these two
-        statements than the database took to run them."""
+        token, in progress."""
         token = IdempotencyKey._meta.get_field("claim_token").get_db_prep_value(self.token, connection)
         return [self.key_id, token, IdempotencyKey.Status.IN_PROGRESS]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from accounts.locks import users_lock
+from accounts.locks import user_row_lock
 from accounts.models import Account
 from bankcore.money import format_amount
 from transfers.errors import LimitExceeded
@@ -41,7 +41,7 @@ def wire_customer_lock(*, customer_id: int) -> None:
     changes) across all their accounts. Taken before any account lock, as deposits take
     their users' rows first. FOR NO KEY UPDATE: a concurrent commit's foreign-key check on
     the user (rows pointing at them) takes a key-share lock, which a full FOR UPDATE blocks."""
-    users_lock([customer_id])
+    user_row_lock(user_id=customer_id)
 
 
 @dataclass(frozen=True)
