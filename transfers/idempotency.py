@@ -123,13 +123,10 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
     requests with one key meet at the unique constraint.
     """
     now = timezone.now()
-    token = uuid.uuid4()
     try:
         with transaction.atomic():
-            key_id = _claim_insert(
-                customer_id=customer.pk, key=key, fingerprint=fingerprint, token=token, now=now
-            )
-            return IdempotencyClaim(key_id, token)
+            record = IdempotencyKey.objects.create(customer=customer, key=key, fingerprint=fingerprint)
+            return IdempotencyClaim(record.pk, record.claim_token)
     except IntegrityError:
         pass
     existing = IdempotencyKey.objects.filter(customer=customer, key=key).first()
@@ -151,44 +148,6 @@ def idempotency_claim(*, customer, key: str, fingerprint: str) -> IdempotencyCla
             status=IdempotencyKey.Status.IN_PROGRESS,
         )
     raise IdempotencyKeyInProgress()
-
-
-def _claim_insert(*, customer_id: int, key: str, fingerprint: str, token: uuid.UUID, now) -> int:
-    """Insert a new in-progress claim and return its id; an IntegrityError when the customer
-    has the key already. Plain SQL on the money path (every transfer and wire): the ORM took
-    longer to build the row and the statement than the database to store it."""
-    connection = transaction.get_connection()
-    quote, field = connection.ops.quote_name, IdempotencyKey._meta.get_field
-    columns = (
-        "customer_id",
-        "key",
-        "fingerprint",
-        "status",
-        "claim_token",
-        "result_type",
-        "created_at",
-        "claimed_at",
-    )
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    values = [
-        customer_id,
-        key,
-        fingerprint,
-        IdempotencyKey.Status.IN_PROGRESS,
-        field("claim_token").get_db_prep_value(token, connection),
-        "",
-        stamp,
-        stamp,
-    ]
-    # Table and column names are the model's, every value is a parameter.
-    sql = (
-        f"INSERT INTO {_table(connection)} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        (key_id,) = cursor.fetchone()
-    return key_id
 
 
 def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **unchanged) -> IdempotencyClaim:
