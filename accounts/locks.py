@@ -144,6 +144,13 @@ def users_lock(user_ids: Iterable[int]) -> dict[int, User]:
     return {user.pk: user for user in _no_key(User.objects.filter(pk__in=set(user_ids)))}
 
 
+def user_row_lock(*, user_id: int) -> None:
+    """Lock user ``user_id``'s row FOR NO KEY UPDATE without reading it: a lock that only
+    serialises the user's requests (a customer's wires, on every wire), so no User is
+    built. Nothing happens for a user that does not exist."""
+    list(_no_key(User.objects.filter(pk=user_id)).values_list("pk", flat=True))
+
+
 def user_lock_for_key_change(*, user_id: int) -> User:
     """User ``user_id``, locked FOR UPDATE: its email, a key, may change under the lock.
     Raises ``User.DoesNotExist``."""

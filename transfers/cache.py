@@ -1,13 +1,16 @@
 """The transfers app's cache families, one function each, and the writes that retire them.
 Nothing else spells their keys."""
 
-from bankcore.cache import TTL, Slot, bump_on_commit
+from bankcore.cache import TTL, Slot, bump_on_commit, prefetch
 from bankcore.config import CONFIG
+from kyc.config import SANCTIONED_JURISDICTIONS
 from kyc.selectors import kyc_cache_scope
 
 # Generation scope: a wire's creation, any change of its state or of a limit override bumps it.
 # Limits span all of a customer's accounts, so everything wired is summed per customer.
 WIRE_CUSTOMER = "wire-customer"
+# Generation scope of the wire calendar: adding or removing a business holiday bumps it.
+WIRE_CALENDAR = ("wire-calendar", 0)
 
 # The settings a limits answer is computed from: a change to any retires it.
 LIMIT_SETTINGS = (
@@ -18,6 +21,22 @@ LIMIT_SETTINGS = (
     "wires.full_kyc_multiplier",
     "wires.time_zone",
 )
+
+# Every setting a new wire reads: its fee, limits, review threshold, value date and the
+# sanctioned jurisdictions its beneficiary is screened against.
+WIRE_CREATE_SETTINGS = (
+    *LIMIT_SETTINGS,
+    "wires.fee",
+    "wires.review_threshold",
+    "wires.cutoff_time",
+    SANCTIONED_JURISDICTIONS,
+)
+
+
+def wire_create_prefetch() -> None:
+    """Fetch the generations of every setting a new wire reads, and of the calendar, in one
+    round trip: each has its own, which the wire would otherwise fetch one at a time."""
+    prefetch(WIRE_CALENDAR, *((CONFIG, name) for name in WIRE_CREATE_SETTINGS))
 
 
 def wire_stats(customer_id: int, day: str) -> Slot:
@@ -37,6 +56,16 @@ def wire_limits(account_id: int, customer_id: int, day: str) -> Slot:
         *((CONFIG, name) for name in LIMIT_SETTINGS),
     )
     return Slot("wire-limits", (account_id, day), scopes, TTL.MEDIUM)
+
+
+def wire_holidays(first_day: str) -> Slot:
+    """The business holidays from ``first_day`` over the span a value date may lie ahead."""
+    return Slot("wire-holidays", (first_day,), (WIRE_CALENDAR,), TTL.DAY)
+
+
+def holidays_changed() -> None:
+    """Schedule, for after commit, the bump that retires the cached holidays."""
+    bump_on_commit(*WIRE_CALENDAR)
 
 
 def wires_changed(*, customer_id: int) -> None:

@@ -25,6 +25,10 @@ STALE_CLAIM_AFTER = timedelta(seconds=120)
 KEY_RETENTION = timedelta(hours=24)
 
 
+def _table(connection) -> str:
+    return connection.ops.quote_name(IdempotencyKey._meta.db_table)
+
+
 @dataclass(frozen=True)
 class IdempotencyClaim:
     """One request's claim on its Idempotency-Key, handed to the money-moving service.
@@ -60,7 +64,7 @@ class IdempotencyClaim:
         statement that checks more in one round trip embeds it (``IdempotencyKeyInProgress``
         is then its caller's to raise)."""
         connection = transaction.get_connection()
-        table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+        table = _table(connection)
         token = IdempotencyKey._meta.get_field("claim_token").get_db_prep_value(self.token, connection)
         # The table name is the model's, every value is a parameter.
         sql = f"SELECT 1 FROM {table} WHERE id = %s AND claim_token = %s AND status = %s"  # noqa: S608
@@ -82,7 +86,7 @@ class IdempotencyClaim:
         parameters. A statement that writes the result embeds it, the result's id read from
         the row it inserts (``IdempotencyKeyInProgress`` is then its caller's to raise)."""
         connection = transaction.get_connection()
-        table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+        table = _table(connection)
         token = IdempotencyKey._meta.get_field("claim_token").get_db_prep_value(self.token, connection)
         expression, expression_params = result_id
         # The table name is the model's, every value is a parameter.

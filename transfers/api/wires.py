@@ -1,5 +1,7 @@
 """Outgoing wires: create (idempotent), list, read, cancel, stats and limits."""
 
+import copy
+
 import django_filters
 import pycountry
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -34,6 +36,28 @@ from transfers.services.wires.create import WireRequest, wire_create
 from transfers.services.wires.review import wire_cancel
 
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+
+# DRF builds every serializer's fields again for each instance: a deep copy of the declared
+# fields (the country field rebuilds its 249 choices each time) and, for a model serializer,
+# each field from the model's metadata. A wire's creation makes two serializers, and a list
+# one per wire. A serializer with this mixin builds its fields once per class, and each
+# instance takes a shallow copy of them, which it then binds to itself: binding sets the
+# copy's own attributes, and nothing changes a field's validators or choices after it is
+# built, so the copies share them. A nested serializer is deep-copied, as DRF does, since
+# binding it builds fields of its own. (A comment, not a docstring: the schema would show a
+# docstring as the description of every serializer without one of its own.)
+class FieldsBuiltOnce:
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built = built
+        return {
+            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+            for name, field in built.items()
+        }
+
 
 # ---- Input ------------------------------------------------------------------------------------
 
@@ -113,7 +137,7 @@ class RoutingNumberField(serializers.CharField):
         return value
 
 
-class WireInputSerializer(serializers.Serializer):
+class WireInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     source_account = IdField()
     amount = AmountTextField()
     currency = CurrencyField()
@@ -238,7 +262,7 @@ class WireInputSchema(OpenApiSerializerExtension):
 # ---- Output -----------------------------------------------------------------------------------
 
 
-class ReviewReasonSerializer(serializers.Serializer):
+class ReviewReasonSerializer(FieldsBuiltOnce, serializers.Serializer):
     rule = serializers.ChoiceField(
         choices=[
             "amount_threshold",
@@ -279,7 +303,7 @@ class ReviewReasonSerializer(serializers.Serializer):
     bic = serializers.CharField(required=False, help_text="The BIC not found (unverified_bic).")
 
 
-class WireOutputSerializer(serializers.ModelSerializer):
+class WireOutputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     source_account = serializers.IntegerField(source="source_id")
     amount = MoneyField()
     fee = MoneyField()

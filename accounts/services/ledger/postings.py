@@ -30,6 +30,9 @@ from accounts.services.ledger.writers import (
 from bankcore.observability import phase
 
 _system_moves: ContextVar[SystemMoves | None] = ContextVar("system_moves", default=None)
+# The accounts a ledger_transaction's postings moved, by pk: their cached views are retired
+# together, in one round trip, when it commits.
+_moved_accounts: ContextVar[dict[int, Account] | None] = ContextVar("moved_accounts", default=None)
 
 
 @contextmanager
@@ -43,18 +46,22 @@ def ledger_transaction() -> Iterator[None]:
     last statement, in primary-key order, and each system row is held only from there to
     the commit. No deposit or wire waits on another's statements for a system account.
     When the body raises, nothing is written; a posting through a system account outside
-    this transaction is refused.
+    this transaction is refused. The cached views of every account its postings moved are
+    retired together when it commits (one cache round trip, however many postings).
     """
     with transaction.atomic(durable=True):
-        moves = SystemMoves()
-        token = _system_moves.set(moves)
+        moves, moved = SystemMoves(), {}
+        token, moved_token = _system_moves.set(moves), _moved_accounts.set(moved)
         try:
             yield
         finally:
             _system_moves.reset(token)
+            _moved_accounts.reset(moved_token)
         if moves.entries:
             with phase("system_moves", op="db.posting", description="move system account balances"):
                 system_moves_write(moves, now=timezone.now())
+        if moved:
+            cache.accounts_changed(moved.values())
 
 
 def posting_create(
@@ -181,5 +188,10 @@ def _postings_write(
     if followers and not statements:
         for follower in followers:
             follower.write(postings[0])
-    cache.accounts_changed([*accounts.values(), *(pending.accounts.values() if pending else ())])
+    touched = [*accounts.values(), *(pending.accounts.values() if pending else ())]
+    moved = _moved_accounts.get()
+    if moved is None:
+        cache.accounts_changed(touched)
+    else:  # retired when the ledger_transaction ends, with its other postings' accounts
+        moved.update((account.pk, account) for account in touched)
     return postings

@@ -123,6 +123,7 @@ def test_each_lock_takes_the_strength_of_the_policy():
         "account": lambda: locks.account_lock(account_id=account.pk),
         "user": lambda: locks.user_lock(user_id=account.customer_id),
         "users": lambda: locks.users_lock([account.customer_id]),
+        "user's row": lambda: locks.user_row_lock(user_id=account.customer_id),
         "approval request": lambda: locks.approval_request_lock(approval_id=approval.pk),
         "second-factor devices": lambda: locks.second_factor_devices_lock(user_id=account.customer_id),
     }

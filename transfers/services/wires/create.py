@@ -21,7 +21,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.locks import account_lock
-from accounts.models import LedgerEntry, Posting, User
+from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, debit_check, ledger_transaction, posting_create
 from accounts.sessions import session_hold
@@ -37,7 +37,13 @@ from transfers.models import WireTransfer
 from transfers.services.wires.beneficiary_checks import wire_beneficiary_review_reason
 from transfers.services.wires.calendar import wire_value_date
 from transfers.services.wires.limits import wire_customer_lock, wire_limits, wire_review_threshold_reason
-from transfers.services.wires.review import SYSTEM_WIRE_CLEARING, SYSTEM_WIRE_FEES, wire_release
+from transfers.services.wires.review import (
+    SYSTEM_WIRE_CLEARING,
+    SYSTEM_WIRE_FEES,
+    SYSTEM_WIRE_SETTLEMENT,
+    wire_release_posting,
+    wire_sent_audit,
+)
 from transfers.services.wires.settings import wire_fee
 
 
@@ -74,6 +80,7 @@ def wire_create(
     Below the review threshold and with no screening hit, the wire is released in the same
     transaction (``sent``); otherwise it waits in ``pending_review`` with its reason.
     """
+    cache.wire_create_prefetch()
     hits = screening_run(name=request.beneficiary_name, country=request.beneficiary_country)
     return _wire_post(
         customer=customer,
@@ -94,6 +101,22 @@ def _review_reason(*, amount: int, currency: str, hits: list[dict], unreviewed_t
             "detail": "The beneficiary resembles a listed party; compliance staff will review the wire.",
         }
     return wire_review_threshold_reason(amount=amount, currency=currency, unreviewed_today=unreviewed_today)
+
+
+def _system_accounts(*, currency: str, fee: int, released: bool) -> dict[str, Account]:
+    """The bank's accounts a new wire moves money through, by code, read together: wire
+    clearing, wire fees when there is a fee, and wire settlement when it is sent at once.
+    One not opened yet is opened (``system_account``)."""
+    codes = [SYSTEM_WIRE_CLEARING]
+    if fee:
+        codes.append(SYSTEM_WIRE_FEES)
+    if released:
+        codes.append(SYSTEM_WIRE_SETTLEMENT)
+    found = {
+        account.system_code: account
+        for account in Account.objects.filter(system_code__in=codes, currency=currency)
+    }
+    return {code: found.get(code) or system_account(code=code, currency=currency) for code in codes}
 
 
 @ledger_transaction()
@@ -131,24 +154,25 @@ def _wire_post(
     review_reason = wire_beneficiary_review_reason(request) or _review_reason(
         amount=request.amount, currency=currency, hits=hits, unreviewed_today=limits.unreviewed_today
     )
-    clearing = system_account(code=SYSTEM_WIRE_CLEARING, currency=currency)
+    # A wire below the threshold is approved by the rule itself, and sent at once.
+    released = review_reason is None
+    system = _system_accounts(currency=currency, fee=fee, released=released)
+    clearing = system[SYSTEM_WIRE_CLEARING]
     legs = [
         Leg(source.pk, -(request.amount + fee), LedgerEntry.Type.WIRE_OUT),
         Leg(clearing.pk, request.amount, LedgerEntry.Type.WIRE_OUT),
     ]
-    known = {source.pk: source, clearing.pk: clearing}
     if fee:
-        fees = system_account(code=SYSTEM_WIRE_FEES, currency=currency)
-        legs.append(Leg(fees.pk, fee, LedgerEntry.Type.FEE))
-        known[fees.pk] = fees
+        legs.append(Leg(system[SYSTEM_WIRE_FEES].pk, fee, LedgerEntry.Type.FEE))
     hold = posting_create(
         kind=Posting.Kind.WIRE,
         legs=legs,
         initiated_by=customer,
         description=f"Wire hold: {request.reference}",
-        locked_accounts=known,
+        locked_accounts={source.pk: source, **{account.pk: account for account in system.values()}},
     )
-    wire = WireTransfer.objects.create(
+    created_status = WireTransfer.Status.APPROVED if released else WireTransfer.Status.PENDING_REVIEW
+    wire = WireTransfer(
         customer=customer,
         source=source,
         amount=request.amount,
@@ -163,17 +187,25 @@ def _wire_post(
         reference=request.reference,
         charge_bearer=request.charge_bearer,
         value_date=wire_value_date(now=now),
-        # A wire below the threshold is approved by the rule itself, and sent below.
-        status=WireTransfer.Status.PENDING_REVIEW if review_reason else WireTransfer.Status.APPROVED,
+        status=created_status,
         review_reason=review_reason,
         screening_hits=hits,
         hold_posting=hold,
         created_at=now,
         updated_at=now,
     )
+    release = None
+    if released:
+        # Sent in the row's own insert (approved -> sent): nobody sees the row before this
+        # transaction commits, so no other transition can race the one written here.
+        release = wire_release_posting(
+            wire=wire, actor=customer, clearing=clearing, settlement=system[SYSTEM_WIRE_SETTLEMENT]
+        )
+        wire.status, wire.release_posting = WireTransfer.Status.SENT, release
+    wire.save(force_insert=True)
     if idempotency_claim is not None:
         idempotency_claim.complete(result=wire)
-    metrics.wire_state_entered(state=wire.status, currency=currency, amount=wire.amount)
+    metrics.wire_state_entered(state=created_status, currency=currency, amount=wire.amount)
     audit_record(
         action=actions.WIRE_CREATED,
         actor=customer,
@@ -184,13 +216,14 @@ def _wire_post(
             "fee": fee,
             "currency": currency,
             "uetr": str(wire.uetr),
-            "status": wire.status,
+            "status": created_status,
             "review_reason": review_reason,
             "screening_hits": hits,
             "posting": hold.pk,
         },
     )
-    if review_reason is None:
-        wire_release(wire=wire, actor=customer, from_status=WireTransfer.Status.APPROVED, clearing=clearing)
+    if release is not None:
+        metrics.wire_state_entered(state=WireTransfer.Status.SENT, currency=currency, amount=wire.amount)
+        wire_sent_audit(wire=wire, actor=customer, release=release)
     cache.wires_changed(customer_id=customer.pk)
     return wire

@@ -12,9 +12,9 @@ wires of one customer, from any of their accounts, are summed one after the othe
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
 
-from accounts.locks import users_lock
+from accounts.locks import user_row_lock
 from accounts.models import Account
 from bankcore.money import format_amount
 from transfers.errors import LimitExceeded
@@ -41,7 +41,7 @@ def wire_customer_lock(*, customer_id: int) -> None:
     changes) across all their accounts. Taken before any account lock, as deposits take
     their users' rows first. FOR NO KEY UPDATE: a concurrent commit's foreign-key check on
     the user (rows pointing at them) takes a key-share lock, which a full FOR UPDATE blocks."""
-    users_lock([customer_id])
+    user_row_lock(user_id=customer_id)
 
 
 @dataclass(frozen=True)
@@ -96,56 +96,99 @@ def wire_limits(*, account: Account, full_kyc: bool, now: datetime.datetime) -> 
     """``account``'s limits (the defaults or its override) and its customer's (the defaults
     raised to their accounts' highest override in the currency), both raised when the
     customer's KYC level is full, with what the counted wires of today and this month use of
-    each. Two queries."""
+    each. One query: the overrides and the sums are read together (``_limits_used``)."""
     currency = account.currency
     defaults = wire_limit_defaults(currency)
-    account_limits, customer_limits = dict(defaults), dict(defaults)
-    overrides = WireLimitOverride.objects.filter(
-        account__customer_id=account.customer_id, account__currency=currency
-    ).values("account_id", *LIMIT_NAMES)
-    for override in overrides:
-        for name in LIMIT_NAMES:
-            if override[name] is None:
-                continue
-            customer_limits[name] = max(customer_limits[name], override[name])
-            if override["account_id"] == account.pk:
-                account_limits[name] = override[name]
-    factor = wire_full_kyc_multiplier() if full_kyc else 1
     day_start, month_start = day_starts(now)
-    today, month = Q(created_at__gte=day_start), Q(created_at__gte=month_start)
-    own = Q(source_id=account.pk)
-    # One customer's wires of the month and the day in the currency (wire_customer_created_idx).
-    used = WireTransfer.objects.filter(
-        customer_id=account.customer_id,
-        currency=currency,
-        created_at__gte=min(day_start, month_start),
-        status__in=COUNTED_STATUSES,
-    ).aggregate(
-        account_daily=Sum("amount", filter=today & own),
-        account_daily_count=Count("id", filter=today & own),
-        account_monthly=Sum("amount", filter=month & own),
-        customer_daily=Sum("amount", filter=today),
-        customer_daily_count=Count("id", filter=today),
-        customer_monthly=Sum("amount", filter=month),
-        # Released by the rules, never held: the wire has no review reason.
-        unreviewed_today=Sum("amount", filter=today & Q(review_reason__isnull=True)),
-    )
+    used = _limits_used(account=account, day_start=day_start, month_start=month_start)
+    factor = wire_full_kyc_multiplier() if full_kyc else 1
 
-    def uses(limits: dict[str, int], prefix: str) -> dict[str, LimitUse]:
-        return {
-            name: LimitUse(
-                limit=limits[name] * factor,
-                used=0 if name == "per_wire" else used[f"{prefix}_{name}"] or 0,
-            )
-            for name in LIMIT_NAMES
-        }
+    def uses(scope: str) -> dict[str, LimitUse]:
+        limits = {}
+        for name in LIMIT_NAMES:
+            override = used[f"{scope}_{name}_override"]
+            if scope == "customer":
+                # The highest override among the customer's accounts raises the default only.
+                limit = defaults[name] if override is None else max(defaults[name], override)
+            else:
+                limit = defaults[name] if override is None else override
+            spent = 0 if name == "per_wire" else used[f"{scope}_{name}"]
+            limits[name] = LimitUse(limit=limit * factor, used=spent)
+        return limits
 
     return WireLimits(
         currency=currency,
-        account=uses(account_limits, "account"),
-        customer=uses(customer_limits, "customer"),
-        unreviewed_today=used["unreviewed_today"] or 0,
+        account=uses("account"),
+        customer=uses("customer"),
+        unreviewed_today=used["unreviewed_today"],
     )
+
+
+# What the wires of the day and the month use, and the overrides: ``_limits_used``'s columns.
+_USED_COLUMNS = (
+    "account_daily",
+    "account_daily_count",
+    "account_monthly",
+    "customer_daily",
+    "customer_daily_count",
+    "customer_monthly",
+    "unreviewed_today",
+)
+_OVERRIDE_COLUMNS = tuple(
+    f"{scope}_{name}_override" for scope in ("account", "customer") for name in LIMIT_NAMES
+)
+
+
+def _limits_used(
+    *, account: Account, day_start: datetime.datetime, month_start: datetime.datetime
+) -> dict[str, int | None]:
+    """In one statement: what the customer's counted wires of the month and the day in the
+    account's currency sum to (for the account and across all the customer's accounts; the
+    customer's wires by date, wire_customer_created_idx), and the overrides of the
+    customer's accounts in the currency: the account's own, and the highest of each limit
+    (None where no override sets it). Sums and counts are whole numbers, 0 for none.
+
+    Plain SQL that any database runs (CASE rather than FILTER): the ORM spent more time
+    building this statement than the database took to answer it.
+    """
+    quote = connection.ops.quote_name
+    wires, overrides, accounts = (
+        quote(model._meta.db_table) for model in (WireTransfer, WireLimitOverride, Account)
+    )
+    today, own = "w.created_at >= %s", "w.source_id = %s"
+    sums = (
+        f"SUM(CASE WHEN {today} AND {own} THEN w.amount END)",
+        f"COUNT(CASE WHEN {today} AND {own} THEN 1 END)",
+        f"SUM(CASE WHEN {own} THEN w.amount END)",
+        f"SUM(CASE WHEN {today} THEN w.amount END)",
+        f"COUNT(CASE WHEN {today} THEN 1 END)",
+        "SUM(w.amount)",
+        # Released by the rules, never held: the wire has no review reason.
+        f"SUM(CASE WHEN {today} AND w.review_reason IS NULL THEN w.amount END)",
+    )
+    # The month starts on or before the day: the month's wires are all that the sums read.
+    day, month = (connection.ops.adapt_datetimefield_value(value) for value in (day_start, month_start))
+    sum_params = [day, account.pk, day, account.pk, account.pk, day, day, day]
+    statuses = ", ".join(["%s"] * len(COUNTED_STATUSES))
+    own_override = [f"MAX(CASE WHEN o.account_id = %s THEN o.{name} END)" for name in LIMIT_NAMES]
+    highest_override = [f"MAX(o.{name})" for name in LIMIT_NAMES]
+    # Table and column names are the models', every value is a parameter. Each side is one
+    # aggregate row, so their product is one row.
+    sql = (
+        f"SELECT u.*, v.* FROM (SELECT {', '.join(sums)} FROM {wires} w "  # noqa: S608
+        "WHERE w.customer_id = %s AND w.currency = %s AND w.created_at >= %s "
+        f"AND w.status IN ({statuses})) u, "
+        f"(SELECT {', '.join(own_override + highest_override)} FROM {overrides} o "
+        f"JOIN {accounts} a ON a.id = o.account_id WHERE a.customer_id = %s AND a.currency = %s) v"
+    )
+    where_params = [account.customer_id, account.currency, month, *COUNTED_STATUSES]
+    override_params = [account.pk] * len(LIMIT_NAMES) + [account.customer_id, account.currency]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sum_params + where_params + override_params)
+        row = cursor.fetchone()
+    sums_read, overrides_read = row[: len(_USED_COLUMNS)], row[len(_USED_COLUMNS) :]
+    used = {name: int(value or 0) for name, value in zip(_USED_COLUMNS, sums_read, strict=True)}
+    return used | dict(zip(_OVERRIDE_COLUMNS, overrides_read, strict=True))
 
 
 def wire_review_threshold_reason(*, amount: int, currency: str, unreviewed_today: int) -> dict | None:

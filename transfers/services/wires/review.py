@@ -51,18 +51,33 @@ def _transition(wire: WireTransfer, *, from_status: str, to_status: str, **field
     return True
 
 
-def wire_release(
-    *, wire: WireTransfer, actor: User, from_status: str, clearing: Account | None = None
-) -> WireTransfer:
+def wire_release(*, wire: WireTransfer, actor: User, from_status: str) -> WireTransfer:
     """Send a held wire on: ``from_status`` -> approved -> sent, with the posting from the
     clearing account to the settlement account. Inside the caller's transaction."""
     if from_status != WireTransfer.Status.APPROVED and not _transition(
         wire, from_status=from_status, to_status=WireTransfer.Status.APPROVED
     ):
         raise InvalidState(f"The wire is {_status_of(wire.pk)}, not {from_status}.")
+    release = wire_release_posting(wire=wire, actor=actor)
+    if not _transition(
+        wire,
+        from_status=WireTransfer.Status.APPROVED,
+        to_status=WireTransfer.Status.SENT,
+        release_posting=release,
+    ):
+        raise InvalidState()
+    wire_sent_audit(wire=wire, actor=actor, release=release)
+    return wire
+
+
+def wire_release_posting(
+    *, wire: WireTransfer, actor: User, clearing: Account | None = None, settlement: Account | None = None
+) -> Posting:
+    """The posting that sends an approved wire's amount on, from the clearing account to the
+    settlement account (either passed when the caller has read it)."""
     clearing = clearing or system_account(code=SYSTEM_WIRE_CLEARING, currency=wire.currency)
-    settlement = system_account(code=SYSTEM_WIRE_SETTLEMENT, currency=wire.currency)
-    release = posting_create(
+    settlement = settlement or system_account(code=SYSTEM_WIRE_SETTLEMENT, currency=wire.currency)
+    return posting_create(
         kind=Posting.Kind.WIRE,
         legs=[
             Leg(clearing.pk, -wire.amount, LedgerEntry.Type.WIRE_OUT),
@@ -72,13 +87,10 @@ def wire_release(
         description=f"Wire {wire.uetr} sent",
         locked_accounts={clearing.pk: clearing, settlement.pk: settlement},
     )
-    if not _transition(
-        wire,
-        from_status=WireTransfer.Status.APPROVED,
-        to_status=WireTransfer.Status.SENT,
-        release_posting=release,
-    ):
-        raise InvalidState()
+
+
+def wire_sent_audit(*, wire: WireTransfer, actor: User, release: Posting) -> None:
+    """Audit an approved wire sent by its ``release`` posting."""
     audit_record(
         action=actions.WIRE_SENT,
         actor=actor,
@@ -86,7 +98,6 @@ def wire_release(
         before={"status": WireTransfer.Status.APPROVED},
         after={"status": WireTransfer.Status.SENT, "posting": release.pk},
     )
-    return wire
 
 
 def _status_of(wire_id: int) -> str:

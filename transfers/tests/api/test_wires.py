@@ -346,6 +346,22 @@ def test_value_date_skips_weekends_holidays_and_the_cut_off(db, staff_user, wire
     assert AuditEvent.objects.filter(action=actions.WIRE_HOLIDAY_ADDED).count() == 1
 
 
+def test_value_date_sees_a_holiday_removed_at_once(db, staff_user, wire_settings):
+    from transfers.models import BusinessHoliday
+    from transfers.services.wires.calendar import (
+        business_holiday_add,
+        business_holiday_remove,
+        wire_value_date,
+    )
+
+    wire_settings(time_zone="UTC", cutoff_time="15:00")
+    friday_late = datetime.datetime(2026, 11, 27, 15, 0, tzinfo=datetime.UTC)
+    business_holiday_add(date=datetime.date(2026, 11, 30), name="Bank holiday", actor=staff_user)
+    assert wire_value_date(now=friday_late) == datetime.date(2026, 12, 1)  # the holidays are cached
+    business_holiday_remove(holiday=BusinessHoliday.objects.get(), actor=staff_user)
+    assert wire_value_date(now=friday_late) == datetime.date(2026, 11, 30)
+
+
 def test_cut_off_and_time_zone_settings_are_checked(db, wire_settings):
     from bankcore.errors import InvalidSetting
 

@@ -15,13 +15,14 @@ def test_create_query_count(customer_client, source, assert_num_queries_excludin
     post_wire(customer_client, source, amount="1.00")  # opens the system accounts once
     # claim, sanctions list version, session, claim hold, KYC, the customer's lock (their
     # limits and unreviewed total span all their accounts), source lock, the customer's limit
-    # overrides in the currency, limits and unreviewed total used, clearing, the hold's
-    # customer side (posting, balance and entry: one statement on PostgreSQL, three
-    # elsewhere), holidays, wire, claim completed, audit; released: settlement, posting,
-    # sent, audit; last, the system side of both postings (clearing and settlement balances
-    # and entries: one statement on PostgreSQL, three elsewhere)
+    # overrides in the currency with the limits and unreviewed total used, the system
+    # accounts (clearing, and settlement for a wire sent at once), the hold's customer side
+    # (posting, balance and entry: one statement on PostgreSQL, three elsewhere), the release
+    # posting, the wire (inserted sent; the value date's holidays are cached), claim
+    # completed, audit created, audit sent; last, the system side of both postings (clearing
+    # and settlement balances and entries: one statement on PostgreSQL, three elsewhere)
     customer_side = system_side = 1 if connection.vendor == "postgresql" else 3
-    with assert_num_queries_excluding_savepoints(18 + customer_side + system_side):
+    with assert_num_queries_excluding_savepoints(14 + customer_side + system_side):
         response = post_wire(customer_client, source, amount="2.00")
     assert response.status_code == 201, response.json()
 
@@ -75,7 +76,7 @@ def test_limits_with_used_and_remaining_cached_until_a_wire_changes(
 ):
     wire_settings(limit_daily={"USD": 5000}, limit_daily_count=3)
     post_wire(customer_client, source, amount="1200.00")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         limits = customer_client.get(f"/api/wire-transfers/limits?account={source.pk}").json()
     assert limits["daily"] == {"limit": "5000.00", "used": "1200.00", "remaining": "3800.00"}
     assert limits["daily_count"] == {"limit": 3, "used": 1, "remaining": 2}
