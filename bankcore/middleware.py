@@ -67,8 +67,17 @@ class RequestContextMiddleware:
 
 
 def _authenticates_itself(request) -> bool:
-    """An API request that carries its own credentials (a bearer token), not a cookie."""
-    return request.path_info.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META
+    """An API request that carries its own credentials (a bearer token), not a cookie.
+
+    Only the bearer scheme, split as knox splits it: a request whose Authorization header
+    is anything else (a proxy's Basic credentials, an empty value) is one DRF's bearer
+    authentication passes over, and a session-authenticated endpoint (/api/ops/cache-stats)
+    must still find the session's user and its second factor on it."""
+    if not request.path_info.startswith("/api/"):
+        return False
+    # As DRF reads the header (bytes, ISO-8859-1) and knox splits it (ASCII whitespace).
+    words = request.META.get("HTTP_AUTHORIZATION", "").encode("iso-8859-1", "replace").split(None, 1)
+    return bool(words) and words[0].lower() == b"bearer"
 
 
 class _BrowserOnly:

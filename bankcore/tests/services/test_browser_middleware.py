@@ -51,3 +51,14 @@ def test_the_subclasses_stand_where_djangos_own_stood():
     assert middleware.index("bankcore.middleware.OTPMiddleware") < middleware.index(
         "bankcore.middleware.MessageMiddleware"
     )
+
+
+def test_an_api_call_with_other_credentials_than_a_bearer_token_runs_them():
+    # DRF's bearer authentication passes over these, and an endpoint that also takes the
+    # session (/api/ops/cache-stats) must find the session's user on the request.
+    for header in ["Basic dXNlcjpwYXNz", "", "Token abc", "Bearerabc"]:
+        request = seen_by_view("/api/ops/cache-stats", HTTP_AUTHORIZATION=header)
+        assert request.user.is_verified() is False, header
+        assert hasattr(request, "_messages"), header
+    for header in ["Bearer abc", "bearer abc", "BEARER\tabc"]:
+        assert not hasattr(seen_by_view("/api/accounts", HTTP_AUTHORIZATION=header), "user"), header

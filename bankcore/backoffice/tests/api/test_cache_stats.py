@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.tests.factories import AccountFactory, fund
+from accounts.tests.helpers import BackOfficeClient
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,17 @@ def test_cache_stats_need_a_staff_session_past_the_second_factor(client, bearer_
     assert client.get("/api/ops/cache-stats").status_code == 403
     client.force_login(staff_user)
     assert client.get("/api/ops/cache-stats").status_code == 200
+
+
+@pytest.mark.parametrize("authorization", ["Basic c3RhZmY6cGFzcw==", "", "Token abc"])
+def test_a_staff_session_opens_them_whatever_other_credentials_the_request_carries(
+    client, staff_user, authorization
+):
+    # A proxy in front of the back office may add its own Basic credentials: DRF's bearer
+    # authentication passes over them, and the session still counts.
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_cache_stats"))
+    client.force_login(staff_user)
+    assert client.get("/api/ops/cache-stats", HTTP_AUTHORIZATION=authorization).status_code == 200
+    password_only = BackOfficeClient()
+    password_only.force_login(staff_user, verified=False)
+    assert password_only.get("/api/ops/cache-stats", HTTP_AUTHORIZATION=authorization).status_code == 403
