@@ -19,8 +19,9 @@ class JSONRenderer(ORJSONRenderer):
     become strings, as the standard encoder makes them.
 
     A request for indented JSON, and a body orjson refuses (an integer wider than 64 bits,
-    a key of another type), are rendered by DRF's own renderer: nothing renders differently
-    or fails that did not before.
+    a key of another type), are rendered by DRF's own renderer. Every body bankcore sends
+    is the same JSON as before; what differs is spelling no body of ours can hold (1e-7 for
+    1e-07, a raw U+2028), and NaN, which the standard encoder could not write at all.
     """
 
     options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
