@@ -275,8 +275,10 @@ def evaluate(
     if history:
         from loadtest import plots
 
-        plots.latency_over_time(history, plan, out / "latency.png")
-        plots.throughput_over_time(history, plan, out / "throughput.png")
+        plots.latency_over_time(
+            history, plan, out / "latency.png", p95_gate=run_gates.p95_ms, p99_gate=run_gates.p99_ms
+        )
+        plots.throughput_over_time(history, plan, out / "throughput.png", min_rps=run_gates.min_rps)
         plots.endpoint_p95(endpoints, out / "endpoint_p95.png")
     return summary
 
