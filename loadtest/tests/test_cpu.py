@@ -73,3 +73,23 @@ def test_a_postgres_backend_is_told_by_its_database():
         "postgres: 15/main: logical replication launcher",
     ):
         assert cpu._BACKEND.match(server_process) is None
+
+
+def test_runs_compared_side_by_side(tmp_path):
+    import json
+
+    from loadtest import compare_cpu
+
+    for label, app, balance in (("before", 7.74, 1.94), ("after", 3.1, 0.9)):
+        run = tmp_path / label
+        run.mkdir()
+        before = cpu.Sample(app=0.0, postgres=0.0, redis=0.0)
+        after = cpu.Sample(app=app * 10, postgres=10.0, redis=1.0)
+        (run / "cpu.json").write_text(json.dumps(cpu.per_request(before, after, 5.0, 10_000)))
+        timing = {"GET /api/accounts/{id}/balance": {"cpu": {"p50": balance, "p95": balance * 2, "mean": balance}}}
+        (run / "server_timing.json").write_text(json.dumps(timing))
+    runs = {label: compare_cpu.load(tmp_path / label) for label in ("before", "after")}
+    lines = compare_cpu.table(runs).splitlines()
+    assert lines[0] == "| CPU ms per request | before | after |"
+    assert "| whole run: app | 7.74 | 3.10 |" in lines
+    assert "| `GET /api/accounts/{id}/balance` | 1.94 (p95 3.9) | 0.90 (p95 1.8) |" in lines
