@@ -86,7 +86,8 @@ def test_runs_compared_side_by_side(tmp_path):
         before = cpu.Sample(app=0.0, postgres=0.0, redis=0.0)
         after = cpu.Sample(app=app * 10, postgres=10.0, redis=1.0)
         (run / "cpu.json").write_text(json.dumps(cpu.per_request(before, after, 5.0, 10_000)))
-        timing = {"GET /api/accounts/{id}/balance": {"cpu": {"p50": balance, "p95": balance * 2, "mean": balance}}}
+        cpu_ms = {"p50": balance, "p95": balance * 2, "mean": balance}
+        timing = {"GET /api/accounts/{id}/balance": {"cpu": cpu_ms}}
         (run / "server_timing.json").write_text(json.dumps(timing))
     runs = {label: compare_cpu.load(tmp_path / label) for label in ("before", "after")}
     lines = compare_cpu.table(runs).splitlines()
