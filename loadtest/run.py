@@ -118,9 +118,10 @@ def seed(env: dict, out: Path, customers: int) -> None:
         f"--customers={customers}",
         "--accounts-per-customer=2",
         "--transactions-per-account=40",
-        # Most accounts can send the scenario's held wires (10,000+); the seeded transfers
-        # leave a few below that, and the scenario reads the balance first.
-        "--opening-balance=50000.00",
+        # The seeded history leaves every account at least half of this, so each can send
+        # its share of the scenario's wires (two held above 10,000, six of up to 500) as
+        # more requests are served: at 50,000 a few accounts ran dry in a 300-user run.
+        "--opening-balance=100000.00",
         "--kyc=approved",
         f"--password={PASSWORD}",
         f"--output={out / 'customers.json'}",

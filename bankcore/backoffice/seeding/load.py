@@ -66,7 +66,8 @@ def ledger_seed_load(
     """Create load-test customers with funded accounts and history; returns what it made.
 
     Each account gets one opening deposit and about ``transactions_per_account - 1`` more
-    entries from transfers with the other new accounts of its chunk, then
+    entries from transfers with the other new accounts of its chunk (never below half the
+    opening balance), then
     ``wires_per_account`` wires: each held and sent, except every tenth, left pending review.
     """
     rng = rng or random.Random()  # noqa: S311 - load data, not secrets
@@ -149,11 +150,16 @@ def _seed_chunk(
         )
         balances[account.pk] += opening_balance
     transfers_wanted = len(accounts) * max(transactions_per_account - 1, 0) // 2
+    # A transfer never takes its source below half its opening balance: a random walk of
+    # payments would otherwise leave some accounts with cents, and the load test's customers
+    # spend what the seeding gave them (wires of up to 500, held ones above 10,000).
+    floor = opening_balance // 2
     for _ in range(transfers_wanted if len(accounts) > 1 else 0):
         source, destination = rng.sample(accounts, 2)
-        if balances[source.pk] < 1:
+        spare = balances[source.pk] - floor
+        if spare < 1:
             continue
-        amount = rng.randint(1, max(1, balances[source.pk] // 10))
+        amount = rng.randint(1, max(1, spare // 10))
         balances[source.pk] -= amount
         balances[destination.pk] += amount
         movements.append(

@@ -63,6 +63,11 @@ def test_seed_load_keeps_the_ledger_consistent_and_adds_on_rerun(seeded, tmp_pat
     report = ledger_verify()
     assert report.ok, report
     deposits = LedgerEntry.objects.filter(type="deposit", customer__isnull=False)
+    # Seeded payments leave every account at least half its opening balance.
+    first_run = Account.objects.filter(
+        number__in=[a["account_number"] for c in seeded["customers"] for a in c["accounts"]]
+    )
+    assert min(first_run.values_list("balance", flat=True)) >= 250_00
     assert deposits.count() == 12
     assert set(deposits.values_list("amount", flat=True)) == {500_00, 1000_00}
 
