@@ -9,8 +9,13 @@ from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Processes, not threads: on two cores, 8 single-threaded workers served the load test's 300
+# users at 306 req/s, p95 140 ms and 4.6 ms of CPU per request, where 2 workers x 8 threads
+# managed 243 req/s, p95 600 ms and 6.0 ms (the threads of one worker take turns at the GIL,
+# and every turn costs). docs/performance.md, Workers and threads. gthread still keeps idle
+# keep-alive connections in its poller, off the worker's one thread.
+workers = int(os.environ.get("GUNICORN_WORKERS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Recycle workers now and then so a slow leak never becomes an outage. Rarely: a worker's
 # boot costs about a second of CPU, which at every 5,000 requests was 0.2 ms of every
 # request, and the busy cores took it from the requests in flight. The jitter, half the

@@ -139,8 +139,8 @@ VARIABLES: dict[str, Variable] = {
     "KYC_S3_REGION": Variable(None, "Region of KYC_S3_BUCKET; unset leaves it to the AWS environment."),
     # Read by gunicorn.conf.py, not by Django.
     "GUNICORN_BIND": Variable("0.0.0.0:8000", "Address gunicorn listens on."),
-    "GUNICORN_WORKERS": Variable("2", "gunicorn worker processes (gthread)."),
-    "GUNICORN_THREADS": Variable("8", "Threads per worker."),
+    "GUNICORN_WORKERS": Variable("8", "gunicorn worker processes (gthread)."),
+    "GUNICORN_THREADS": Variable("1", "Threads per worker."),
     "GUNICORN_MAX_REQUESTS": Variable("50000", "Requests before a worker is recycled."),
     "GUNICORN_MAX_REQUESTS_JITTER": Variable("25000", "Random spread added to GUNICORN_MAX_REQUESTS."),
     "GUNICORN_TIMEOUT": Variable("30", "Seconds before a silent worker is restarted."),
