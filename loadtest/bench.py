@@ -59,6 +59,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bankcore.env import VARIABLES  # noqa: E402
 from loadtest.bench_cache import BENCH_ENV, spare_port  # noqa: E402
 
 PARTS = ("transfers", "balance", "deposits", "history")
@@ -111,8 +112,13 @@ def parser_build() -> argparse.ArgumentParser:
     parser.add_argument(
         "--wrk-timeout", type=int, default=10, help="seconds wrk waits for a response (wrk's default is 2)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    # Production's gunicorn defaults (bankcore/env.py), for both servers.
+    parser.add_argument(
+        "--workers", type=int, default=int(VARIABLES["GUNICORN_WORKERS"].default), help="gunicorn workers"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=int(VARIABLES["GUNICORN_THREADS"].default), help="threads per worker"
+    )
     parser.add_argument("--pool-size", type=int, default=8, help="DB_POOL_MAX_SIZE of each worker")
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument(
