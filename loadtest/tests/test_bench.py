@@ -56,7 +56,8 @@ def test_driver_defaults_finish_in_a_few_minutes_with_16_clients():
     assert (options.rounds, options.duration, options.connections) == (5, 5, 16)
     # The acceptance: the median of three runs' medians, gated unless told not to.
     assert (options.runs, options.no_gate, options.out) == (3, False, None)
-    assert (options.workers, options.threads, options.pool_size) == (2, 8, 8)
+    # Both servers as production runs gunicorn by default (gunicorn.conf.py, bankcore/env.py).
+    assert (options.workers, options.threads, options.pool_size) == (8, 1, 8)
     assert options.database == "bankcore_bench"
 
 
