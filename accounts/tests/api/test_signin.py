@@ -230,3 +230,31 @@ def test_register_refuses_control_and_format_characters_in_the_name(api_client):
     )
     assert response.status_code == 400
     assert response.json()["fields"]["full_name"][0]["code"] == "invalid_character"
+
+
+def test_a_hash_with_other_argon2_parameters_is_upgraded_on_the_next_successful_login(api_client, settings):
+    """Hashes made before the OWASP parameters (Django's default Argon2: m=100 MiB, p=8)
+    still verify, and the first successful login rewrites them with the current ones; a
+    failed login leaves them alone."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    import bankcore.settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = UserFactory()
+    old_hash = Argon2PasswordHasher().encode("an-Older-passphrase-1", Argon2PasswordHasher().salt())
+    assert "m=102400,t=2,p=8" in old_hash
+    User.objects.filter(pk=user.pk).update(password=old_hash)
+
+    refused = api_client.post(
+        "/api/auth/login", {"email": user.email, "password": "wrong-guess-1"}, format="json"
+    )
+    assert refused.status_code == 400
+    user.refresh_from_db()
+    assert user.password == old_hash
+
+    signed_in = login(api_client, user.email, "an-Older-passphrase-1")
+    assert signed_in.status_code == 200
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("an-Older-passphrase-1")
