@@ -1,8 +1,9 @@
 """Slow clients against bankcore: through HAProxy (deploy/haproxy/haproxy.cfg), then, as the
 control, against gunicorn directly (`make slow-clients`).
 
-It starts gunicorn (gunicorn.conf.py, production settings: DEBUG off, 2 workers x 8 threads,
-SQLite in a temporary directory) and HAProxy on free loopback ports, then in each phase opens
+It starts gunicorn (gunicorn.conf.py, production settings: DEBUG off, SQLite in a temporary
+directory; 2 workers x 8 threads, not production's 8 x 1: the control's 16 threads) and
+HAProxy on free loopback ports, then in each phase opens
 32 connections that trickle a request one byte a second (16 their headers, 16 a JSON body
 after whole headers) while /health is asked twice a second. Through HAProxy, /health must
 answer within a second every time; straight at gunicorn the same 32 connections hold all of
