@@ -4,6 +4,7 @@ import sentry_sdk
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.messages import middleware as messages_middleware
 from django_otp import middleware as otp_middleware
+from rest_framework.authentication import get_authorization_header
 
 from bankcore.cache import begin_request_generations, end_request_generations
 from bankcore.metrics import request_observe
@@ -75,8 +76,8 @@ def _authenticates_itself(request) -> bool:
     must still find the session's user and its second factor on it."""
     if not request.path_info.startswith("/api/"):
         return False
-    # As DRF reads the header (bytes, ISO-8859-1) and knox splits it (ASCII whitespace).
-    words = request.META.get("HTTP_AUTHORIZATION", "").encode("iso-8859-1", "replace").split(None, 1)
+    # As DRF reads the header (bytes, however the server gave it) and knox splits it.
+    words = get_authorization_header(request).split(None, 1)
     return bool(words) and words[0].lower() == b"bearer"
 
 
