@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
+from django.db import connection
 
 from kyc.errors import SanctionsFileInvalid
-from kyc.models import SanctionsEntry
+from kyc.models import SanctionsEntry, SanctionsList
 from kyc.screening.names import name_normalize
 
 _NULL = "-0-"
@@ -163,3 +164,13 @@ def _entries_parse(sdn_text: str, alt_text: str) -> dict[int, dict]:
         if alias and alias not in entry["aliases"]:
             entry["aliases"].append(alias)
     return entries
+
+
+def sanctions_list_version() -> tuple[int, str] | None:
+    """The newest sanctions list's (pk, checksum), or None. Read on every screening, so in
+    plain SQL: the ORM took longer to build the statement than the database to answer it."""
+    table = connection.ops.quote_name(SanctionsList._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, checksum FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])

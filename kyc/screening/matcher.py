@@ -33,11 +33,11 @@ import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from kyc.models import SanctionsEntry, SanctionsList
+from kyc.models import SanctionsEntry
+from kyc.screening.lists import sanctions_list_version
 from kyc.screening.names import (
     GENERIC_WORDS,
     NOISE_WORDS,
@@ -267,20 +267,10 @@ def _index_build(version: tuple[int, str]) -> _ListIndex:
     return index
 
 
-def _list_version() -> tuple[int, str] | None:
-    """The newest sanctions list's (pk, checksum), or None. Read on every screening, so in
-    plain SQL: the ORM took longer to build the statement than the database to answer it."""
-    table = connection.ops.quote_name(SanctionsList._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, checksum FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608
-        row = cursor.fetchone()
-    return None if row is None else (row[0], row[1])
-
-
 def _index_current() -> _ListIndex | None:
     global _index
     # The checksum is part of the key: SQLite may give a rolled-back version's pk to the next.
-    version = _list_version()
+    version = sanctions_list_version()
     if version is None:
         return None
     index = _index
