@@ -54,6 +54,7 @@ from locust import FastHttpUser, LoadTestShape, between, events, task
 from locust.exception import StopUser
 
 from loadtest import profiles
+from loadtest.scenario import wire_body
 from loadtest.servertiming import ServerTimings
 
 CUSTOMERS_FILE = os.environ.get("LOADTEST_CUSTOMERS_FILE")
@@ -64,11 +65,6 @@ REVIEW_THRESHOLD = 10_000
 # Below wires.limit_daily_count (20 a day with basic KYC), leaving room for seeded wires.
 WIRES_PER_ACCOUNT = 8
 HELD_WIRES_PER_ACCOUNT = 2
-BENEFICIARIES = (
-    ("Ingrid Sommerfeld", "DE89370400440532013000", "COBADEFFXXX", "DE"),
-    ("Camille Laurent", "FR1420041010050500013M02606", "PSSTFRPPXXX", "FR"),
-    ("Oliver Pemberton", "GB29NWBK60161331926819", "NWBKGB2LXXX", "GB"),
-)
 
 if not CUSTOMERS_FILE:
     raise SystemExit("set LOADTEST_CUSTOMERS_FILE to a file written by manage.py seed_load")
@@ -238,20 +234,9 @@ class WireCustomer(Customer):
             with _lock:
                 _wires_sent[account["id"], held] -= 1
             return
-        name, iban, bic, country = random.choice(BENEFICIARIES)
         with self.client.post(
             "/api/wire-transfers",
-            json={
-                "source_account": account["id"],
-                "amount": f"{whole}.{random.randint(0, 99):02d}",
-                "currency": account["currency"],
-                "beneficiary_name": name,
-                "beneficiary_account": iban,
-                "beneficiary_bic": bic,
-                "beneficiary_country": country,
-                "reference": "load test",
-                "charge_bearer": "SHAR",
-            },
+            json=wire_body(account, whole),
             headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex},
             name="/api/wire-transfers [held for review]" if held else "/api/wire-transfers [released]",
             catch_response=True,

@@ -31,10 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENEFICIARIES = (
-    ("Ingrid Sommerfeld", "DE89370400440532013000", "COBADEFFXXX", "DE"),
-    ("Oliver Pemberton", "GB29NWBK60161331926819", "NWBKGB2LXXX", "GB"),
-)
+from loadtest.scenario import wire_body  # noqa: E402
 
 
 def configure() -> None:
@@ -131,22 +128,11 @@ def mix(driver: Driver, customer: dict, token: str, others: list[dict]):
 
     def wire():
         account = random.choice(accounts)
-        name, iban, bic, country = random.choice(BENEFICIARIES)
         return driver.call(
             "POST",
             "/api/wire-transfers",
             token=token,
-            body={
-                "source_account": account["id"],
-                "amount": f"{random.randint(10, 500)}.{random.randint(0, 99):02d}",
-                "currency": account["currency"],
-                "beneficiary_name": name,
-                "beneficiary_account": iban,
-                "beneficiary_bic": bic,
-                "beneficiary_country": country,
-                "reference": "load test",
-                "charge_bearer": "SHAR",
-            },
+            body=wire_body(account, random.randint(10, 500)),
             headers={"Idempotency-Key": uuid.uuid4().hex},
         )
 

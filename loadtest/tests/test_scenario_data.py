@@ -2,28 +2,13 @@
 turns every wire of the run that draws it into a failed request (make test runs this in the
 app's virtualenv; the locust-free selftest leaves it out, as it does test_bench.py)."""
 
-import ast
-from pathlib import Path
-
 import pytest
 
+from loadtest.scenario import BENEFICIARIES
 from transfers.api.wires import WireInputSerializer
 
-LOCUSTFILE = Path(__file__).resolve().parents[1] / "locustfile.py"
 
-
-def beneficiaries() -> tuple:
-    """BENEFICIARIES as the locustfile writes it, read without importing locust."""
-    tree = ast.parse(LOCUSTFILE.read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "BENEFICIARIES" for target in node.targets
-        ):
-            return ast.literal_eval(node.value)
-    raise AssertionError("loadtest/locustfile.py has no BENEFICIARIES")
-
-
-@pytest.mark.parametrize(("name", "iban", "bic", "country"), beneficiaries())
+@pytest.mark.parametrize(("name", "iban", "bic", "country"), BENEFICIARIES)
 def test_every_beneficiary_of_the_scenario_passes_the_apis_checks(name, iban, bic, country):
     body = {
         "source_account": "1",
