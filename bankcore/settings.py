@@ -98,8 +98,11 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    # CONN_HEALTH_CHECKS makes the pool check each connection before handing it out.
+    # CONN_HEALTH_CHECKS makes the pool check each connection before handing it out;
+    # bankcore's backend (bankcore/database/postgresql) checks without a round trip to PostgreSQL.
     default_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    if default_database["ENGINE"] == "django.db.backends.postgresql":
+        default_database["ENGINE"] = "bankcore.database.postgresql"
     default_database["OPTIONS"] = {
         "connect_timeout": env_int("DB_CONNECT_TIMEOUT"),
         # Bounded waits: a request never hangs on a lock or a runaway query, and fails with

@@ -17,6 +17,7 @@ if PGBENCH_DATABASE_URL:
     DATABASES["pgbench"] = {
         **DATABASES["default"],
         **dj_database_url.parse(PGBENCH_DATABASE_URL),
+        "ENGINE": DATABASES["default"]["ENGINE"],
         "OPTIONS": DATABASES["default"]["OPTIONS"],
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],

@@ -43,6 +43,8 @@ TIME_ZONE = "UTC"
 _database = dj_database_url.parse(
     _required("BENCH_PGBENCH_DATABASE_URL"), conn_max_age=0, conn_health_checks=True
 )
+# bankcore's backend: Django's, whose pool checks a connection without a round trip.
+_database["ENGINE"] = "bankcore.database.postgresql"
 _database["OPTIONS"] = {
     "connect_timeout": env_int("DB_CONNECT_TIMEOUT"),
     "options": (

@@ -1,0 +1,1 @@
+"""bankcore's database backends: Django's, with what bankcore changes in them."""
