@@ -31,8 +31,9 @@ different one of the customers ``manage.py seed_load`` wrote to LOADTEST_CUSTOME
 Transfers go only to seeded accounts of the same currency (a refused destination counts
 against the customer's failure limit). Wires respect the per-account daily count: each
 account sends at most WIRES_PER_ACCOUNT of them in one process, then the task reads the
-stats instead. Every answer is checked (status, and the wire's state); any other answer
-is a failure, and the gates allow none.
+stats instead (LOADTEST_CUSTOMER_OFFSET, when set, is the first customer a process signs
+in: one step of ``make capacity`` never reuses another's). Every answer is checked (status,
+and the wire's state); any other answer is a failure, and the gates allow none.
 
 The stages come from loadtest/profiles.py: LOADTEST_PROFILE (quick, full, extended), or
 LOADTEST_USERS and LOADTEST_STEP_SECONDS for one steady step (make capacity). With
@@ -70,7 +71,11 @@ if not CUSTOMERS_FILE:
     raise SystemExit("set LOADTEST_CUSTOMERS_FILE to a file written by manage.py seed_load")
 _seeded = json.loads(Path(CUSTOMERS_FILE).read_text())
 _password = _seeded["password"]
-_customers = itertools.cycle(_seeded["customers"])
+# Where this process starts in the customer list: make capacity runs one locust per step and
+# starts each after the customers of the steps before it, so no customer's wires of one step
+# add to those of another (the per-account count below lives in one process).
+_offset = int(os.environ.get("LOADTEST_CUSTOMER_OFFSET", "0")) % len(_seeded["customers"])
+_customers = itertools.cycle(_seeded["customers"][_offset:] + _seeded["customers"][:_offset])
 _all_accounts = [account for customer in _seeded["customers"] for account in customer["accounts"]]
 _lock = threading.Lock()
 _wires_sent: Counter = Counter()

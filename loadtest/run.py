@@ -458,7 +458,7 @@ def profile_run(server, out, options, overrides, run_gates, database_url, info) 
 def capacity(server, out, options, overrides, run_gates, database_url, info) -> bool:
     """Steady steps of more and more users; the answer is the highest step whose gates held
     (throughput is measured, not gated: it follows from the users and the think time)."""
-    steps, held = [], None
+    steps, held, signed_in = [], None, 0
     for users in range(options.start, options.max + 1, options.step):
         step_dir = out / f"step-{users}"
         step_dir.mkdir()
@@ -469,8 +469,14 @@ def capacity(server, out, options, overrides, run_gates, database_url, info) -> 
             server,
             step_dir,
             out / "customers.json",
-            {"LOADTEST_USERS": str(users), "LOADTEST_STEP_SECONDS": str(options.step_seconds)},
+            {
+                "LOADTEST_USERS": str(users),
+                "LOADTEST_STEP_SECONDS": str(options.step_seconds),
+                # Customers the earlier steps did not sign in: their wires this day start at none.
+                "LOADTEST_CUSTOMER_OFFSET": str(signed_in),
+            },
         )
+        signed_in += users
         slowest_statements(database_url, step_dir / "pg_stat_statements.txt")
         summary = evaluate(
             step_dir, plan, dataclasses.replace(run_gates, users=users, min_rps=0), overrides, budget=True

@@ -57,10 +57,12 @@ class Bank:
     def __init__(self, scenario, status: int | None = None, balance: str = "50000.00"):
         self.scenario, self.status, self.balance = scenario, status, balance
         self.answers: list[tuple[str, Answer]] = []
+        self.logins: list[str] = []
 
     def _answer(self, method: str, path: str, name: str, body: dict | None) -> Answer:
         url = urlsplit(path)
         if method == "POST" and url.path == "/api/auth/login":
+            self.logins.append(body["email"])
             status, answer = 200, {"token": "token"}
         elif method == "POST" and url.path == "/api/transfers":
             status, answer = 201, {"status": "completed"}
@@ -134,3 +136,25 @@ def test_a_large_wire_is_sent_only_when_the_balance_covers_it(scenario):
         "GET /api/accounts/{id}/balance",
         "POST /api/wire-transfers [held for review]",
     ]
+
+
+def test_a_capacity_step_signs_in_the_customers_after_the_earlier_steps(scenario, monkeypatch):
+    """make capacity runs one locust per step with the customers already signed in as the
+    offset: a customer's wires of one step never add to another's (the per-account count
+    lives in one process, the bank's daily count does not), and the list wraps around."""
+    import importlib
+
+    customers = json.loads(CUSTOMERS.read_text())["customers"]
+    try:
+        for offset, first in ((2, 2), (len(customers) + 1, 1), (0, 0)):
+            monkeypatch.setenv("LOADTEST_CUSTOMER_OFFSET", str(offset))
+            module = importlib.reload(scenario)
+            signed_in = [Bank(module) for _ in range(len(customers))]
+            for bank in signed_in:
+                run_every_task(module, bank, rounds=0)
+            emails = [bank.logins[0] for bank in signed_in]
+            expected = [c["email"] for c in customers[first:] + customers[:first]]
+            assert emails == expected
+    finally:
+        monkeypatch.delenv("LOADTEST_CUSTOMER_OFFSET")
+        importlib.reload(scenario)
