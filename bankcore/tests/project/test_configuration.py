@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.db import connection
 
 from bankcore.env import VARIABLES
+from bankcore.tests.helpers import run_without_database
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -188,3 +189,21 @@ def test_gunicorn_uses_threads_recycles_workers_and_never_preloads(monkeypatch):
     assert config["max_requests_jitter"] >= config["max_requests"] // 4
     assert config["workers"] >= 1
     assert config["threads"] >= 1
+
+
+def test_a_booted_worker_has_its_urls_loaded_and_its_heap_frozen():
+    """gunicorn.conf.py's post_worker_init, in a process of its own as in a worker: the
+    URLconf is imported at boot, not by the first request, and what boot made is frozen out
+    of the collector's full collections."""
+    script = (
+        "import gc, json, runpy, sys, django\n"
+        "django.setup()\n"
+        "loaded_before = 'bankcore.urls' in sys.modules\n"
+        "runpy.run_path('gunicorn.conf.py')['post_worker_init'](None)\n"
+        "print(json.dumps({'before': loaded_before, 'after': 'bankcore.urls' in sys.modules,"
+        " 'frozen': gc.get_freeze_count()}))\n"
+    )
+    result = run_without_database(script)
+    assert result["before"] is False
+    assert result["after"] is True
+    assert result["frozen"] > 50_000
