@@ -1,15 +1,17 @@
-"""The pool's check of a connection it hands out: no round trip for a healthy one, and a
-connection whose backend PostgreSQL ended is never handed to a request (bankcore/database/postgresql)."""
+"""The pool's check of a connection it hands out: no round trip for a connection in
+steady use, one after an idle spell, and a connection whose backend PostgreSQL ended is
+never handed to a request (bankcore/database/postgresql)."""
 
 import select
 import time
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from psycopg_pool import ConnectionPool
 
-from bankcore.database.postgresql.base import check_idle_connection
+from bankcore.database.postgresql import base
+from bankcore.database.postgresql.base import DatabaseWrapper, check_idle_connection
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -52,46 +54,75 @@ def round_trips(monkeypatch):
     return calls
 
 
-def _pool(check) -> ConnectionPool:
+@pytest.fixture
+def checks():
+    """A pool of one connection checked by check_idle_connection, and how often it checked."""
+    calls = []
+
+    def counted(conn):
+        calls.append(conn)
+        check_idle_connection(conn)
+
     pool = ConnectionPool(
-        _conninfo(), min_size=1, max_size=1, check=check, open=True, kwargs={"autocommit": True}
+        _conninfo(), min_size=1, max_size=1, check=counted, open=True, kwargs={"autocommit": True}
     )
     pool.wait()
-    return pool
+    yield pool, calls
+    pool.close()
 
 
 @pytest.mark.django_db
-def test_the_settings_pool_checks_its_connections_without_a_round_trip():
-    connection.ensure_connection()
+def test_the_settings_pool_checks_its_connections_with_the_socket_check():
+    assert connection.settings_dict["ENGINE"] == "bankcore.database.postgresql"
     assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    connection.ensure_connection()
+    assert isinstance(connections["default"], DatabaseWrapper)
     assert connection.pool._check is check_idle_connection
 
 
-def test_a_healthy_connection_is_handed_out_without_a_round_trip(round_trips):
-    with _pool(check_idle_connection) as pool:
-        for _ in range(3):
-            with pool.connection() as conn:
-                assert conn.execute("SELECT 1").fetchone() == (1,)
-    assert round_trips == []
-
-
-def test_a_connection_whose_backend_was_terminated_is_replaced_before_anyone_uses_it(round_trips):
-    with _pool(check_idle_connection) as pool:
-        with pool.connection() as conn:
-            first = conn.info.backend_pid
-        _terminate(first)
-        _until_readable(conn)
-
+def test_a_connection_in_steady_use_is_handed_out_without_a_round_trip(checks, round_trips):
+    pool, calls = checks
+    for _ in range(5):
         with pool.connection() as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
-            assert conn.info.backend_pid != first
-    # The socket spoke, so the round-trip check ran: once, on the dead connection.
-    assert len(round_trips) == 1
+    assert len(calls) == 5  # checked at every checkout
+    assert len(round_trips) == 1  # a round trip only the first time it was handed out
+
+
+def test_a_connection_idle_for_a_while_gets_the_round_trip(checks, round_trips, monkeypatch):
+    """What only a round trip shows (a peer gone that would answer with a reset) is looked
+    for after an idle spell."""
+    pool, _ = checks
+    monkeypatch.setattr(base, "ROUND_TRIP_AFTER_IDLE_SECONDS", 0.0)
+    for _ in range(3):
+        with pool.connection() as conn:
+            conn.execute("SELECT 1")
+        time.sleep(0.01)
+    assert len(round_trips) == 3
+
+
+def test_a_connection_whose_backend_was_terminated_is_replaced_before_anyone_uses_it(checks, round_trips):
+    pool, _ = checks
+    with pool.connection() as dead:
+        first = dead.info.backend_pid
+    _terminate(first)
+    _until_readable(dead)
+
+    with pool.connection() as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+        assert conn.info.backend_pid != first
+    # The socket spoke: the round-trip check ran on the dead connection and threw it away
+    # (then once more on its replacement, a connection never handed out before).
+    assert round_trips[1] is dead
+    assert len(round_trips) == 3
 
 
 def test_without_a_check_the_pool_would_hand_out_the_dead_connection():
     """What the check is for: the same sequence with no check gives a request a dead connection."""
-    with _pool(None) as pool:
+    with ConnectionPool(
+        _conninfo(), min_size=1, max_size=1, check=None, open=True, kwargs={"autocommit": True}
+    ) as pool:
+        pool.wait()
         with pool.connection() as conn:
             first = conn.info.backend_pid
         _terminate(first)
@@ -101,25 +132,26 @@ def test_without_a_check_the_pool_would_hand_out_the_dead_connection():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_django_queries_go_on_after_every_pooled_backend_is_terminated():
-    """As after a PostgreSQL restart: every idle connection of the pool is gone at once."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    connection.close()  # back to the pool
-    with psycopg.connect(_conninfo(), autocommit=True) as admin:
-        pids = [
-            row[0]
-            for row in admin.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND state = 'idle' AND application_name = ''"
-            )
-        ]
-        for pid in pids:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-    assert pids
-    time.sleep(0.2)  # the goodbyes reach the sockets
-    for _ in range(5):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            assert cursor.fetchone() == (1,)
-        connection.close()
+def test_django_queries_go_on_after_the_pooled_backend_is_terminated():
+    """Through Django and bankcore's backend, as after a PostgreSQL restart: a pool of its
+    own (one connection) under an alias of its own."""
+    settings_dict = {
+        **connection.settings_dict,
+        "OPTIONS": {**connection.settings_dict["OPTIONS"], "pool": {"min_size": 1, "max_size": 1}},
+    }
+    wrapper = DatabaseWrapper(settings_dict, alias="pool_check_test")
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (first,) = cursor.fetchone()
+        raw = wrapper.connection
+        wrapper.close()  # back to the pool
+        _terminate(first)
+        _until_readable(raw)
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (second,) = cursor.fetchone()
+        assert second != first
+    finally:
+        wrapper.close()
+        wrapper.close_pool()
