@@ -32,8 +32,9 @@ Transfers go only to seeded accounts of the same currency (a refused destination
 against the customer's failure limit). Wires respect the per-account daily count: each
 account sends at most WIRES_PER_ACCOUNT of them in one process, then the task reads the
 stats instead (LOADTEST_CUSTOMER_OFFSET, when set, is the first customer a process signs
-in: one step of ``make capacity`` never reuses another's). Every answer is checked (status,
-and the wire's state); any other answer is a failure, and the gates allow none.
+in: make capacity starts each step after the customers of the earlier ones, and stops
+before a step would reuse one). Every answer is checked (status, and the wire's state); any
+other answer is a failure, and the gates allow none.
 
 The stages come from loadtest/profiles.py: LOADTEST_PROFILE (quick, full, extended), or
 LOADTEST_USERS and LOADTEST_STEP_SECONDS for one steady step (make capacity). With

@@ -455,11 +455,26 @@ def profile_run(server, out, options, overrides, run_gates, database_url, info) 
     return summary["passed"]
 
 
+def capacity_steps(start: int, step: int, most: int, customers: int) -> list[tuple[int, int]]:
+    """The steps' users, each with the customers the steps before it signed in (where its
+    own start in the customer list): only the steps that need no customer an earlier step
+    used. A customer of an earlier step would send wires again and reach the bank's daily
+    count, and the step would fail on the scenario's 422s, not the server's."""
+    planned, signed_in = [], 0
+    for users in range(start, most + 1, step):
+        if signed_in + users > customers:
+            break
+        planned.append((users, signed_in))
+        signed_in += users
+    return planned
+
+
 def capacity(server, out, options, overrides, run_gates, database_url, info) -> bool:
     """Steady steps of more and more users; the answer is the highest step whose gates held
     (throughput is measured, not gated: it follows from the users and the think time)."""
-    steps, held, signed_in = [], None, 0
-    for users in range(options.start, options.max + 1, options.step):
+    steps, held = [], None
+    plan_users = capacity_steps(options.start, options.step, options.max, options.customers)
+    for users, signed_in in plan_users:
         step_dir = out / f"step-{users}"
         step_dir.mkdir()
         plan = profiles.steady_stages(users, options.step_seconds)
@@ -476,7 +491,6 @@ def capacity(server, out, options, overrides, run_gates, database_url, info) -> 
                 "LOADTEST_CUSTOMER_OFFSET": str(signed_in),
             },
         )
-        signed_in += users
         slowest_statements(database_url, step_dir / "pg_stat_statements.txt")
         summary = evaluate(
             step_dir, plan, dataclasses.replace(run_gates, users=users, min_rps=0), overrides, budget=True
@@ -486,6 +500,13 @@ def capacity(server, out, options, overrides, run_gates, database_url, info) -> 
         if not summary["passed"]:
             break
         held = steps[-1]
+    else:
+        untried = [users for users in range(options.start, options.max + 1, options.step)][len(plan_users) :]
+        if untried:
+            step(
+                f"stopped before {untried[0]} users: it would sign in customers an earlier step "
+                f"used ({options.customers} seeded; --customers to seed more)"
+            )
     result = {**info, "steps": steps, "capacity": held, "step_seconds": options.step_seconds}
     (out / "capacity.json").write_text(json.dumps(result, indent=1))
     step("capacity")
