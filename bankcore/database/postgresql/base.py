@@ -38,12 +38,17 @@ def check_idle_connection(conn) -> None:
     now = time.monotonic()
     handed_out_before = getattr(conn, "_bankcore_handed_out_at", None)
     conn._bankcore_handed_out_at = now
+    idle_a_while = handed_out_before is None or now - handed_out_before > ROUND_TRIP_AFTER_IDLE_SECONDS
+    # Idle a while, or the server's goodbye (or a notice an idle connection may get) is
+    # waiting: let the real check talk to the server and decide.
+    if idle_a_while or _has_something_to_read(conn):
+        ConnectionPool.check_connection(conn)
+
+
+def _has_something_to_read(conn) -> bool:
     poller = select.poll()
     poller.register(conn.pgconn.socket, select.POLLIN)
-    if handed_out_before is None or now - handed_out_before > ROUND_TRIP_AFTER_IDLE_SECONDS or poller.poll(0):
-        # Idle a while, or the server's goodbye (or a notice an idle connection may get) is
-        # waiting: let the real check talk to the server and decide.
-        ConnectionPool.check_connection(conn)
+    return bool(poller.poll(0))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
