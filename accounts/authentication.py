@@ -27,11 +27,10 @@ class BearerTokenAuthentication(TokenAuthentication):
         return super().authenticate(request)
 
     def authenticate_credentials(self, token: bytes):
-        invalid = exceptions.AuthenticationFailed("Invalid or expired token.")
         try:
             token_text = token.decode("utf-8")
         except UnicodeDecodeError:
-            raise invalid from None
+            raise self._invalid() from None
         http_request = getattr(self, "_http_request", None)
         digest = (
             hash_token(token_text)
@@ -43,10 +42,14 @@ class BearerTokenAuthentication(TokenAuthentication):
             lambda: AuthToken.objects.select_related("user").filter(digest=digest).first(),
         )
         if auth_token is None or auth_token.expiry is None or auth_token.expiry <= timezone.now():
-            raise invalid
+            raise self._invalid()
         user = auth_token.user
         if not user.is_active or auth_token.created < user.password_changed_at:
-            raise invalid
+            raise self._invalid()
         request_user_set(user.pk)
         cache.token_owner_remember(digest, user.pk)
         return user, auth_token
+
+    @staticmethod
+    def _invalid() -> exceptions.AuthenticationFailed:
+        return exceptions.AuthenticationFailed("Invalid or expired token.")

@@ -21,6 +21,7 @@ from accounts.api.serializers import (
 from accounts.models import Account, LedgerEntry
 from accounts.services.bank_accounts import account_open
 from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
+from bankcore.api.renderers import json_response
 from bankcore.api.schema import error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 
@@ -52,7 +53,7 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerS
     @extend_schema(responses={200: BalanceOutputSerializer})
     @action(detail=True, methods=["get"])
     def balance(self, request, pk=None):
-        return Response(balance_body(self.get_object()))
+        return json_response(request, balance_body(self.get_object()))
 
     @extend_schema(responses={200: LedgerEntryOutputSerializer(many=True)})
     @action(

@@ -13,6 +13,7 @@ from accounts.api.serializers import (
     user_body,
 )
 from accounts.services.signin import auth_login, auth_logout, user_change_password, user_register
+from bankcore.api.renderers import json_response
 from bankcore.api.schema import error_statuses
 from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.observability import current_request_context
@@ -66,7 +67,7 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: UserOutputSerializer})
     def get(self, request):
-        return Response(user_body(request.user))
+        return json_response(request, user_body(request.user))
 
 
 class PasswordChangeView(APIView):

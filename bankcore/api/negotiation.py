@@ -19,7 +19,12 @@ class JSONFirstContentNegotiation(DefaultContentNegotiation):
         if (
             format_suffix is None
             and accept in _PLAIN_ACCEPT
-            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            # No query string, no format parameter: asked first, as parsing one costs more
+            # than the rest of this check.
+            and (
+                not request.META.get("QUERY_STRING")
+                or self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            )
             and renderers
             and renderers[0].media_type == "application/json"
         ):

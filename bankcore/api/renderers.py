@@ -7,8 +7,10 @@ handed to DRF's encoder instead, so bodies keep their formats: datetimes, dates 
 """
 
 import orjson
+from django.http import HttpResponse
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.renderers import JSONRenderer as StandardJSONRenderer
+from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 _STANDARD_ENCODER = JSONEncoder()
@@ -36,3 +38,18 @@ class JSONRenderer(ORJSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         except orjson.JSONEncodeError:
             return StandardJSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
+def json_response(request, body, *, status: int = 200) -> HttpResponse:
+    """``Response(body, status=status)``, rendered now when the request negotiated plain JSON.
+
+    DRF's Response renders late, through Django's template-response machinery (the
+    renderer's context built, the content set on render, the Content-Type worked out from
+    the renderer): a tenth of a cached read's CPU. Here the negotiated renderer writes the
+    body at once, so the bytes and the headers are the same. A request that negotiated
+    anything else (indented JSON, say) gets DRF's Response, unchanged.
+    """
+    renderer = getattr(request, "accepted_renderer", None)
+    if type(renderer) is not JSONRenderer or request.accepted_media_type != JSONRenderer.media_type:
+        return Response(body, status=status)
+    return HttpResponse(renderer.render(body), status=status, content_type=JSONRenderer.media_type)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bankcore.api.pagination import NewestFirstCursorPagination
+from bankcore.api.renderers import json_response
 from bankcore.api.schema import error_statuses
 from bankcore.api.throttling import ClientAddressScopedThrottle
 from bankcore.api.viewsets import CustomerScopedViewSet
@@ -32,7 +33,7 @@ from kyc.uploads import KycDocumentParser
 class KycStatusView(APIView):
     @extend_schema(responses={200: KycStatusOutputSerializer})
     def get(self, request):
-        return Response(kyc_status_json(selectors.kyc_status_body(customer_id=request.user.pk)))
+        return json_response(request, kyc_status_json(selectors.kyc_status_body(customer_id=request.user.pk)))
 
 
 class KycProfileView(APIView):

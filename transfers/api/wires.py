@@ -22,6 +22,7 @@ from bankcore.api.fields import (
     to_minor_units,
 )
 from bankcore.api.filters import FilterSet, IdFilter, UtcDateTimeFilter
+from bankcore.api.renderers import json_response
 from bankcore.api.schema import currency_amount_one_of, error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
 from transfers import bank_identifiers
@@ -460,7 +461,7 @@ class WireTransferViewSet(
     @extend_schema(responses={200: WireStatsSerializer}, filters=False)
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def stats(self, request):
-        return Response(with_iso_as_of(wire_stats_body(customer_id=request.user.pk)))
+        return json_response(request, with_iso_as_of(wire_stats_body(customer_id=request.user.pk)))
 
     @extend_schema(
         responses={200: WireLimitsSerializer},
@@ -482,4 +483,4 @@ class WireTransferViewSet(
         query = WireLimitsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         body = wire_limits_body(customer=request.user, account_id=query.validated_data["account"])
-        return Response(with_iso_as_of(body))
+        return json_response(request, with_iso_as_of(body))

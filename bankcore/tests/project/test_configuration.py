@@ -207,3 +207,19 @@ def test_a_booted_worker_has_its_urls_loaded_and_its_heap_frozen():
     assert result["before"] is False
     assert result["after"] is True
     assert result["frozen"] > 50_000
+
+
+@pytest.mark.django_db  # the signal's other receivers give the request's connection back
+def test_a_request_ends_without_closing_the_caches(monkeypatch):
+    """bankcore's caches are pools that live as long as the process: nothing is closed after
+    each request (bankcore/apps.py), which holds only while no cache asks to be."""
+    from django.core.signals import request_finished
+
+    closed = []
+    for alias in settings.CACHES:
+        monkeypatch.setattr(caches[alias], "close", lambda alias=alias, **kwargs: closed.append(alias))
+    request_finished.send(sender=None)
+    assert closed == []
+    assert not getattr(settings, "DJANGO_REDIS_CLOSE_CONNECTION", False)
+    for alias, options in settings.CACHES.items():
+        assert not options.get("OPTIONS", {}).get("CLOSE_CONNECTION"), alias
