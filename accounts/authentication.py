@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.models import AuthToken
@@ -6,6 +7,7 @@ from rest_framework import exceptions
 
 from accounts import cache
 from bankcore.cache import get_or_set
+from bankcore.middleware import authorization_header
 from bankcore.observability import request_user_set
 
 
@@ -21,10 +23,21 @@ class BearerTokenAuthentication(TokenAuthentication):
     """
 
     def authenticate(self, request):
+        """knox's ``authenticate``, the header read from ``META`` (see
+        ``bankcore.middleware.authorization_header``); the same answers and messages."""
         # The Django request, which may already hold the token's digest (see
         # CachePrefetchMiddleware); this instance serves this one request.
         self._http_request = request._request
-        return super().authenticate(request)
+        words = authorization_header(request._request).split()
+        if not words or words[0].lower() != self.authenticate_header(request).encode().lower():
+            return None  # no header, or one for another scheme
+        if len(words) == 1:
+            raise exceptions.AuthenticationFailed(_("Invalid token header. No credentials provided."))
+        if len(words) > 2:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header. Token string should not contain spaces.")
+            )
+        return self.authenticate_credentials(words[1])
 
     def authenticate_credentials(self, token: bytes):
         try:

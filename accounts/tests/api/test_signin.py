@@ -184,6 +184,22 @@ class TestSession:
         assert response.status_code == 401
         assert response.json()["code"] in {"authentication_failed", "not_authenticated"}
 
+    @pytest.mark.parametrize(
+        ("header", "code", "detail"),
+        [
+            ("Bearer", "authentication_failed", "Invalid token header. No credentials provided."),
+            ("bearer a b", "authentication_failed", "Invalid token header. Token string should not contain spaces."),
+            ("Bearer nonsense", "authentication_failed", "Invalid or expired token."),
+            ("Token abc", "not_authenticated", "Authentication credentials were not provided."),
+            ("Bearer\xa0abc", "not_authenticated", "Authentication credentials were not provided."),
+        ],
+    )
+    def test_each_bad_header_gets_knoxs_answer(self, api_client, header, code, detail):
+        # The header is read as knox reads it: bytes split on ASCII whitespace only.
+        response = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=header)
+        assert response.status_code == 401
+        assert (response.json()["code"], response.json()["detail"]) == (code, detail)
+
     def test_logout_ends_only_that_session(self, customer_client, customer, api_client, bearer_client):
         other_session = login(api_client, customer.email, DEFAULT_PASSWORD).json()["token"]
         customer_client.post("/api/auth/logout")
