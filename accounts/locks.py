@@ -74,8 +74,10 @@ def transfer_accounts_lock(
     and the lock are one statement, one round trip; elsewhere each guard holds on its own.
     """
     if guards and connection.vendor == "postgresql":
-        return _transfer_accounts_lock_guarded(
-            customer_id=customer_id, source_id=source_id, destination_number=destination_number, guards=guards
+        return _accounts_lock_guarded(
+            "(a.id = %s AND a.customer_id = %s) OR (a.number = %s AND a.customer_id IS NOT NULL)",
+            [source_id, customer_id, destination_number],
+            guards=guards,
         )
     for guard in guards:
         guard.hold()
@@ -85,15 +87,46 @@ def transfer_accounts_lock(
     return {account.pk: account for account in _no_key(locked)}
 
 
-def _transfer_accounts_lock_guarded(
-    *, customer_id: int, source_id: int, destination_number: str, guards: Sequence[Guard]
-) -> dict[int, Account]:
-    """``transfer_accounts_lock`` with its guards in one PostgreSQL statement.
+def customer_account_lock(
+    *, account_id: int, customer_id: int, guards: Sequence[Guard] = ()
+) -> Account | None:
+    """The customer's account ``account_id``, locked FOR NO KEY UPDATE, after ``guards``
+    (as ``transfer_accounts_lock``: checked in order, each holding its lock before the
+    account is locked; one statement on PostgreSQL). None when the customer has no such
+    account."""
+    if guards and connection.vendor == "postgresql":
+        accounts = _accounts_lock_guarded(
+            "a.id = %s AND a.customer_id = %s", [account_id, customer_id], guards=guards
+        )
+        return accounts.get(account_id)
+    for guard in guards:
+        guard.hold()
+    return account_lock(account_id=account_id, customer_id=customer_id)
 
-    The guards are a materialised CTE, evaluated once and first: the accounts are read (and
-    locked, in primary-key order) by a lateral subquery that needs every guard's row, so
-    no account is locked when a guard fails. One row comes back whatever happens (the
-    guards' answers), with the accounts' columns when there are accounts.
+
+def user_row_guard(*, user_id: int, refusal: Callable[[], Exception]) -> Guard:
+    """``user_row_lock`` as a guard, to be taken first in a statement that locks more: the
+    user's row locked FOR NO KEY UPDATE; ``refusal`` when there is no such user."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    sql = f"SELECT 1 FROM {table} WHERE id = %s"  # noqa: S608 - the model's table; the id a parameter
+    if connection.features.has_select_for_update:
+        sql += " FOR NO KEY UPDATE"
+
+    def hold() -> None:
+        if not _no_key(User.objects.filter(pk=user_id)).values_list("pk", flat=True):
+            raise refusal()
+
+    return Guard(sql, [user_id], hold, refusal)
+
+
+def _accounts_lock_guarded(where: str, params: Sequence, *, guards: Sequence[Guard]) -> dict[int, Account]:
+    """The accounts ``a`` matching ``where``, locked FOR NO KEY UPDATE in primary-key order
+    after ``guards``, in one PostgreSQL statement.
+
+    The guards are a materialised CTE, evaluated once and first, in order: the accounts are
+    read (and locked) by a lateral subquery that needs every guard's row, so no account is
+    locked when a guard fails. One row comes back whatever happens (the guards' answers),
+    with the accounts' columns when there are accounts.
     """
     fields = Account._meta.concrete_fields
     table = connection.ops.quote_name(Account._meta.db_table)
@@ -105,16 +138,15 @@ def _transfer_accounts_lock_guarded(
         f"(SELECT 1 FROM ({guard.sql}) AS g{n}) AS passed_{n}"  # noqa: S608
         for n, guard in enumerate(guards)
     )
-    # Table names are the models', every value is a parameter.
+    # Table names are the models', ``where`` is its callers' constant text, every value is
+    # a parameter.
     sql = (
         f"WITH g AS MATERIALIZED (SELECT {checks}) "  # noqa: S608
         f"SELECT {', '.join(f'g.passed_{n}' for n in range(len(guards)))}, {columns} FROM g "
-        f"LEFT JOIN LATERAL (SELECT * FROM {table} a WHERE {passed} AND ("
-        "(a.id = %s AND a.customer_id = %s) OR (a.number = %s AND a.customer_id IS NOT NULL)) "
+        f"LEFT JOIN LATERAL (SELECT * FROM {table} a WHERE {passed} AND ({where}) "
         "ORDER BY a.id FOR NO KEY UPDATE) a ON true"
     )
-    params = [param for guard in guards for param in guard.params]
-    params += [source_id, customer_id, destination_number]
+    params = [*(param for guard in guards for param in guard.params), *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

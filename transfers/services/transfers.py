@@ -82,9 +82,10 @@ def transfer_create(
         raise
 
 
-def _guards(auth_token: AuthToken | None, idempotency_claim: IdempotencyClaim | None) -> list[Guard]:
-    """What must hold before the accounts are locked: the request's session is alive, then
-    its Idempotency-Key is still its own claim (each locked until the commit)."""
+def request_guards(auth_token: AuthToken | None, idempotency_claim: IdempotencyClaim | None) -> list[Guard]:
+    """What must hold before a money-moving request locks its accounts: its session is
+    alive, then its Idempotency-Key is still its own claim (each locked until the commit).
+    Transfers and wires embed them in their account lock's statement."""
     guards = []
     if auth_token is not None:
         sql, params = session_hold_sql(auth_token=auth_token)
@@ -116,7 +117,7 @@ def _transfer_post(
             customer_id=customer.pk,
             source_id=source_account_id,
             destination_number=destination_number,
-            guards=_guards(auth_token, idempotency_claim),
+            guards=request_guards(auth_token, idempotency_claim),
         )
     # The customer's own source account may be refused in detail, and is checked first: a
     # customer without the funds learns nothing about the destination.

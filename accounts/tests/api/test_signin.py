@@ -188,7 +188,11 @@ class TestSession:
         ("header", "code", "detail"),
         [
             ("Bearer", "authentication_failed", "Invalid token header. No credentials provided."),
-            ("bearer a b", "authentication_failed", "Invalid token header. Token string should not contain spaces."),
+            (
+                "bearer a b",
+                "authentication_failed",
+                "Invalid token header. Token string should not contain spaces.",
+            ),
             ("Bearer nonsense", "authentication_failed", "Invalid or expired token."),
             ("Token abc", "not_authenticated", "Authentication credentials were not provided."),
             ("Bearer\xa0abc", "not_authenticated", "Authentication credentials were not provided."),

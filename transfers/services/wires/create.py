@@ -20,23 +20,24 @@ from dataclasses import dataclass
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.locks import account_lock
+from accounts.locks import customer_account_lock
 from accounts.models import Account, LedgerEntry, Posting, User
 from accounts.services.bank_accounts import system_account
 from accounts.services.ledger import Leg, debit_check, ledger_transaction, posting_create
-from accounts.sessions import session_hold
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import NotFound
+from bankcore.observability import phase
 from kyc.errors import KycRequired
 from kyc.screening.matcher import screening_run
 from kyc.selectors import kyc_standing
 from transfers import cache, metrics
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import WireTransfer
+from transfers.services.transfers import request_guards
 from transfers.services.wires.beneficiary_checks import wire_beneficiary_review_reason
 from transfers.services.wires.calendar import wire_value_date
-from transfers.services.wires.limits import wire_customer_lock, wire_limits, wire_review_threshold_reason
+from transfers.services.wires.limits import wire_customer_guard, wire_limits, wire_review_threshold_reason
 from transfers.services.wires.review import (
     SYSTEM_WIRE_CLEARING,
     SYSTEM_WIRE_FEES,
@@ -128,18 +129,25 @@ def _wire_post(
     auth_token: AuthToken | None,
     idempotency_claim: IdempotencyClaim | None,
 ) -> WireTransfer:
-    # The customer's row first: their wires from all their accounts are judged one at a time.
-    # Before the session's token too: a password change updates the row, then deletes the
-    # tokens, and a wire holding the token while it waited for the row deadlocked with it.
-    wire_customer_lock(customer_id=customer.pk)
-    if auth_token is not None:
-        session_hold(auth_token=auth_token)
-    if idempotency_claim is not None:
-        idempotency_claim.hold()
+    # In one statement on PostgreSQL, in this order: the customer's row first, so their wires
+    # from all their accounts are judged one at a time (before the session's token too: a
+    # password change updates the row, then deletes the tokens, and a wire holding the token
+    # while it waited for the row deadlocked with it); the session alive; the claim still
+    # ours; then the source account.
+    with phase("lock", op="db.lock", description="lock the customer and the source account"):
+        source = customer_account_lock(
+            account_id=request.source_account_id,
+            customer_id=customer.pk,
+            guards=[
+                wire_customer_guard(customer_id=customer.pk),
+                *request_guards(auth_token, idempotency_claim),
+            ],
+        )
+    # Read under the customer's lock, in a statement of its own: one that waited for the lock
+    # would read with the snapshot it started with.
     kyc = kyc_standing(customer_id=customer.pk)
     if kyc is None or not kyc.approved:
         raise KycRequired()
-    source = account_lock(account_id=request.source_account_id, customer_id=customer.pk)
     if source is None:
         raise NotFound("You have no account with that id.")
     currency = request.currency

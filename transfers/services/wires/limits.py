@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from accounts.locks import user_row_lock
+from accounts.errors import SessionEnded
+from accounts.locks import Guard, user_row_guard, user_row_lock
 from accounts.models import Account
 from bankcore.money import format_amount
 from transfers.errors import LimitExceeded
@@ -42,6 +43,12 @@ def wire_customer_lock(*, customer_id: int) -> None:
     their users' rows first. FOR NO KEY UPDATE: a concurrent commit's foreign-key check on
     the user (rows pointing at them) takes a key-share lock, which a full FOR UPDATE blocks."""
     user_row_lock(user_id=customer_id)
+
+
+def wire_customer_guard(*, customer_id: int) -> Guard:
+    """``wire_customer_lock`` as the first guard of a new wire's account lock (one statement
+    on PostgreSQL). A customer who is gone has no session left."""
+    return user_row_guard(user_id=customer_id, refusal=SessionEnded)
 
 
 @dataclass(frozen=True)

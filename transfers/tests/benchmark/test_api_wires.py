@@ -13,16 +13,18 @@ pytestmark = pytest.mark.django_db
 
 def test_create_query_count(customer_client, source, assert_num_queries_excluding_savepoints):
     post_wire(customer_client, source, amount="1.00")  # opens the system accounts once
-    # claim, sanctions list version, session, claim hold, KYC, the customer's lock (their
-    # limits and unreviewed total span all their accounts), source lock, the customer's limit
-    # overrides in the currency with the limits and unreviewed total used, the system
-    # accounts (clearing, and settlement for a wire sent at once), the hold's customer side
-    # (posting, balance and entry: one statement on PostgreSQL, three elsewhere), the release
-    # posting, the wire (inserted sent; the value date's holidays are cached), claim
-    # completed, audit created, audit sent; last, the system side of both postings (clearing
-    # and settlement balances and entries: one statement on PostgreSQL, three elsewhere)
+    # claim, sanctions list version, the locks (the customer's row: their limits and
+    # unreviewed total span all their accounts; the session; the claim; the source account:
+    # one statement on PostgreSQL, four elsewhere), KYC, the customer's limit overrides in the
+    # currency with the limits and unreviewed total used, the system accounts (clearing, and
+    # settlement for a wire sent at once), the hold's customer side (posting, balance and
+    # entry: one statement on PostgreSQL, three elsewhere), the release posting, the wire
+    # (inserted sent; the value date's holidays are cached), claim completed, audit created,
+    # audit sent; last, the system side of both postings (clearing and settlement balances
+    # and entries: one statement on PostgreSQL, three elsewhere)
     customer_side = system_side = 1 if connection.vendor == "postgresql" else 3
-    with assert_num_queries_excluding_savepoints(14 + customer_side + system_side):
+    locks = 1 if connection.vendor == "postgresql" else 4
+    with assert_num_queries_excluding_savepoints(10 + locks + customer_side + system_side):
         response = post_wire(customer_client, source, amount="2.00")
     assert response.status_code == 201, response.json()
 
