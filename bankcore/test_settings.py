@@ -6,6 +6,7 @@ real PostgreSQL and Redis when they are set and on SQLite and local memory other
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "bankcore-test-suite-secret-key-not-for-any-deployment")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -29,8 +30,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 for alias in ("default", "throttle"):
     CACHES[alias]["KEY_PREFIX"] = f"bankcore-test-{os.getpid()}"
 
-# Whitenoise serves STATIC_ROOT, which collectstatic fills in production.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Whitenoise serves STATIC_ROOT, which collectstatic fills in production. The suite's is an
+# empty directory of this run's own: WhiteNoise walks the whole directory each time a test
+# client loads the middleware, and a checkout's collected staticfiles/ (after make run) made
+# the 32-thread transfer test three times slower and its threads too late to race.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="bankcore-test-static-"))
 # Templates rendered in tests (admin, silk) need no collectstatic manifest.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # KYC documents stored by a test that does not choose a directory of its own (seed_demo's
