@@ -104,16 +104,23 @@ def customer_account_lock(
     return account_lock(account_id=account_id, customer_id=customer_id)
 
 
-def user_row_guard(*, user_id: int, refusal: Callable[[], Exception]) -> Guard:
+def active_user_row_guard(*, user_id: int, refusal: Callable[[], Exception]) -> Guard:
     """``user_row_lock`` as a guard, to be taken first in a statement that locks more: the
-    user's row locked FOR NO KEY UPDATE; ``refusal`` when there is no such user."""
+    user's row locked FOR NO KEY UPDATE while the user is active; ``refusal`` when there is
+    no such user or they are no longer active.
+
+    The activity is checked by the lock itself, and must be: a statement reads with the
+    snapshot it started with, so one that waited for this row (while staff deactivated the
+    user) would otherwise go on reading them as active. A row it locks is the exception,
+    read again at its newest version after the wait."""
     table = connection.ops.quote_name(User._meta.db_table)
-    sql = f"SELECT 1 FROM {table} WHERE id = %s"  # noqa: S608 - the model's table; the id a parameter
+    # The model's table; the id a parameter.
+    sql = f"SELECT 1 FROM {table} WHERE id = %s AND is_active"  # noqa: S608
     if connection.features.has_select_for_update:
         sql += " FOR NO KEY UPDATE"
 
     def hold() -> None:
-        if not _no_key(User.objects.filter(pk=user_id)).values_list("pk", flat=True):
+        if not _no_key(User.objects.filter(pk=user_id, is_active=True)).values_list("pk", flat=True):
             raise refusal()
 
     return Guard(sql, [user_id], hold, refusal)

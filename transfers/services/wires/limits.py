@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from accounts.errors import SessionEnded
-from accounts.locks import Guard, user_row_guard, user_row_lock
+from accounts.locks import Guard, active_user_row_guard, user_row_lock
 from accounts.models import Account
 from bankcore.money import format_amount
 from transfers.errors import LimitExceeded
@@ -47,8 +47,9 @@ def wire_customer_lock(*, customer_id: int) -> None:
 
 def wire_customer_guard(*, customer_id: int) -> Guard:
     """``wire_customer_lock`` as the first guard of a new wire's account lock (one statement
-    on PostgreSQL). A customer who is gone has no session left."""
-    return user_row_guard(user_id=customer_id, refusal=SessionEnded)
+    on PostgreSQL), refusing a customer who is gone or no longer active: their session has
+    ended (a deactivation that committed while the wire waited for the row included)."""
+    return active_user_row_guard(user_id=customer_id, refusal=SessionEnded)
 
 
 @dataclass(frozen=True)

@@ -318,3 +318,34 @@ def test_a_password_change_while_a_wire_waits_for_its_customer_ends_the_session_
     assert wiring.result[1]["code"] == "authentication_failed"
     assert not WireTransfer.objects.exists()
     assert ledger_verify().ok
+
+
+def test_a_wire_that_waits_while_staff_deactivate_its_customer_is_refused(bearer_client):
+    """A wire's locks are one statement on PostgreSQL, which reads with the snapshot it
+    started with; one that waited for its customer's row while staff deactivated them must
+    still see the deactivation (its first lock re-reads the row it waited for)."""
+    from django.db import transaction
+
+    from accounts.services.users import user_set_active
+    from transfers.tests.helpers import Request, held_up, wait_until
+
+    owner = UserFactory()
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    kyc_approve(owner)
+    source = fund(AccountFactory(customer=owner), 1_000_00)
+    token, _ = auth_token_issue(user=owner)
+
+    def send_wire():
+        response = post_wire(bearer_client(token=token), source, amount="10.00")
+        return response.status_code, response.json()
+
+    with transaction.atomic():
+        user_set_active(user=owner, actor=superuser, is_active=False, reason="account takeover")
+        wiring = Request(send_wire)
+        wait_until(lambda: held_up(wiring, 0))  # the wire waits for the customer's row
+    wiring.join(30)
+
+    assert wiring.result[0] == 401, wiring.result
+    assert wiring.result[1]["code"] == "authentication_failed"
+    assert not WireTransfer.objects.exists()
+    assert ledger_verify().ok
