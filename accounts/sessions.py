@@ -38,12 +38,20 @@ def session_hold_sql(*, auth_token: AuthToken) -> tuple[str, list]:
     then its caller's to raise)."""
     token_table = connection.ops.quote_name(AuthToken._meta.db_table)
     user_table = connection.ops.quote_name(User._meta.db_table)
+    params = [auth_token.digest]
+    if connection.vendor == "postgresql":
+        # The time the check runs: in a statement that first waits for other locks, later
+        # than the statement was made (or began: now() would be the transaction's start).
+        now = "clock_timestamp()"
+    else:
+        now = "%s"
+        params.append(connection.ops.adapt_datetimefield_value(timezone.now()))
     # The table names are the models', every value is a parameter.
     sql = (
         f"SELECT 1 FROM {token_table} t JOIN {user_table} u ON u.id = t.user_id "  # noqa: S608
-        "WHERE t.digest = %s AND t.expiry > %s AND u.is_active AND t.created >= u.password_changed_at"
+        f"WHERE t.digest = %s AND t.expiry > {now} AND u.is_active AND t.created >= u.password_changed_at"
     )
     if connection.features.has_select_for_update:
         # SQLite has no row locks; its IMMEDIATE transactions already exclude other writers.
         sql += " FOR KEY SHARE OF t"
-    return sql, [auth_token.digest, connection.ops.adapt_datetimefield_value(timezone.now())]
+    return sql, params

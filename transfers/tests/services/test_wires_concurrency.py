@@ -349,3 +349,35 @@ def test_a_wire_that_waits_while_staff_deactivate_its_customer_is_refused(bearer
     assert wiring.result[1]["code"] == "authentication_failed"
     assert not WireTransfer.objects.exists()
     assert ledger_verify().ok
+
+
+def test_a_wire_whose_session_expires_while_it_waits_for_its_customer_is_refused(bearer_client):
+    """The session's expiry is judged when its guard runs, after any wait for the customer's
+    row, not when the statement was built."""
+    import datetime
+    import time
+
+    from django.db import transaction
+    from knox.models import AuthToken
+
+    from transfers.services.wires.limits import wire_customer_lock
+    from transfers.tests.helpers import Request, held_up, wait_until
+
+    owner = UserFactory()
+    kyc_approve(owner)
+    source = fund(AccountFactory(customer=owner), 1_000_00)
+    _, token = AuthToken.objects.create(user=owner, expiry=datetime.timedelta(seconds=2))
+
+    def send_wire():
+        response = post_wire(bearer_client(token=token), source, amount="10.00")
+        return response.status_code, response.json()
+
+    with transaction.atomic():
+        wire_customer_lock(customer_id=owner.pk)  # another wire of the customer's is being judged
+        wiring = Request(send_wire)
+        wait_until(lambda: held_up(wiring, 0))  # signed in, and waiting for the customer's row
+        time.sleep(2.5)  # the session expires meanwhile
+    wiring.join(30)
+
+    assert wiring.result[0] == 401, wiring.result
+    assert not WireTransfer.objects.exists()
