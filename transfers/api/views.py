@@ -8,7 +8,7 @@ from transfers.api.idempotency import (
     IDEMPOTENT_REPLAYED_HEADER,
     IdempotentCreateMixin,
 )
-from transfers.api.serializers import TransferInputSerializer, TransferOutputSerializer
+from transfers.api.serializers import TransferInputSerializer, TransferOutputSerializer, transfer_body
 from transfers.models import Transfer
 from transfers.services import transfers as services
 
@@ -18,6 +18,7 @@ class TransferViewSet(
 ):
     queryset = Transfer.objects.select_related("destination")
     serializer_class = TransferOutputSerializer
+    row_body = staticmethod(transfer_body)
     input_serializer_class = TransferInputSerializer
     lookup_value_regex = r"[0-9]+"
 

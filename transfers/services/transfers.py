@@ -8,10 +8,11 @@ from knox.models import AuthToken
 from accounts.errors import SessionEnded
 from accounts.locks import Guard, transfer_accounts_lock
 from accounts.models import Account, LedgerEntry, Posting, User
-from accounts.services.ledger import Follower, Leg, debit_check, posting_create, row_insert
+from accounts.services.ledger import Follower, Leg, debit_check, posting_create
 from accounts.sessions import session_hold, session_hold_sql
 from audit import actions
 from audit.services import audit_event_build, audit_record
+from bankcore.database.rows import row_insert
 from bankcore.errors import NotFound
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter

@@ -7,7 +7,7 @@
 
 from accounts.services.ledger.postings import ledger_transaction, posting_bulk_create, posting_create
 from accounts.services.ledger.rules import Leg, PostingDraft, debit_check
-from accounts.services.ledger.writers import Follower, row_insert
+from accounts.services.ledger.writers import Follower
 
 __all__ = [
     "Follower",
@@ -17,5 +17,4 @@ __all__ = [
     "ledger_transaction",
     "posting_bulk_create",
     "posting_create",
-    "row_insert",
 ]

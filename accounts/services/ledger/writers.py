@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection, models
+from django.db import connection
 
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.ledger.rules import Move, PostingDraft
@@ -54,31 +54,6 @@ class Follower:
     statement: Callable[[], tuple[str, list]]
     write: Callable[[Posting], object]
     done: Callable[[Posting, object], None]
-
-
-def row_insert(
-    obj: models.Model, *, expressions: Mapping[str, tuple[str, Sequence]] | None = None
-) -> tuple[str, list]:
-    """The INSERT of the unsaved ``obj``, returning its ``id``: each column as the ORM would
-    save it, or as the SQL expression (and parameters) ``expressions`` gives for its attname."""
-    meta, expressions = obj._meta, expressions or {}
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    columns, values, params = [], [], []
-    for f in fields:
-        columns.append(connection.ops.quote_name(f.column))
-        if f.attname in expressions:
-            expression, expression_params = expressions[f.attname]
-            values.append(expression)
-            params += expression_params
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-    # Table and column names are the model's, every value is a parameter.
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(values)}) RETURNING {connection.ops.quote_name(meta.pk.column)}"
-    )
-    return sql, params
 
 
 def one_statement(

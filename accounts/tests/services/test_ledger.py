@@ -11,11 +11,12 @@ from accounts.errors import AccountNotActive, CurrencyMismatch, InsufficientFund
 from accounts.models import Account, LedgerEntry, Posting
 from accounts.services.bank_accounts import account_freeze, system_account
 from accounts.services.deposits import deposit_create
-from accounts.services.ledger import Follower, Leg, posting_bulk_create, posting_create, row_insert
+from accounts.services.ledger import Follower, Leg, posting_bulk_create, posting_create
 from accounts.tests.factories import AccountFactory, fund
 from accounts.tests.helpers import move, transfer_draft
 from audit import actions
 from audit.models import AuditEvent
+from bankcore.database.rows import row_insert
 
 pytestmark = pytest.mark.django_db
 

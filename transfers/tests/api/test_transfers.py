@@ -26,6 +26,26 @@ def test_transfer_to_own_other_account(customer_client, customer, source):
     assert balances(source, savings) == [90_00, 10_00]
 
 
+@pytest.mark.parametrize(("currency", "amount"), [("USD", "10.05"), ("JPY", "1005"), ("KWD", "1.005")])
+def test_the_plain_transfer_body_matches_its_serializer(customer_client, customer, currency, amount):
+    """The serializer declares the schema; the views render transfer_body: the answer to a
+    transfer, its replay, the list and the detail cannot drift from it."""
+    from transfers.api.serializers import TransferOutputSerializer, transfer_body
+
+    source = fund(AccountFactory(customer=customer, currency=currency), 100_000)
+    destination = AccountFactory(currency=currency)
+    made = send(customer_client, source, destination.number, amount, currency, key="body-1")
+    assert made.status_code == 201, made.json()
+    transfer = Transfer.objects.select_related("destination").get()
+    declared = TransferOutputSerializer(transfer).data
+    assert transfer_body(transfer) == declared
+    assert made.json() == declared
+    replayed = send(customer_client, source, destination.number, amount, currency, key="body-1")
+    assert replayed.json() == declared
+    assert customer_client.get(f"/api/transfers/{transfer.pk}").json() == declared
+    assert customer_client.get("/api/transfers").json()["results"] == [declared]
+
+
 @pytest.mark.parametrize(
     ("setup", "status", "code"),
     [
@@ -249,7 +269,7 @@ def test_a_key_freed_between_collision_and_read_is_a_409_not_a_500(customer, mon
     def collide(**kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(IdempotencyKey.objects, "create", collide)
+    monkeypatch.setattr(idempotency, "_claim_insert", collide)
     assert not IdempotencyKey.objects.exists()  # A has freed it already
     with pytest.raises(idempotency.IdempotencyKeyInProgress):
         idempotency.idempotency_claim(customer=customer, key="racy", fingerprint="f")
