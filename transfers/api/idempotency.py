@@ -34,7 +34,8 @@ class IdempotentCreateMixin:
     """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
     on a CustomerScopedViewSet.
 
-    The viewset names its ``input_serializer_class`` and implements
+    The viewset names its ``input_serializer_class`` (which may read plainly valid bodies
+    itself: ``validated_input``) and implements
     ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
     service holds the claim first in its durable transaction and completes it with what it
     created. The created object is answered through ``get_serializer``; a replay answers it
@@ -45,8 +46,7 @@ class IdempotentCreateMixin:
 
     def create(self, request, *args, **kwargs):
         key = idempotency.idempotency_key_from(request.headers)
-        serializer = self.input_serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated = self.validated_input(request.data)
         fingerprint = idempotency.request_fingerprint(
             method=request.method, path=request.path, body=request.data
         )
@@ -58,8 +58,19 @@ class IdempotentCreateMixin:
             body = self.get_serializer(created).data
             return Response(body, status=status.HTTP_201_CREATED, headers={"Idempotent-Replayed": "true"})
         try:
-            created = self.perform_idempotent_create(serializer.validated_data, claim)
+            created = self.perform_idempotent_create(validated, claim)
         except BaseException:
             claim.release()
             raise
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+    def validated_input(self, data) -> dict:
+        """The body as ``input_serializer_class`` validates it (400 when it does not); read
+        by its ``plain_validated``, when it has one and that reads it."""
+        plain = getattr(self.input_serializer_class, "plain_validated", None)
+        validated = plain(data) if plain is not None else None
+        if validated is None:
+            serializer = self.input_serializer_class(data=data)
+            serializer.is_valid(raise_exception=True)
+            validated = serializer.validated_data
+        return validated

@@ -1,3 +1,5 @@
+import re
+
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,7 +14,8 @@ from bankcore.api.fields import (
     to_minor_units,
 )
 from bankcore.api.schema import currency_amount_one_of
-from bankcore.money import format_amount
+from bankcore.digits import LARGEST_ID
+from bankcore.money import CURRENCIES, InvalidAmount, format_amount, parse_amount
 from transfers.models import Transfer
 
 
@@ -52,6 +55,53 @@ class TransferInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         attrs["amount"] = to_minor_units(attrs)
         return attrs
+
+    @staticmethod
+    def plain_validated(data) -> dict | None:
+        """What ``validated_data`` would be for a body of the common, plainly valid shape,
+        read without the serializer (a tenth of its CPU, on every transfer); None for any
+        other body, which the serializer then reads and words any refusal of. Plain: only
+        this serializer's keys, the account id a JSON integer, the description printable
+        ASCII with no space at either end (which no field rule changes). A test holds it to
+        the serializer's answer on generated bodies."""
+        from accounts.numbers import account_number_is_valid
+
+        if type(data) is not dict or not data.keys() <= _TRANSFER_KEYS:
+            return None
+        source, number = data.get("source_account"), data.get("destination_account_number")
+        amount, currency = data.get("amount"), data.get("currency")
+        description = data.get("description", "")
+        if not (
+            type(source) is int
+            and 1 <= source <= LARGEST_ID
+            and type(number) is str
+            and len(number) == 12
+            and number.isascii()
+            and number.isdigit()
+            and type(amount) is str
+            and type(currency) is str
+            and currency in CURRENCIES
+            and type(description) is str
+            and _PLAIN_DESCRIPTION.fullmatch(description)
+            and account_number_is_valid(number)
+        ):
+            return None
+        try:
+            minor = parse_amount(amount, currency)
+        except InvalidAmount:
+            return None
+        return {
+            "source_account": source,
+            "destination_account_number": number,
+            "amount": minor,
+            "currency": currency,
+            "description": description,
+        }
+
+
+_TRANSFER_KEYS = frozenset(TransferInputSerializer._declared_fields)
+# Printable ASCII, no space at either end, within the description's 140 characters (or none).
+_PLAIN_DESCRIPTION = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]{0,138}[\x21-\x7e])?)?")
 
 
 class TransferInputSchema(OpenApiSerializerExtension):
