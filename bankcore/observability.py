@@ -151,8 +151,13 @@ def phase(name: str, *, op: str, description: str):
     """
     start = time.perf_counter()
     try:
-        with sentry_sdk.start_span(op=op, name=description):
+        if sentry_sdk.get_current_span() is None:
+            # No transaction to send a span with (Sentry off, or this request not sampled):
+            # Sentry would make one and drop it.
             yield
+        else:
+            with sentry_sdk.start_span(op=op, name=description):
+                yield
     finally:
         timings = _timings.get()
         if timings is not None:
