@@ -51,6 +51,30 @@ def test_transfer_moves_money(
     assert (event.actor, event.object_id) == (customer, str(transfer.pk))
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="psycopg's statement cache; run with DATABASE_URL set to a PostgreSQL database (README)",
+)
+def test_every_statement_of_a_transfer_is_one_psycopg_parses_once(customer_client, source, destination):
+    """psycopg parses a statement once and remembers it unless it is longer than 4096 bytes
+    or has more than 50 parameters: then it parses it again on every execution (a transfer's
+    posting statement had 59 parameters)."""
+    from psycopg import _queries
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((len(sql.encode()), len(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert send(customer_client, source, destination.number, "25.50").status_code == 201
+    assert max(parameters for _, parameters in statements) > 30  # the posting's, with its followers
+    for length, parameters in statements:
+        assert length <= _queries.MAX_CACHED_STATEMENT_LENGTH
+        assert parameters <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
 class TestIdempotency:
     def test_replay_query_count(
         self, customer_client, source, destination, assert_num_queries_excluding_savepoints
