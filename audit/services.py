@@ -9,6 +9,7 @@ from audit.config import SEAL_MARGIN_SETTING
 from audit.models import AuditCheckpoint, AuditEvent
 from audit.selectors import ChainHead, audit_chain_head
 from bankcore.config import config_get
+from bankcore.database.rows import new_row_insert
 from bankcore.observability import RequestContext, current_request_context, phase
 
 
@@ -41,7 +42,7 @@ def audit_record(
             after=after,
             context=context,
         )
-        event.save(force_insert=True)
+        new_row_insert(event)
         return event
 
 

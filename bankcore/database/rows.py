@@ -5,6 +5,7 @@ import functools
 from collections.abc import Mapping, Sequence
 
 from django.db import connection, models
+from django.db.models.signals import post_save, pre_save
 
 
 @functools.cache
@@ -37,3 +38,21 @@ def row_insert(
             params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
     # Table and column names are the model's, every value is a parameter.
     return f"{head} VALUES ({', '.join(values)}) RETURNING {pk}", params
+
+
+def new_row_insert(obj: models.Model) -> None:
+    """Save the new ``obj`` as ``obj.save(force_insert=True)`` does, by its own INSERT ...
+    RETURNING on PostgreSQL (``row_insert``): a third of the ORM's CPU, for rows written on
+    every money-moving request (an Idempotency-Key's claim, an audit event). Elsewhere, or
+    when anything listens to the model's save signals (which this does not send), the ORM
+    saves it. Only for models whose ``save`` adds nothing to the ORM's but a refusal of
+    rows that are not new."""
+    model = type(obj)
+    if connection.vendor != "postgresql" or pre_save.has_listeners(model) or post_save.has_listeners(model):
+        obj.save(force_insert=True)
+        return
+    sql, params = row_insert(obj)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (obj.pk,) = cursor.fetchone()
+    obj._state.adding, obj._state.db = False, connection.alias

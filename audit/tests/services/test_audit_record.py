@@ -51,3 +51,36 @@ def test_audit_events_cannot_be_changed_or_deleted(customer):
     with pytest.raises(TypeError):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.get().action == "auth.user_registered"
+
+
+def test_an_event_written_by_its_own_insert_is_the_row_the_orm_writes(customer, staff_user):
+    """audit_record's INSERT (bankcore.database.rows.new_row_insert, on PostgreSQL) against
+    the ORM's save of the same event: every column the same, odd values included."""
+    import datetime
+
+    from bankcore.database.rows import new_row_insert
+
+    when = datetime.datetime(2026, 12, 7, 20, 30, 1, 123456, tzinfo=datetime.UTC)
+    values = {
+        "occurred_at": when,
+        "actor": staff_user,
+        "actor_label": staff_user.email,
+        "action": "transfer.created",
+        "object_type": "transfers.transfer",
+        "object_id": "42",
+        "before": None,
+        "after": {"amount": 2**62 + 1, "note": 'quote " backslash \\ é \u202e', "when": when},
+        "ip_address": "2001:db8::1",
+        "user_agent": "agent/1.0",
+        "request_id": "r-1",
+        "client_request_id": "c-1",
+    }
+    ours, orms = AuditEvent(**values), AuditEvent(**values)
+    new_row_insert(ours)
+    orms.save(force_insert=True)
+    assert ours.pk is not None and ours.pk != orms.pk
+    assert not ours._state.adding
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    written = AuditEvent.objects.filter(pk__in=[ours.pk, orms.pk]).order_by("pk").values(*columns)
+    assert written[0] == written[1]
+    assert written[0]["after"]["amount"] == 2**62 + 1
