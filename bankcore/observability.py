@@ -152,8 +152,9 @@ def phase(name: str, *, op: str, description: str):
     start = time.perf_counter()
     try:
         if sentry_sdk.get_current_span() is None:
-            # No transaction to send a span with (Sentry off, or this request not sampled):
-            # Sentry would make one and drop it.
+            # No transaction to send a span with (Sentry off, or a request outside one):
+            # Sentry would make one and drop it. An unsampled request still has its
+            # transaction, so its spans are made as before.
             yield
         else:
             with sentry_sdk.start_span(op=op, name=description):
