@@ -25,6 +25,7 @@ from bankcore.api.filters import FilterSet, IdFilter, UtcDateTimeFilter
 from bankcore.api.renderers import json_response
 from bankcore.api.schema import currency_amount_one_of, error_statuses
 from bankcore.api.viewsets import CustomerScopedViewSet
+from bankcore.money import format_amount
 from transfers import bank_identifiers
 from transfers.api.idempotency import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -342,6 +343,51 @@ class WireOutputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def wire_body(wire: WireTransfer) -> dict:
+    """WireOutputSerializer's output, built directly: every wire made, replayed, listed or
+    read answers with it, and the ModelSerializer cost a tenth of a new wire's CPU. The
+    serializer stays the schema's declaration; a test keeps the two identical."""
+    currency = wire.currency
+    return {
+        "id": wire.pk,
+        "uetr": str(wire.uetr),
+        "source_account": wire.source_id,
+        "amount": format_amount(wire.amount, currency),
+        "fee": format_amount(wire.fee, currency),
+        "currency": currency,
+        "beneficiary_name": wire.beneficiary_name,
+        "beneficiary_account": wire.beneficiary_account,
+        "beneficiary_bic": wire.beneficiary_bic,
+        "beneficiary_country": wire.beneficiary_country,
+        "beneficiary_address": wire.beneficiary_address,
+        "beneficiary_routing_number": wire.beneficiary_routing_number,
+        "reference": wire.reference,
+        "charge_bearer": wire.charge_bearer,
+        "value_date": wire.value_date.isoformat(),
+        "status": wire.status,
+        "review_reason": _review_reason_body(wire.review_reason),
+        "hold_posting_id": wire.hold_posting_id,
+        "release_posting_id": wire.release_posting_id,
+        "reversal_posting_id": wire.reversal_posting_id,
+        "created_at": iso_datetime(wire.created_at),
+        "updated_at": iso_datetime(wire.updated_at),
+    }
+
+
+def _review_reason_body(reason: dict | None) -> dict | None:
+    """ReviewReasonSerializer's output: its fields that the reason has, as text, in its order."""
+    if reason is None:
+        return None
+    return {
+        name: None if reason[name] is None else str(reason[name])
+        for name in _REVIEW_REASON_FIELDS
+        if name in reason
+    }
+
+
+_REVIEW_REASON_FIELDS = tuple(ReviewReasonSerializer._declared_fields)
+
+
 class WireSummarySerializer(serializers.Serializer):
     count = serializers.IntegerField()
     total = serializers.CharField()
@@ -426,6 +472,7 @@ class WireTransferViewSet(
 ):
     queryset = WireTransfer.objects.all()
     serializer_class = WireOutputSerializer
+    row_body = staticmethod(wire_body)
     input_serializer_class = WireInputSerializer
     filterset_class = WireTransferFilter
     lookup_value_regex = r"[0-9]+"

@@ -78,7 +78,8 @@ def test_an_event_written_by_its_own_insert_is_the_row_the_orm_writes(customer, 
     ours, orms = AuditEvent(**values), AuditEvent(**values)
     new_row_insert(ours)
     orms.save(force_insert=True)
-    assert ours.pk is not None and ours.pk != orms.pk
+    assert ours.pk is not None
+    assert ours.pk != orms.pk
     assert not ours._state.adding
     columns = [f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     written = AuditEvent.objects.filter(pk__in=[ours.pk, orms.pk]).order_by("pk").values(*columns)

@@ -387,3 +387,36 @@ def test_stats_and_limits_bodies_are_what_their_serializers_write(customer_clien
     body = wire_limits_body(customer=source.customer, account_id=source.pk)
     assert limits == WireLimitsSerializer(body).data
     assert limits["as_of"].endswith("Z")
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_the_plain_wire_body_matches_its_serializer(customer_client, source, wire_settings, held):
+    """The serializer declares the schema; the views render wire_body: the answer to a wire,
+    its replay, the list, the detail and a cancel cannot drift from it."""
+    from transfers.api.wires import WireOutputSerializer, wire_body
+
+    wire_settings(fee={"USD": 25}, **({"review_threshold": {"USD": 2500}} if held else {}))
+    made = post_wire(customer_client, source, key="wire-body-1")
+    assert made.status_code == 201, made.json()
+    wire = WireTransfer.objects.get()
+    declared = WireOutputSerializer(wire).data
+    assert wire_body(wire) == declared
+    assert (wire.review_reason is not None) == held
+    assert made.json() == declared
+    assert post_wire(customer_client, source, key="wire-body-1").json() == declared
+    assert customer_client.get(f"/api/wire-transfers/{wire.pk}").json() == declared
+    assert customer_client.get("/api/wire-transfers").json()["results"] == [declared]
+    if held:
+        cancelled = customer_client.post(f"/api/wire-transfers/{wire.pk}/cancel")
+        assert cancelled.status_code == 200, cancelled.json()
+        wire.refresh_from_db()
+        assert cancelled.json() == WireOutputSerializer(wire).data == wire_body(wire)
+
+
+def test_a_review_reason_body_keeps_the_serializers_fields_only():
+    from transfers.api.wires import ReviewReasonSerializer, _review_reason_body
+
+    reason = {"rule": "sanctioned_jurisdiction", "detail": "d", "jurisdiction": "IR", "field": "bic_country"}
+    odd = {**reason, "threshold": None, "internal": "not in the schema"}
+    for value in (reason, odd):
+        assert _review_reason_body(value) == ReviewReasonSerializer(value).data
