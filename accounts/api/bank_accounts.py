@@ -23,10 +23,10 @@ from accounts.services.bank_accounts import account_open
 from bankcore.api.pagination import NewestFirstCursorPagination, OldestFirstCursorPagination
 from bankcore.api.renderers import json_response
 from bankcore.api.schema import error_statuses
-from bankcore.api.viewsets import CustomerScopedViewSet
+from bankcore.api.viewsets import CustomerScopedViewSet, ListModelMixin
 
 
-class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
+class AccountViewSet(ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
     queryset = Account.objects.order_by("id")
     serializer_class = AccountOutputSerializer  # the schema's declaration of account_body
     row_body = staticmethod(account_body)

@@ -6,10 +6,10 @@ from accounts import selectors
 from accounts.api.filters import LedgerEntryFilter
 from accounts.api.serializers import LedgerEntryOutputSerializer, entry_body
 from accounts.models import LedgerEntry
-from bankcore.api.viewsets import CustomerScopedViewSet
+from bankcore.api.viewsets import CustomerScopedViewSet, ListModelMixin
 
 
-class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
+class LedgerEntryViewSet(ListModelMixin, mixins.RetrieveModelMixin, CustomerScopedViewSet):
     queryset = selectors.entry_rows(LedgerEntry.objects.all())
     serializer_class = LedgerEntryOutputSerializer  # the schema's declaration of entry_body
     row_body = staticmethod(entry_body)

@@ -3,7 +3,7 @@ import logging
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from bankcore.api.pagination import RowsRead
 from bankcore.digits import LARGEST_ID, ascii_whole_number
@@ -17,7 +17,8 @@ _SCOPING_METHODS = {
     "get_object": "define `object_from_cache` to read objects from a cache; an endpoint that must "
     "see every customer's objects defines `dangerously_get_object`",
     "list": "use ListModelMixin, which lists `get_queryset`; define `first_page_from_cache` to "
-    "serve the first page from a cache",
+    "serve the first page from a cache (with bankcore.api.viewsets.ListModelMixin, which tries it "
+    "before the queryset is made)",
     "retrieve": "use RetrieveModelMixin, which reads `get_object`",
 }
 
@@ -95,13 +96,21 @@ class CustomerScopedViewSet(viewsets.GenericViewSet):
         """A page of ``queryset``. The plain first page (no query parameters: no filter,
         cursor or page size) comes from ``first_page_from_cache`` (by default the viewset's
         own hook) when there is one and every row it returns is the customer's."""
+        page = self.cached_first_page(first_page_from_cache)
+        return page if page is not None else super().paginate_queryset(queryset)
+
+    def cached_first_page(self, first_page_from_cache=None) -> list | None:
+        """The plain first page from ``first_page_from_cache`` (by default the viewset's own
+        hook), paginated, when the request asks for it and every row is the customer's;
+        None otherwise (the page is then read from the queryset)."""
         first_page_from_cache = first_page_from_cache or getattr(self, "first_page_from_cache", None)
-        if first_page_from_cache is not None and self.paginator is not None and not self.request.query_params:
-            rows = first_page_from_cache(size=self.paginator.get_page_size(self.request) + 1)
-            if all(self._owned_by_customer(row) for row in rows):
-                return self.paginator.paginate_queryset(RowsRead(rows), self.request, view=self)
+        if first_page_from_cache is None or self.paginator is None or self.request.query_params:
+            return None
+        rows = first_page_from_cache(size=self.paginator.get_page_size(self.request) + 1)
+        if not self._owned_by_customer(*rows):
             logger.error("%s: a cached first page holds another customer's rows", type(self).__name__)
-        return super().paginate_queryset(queryset)
+            return None
+        return self.paginator.paginate_queryset(RowsRead(rows), self.request, view=self)
 
     def _filters_need_no_parameters(self) -> bool:
         if not all(issubclass(backend, DjangoFilterBackend) for backend in self.filter_backends):
@@ -111,10 +120,24 @@ class CustomerScopedViewSet(viewsets.GenericViewSet):
             f.extra.get("required") for f in filterset_class.base_filters.values()
         )
 
-    def _owned_by_customer(self, row) -> bool:
+    def _owned_by_customer(self, *rows) -> bool:
+        """Whether every one of ``rows`` (model instances or dicts) is the requesting
+        customer's. The customer is read once: a cached page checks up to 201 rows."""
         field = f"{self.customer_field}_id"
-        owner = row[field] if isinstance(row, dict) else getattr(row, field)
-        return owner == self.request.user.pk
+        customer = self.request.user.pk
+        return all((row[field] if isinstance(row, dict) else getattr(row, field)) == customer for row in rows)
+
+
+class ListModelMixin(mixins.ListModelMixin):
+    """DRF's list, for a CustomerScopedViewSet with ``first_page_from_cache``: the cached
+    first page is tried before the queryset is made. Filtering the queryset by customer
+    builds its SQL, a tenth of a cached page's CPU, for a page that never reads it."""
+
+    def list(self, request, *args, **kwargs):
+        page = self.cached_first_page()
+        if page is None:
+            return super().list(request, *args, **kwargs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class RowBodies:
