@@ -95,6 +95,8 @@ def main() -> None:
     parser.add_argument("--offsets", default="600,600", help="where each side's customers start")
     parser.add_argument("--serve", nargs=2, metavar=("TREE", "OFFSET"), help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.batches < 2:
+        parser.error("--batches: at least 2 (the verdict is a median with its quartiles)")
     customers = options.customers or max(
         (ROOT / "var/loadtest").glob("*/customers.json"), key=lambda p: p.stat().st_mtime, default=None
     )
@@ -116,7 +118,10 @@ def main() -> None:
     def batch(side) -> float:
         side.stdin.write(f"{options.endpoint} {options.per_batch}\n")
         side.stdin.flush()
-        return float(side.stdout.readline())
+        answer = side.stdout.readline()
+        if not answer:
+            raise SystemExit("a side stopped; its own message is above")
+        return float(answer)
 
     for side in sides:  # warm-up, not counted
         batch(side)

@@ -4,7 +4,7 @@ what the ORM would do in several (or with far more Python around it)."""
 import functools
 from collections.abc import Mapping, Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 
@@ -43,16 +43,35 @@ def row_insert(
 def new_row_insert(obj: models.Model) -> None:
     """Save the new ``obj`` as ``obj.save(force_insert=True)`` does, by its own INSERT ...
     RETURNING on PostgreSQL (``row_insert``): a third of the ORM's CPU, for rows written on
-    every money-moving request (an Idempotency-Key's claim, an audit event). Elsewhere, or
-    when anything listens to the model's save signals (which this does not send), the ORM
-    saves it. Only for models whose ``save`` adds nothing to the ORM's but a refusal of
-    rows that are not new."""
+    every money-moving request (an Idempotency-Key's claim, an audit event). Only for models
+    whose ``save`` adds nothing to the ORM's but a refusal of rows that are not new.
+
+    The ORM saves it instead elsewhere, and wherever this INSERT would not write what the
+    ORM writes: a model whose save signals have a listener (they are not sent here), an
+    object with its primary key already set, a model whose database fills columns of its
+    own (``db_default``, generated fields) or that inherits another's table. As the ORM, it
+    refuses a related object that is not saved yet, and an error marks the caller's
+    transaction for rollback."""
     model = type(obj)
-    if connection.vendor != "postgresql" or pre_save.has_listeners(model) or post_save.has_listeners(model):
+    if (
+        connection.vendor != "postgresql"
+        or obj.pk is not None
+        or not _plain_insert(model)
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
         obj.save(force_insert=True)
         return
+    obj._prepare_related_fields_for_save(operation_name="save")
     sql, params = row_insert(obj)
-    with connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
         cursor.execute(sql, params)
         (obj.pk,) = cursor.fetchone()
     obj._state.adding, obj._state.db = False, connection.alias
+
+
+@functools.cache
+def _plain_insert(model: type[models.Model]) -> bool:
+    """Whether the model's INSERT returns only its primary key and writes one table."""
+    meta = model._meta
+    return not meta.parents and not any(f.db_returning for f in meta.concrete_fields if not f.primary_key)

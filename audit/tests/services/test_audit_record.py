@@ -85,3 +85,16 @@ def test_an_event_written_by_its_own_insert_is_the_row_the_orm_writes(customer, 
     written = AuditEvent.objects.filter(pk__in=[ours.pk, orms.pk]).order_by("pk").values(*columns)
     assert written[0] == written[1]
     assert written[0]["after"]["amount"] == 2**62 + 1
+
+
+def test_an_own_insert_refuses_or_leaves_to_the_orm_what_it_would_write_otherwise():
+    """As the ORM: an unsaved related object is refused, a primary key given is kept."""
+    from accounts.models import User
+    from bankcore.database.rows import new_row_insert
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        new_row_insert(AuditEvent(action="a", actor=User(email="ghost@example.com")))
+    given = AuditEvent(id=987_654, action="a")
+    new_row_insert(given)
+    assert given.pk == 987_654
+    assert AuditEvent.objects.filter(pk=987_654, action="a").exists()
