@@ -7,8 +7,11 @@ takes a body or query parameters, its throttles; what only the code can know (a 
 409 and 422, a login's 429) the view method declares with ``@error_statuses``.
 """
 
+import inspect
+
 from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -102,6 +105,14 @@ def error_statuses(*statuses: int):
 
 
 class BankcoreAutoSchema(AutoSchema):
+    def get_description(self):
+        """An operation is described by its action's docstring or by its viewset's own, never
+        by a base class's or a mixin's (drf-spectacular's default walks the class's bases):
+        those document bankcore's code to its developers, not the API to its clients."""
+        action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        own = type(self.view).__dict__.get("__doc__")
+        return get_doc(action) or (inspect.cleandoc(own) if own else "")
+
     def _get_parameters(self):
         parameters = super()._get_parameters()
         for parameter in parameters:

@@ -159,3 +159,32 @@ def test_free_text_inputs_document_the_characters_they_refuse(customer_client):
     )
     assert response.status_code == 400
     assert response.json()["fields"]["description"][0]["code"] == "invalid_character"
+
+
+def test_no_operation_is_described_by_a_base_class_or_mixin_of_its_view():
+    """Base classes and mixins (the Idempotency-Key mixin, the customer-scoped viewset, the
+    cached-list mixin) document bankcore's code to its developers; an operation's
+    description is its action's docstring or its viewset's own."""
+    import inspect
+
+    from django.urls import get_resolver
+
+    def views(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from views(pattern.url_patterns)
+            elif getattr(pattern.callback, "cls", None) is not None:
+                yield pattern.callback.cls
+
+    inherited = {
+        inspect.cleandoc(base.__doc__).split("\n")[0]
+        for view in views(get_resolver().url_patterns)
+        for base in view.__mro__[1:]
+        if base.__module__.split(".")[0] in {"bankcore", "accounts", "transfers", "kyc", "audit"}
+        and base.__doc__
+    }
+    assert any("Idempotency-Key" in line for line in inherited)  # what is looked for is there
+    for path, method, operation in _operations(_schema()):
+        description = operation.get("description", "")
+        for line in inherited:
+            assert line not in description, f"{method.upper()} {path}: {line}"

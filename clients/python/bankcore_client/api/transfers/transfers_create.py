@@ -101,15 +101,7 @@ def sync_detailed(
     body: TransferInputRequest,
     idempotency_key: str,
 ) -> Response[Error | TransferOutput]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (TransferInputRequest):
@@ -140,15 +132,7 @@ def sync(
     body: TransferInputRequest,
     idempotency_key: str,
 ) -> Error | TransferOutput | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (TransferInputRequest):
@@ -174,15 +158,7 @@ async def asyncio_detailed(
     body: TransferInputRequest,
     idempotency_key: str,
 ) -> Response[Error | TransferOutput]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (TransferInputRequest):
@@ -211,15 +187,7 @@ async def asyncio(
     body: TransferInputRequest,
     idempotency_key: str,
 ) -> Error | TransferOutput | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (TransferInputRequest):

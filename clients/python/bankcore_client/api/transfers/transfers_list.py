@@ -88,15 +88,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> Response[Any | Error | PaginatedTransferOutputList]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         cursor (str | Unset):
         page_size (int | Unset):
@@ -127,15 +119,7 @@ def sync(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> Any | Error | PaginatedTransferOutputList | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         cursor (str | Unset):
         page_size (int | Unset):
@@ -161,15 +145,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> Response[Any | Error | PaginatedTransferOutputList]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         cursor (str | Unset):
         page_size (int | Unset):
@@ -198,15 +174,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> Any | Error | PaginatedTransferOutputList | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         cursor (str | Unset):
         page_size (int | Unset):

@@ -99,15 +99,7 @@ def sync_detailed(
     body: WireInputRequest,
     idempotency_key: str,
 ) -> Response[Error | WireOutput]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (WireInputRequest):
@@ -138,15 +130,7 @@ def sync(
     body: WireInputRequest,
     idempotency_key: str,
 ) -> Error | WireOutput | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (WireInputRequest):
@@ -172,15 +156,7 @@ async def asyncio_detailed(
     body: WireInputRequest,
     idempotency_key: str,
 ) -> Response[Error | WireOutput]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (WireInputRequest):
@@ -209,15 +185,7 @@ async def asyncio(
     body: WireInputRequest,
     idempotency_key: str,
 ) -> Error | WireOutput | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         idempotency_key (str):
         body (WireInputRequest):

@@ -116,15 +116,7 @@ def sync_detailed(
     page_size: int | Unset = UNSET,
     status: WireTransfersListStatus | Unset = UNSET,
 ) -> Response[Any | Error | PaginatedWireOutputList]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         account (int | Unset):
         created_after (datetime.datetime | Unset):
@@ -167,15 +159,7 @@ def sync(
     page_size: int | Unset = UNSET,
     status: WireTransfersListStatus | Unset = UNSET,
 ) -> Any | Error | PaginatedWireOutputList | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         account (int | Unset):
         created_after (datetime.datetime | Unset):
@@ -213,15 +197,7 @@ async def asyncio_detailed(
     page_size: int | Unset = UNSET,
     status: WireTransfersListStatus | Unset = UNSET,
 ) -> Response[Any | Error | PaginatedWireOutputList]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         account (int | Unset):
         created_after (datetime.datetime | Unset):
@@ -262,15 +238,7 @@ async def asyncio(
     page_size: int | Unset = UNSET,
     status: WireTransfersListStatus | Unset = UNSET,
 ) -> Any | Error | PaginatedWireOutputList | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         account (int | Unset):
         created_after (datetime.datetime | Unset):

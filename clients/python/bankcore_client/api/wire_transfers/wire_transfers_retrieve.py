@@ -66,15 +66,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Error | WireOutput]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         id (str):
 
@@ -102,15 +94,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Error | WireOutput | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         id (str):
 
@@ -133,15 +117,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Error | WireOutput]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         id (str):
 
@@ -167,15 +143,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Error | WireOutput | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Args:
         id (str):
 

@@ -55,15 +55,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Error | WireStats]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -85,15 +77,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Error | WireStats | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -111,15 +95,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Error | WireStats]:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -139,15 +115,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Error | WireStats | None:
-    """A money-moving POST that honours the Idempotency-Key protocol (transfers.idempotency),
-    on a CustomerScopedViewSet.
-
-    The viewset names its ``input_serializer_class`` and implements
-    ``perform_idempotent_create(data, claim)``, which calls one service with the claim; the
-    service holds the claim first in its durable transaction and completes it with what it
-    created. The created object is answered through ``get_serializer``; a replay answers it
-    again, read through the viewset's own customer-scoped queryset.
-
+    """
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
