@@ -89,11 +89,13 @@ def test_an_event_written_by_its_own_insert_is_the_row_the_orm_writes(customer, 
 
 def test_an_own_insert_refuses_or_leaves_to_the_orm_what_it_would_write_otherwise():
     """As the ORM: an unsaved related object is refused, a primary key given is kept."""
-    from accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from bankcore.database.rows import new_row_insert
 
+    unsaved = get_user_model()(email="ghost@example.com")
     with pytest.raises(ValueError, match="unsaved related object"):
-        new_row_insert(AuditEvent(action="a", actor=User(email="ghost@example.com")))
+        new_row_insert(AuditEvent(action="a", actor=unsaved))
     given = AuditEvent(id=987_654, action="a")
     new_row_insert(given)
     assert given.pk == 987_654
