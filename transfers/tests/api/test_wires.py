@@ -374,7 +374,7 @@ def test_cut_off_and_time_zone_settings_are_checked(db, wire_settings):
 def test_stats_and_limits_bodies_are_what_their_serializers_write(customer_client, source, wire_settings):
     """The serializers declare the schema; the views write the selectors' bodies with
     with_iso_as_of: they cannot drift."""
-    from transfers.api.wires import WireLimitsSerializer, WireStatsSerializer
+    from transfers.api.wire_serializers import WireLimitsSerializer, WireStatsSerializer
     from transfers.selectors import wire_limits_body, wire_stats_body
 
     wire_settings(review_threshold={"USD": 100})
@@ -393,7 +393,7 @@ def test_stats_and_limits_bodies_are_what_their_serializers_write(customer_clien
 def test_the_plain_wire_body_matches_its_serializer(customer_client, source, wire_settings, held):
     """The serializer declares the schema; the views render wire_body: the answer to a wire,
     its replay, the list, the detail and a cancel cannot drift from it."""
-    from transfers.api.wires import WireOutputSerializer, wire_body
+    from transfers.api.wire_serializers import WireOutputSerializer, wire_body
 
     wire_settings(fee={"USD": 25}, **({"review_threshold": {"USD": 2500}} if held else {}))
     made = post_wire(customer_client, source, key="wire-body-1")
@@ -414,7 +414,7 @@ def test_the_plain_wire_body_matches_its_serializer(customer_client, source, wir
 
 
 def test_a_review_reason_body_keeps_the_serializers_fields_only():
-    from transfers.api.wires import ReviewReasonSerializer, _review_reason_body
+    from transfers.api.wire_serializers import ReviewReasonSerializer, _review_reason_body
 
     reason = {"rule": "sanctioned_jurisdiction", "detail": "d", "jurisdiction": "IR", "field": "bic_country"}
     odd = {**reason, "threshold": None, "internal": "not in the schema"}
