@@ -33,6 +33,8 @@ accesslog = "-"
 # search term typed into the back office for one. The request id ties a line to the app's
 # own log lines, Sentry and the audit log.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s "%(a)s"'
+# gunicorn's logger, writing the same line from only the values the format names.
+logger_class = "bankcore.gunicorn_logging.AccessLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
