@@ -43,7 +43,8 @@ class AccessLogger(glogging.Logger):
     def atoms(self, resp, req, environ, request_time):
         request_headers = getattr(req, "headers", None)
         if request_headers is not None:
-            request_headers = request_headers.items() if hasattr(request_headers, "items") else request_headers
+            if hasattr(request_headers, "items"):
+                request_headers = request_headers.items()
             req = SimpleNamespace(
                 headers=[(k, v) for k, v in request_headers if k.lower() in self._request_headers]
             )

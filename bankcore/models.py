@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -60,3 +61,29 @@ class DatabaseIdentity(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.value
+
+
+class Event(AppendOnlyModel):
+    """An event a customer's app may learn of (``bankcore.events``): a row of the outbox,
+    written in the transaction of the change it announces, so that rolled-back work never
+    has one. It names the object and its type and holds no personal data: the app reads
+    the object itself from the API. ``id`` orders a customer's events (and one object's:
+    changes to one object are serialised by its row's lock); ``uuid`` is the event's
+    public id."""
+
+    uuid = models.UUIDField(unique=True, editable=False)
+    type = models.CharField(max_length=64)
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=32)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # GET /api/events: a customer's newest first, and by type.
+            models.Index(fields=["customer", "-id"], name="event_customer_newest"),
+            models.Index(fields=["customer", "type", "-id"], name="event_customer_type_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.object_type} {self.object_id}"

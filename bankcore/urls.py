@@ -7,12 +7,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bankcore import views
+from bankcore.api.events import EventViewSet
 from bankcore.backoffice.ops import CacheStatsView
 
 api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("transfers.api.urls")),
     path("", include("kyc.api.urls")),
+    path("events", EventViewSet.as_view({"get": "list"}), name="event-list"),
     path("ops/cache-stats", CacheStatsView.as_view(), name="ops-cache-stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import cache
+from accounts import cache, events
 from accounts.errors import AccountLimitReached
 from accounts.locks import account_lock, user_lock
 from accounts.models import Account, User
@@ -12,6 +12,7 @@ from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
 from bankcore.errors import ReasonRequired
+from bankcore.events import event_publish
 
 # The bank's till: money from outside enters and leaves through it.
 SYSTEM_CASH = "cash"
@@ -46,6 +47,7 @@ def account_open(*, customer: User, kind: str, currency: str) -> Account:
         target=account,
         after={"number": account.number, "kind": kind, "currency": currency},
     )
+    event_publish(type=events.ACCOUNT_OPENED, customer_id=customer.pk, object_id=account.pk)
     return account
 
 
@@ -77,6 +79,13 @@ def _account_set_status(*, account: Account, status: str, actor: User, reason: s
         before={"status": before},
         after={"status": status, "reason": reason},
     )
+    if locked.customer_id is not None:  # the bank's own accounts have nobody to tell
+        frozen = status == Account.Status.FROZEN
+        event_publish(
+            type=events.ACCOUNT_FROZEN if frozen else events.ACCOUNT_UNFROZEN,
+            customer_id=locked.customer_id,
+            object_id=locked.pk,
+        )
     return locked
 
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts import metrics
+from accounts import events, metrics
 from accounts.errors import DepositLimitExceeded, DepositNotAllowed, FormAlreadySubmitted
 from accounts.locks import users_lock
 from accounts.models import Account, ApprovalRequest, FormSubmission, LedgerEntry, Posting, User
@@ -18,6 +18,7 @@ from audit import actions
 from audit.services import audit_record
 from bankcore.config import config_get
 from bankcore.errors import NotPermitted, ReasonRequired
+from bankcore.events import event_publish
 from bankcore.money import format_amount, parse_amount, whole_units_to_minor
 
 DEPOSIT_APPROVAL = "accounts.deposit"
@@ -119,6 +120,7 @@ def _deposit_post(*, account: Account, amount: int, reason: str, actor: User, ap
     if approval is not None:
         after["approval"] = approval.pk
     audit_record(action=actions.DEPOSIT_POSTED, actor=actor, target=account, after=after)
+    event_publish(type=events.DEPOSIT_POSTED, customer_id=account.customer_id, object_id=account.pk)
     metrics.deposit_committed(currency=account.currency, amount=amount)
     return posting
 

@@ -234,6 +234,21 @@ def _wire_stats_warm(fixtures):
     return lambda: client.get("/api/wire-transfers/stats")
 
 
+def _events_any_page(fixtures):
+    fixtures["funded_account"](customer=fixtures["customer"], balance=10_00)
+    fixtures["funded_account"](customer=fixtures["customer"], balance=5_00)
+    client = fixtures["customer_client"]
+
+    def pages_and_filters():
+        # Counted separately: each is one read.
+        return (
+            client.get("/api/events?page_size=1"),
+            client.get("/api/events?type=deposit.posted&created_after=2026-01-01T00:00:00Z"),
+        )
+
+    return pages_and_filters
+
+
 def _schema(fixtures):
     return lambda: fixtures["api_client"].get("/api/schema/")
 
@@ -254,6 +269,7 @@ QUERY_COUNT_CASES = {
     ("GET /api/transactions", "warm first page"): (_history_warm, 1),
     ("GET /api/kyc/status", "warm"): (_kyc_status_warm, 1),
     ("GET /api/wire-transfers/stats", "warm"): (_wire_stats_warm, 1),
+    ("GET /api/events", "any page, any filter (session cached)"): (_events_any_page, 2),
     ("GET /api/schema/", "any"): (_schema, 1),
     ("GET /metrics", "a scrape (after the first)"): (_metrics_scrape, 1),
 }

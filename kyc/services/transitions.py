@@ -11,11 +11,20 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from bankcore.errors import NotPermitted
+from bankcore.events import event_publish
 from bankcore.services import state_transition
-from kyc import cache
+from kyc import cache, events
 from kyc.errors import KycTransitionRefused, ScreeningMatchDecided
-from kyc.models import KycProfile, ScreeningMatch
+from kyc.models import KycProfile, KycStatus, ScreeningMatch
 from kyc.services.profile import profile_snapshot
+
+# What the customer's app is told of each status a profile moves to.
+_STATUS_EVENTS = {
+    KycStatus.PENDING_REVIEW: events.KYC_SUBMITTED,
+    KycStatus.APPROVED: events.KYC_APPROVED,
+    KycStatus.REJECTED: events.KYC_REJECTED,
+    KycStatus.NEEDS_MORE_INFO: events.KYC_MORE_INFORMATION_NEEDED,
+}
 
 # The permission that lets staff review KYC and decide sanctions matches (KycProfile's
 # review_kyc).
@@ -39,6 +48,7 @@ def profile_transition(
         raise KycTransitionRefused()
     profile.refresh_from_db()
     audit_record(action=action, actor=actor, target=profile, before=before, after=profile_snapshot(profile))
+    event_publish(type=_STATUS_EVENTS[to_status], customer_id=profile.customer_id, object_id=profile.pk)
     cache.kyc_changed(profile.customer_id)
     return profile
 

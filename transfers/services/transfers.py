@@ -14,9 +14,10 @@ from audit import actions
 from audit.services import audit_event_build, audit_record
 from bankcore.database.rows import row_insert
 from bankcore.errors import NotFound
+from bankcore.events import event_build, event_insert_sql, event_publish
 from bankcore.observability import phase
 from bankcore.throttling import FailureLimiter
-from transfers import metrics
+from transfers import events, metrics
 from transfers.errors import DestinationUnavailable, IdempotencyKeyInProgress, SameAccount, TransfersThrottled
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import Transfer
@@ -165,12 +166,13 @@ def _records(
     transfer: Transfer, *, customer: User, idempotency_claim: IdempotencyClaim | None
 ) -> list[Follower]:
     """What the transfer writes after its posting, in the posting's own statement on
-    PostgreSQL: the transfer itself, the claim completed with it, its audit event. Each
-    has its ORM write beside it, the reference its SQL follows."""
+    PostgreSQL: the transfer itself, the claim completed with it, its audit event and its
+    event. Each has its ORM write beside it, the reference its SQL follows."""
     records = [_transfer_record(transfer)]
     if idempotency_claim is not None:
         records.append(_claim_record(idempotency_claim, transfer))
     records.append(_audit_record(transfer, customer=customer))
+    records.append(_event_record(transfer, customer=customer))
     return records
 
 
@@ -243,3 +245,14 @@ def _audit_record(transfer: Transfer, *, customer: User) -> Follower:
         )
 
     return Follower("new_audit_event", statement, write=write, done=lambda posting, event_id: None)
+
+
+def _event_record(transfer: Transfer, *, customer: User) -> Follower:
+    def statement() -> tuple[str, list]:
+        event = event_build(type=events.TRANSFER_CREATED, customer_id=customer.pk, object_id=None)
+        return event_insert_sql(event, object_id_sql="(SELECT id FROM new_transfer)")
+
+    def write(posting: Posting) -> None:
+        event_publish(type=events.TRANSFER_CREATED, customer_id=customer.pk, object_id=transfer.pk)
+
+    return Follower("new_event", statement, write=write, done=lambda posting, event_id: None)

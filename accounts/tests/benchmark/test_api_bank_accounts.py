@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_open_account(customer_client, customer, assert_num_queries_excluding_savepoints):
-    # lock user, count, the limit setting (cold), insert, audit
-    with assert_num_queries_excluding_savepoints(5):
+    # lock user, count, the limit setting (cold), insert, audit, its event
+    with assert_num_queries_excluding_savepoints(6):
         response = customer_client.post(
             "/api/accounts", {"kind": "savings", "currency": "EUR"}, format="json"
         )

@@ -47,8 +47,9 @@ class TestQueryCounts:
         upload(customer_client, files.jpeg(), "selfie")
         # Three of them screen the name: the newest list version, the matches already recorded
         # for the profile, and the screening's audit event. One reads the sanctioned
-        # jurisdictions setting (cached afterwards) to screen residence and nationality.
-        with assert_num_queries_excluding_savepoints(12):
+        # jurisdictions setting (cached afterwards) to screen residence and nationality. One
+        # writes the kyc.submitted event.
+        with assert_num_queries_excluding_savepoints(13):
             customer_client.post("/api/kyc/submit", {}, format="json")
         with assert_num_queries_excluding_savepoints(2):
             customer_client.get(f"/api/kyc/documents/{document_id}/file")

@@ -27,11 +27,12 @@ from accounts.services.ledger import Leg, debit_check, ledger_transaction, posti
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import NotFound
+from bankcore.events import events_publish
 from bankcore.observability import phase
 from kyc.errors import KycRequired
 from kyc.screening.matcher import screening_run
 from kyc.selectors import kyc_standing
-from transfers import cache, metrics
+from transfers import cache, events, metrics
 from transfers.idempotency import IdempotencyClaim
 from transfers.models import WireTransfer
 from transfers.services.transfers import request_guards
@@ -233,5 +234,13 @@ def _wire_post(
     if release is not None:
         metrics.wire_state_entered(state=WireTransfer.Status.SENT, currency=currency, amount=wire.amount)
         wire_sent_audit(wire=wire, actor=customer, release=release)
+    events_publish(
+        types=[
+            events.WIRE_CREATED,
+            *([events.WIRE_RELEASED, events.WIRE_SENT] if released else [events.WIRE_HELD]),
+        ],
+        customer_id=customer.pk,
+        object_id=wire.pk,
+    )
     cache.wires_changed(customer_id=customer.pk)
     return wire

@@ -22,9 +22,10 @@ from accounts.services.ledger import Leg, ledger_transaction, posting_create
 from audit import actions
 from audit.services import audit_record
 from bankcore.errors import InvalidState, NotFound, NotPermitted, ReasonRequired
+from bankcore.events import event_publish, events_publish
 from bankcore.money import format_amount
 from bankcore.services import state_transition
-from transfers import cache, metrics
+from transfers import cache, events, metrics
 from transfers.errors import WireOwnAccount, WireSecondApproverRequired
 from transfers.models import WireTransfer
 from transfers.services.wires.settings import wire_four_eyes_threshold
@@ -67,6 +68,9 @@ def wire_release(*, wire: WireTransfer, actor: User, from_status: str) -> WireTr
     ):
         raise InvalidState()
     wire_sent_audit(wire=wire, actor=actor, release=release)
+    events_publish(
+        types=[events.WIRE_RELEASED, events.WIRE_SENT], customer_id=wire.customer_id, object_id=wire.pk
+    )
     return wire
 
 
@@ -168,6 +172,11 @@ def _wire_reverse(
         target=wire,
         before={"status": before_status},
         after={"status": to_status, "note": note, "posting": reversal.pk, "reverses": wire.hold_posting_id},
+    )
+    event_publish(
+        type=events.WIRE_REJECTED if to_status == WireTransfer.Status.REJECTED else events.WIRE_CANCELLED,
+        customer_id=wire.customer_id,
+        object_id=wire.pk,
     )
     if wire.approval_id is not None:
         approval_withdraw(

@@ -23,9 +23,9 @@ def test_transfer_moves_money(
 ):
     # claim; session re-check, claim hold and the lock of both accounts (one statement on
     # PostgreSQL, three elsewhere); posting with its entries and balances, transfer, complete
-    # claim and audit event (one statement on PostgreSQL, six elsewhere)
+    # claim, audit event and event (one statement on PostgreSQL, seven elsewhere)
     postgresql = connection.vendor == "postgresql"
-    lock_statements, posting_statements = (1, 1) if postgresql else (3, 6)
+    lock_statements, posting_statements = (1, 1) if postgresql else (3, 7)
     with assert_num_queries_excluding_savepoints(1 + lock_statements + posting_statements):
         response = send(customer_client, source, destination.number, "25.50")
     assert response.status_code == 201, response.json()

@@ -21,10 +21,11 @@ def test_create_query_count(customer_client, source, assert_num_queries_excludin
     # entry: one statement on PostgreSQL, three elsewhere), the release posting, the wire
     # (inserted sent; the value date's holidays are cached), claim completed, audit created,
     # audit sent; last, the system side of both postings (clearing and settlement balances
-    # and entries: one statement on PostgreSQL, three elsewhere)
+    # and entries: one statement on PostgreSQL, three elsewhere), the wire's events (created,
+    # released, sent: one insert)
     customer_side = system_side = 1 if connection.vendor == "postgresql" else 3
     locks = 1 if connection.vendor == "postgresql" else 4
-    with assert_num_queries_excluding_savepoints(10 + locks + customer_side + system_side):
+    with assert_num_queries_excluding_savepoints(11 + locks + customer_side + system_side):
         response = post_wire(customer_client, source, amount="2.00")
     assert response.status_code == 201, response.json()
 
@@ -99,10 +100,10 @@ def test_cancel_query_count(customer_client, source, wire_settings, assert_num_q
     # the wire (scoped read), the wire in the service, source lock, wire lock with its hold,
     # clearing, the reversal's customer side (posting, balance and entry: one statement on
     # PostgreSQL, three elsewhere), the transition, audit; last, the clearing balance and
-    # entry (one statement on PostgreSQL, two elsewhere)
+    # entry (one statement on PostgreSQL, two elsewhere), the event
     customer_side = 1 if connection.vendor == "postgresql" else 3
     system_side = 1 if connection.vendor == "postgresql" else 2
-    with assert_num_queries_excluding_savepoints(7 + customer_side + system_side):
+    with assert_num_queries_excluding_savepoints(8 + customer_side + system_side):
         assert customer_client.post(f"/api/wire-transfers/{held['id']}/cancel").status_code == 200
 
 
@@ -117,5 +118,5 @@ def test_cancel_query_count_with_a_first_approval(
     # as above, with the four-eyes request locked first, then withdrawn and audited
     customer_side = 1 if connection.vendor == "postgresql" else 3
     system_side = 1 if connection.vendor == "postgresql" else 2
-    with assert_num_queries_excluding_savepoints(10 + customer_side + system_side):
+    with assert_num_queries_excluding_savepoints(11 + customer_side + system_side):
         assert customer_client.post(f"/api/wire-transfers/{held['id']}/cancel").status_code == 200

@@ -17,6 +17,8 @@ from .customer_limits import CustomerLimits
 from .document_type_enum import DocumentTypeEnum
 from .error import Error
 from .error_fields import ErrorFields
+from .event_object import EventObject
+from .event_output import EventOutput
 from .field_enum import FieldEnum
 from .field_error import FieldError
 from .kyc_document_output import KycDocumentOutput
@@ -33,6 +35,7 @@ from .level_enum import LevelEnum
 from .login_input_request import LoginInputRequest
 from .ops_cache_stats_retrieve_response_200 import OpsCacheStatsRetrieveResponse200
 from .paginated_account_output_list import PaginatedAccountOutputList
+from .paginated_event_output_list import PaginatedEventOutputList
 from .paginated_kyc_document_output_list import PaginatedKycDocumentOutputList
 from .paginated_ledger_entry_output_list import PaginatedLedgerEntryOutputList
 from .paginated_transfer_output_list import PaginatedTransferOutputList
@@ -76,6 +79,8 @@ __all__ = (
     "DocumentTypeEnum",
     "Error",
     "ErrorFields",
+    "EventObject",
+    "EventOutput",
     "FieldEnum",
     "FieldError",
     "KycDocumentOutput",
@@ -92,6 +97,7 @@ __all__ = (
     "LoginInputRequest",
     "OpsCacheStatsRetrieveResponse200",
     "PaginatedAccountOutputList",
+    "PaginatedEventOutputList",
     "PaginatedKycDocumentOutputList",
     "PaginatedLedgerEntryOutputList",
     "PaginatedTransferOutputList",
