@@ -11,7 +11,7 @@ CLIENT_VENV ?= .venv-client
 MUTATE_VENV ?= .venv-mutate
 PROFILE ?= quick
 
-.PHONY: run test e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean screening-eval \
+.PHONY: run test worker beat e2e lint imports fuzz bench loadtest capacity loadtest-selftest slow-clients check-deploy clean screening-eval \
 	client client-check mutate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -29,6 +29,17 @@ run: $(BIN)/.installed
 # pytest exits 5 when it collects no tests; make fails on it like on any non-zero exit.
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# Background work (bankcore.celery) on RabbitMQ: CELERY_BROKER_URL (amqp://guest:guest@127.0.0.1:5672//
+# on a machine running one), with DATABASE_URL and REDIS_URL as the app's. make run needs neither:
+# without a broker every task runs in the process that asks for it.
+worker: $(BIN)/.installed
+	$(BIN)/celery -A bankcore worker --loglevel INFO
+
+# The schedules (django-celery-beat, in the database; staff change them in the back office).
+# Run one beat only.
+beat: $(BIN)/.installed
+	$(BIN)/celery -A bankcore beat --loglevel INFO
 
 # The browser tests (bankcore/backoffice/tests/e2e): Playwright drives Debian's chromium
 # (apt-get install chromium; .ci/run installs it) against a live server, on PostgreSQL when

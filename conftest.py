@@ -5,8 +5,10 @@ contracts in pyproject.toml); whatever several apps' tests share lives here.
 """
 
 import re
+import socket
 from contextlib import contextmanager
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -17,6 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import DEFAULT_PASSWORD, AccountFactory, UserFactory, fund
 from accounts.tests.helpers import BackOfficeClient
+from bankcore.backoffice.tests.helpers import TEST_BROKER_URL
 
 CACHE_ALIASES = ("default", "throttle", "throttle_fallback")
 
@@ -120,7 +123,9 @@ def customer_client(customer, bearer_client):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip tests marked ``requires_postgres`` on the embedded SQLite database, saying how to run them."""
+    """Skip tests marked ``requires_postgres`` on the embedded SQLite database, and those
+    marked ``requires_rabbitmq`` where no broker answers, saying how to run them."""
+    _rabbitmq_skip(items)
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     for item in items:
@@ -133,6 +138,25 @@ def pytest_collection_modifyitems(config, items):
                     "make test, as CI does"
                 )
             )
+
+
+def _rabbitmq_skip(items) -> None:
+    marked = [item for item in items if item.get_closest_marker("requires_rabbitmq")]
+    if not marked:
+        return
+    broker = urlsplit(TEST_BROKER_URL)
+    try:
+        socket.create_connection((broker.hostname, broker.port or 5672), timeout=1).close()
+        return
+    except OSError:
+        pass
+    for item in marked:
+        item.add_marker(
+            pytest.mark.skip(
+                reason=f"no RabbitMQ at {broker.hostname}:{broker.port or 5672}; start one (as CI's machine "
+                "has, guest/guest) or set CELERY_TEST_BROKER_URL, with DATABASE_URL set to PostgreSQL"
+            )
+        )
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ APPROVAL_WITHDRAWN = "approval.withdrawn"
 APPROVAL_REFUSED = "approval.refused"
 
 CONFIG_CHANGED = "config.changed"
+SCHEDULE_CHANGED = "schedule.changed"
+SCHEDULE_DELETED = "schedule.deleted"
 DATABASE_IDENTITY_RENEWED = "database.identity_renewed"
 DATABASE_REPORT_VIEWED = "database.report_viewed"
 PROFILES_PURGED = "profiling.requests_purged"

@@ -51,6 +51,11 @@ VARIABLES: dict[str, Variable] = {
         "Seconds a process answers /health from its last probe of the database and cache (0: every time).",
     ),
     "REDIS_URL": Variable(None, "Redis URL (redis://host:6379/0); unset means in-process cache."),
+    "CELERY_BROKER_URL": Variable(
+        None,
+        "RabbitMQ URL for background work (amqp://user:pass@host:5672//); unset means tasks run "
+        "in the process that asks for them, with no broker (make run, the tests).",
+    ),
     "REDIS_SOCKET_TIMEOUT": Variable("0.5", "Seconds before a Redis call counts as failed."),
     "CACHE_FAILURE_COOLDOWN_SECONDS": Variable(
         "5", "After a Redis failure, seconds each process reads the database without trying Redis."

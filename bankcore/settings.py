@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rangefilter",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_celery_beat",
     "bankcore",
     "accounts",
     "audit",
@@ -137,6 +138,22 @@ DATABASES = {"default": default_database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SLOW_QUERY_MS = env_float("SLOW_QUERY_MS")
 HEALTH_PROBE_SECONDS = env_float("HEALTH_PROBE_SECONDS")
+
+# Background work (bankcore.celery) ------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+# No broker: each task runs at once where it is asked for (make run, the tests).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it ends, not when a worker takes it: one whose worker dies is
+# given to another. Every task is idempotent, so running one twice is safe.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Cache ----------------------------------------------------------------------------------
 

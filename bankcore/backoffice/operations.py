@@ -8,7 +8,7 @@ composed here, above every app.
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import User
 from audit import actions
@@ -41,6 +41,38 @@ def config_set(*, name: str, value, actor) -> SystemSetting:
         after={"value": value},
     )
     return setting
+
+
+def _schedule_snapshot(row: models.Model) -> dict:
+    return {
+        field.attname: str(getattr(row, field.attname))
+        for field in row._meta.concrete_fields
+        if field.attname not in {"id", "last_run_at", "total_run_count", "date_changed"}
+    }
+
+
+@transaction.atomic
+def schedule_save(*, row: models.Model, actor) -> models.Model:
+    """Save a schedule of the background work (a django-celery-beat periodic task, or one of
+    the schedules they run on) as staff changed it in the back office, audited with before
+    and after; beat reads the change within its sync interval."""
+    before = None
+    if row.pk is not None:
+        previous = type(row)._default_manager.filter(pk=row.pk).first()
+        before = _schedule_snapshot(previous) if previous is not None else None
+    row.save()
+    audit_record(
+        action=actions.SCHEDULE_CHANGED, actor=actor, target=row, before=before, after=_schedule_snapshot(row)
+    )
+    return row
+
+
+@transaction.atomic
+def schedule_delete(*, row: models.Model, actor) -> None:
+    """Delete a schedule, audited with what it was."""
+    before = _schedule_snapshot(row)
+    audit_record(action=actions.SCHEDULE_DELETED, actor=actor, target=row, before=before)
+    row.delete()
 
 
 @transaction.atomic

@@ -107,21 +107,32 @@ def compose():
 
 
 class TestDockerCompose:
-    def test_runs_postgres_16_redis_7_migrate_app_sealer_and_locust(self, compose):
+    def test_runs_postgres_16_redis_7_rabbitmq_migrate_app_worker_beat_and_locust(self, compose):
         services = compose["services"]
         assert set(services) == {
             "postgres",
             "redis",
+            "rabbitmq",
             "migrate",
             "app",
             "proxy",
-            "sealer",
+            "worker",
+            "beat",
             "seed",
             "locust",
             "locust-worker",
         }
-        assert "audit_seal" in services["sealer"]["command"]
-        assert services["sealer"]["environment"] == services["app"]["environment"]
+        # The audit sealer is beat's (every minute), no longer a loop of its own.
+        assert services["worker"]["command"][-4:] == ["bankcore", "worker", "--loglevel", "INFO"]
+        assert services["beat"]["command"][-4:] == ["bankcore", "beat", "--loglevel", "INFO"]
+        for name in ("worker", "beat"):
+            assert services[name]["environment"] == services["app"]["environment"], name
+            assert services[name]["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}, name
+        broker = services["app"]["environment"]["CELERY_BROKER_URL"]
+        assert broker.startswith("amqp://")
+        assert "@rabbitmq:5672" in broker
+        rabbit = services["rabbitmq"]["environment"]
+        assert f"{rabbit['RABBITMQ_DEFAULT_USER']}:{rabbit['RABBITMQ_DEFAULT_PASS']}@" in broker
         assert services["postgres"]["image"] == "postgres:16"
         assert services["redis"]["image"] == "redis:7"
         assert "gunicorn.conf.py" in services["app"]["command"]

@@ -34,10 +34,17 @@ READS = {
         "transfers/businessholiday",
     },
     "support": {"accounts/user", "accounts/account", "transfers/wiretransfer"},
-    "engineering": set(),
+    "engineering": {
+        "django_celery_beat/periodictask",
+        "django_celery_beat/intervalschedule",
+        "django_celery_beat/crontabschedule",
+    },
 }
 # The pages each role adds on (through audited services); everything else is superusers' only.
-ADDS = {"compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"}}
+ADDS = {
+    "compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"},
+    "engineering": {"django_celery_beat/intervalschedule", "django_celery_beat/crontabschedule"},
+}
 
 
 def _registered_models() -> list[str]:
@@ -60,6 +67,12 @@ def test_the_roles_migration_made_the_groups_with_their_permissions():
         "accounts.purge_profiling",
         "accounts.view_cache_stats",
         "accounts.view_database_report",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.add_intervalschedule",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
     }
     assert "kyc.review_kyc" in granted["compliance"]
     assert "transfers.review_wire" in granted["compliance"]

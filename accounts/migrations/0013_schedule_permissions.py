@@ -1,0 +1,30 @@
+"""The engineering role (accounts/0008_roles) reads the background work's schedules and changes
+them: a periodic task enabled, disabled or moved to another schedule, and new intervals and
+crontabs to move it to. Nothing is deleted but by a superuser; every change is audited
+(bankcore/backoffice/admin/schedules.py)."""
+
+from django.db import migrations
+
+from accounts.roles import roles_grant
+
+ENGINEERING = [
+    "django_celery_beat.view_periodictask",
+    "django_celery_beat.change_periodictask",
+    "django_celery_beat.view_intervalschedule",
+    "django_celery_beat.add_intervalschedule",
+    "django_celery_beat.view_crontabschedule",
+    "django_celery_beat.add_crontabschedule",
+]
+
+
+def grant_to_engineering(apps, schema_editor):
+    roles_grant(apps, schema_editor, {"engineering": ENGINEERING}, app_labels=["django_celery_beat"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0012_posting_balanced_trigger"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(grant_to_engineering, migrations.RunPython.noop)]

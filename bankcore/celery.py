@@ -1,0 +1,21 @@
+"""bankcore's Celery application: background work on workers, with RabbitMQ as the broker.
+
+    celery -A bankcore worker        # make worker
+    celery -A bankcore beat          # make beat: the schedules, kept in the database
+
+Its settings are Django's ``CELERY_*`` (bankcore.settings). Each app keeps its tasks in its
+own ``tasks`` module, thin wrappers around its services; their schedules are rows staff see
+and change in the back office (django-celery-beat's periodic tasks), the defaults written by
+a migration. With no ``CELERY_BROKER_URL`` (``make run``, the tests) every task runs at once
+in the process that asks for it, and nothing needs a broker.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bankcore.settings")
+
+app = Celery("bankcore")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
