@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from bankcore.database.rows import new_row_insert, row_insert
+from bankcore.database.rows import new_rows_insert, row_insert
 from bankcore.models import Event
 
 _types: dict[str, "EventType"] = {}
@@ -77,10 +77,7 @@ def events_publish(*, types: Sequence[EventType], customer_id: int, object_id: i
     if not connection.in_atomic_block:
         raise EventOutsideTransaction(f"{', '.join(t.name for t in types)} published outside a transaction")
     events = [event_build(type=t, customer_id=customer_id, object_id=object_id) for t in types]
-    if len(events) == 1:
-        new_row_insert(events[0])
-    else:
-        Event.objects.bulk_create(events)
+    new_rows_insert(events)
     return events
 
 

@@ -83,6 +83,8 @@ class Event(AppendOnlyModel):
             # GET /api/events: a customer's newest first, and by type.
             models.Index(fields=["customer", "-id"], name="event_customer_newest"),
             models.Index(fields=["customer", "type", "-id"], name="event_customer_type_newest"),
+            # created_after: the customer's events from a time on.
+            models.Index(fields=["customer", "created_at"], name="event_customer_created"),
         ]
 
     def __str__(self) -> str:

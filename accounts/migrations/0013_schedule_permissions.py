@@ -1,6 +1,7 @@
 """The engineering role (accounts/0008_roles) reads the background work's schedules and changes
-them: a periodic task enabled, disabled or moved to another schedule, and new intervals and
-crontabs to move it to. Nothing is deleted but by a superuser; every change is audited
+them: a periodic task enabled, disabled or moved to another of the schedules there are (within
+each task's minimum interval: bankcore.backoffice.operations.schedule_refusals). Schedules are
+made, changed and deleted by superusers; every change is audited
 (bankcore/backoffice/admin/schedules.py)."""
 
 from django.db import migrations
@@ -11,9 +12,7 @@ ENGINEERING = [
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",
     "django_celery_beat.view_intervalschedule",
-    "django_celery_beat.add_intervalschedule",
     "django_celery_beat.view_crontabschedule",
-    "django_celery_beat.add_crontabschedule",
 ]
 
 

@@ -79,7 +79,8 @@ def _account_set_status(*, account: Account, status: str, actor: User, reason: s
         before={"status": before},
         after={"status": status, "reason": reason},
     )
-    if locked.customer_id is not None:  # the bank's own accounts have nobody to tell
+    # The bank's own accounts have nobody to tell; an account already so has nothing to tell.
+    if locked.customer_id is not None and before != status:
         frozen = status == Account.Status.FROZEN
         event_publish(
             type=events.ACCOUNT_FROZEN if frozen else events.ACCOUNT_UNFROZEN,

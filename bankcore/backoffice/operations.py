@@ -43,6 +43,62 @@ def config_set(*, name: str, value, actor) -> SystemSetting:
     return setting
 
 
+# The fewest seconds between two runs of a task that a schedule may ask for: the sealer at
+# most every 30 s, the rest (a full ledger scan, expiries, purges) at most hourly.
+TASK_MINIMUM_SECONDS = {"audit.seal": 30}
+DEFAULT_MINIMUM_SECONDS = 3600
+_PERIOD_SECONDS = {"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "microseconds": 1e-6}
+
+
+def _bankcore_tasks() -> set[str]:
+    from bankcore.celery import app
+
+    app.loader.import_default_modules()
+    return {name for name in app.tasks if not name.startswith("celery.")}
+
+
+def _interval_refusal(task: str, interval) -> str | None:
+    seconds = interval.every * _PERIOD_SECONDS.get(interval.period, 0)
+    minimum = TASK_MINIMUM_SECONDS.get(task, DEFAULT_MINIMUM_SECONDS)
+    if seconds < minimum:
+        return f"{task} may run at most every {minimum} seconds."
+    return None
+
+
+def schedule_refusals(row: models.Model) -> list[str]:
+    """Why ``row`` (a periodic task, or an interval tasks run on) may not be saved as it is:
+    a scheduled task is one of bankcore's own, by name, sent as beat sends it by default (no
+    arguments, headers, queue, exchange, routing key or priority: each would let a schedule
+    run other work than its name says, or send messages anywhere on the broker), on an
+    interval or a crontab, and no more often than its minimum."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    refusals = []
+    if isinstance(row, PeriodicTask):
+        if row.task not in _bankcore_tasks():
+            refusals.append(f"{row.task!r} is not one of bankcore's tasks.")
+        if (row.args or "[]").strip() != "[]" or (row.kwargs or "{}").strip() != "{}":
+            refusals.append("bankcore's tasks take no arguments.")
+        if (row.headers or "{}").strip() != "{}":
+            refusals.append("A scheduled task carries no headers of its own.")
+        if row.queue or row.exchange or row.routing_key or row.priority is not None:
+            refusals.append(
+                "A scheduled task goes to the default queue: no queue, exchange, routing key or priority."
+            )
+        if row.clocked_id or row.solar_id or row.one_off:
+            refusals.append("A scheduled task runs on an interval or a crontab, again and again.")
+        if row.interval_id:
+            refusal = _interval_refusal(row.task, row.interval)
+            if refusal:
+                refusals.append(refusal)
+    elif isinstance(row, IntervalSchedule) and row.pk is not None:
+        for task in PeriodicTask.objects.filter(interval_id=row.pk).values_list("task", flat=True):
+            refusal = _interval_refusal(task, row)
+            if refusal:
+                refusals.append(refusal)
+    return refusals
+
+
 def _schedule_snapshot(row: models.Model) -> dict:
     return {
         field.attname: str(getattr(row, field.attname))
@@ -56,6 +112,9 @@ def schedule_save(*, row: models.Model, actor) -> models.Model:
     """Save a schedule of the background work (a django-celery-beat periodic task, or one of
     the schedules they run on) as staff changed it in the back office, audited with before
     and after; beat reads the change within its sync interval."""
+    refusals = schedule_refusals(row)
+    if refusals:
+        raise NotPermitted(" ".join(refusals))
     before = None
     if row.pk is not None:
         previous = type(row)._default_manager.filter(pk=row.pk).first()

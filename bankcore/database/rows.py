@@ -70,6 +70,42 @@ def new_row_insert(obj: models.Model) -> None:
     obj._state.adding, obj._state.db = False, connection.alias
 
 
+def new_rows_insert(objs: Sequence[models.Model]) -> None:
+    """Save the new ``objs``, all of one model, in this order, by one INSERT ... VALUES (...),
+    (...) RETURNING on PostgreSQL, as ``new_row_insert`` saves one (and where it would leave
+    the row to the ORM, ``bulk_create`` writes them instead, one statement too)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if len(objs) == 1:
+        new_row_insert(objs[0])
+        return
+    if (
+        connection.vendor != "postgresql"
+        or any(obj.pk is not None for obj in objs)
+        or not _plain_insert(model)
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
+        model._default_manager.bulk_create(objs)
+        return
+    fields, head, pk = _insert_shape(model, connection.vendor)
+    rows, params = [], []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="save")
+        rows.append(f"({', '.join(['%s'] * len(fields))})")
+        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    # PostgreSQL returns a multi-row VALUES's rows in their order (Django's bulk_create relies
+    # on it too).
+    sql = f"{head} VALUES {', '.join(rows)} RETURNING {pk}"
+    with transaction.mark_for_rollback_on_error(connection.alias), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    for obj, (pk_value,) in zip(objs, returned, strict=True):
+        obj.pk = pk_value
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
 @functools.cache
 def _plain_insert(model: type[models.Model]) -> bool:
     """Whether the model's INSERT returns only its primary key and writes one table."""

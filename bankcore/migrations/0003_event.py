@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'indexes': [models.Index(fields=['customer', '-id'], name='event_customer_newest'), models.Index(fields=['customer', 'type', '-id'], name='event_customer_type_newest')],
+                'indexes': [models.Index(fields=['customer', '-id'], name='event_customer_newest'), models.Index(fields=['customer', 'type', '-id'], name='event_customer_type_newest'), models.Index(fields=['customer', 'created_at'], name='event_customer_created')],
             },
         ),
         migrations.RunPython(install, remove),

@@ -48,3 +48,13 @@ def test_an_account_refused_publishes_nothing(customer, settings):
     with pytest.raises(AccountLimitReached):
         account_open(customer=customer, kind="checking", currency="USD")
     assert events_since(since) == []
+
+
+def test_freezing_a_frozen_account_announces_nothing_new(customer, staff_user):
+    account = account_open(customer=customer, kind="checking", currency="USD")
+    account_freeze(account=account, actor=staff_user, reason="court order")
+    since = newest_id()
+    account_freeze(account=account, actor=staff_user, reason="court order, again")
+    account_unfreeze(account=account, actor=staff_user, reason="lifted")
+    account_unfreeze(account=account, actor=staff_user, reason="lifted, again")
+    assert events_since(since) == [("account.unfrozen", "account", account.pk, customer.pk)]

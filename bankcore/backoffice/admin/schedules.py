@@ -14,11 +14,22 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from bankcore.backoffice.operations import schedule_delete, schedule_save
+from bankcore.backoffice.operations import schedule_delete, schedule_refusals, schedule_save
 
 
 class _Audited:
     actions = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class Checked(form):
+            def _post_clean(self):
+                super()._post_clean()
+                for refusal in schedule_refusals(self.instance):
+                    self.add_error(None, refusal)
+
+        return Checked
 
     def save_model(self, request, obj, form, change):
         schedule_save(row=obj, actor=request.user)

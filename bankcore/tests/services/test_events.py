@@ -5,7 +5,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from bankcore.events import EventOutsideTransaction, EventType, event_publish, event_type_named, event_types
+from bankcore.events import (
+    EventOutsideTransaction,
+    EventType,
+    event_publish,
+    event_type_named,
+    event_types,
+)
 from bankcore.models import Event
 
 CHANGED = event_type_named("account.opened") or EventType(

@@ -70,3 +70,19 @@ def test_the_purge_forgets_only_old_keys_and_is_idempotent(customer):
 
 def test_the_kyc_expiry_runs_with_nothing_to_expire():
     assert kyc_expire_task.delay().get() == 0
+
+
+def test_check_deploy_warns_without_a_broker(settings):
+    from bankcore.celery import broker_configured
+
+    settings.CELERY_BROKER_URL = None
+    assert [w.id for w in broker_configured(None)] == ["bankcore.W001"]
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
+    assert broker_configured(None) == []
+
+
+def test_messages_are_json_never_pickle_and_tasks_have_a_time_limit():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_time_limit == 30 * 60
+    assert all(task.expire_seconds for task in PeriodicTask.objects.all())
