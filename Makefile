@@ -34,7 +34,7 @@ test: $(BIN)/.installed
 # on a machine running one), with DATABASE_URL and REDIS_URL as the app's. make run needs neither:
 # without a broker every task runs in the process that asks for it.
 worker: $(BIN)/.installed
-	$(BIN)/celery -A bankcore worker --loglevel INFO
+	$(BIN)/celery -A bankcore worker --pool threads --concurrency 4 --loglevel INFO
 
 # The schedules (django-celery-beat, in the database; staff change them in the back office).
 # Run one beat only.

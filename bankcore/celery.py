@@ -11,8 +11,10 @@ in the process that asks for it, and nothing needs a broker.
 """
 
 import os
+import time
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun, worker_ready
 from django.core.checks import Warning, register
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bankcore.settings")
@@ -20,6 +22,37 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bankcore.settings")
 app = Celery("bankcore")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Each worker's own metrics (bankcore.metrics' TASK_RUNS and TASK_SECONDS, read when a task
+# ends: prometheus-client must not be imported before the settings, which say whether it runs in
+# multiprocess mode), served by the worker on WORKER_METRICS_PORT. The queue's depth and the
+# schedules' last runs are the app's /metrics (bankcore.backoffice.metrics).
+_OUTCOMES = {"SUCCESS": "succeeded", "FAILURE": "failed", "RETRY": "retried"}
+_started: dict[str, float] = {}
+
+
+@task_prerun.connect
+def _task_started(task_id=None, **kwargs):
+    _started[task_id] = time.perf_counter()
+
+
+@task_postrun.connect
+def _task_ended(task_id=None, task=None, state=None, **kwargs):
+    from bankcore.metrics import TASK_RUNS, TASK_SECONDS
+
+    started = _started.pop(task_id, None)
+    TASK_RUNS.labels(task.name, _OUTCOMES.get(state, "other")).inc()
+    if started is not None:
+        TASK_SECONDS.labels(task.name).observe(time.perf_counter() - started)
+
+
+@worker_ready.connect
+def _serve_worker_metrics(**kwargs):
+    from django.conf import settings
+    from prometheus_client import start_http_server
+
+    if settings.WORKER_METRICS_PORT:
+        start_http_server(settings.WORKER_METRICS_PORT, addr=settings.WORKER_METRICS_ADDRESS)
 
 
 @register(deploy=True)

@@ -56,6 +56,11 @@ VARIABLES: dict[str, Variable] = {
         "RabbitMQ URL for background work (amqp://user:pass@host:5672//); unset means tasks run "
         "in the process that asks for them, with no broker (make run, the tests).",
     ),
+    "WORKER_METRICS_PORT": Variable(
+        "0",
+        "Port a Celery worker serves its own Prometheus metrics on (task runs and durations); 0: none.",
+    ),
+    "WORKER_METRICS_ADDRESS": Variable("127.0.0.1", "Address the worker's metrics port listens on."),
     "REDIS_SOCKET_TIMEOUT": Variable("0.5", "Seconds before a Redis call counts as failed."),
     "CACHE_FAILURE_COOLDOWN_SECONDS": Variable(
         "5", "After a Redis failure, seconds each process reads the database without trying Redis."

@@ -118,6 +118,19 @@ CACHE_COOLDOWNS = Counter(
 )
 
 
+# Background tasks ----------------------------------------------------------------------
+
+# Background tasks, counted where they run (a worker serves them on WORKER_METRICS_PORT;
+# bankcore.celery records them when a task ends).
+TASK_RUNS = Counter("bankcore_task_runs", "Background task runs that ended, by outcome.", ["task", "outcome"])
+TASK_SECONDS = Histogram(
+    "bankcore_task_duration_seconds",
+    "How long background tasks ran.",
+    ["task"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800),
+)
+
+
 # Requests -------------------------------------------------------------------------------
 
 _ROUTE_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")

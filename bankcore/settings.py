@@ -161,6 +161,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker's own metrics (bankcore.celery): the task runs it ended and their durations.
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT")
+WORKER_METRICS_ADDRESS = env_str("WORKER_METRICS_ADDRESS")
 
 # Cache ----------------------------------------------------------------------------------
 

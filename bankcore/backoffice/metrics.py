@@ -1,6 +1,7 @@
 """The business gauges of /metrics that read more than one app: the KYC queue, the audit
 events the sealer has not chained, the newest ledger verification (an audit event of the
-ledger's check). Read from the database when Prometheus scrapes, each in one indexed query,
+ledger's check), the background work's schedules and its queue on the broker. Read from the
+database (and the broker) when Prometheus scrapes, each in one indexed query,
 so a scrape stays cheap at millions of rows; registered with the kernel's ``scrape_family``
 when bankcore's AppConfig imports this module. An app's own gauge stays in its app
 (transfers.metrics: the wires held for review); events are counters in ``bankcore.metrics``.
@@ -8,10 +9,14 @@ when bankcore's AppConfig imports this module. An app's own gauge stays in its a
 
 from collections.abc import Iterable
 
+from amqp.exceptions import NotFound
+from django.conf import settings
+from django_celery_beat.models import PeriodicTask
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from audit import actions
 from audit.selectors import audit_event_newest, audit_unsealed_overdue
+from bankcore.celery import app as celery_app
 from bankcore.metrics import review_queue, scrape_family
 from kyc.models import KycProfile, KycStatus
 
@@ -53,4 +58,52 @@ def ledger_verification() -> Iterable[Metric]:
         "bankcore_ledger_verification_timestamp_seconds",
         "Unix time of the newest verify_ledger run.",
         value=newest["occurred_at"].timestamp(),
+    )
+
+
+@scrape_family
+def schedules() -> Iterable[Metric]:
+    """Each periodic task of the background work: enabled or not, and when beat last sent it
+    (an enabled schedule whose time stops moving means beat, or the task's schedule, stopped)."""
+    enabled = GaugeMetricFamily(
+        "bankcore_schedule_enabled", "1 for a periodic task beat sends, 0 for one disabled.", labels=["task"]
+    )
+    last_run = GaugeMetricFamily(
+        "bankcore_schedule_last_run_timestamp_seconds",
+        "Unix time beat last sent the periodic task.",
+        labels=["task"],
+    )
+    for task, is_enabled, last_run_at in PeriodicTask.objects.values_list("task", "enabled", "last_run_at"):
+        enabled.add_metric([task], 1 if is_enabled else 0)
+        if last_run_at is not None:
+            last_run.add_metric([task], last_run_at.timestamp())
+    yield enabled
+    yield last_run
+
+
+@scrape_family
+def task_queue() -> Iterable[Metric]:
+    """The broker, asked when Prometheus scrapes (one round trip, a second at most): up, and the
+    tasks waiting in the default queue with the workers consuming it. Nothing without a broker
+    (tasks then run where they are asked for)."""
+    if not settings.CELERY_BROKER_URL:
+        return
+    try:
+        with celery_app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1, timeout=1)
+            try:
+                _, messages, consumers = connection.default_channel.queue_declare(
+                    queue=celery_app.conf.task_default_queue, passive=True
+                )
+            except NotFound:  # no worker or task has made the queue yet: nothing waits in it
+                messages = consumers = 0
+    except Exception:
+        yield GaugeMetricFamily("bankcore_task_broker_up", "1 when the broker answered this scrape.", value=0)
+        return
+    yield GaugeMetricFamily("bankcore_task_broker_up", "1 when the broker answered this scrape.", value=1)
+    yield GaugeMetricFamily(
+        "bankcore_task_queue_messages", "Tasks waiting in the default queue.", value=messages
+    )
+    yield GaugeMetricFamily(
+        "bankcore_task_queue_consumers", "Workers consuming the default queue.", value=consumers
     )

@@ -123,10 +123,18 @@ class TestDockerCompose:
             "locust-worker",
         }
         # The audit sealer is beat's (every minute), no longer a loop of its own.
-        assert services["worker"]["command"][-4:] == ["bankcore", "worker", "--loglevel", "INFO"]
+        worker = services["worker"]["command"]
+        assert worker[worker.index("-A") :][:3] == ["-A", "bankcore", "worker"]
+        # One process, so that the metrics it serves are every thread's.
+        assert worker[worker.index("--pool") + 1] == "threads"
         assert services["beat"]["command"][-4:] == ["bankcore", "beat", "--loglevel", "INFO"]
+        assert services["worker"]["environment"] == {
+            **services["app"]["environment"],
+            "WORKER_METRICS_PORT": "9808",
+            "WORKER_METRICS_ADDRESS": "0.0.0.0",  # noqa: S104 - inside compose's network
+        }
+        assert services["beat"]["environment"] == services["app"]["environment"]
         for name in ("worker", "beat"):
-            assert services[name]["environment"] == services["app"]["environment"], name
             assert services[name]["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}, name
         broker = services["app"]["environment"]["CELERY_BROKER_URL"]
         assert broker.startswith("amqp://")

@@ -426,6 +426,11 @@ def test_engineering_finds_its_tools_on_the_index_and_support_does_not(browser, 
     engineer.wait_for_url(f"{live_site}/admin/database-report/")
     assert engineer.get_by_role("heading", name="Database report").first.is_visible()
     assert AuditEvent.objects.filter(action=actions.DATABASE_REPORT_VIEWED).count() == 1
+    # The background work's schedules: each task, its schedule and when beat last sent it.
+    engineer.goto(f"{live_site}/admin/django_celery_beat/periodictask/")
+    for name in ("Seal the audit chain", "Verify the ledger"):
+        assert engineer.get_by_role("link", name=name).is_visible(), name
+    shots(engineer, "engineering-schedules", document=True)
 
     support = _login(browser, live_site, "sam@bankcore.test")
     assert support.locator("div.app-tools").count() == 0

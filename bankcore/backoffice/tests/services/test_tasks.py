@@ -86,3 +86,14 @@ def test_messages_are_json_never_pickle_and_tasks_have_a_time_limit():
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_time_limit == 30 * 60
     assert all(task.expire_seconds for task in PeriodicTask.objects.all())
+
+
+def test_each_run_is_counted_by_outcome_and_timed():
+    from bankcore.metrics import TASK_RUNS, TASK_SECONDS
+
+    runs = TASK_RUNS.labels("kyc.expire_documents", "succeeded")
+    timed = TASK_SECONDS.labels("kyc.expire_documents")
+    before_runs, before_timed = runs._value.get(), timed._sum.get()
+    kyc_expire_task.delay().get()
+    assert runs._value.get() == before_runs + 1
+    assert timed._sum.get() > before_timed

@@ -2,9 +2,11 @@
 worker`` in a process of its own runs, on the test's own database."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -44,7 +46,14 @@ def queue(request):
 
 
 @pytest.fixture
-def worker(queue, tmp_path):
+def metrics_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def worker(queue, tmp_path, metrics_port):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bankcore.settings",
@@ -54,6 +63,8 @@ def worker(queue, tmp_path):
         "LOG_LEVEL": "INFO",
     }
     env.pop("REDIS_URL", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # one process: its own registry
+    env["WORKER_METRICS_PORT"] = str(metrics_port)
     log = tmp_path / "worker.log"
     with open(log, "w") as output:
         process = subprocess.Popen(
@@ -77,9 +88,17 @@ def wait_for(condition, timeout: float = 60, log: Path | None = None):
     raise AssertionError(f"timed out; the worker's log:\n{log.read_text() if log else ''}")
 
 
-def test_a_task_sent_to_rabbitmq_is_run_by_a_worker(worker, queue):
+def test_a_task_sent_to_rabbitmq_is_run_by_a_worker_that_counts_it(worker, queue, metrics_port):
     process, log = worker
     app.send_task("accounts.verify_ledger", queue=queue)
     wait_for(lambda: AuditEvent.objects.filter(action=actions.LEDGER_VERIFIED).exists(), log=log)
     assert AuditEvent.objects.get(action=actions.LEDGER_VERIFIED).after["ok"] is True
     assert process.poll() is None
+    # The worker's own metrics: the run, counted by outcome once it has ended.
+    counted = 'bankcore_task_runs_total{outcome="succeeded",task="accounts.verify_ledger"} 1.0'
+
+    def served() -> bool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
+            return counted in response.read().decode()
+
+    wait_for(served, log=log)
