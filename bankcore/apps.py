@@ -27,6 +27,12 @@ class BankcoreConfig(AppConfig):
         from bankcore.observability import install_query_timer
 
         private_directory_ensure(settings.FILE_UPLOAD_TEMP_DIR)
+        if settings.CELERY_BROKER_URL:
+            # Without the broker no background work runs, while money still moves: degraded.
+            from bankcore.celery import broker_check
+            from bankcore.health import health_check_register
+
+            health_check_register("broker", broker_check)
 
         connection_created.connect(install_query_timer, dispatch_uid="bankcore.query_timer")
         # Django closes every cache after each request, for backends that hold a connection

@@ -70,3 +70,11 @@ def broker_configured(app_configs, **kwargs):
             id="bankcore.W001",
         )
     ]
+
+
+def broker_check() -> None:
+    """/health's broker check (registered where a broker is set): one round trip on a pooled
+    connection, a second at most. Raises when the broker does not answer."""
+    with app.pool.acquire(block=True, timeout=1) as connection:
+        connection.ensure_connection(max_retries=1, timeout=1)
+        connection.default_channel  # noqa: B018 - opening the channel is the round trip

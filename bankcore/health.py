@@ -20,6 +20,16 @@ def health_detail_register(name: str, section) -> None:
     _detail_sections[name] = section
 
 
+# Dependencies whose loss degrades the service but does not stop it (besides the cache), each
+# a function that raises when the dependency is not there, registered by the layer that knows
+# it (the composition layer registers the task broker).
+_degrading_checks: dict = {}
+
+
+def health_check_register(name: str, check) -> None:
+    _degrading_checks[name] = check
+
+
 def health_detail() -> dict:
     """Each registered section's report, or its failure: detail never fails the check."""
     detail = {}
@@ -72,7 +82,8 @@ _last_probe_lock = threading.Lock()
 
 
 def health_report() -> tuple[int, dict]:
-    """(HTTP status, body): 503 without a database, 200 "degraded" without a cache.
+    """(HTTP status, body): 503 without a database, 200 "degraded" without a cache (or
+    another registered dependency: the task broker, where there is one).
 
     A process answers from its last probe for HEALTH_PROBE_SECONDS (1 by default): load
     balancers, monitors and the load test ask many times a second, and each probe is a
@@ -101,12 +112,13 @@ def _copy(body: dict) -> dict:
 
 
 def _probe() -> tuple[int, dict]:
-    database = _timed(_check_database)
-    cache = _timed(_check_cache)
-    if not database["ok"]:
+    checks = {"database": _timed(_check_database), "cache": _timed(_check_cache)}
+    for name, check in sorted(_degrading_checks.items()):
+        checks[name] = _timed(check)
+    if not checks["database"]["ok"]:
         status, state = 503, "unavailable"
-    elif not cache["ok"]:
+    elif not all(check["ok"] for check in checks.values()):
         status, state = 200, "degraded"
     else:
         status, state = 200, "ok"
-    return status, {"status": state, "checks": {"database": database, "cache": cache}}
+    return status, {"status": state, "checks": checks}

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
 from bankcore.api.fields import iso_datetime
@@ -60,6 +61,24 @@ def event_body(event: Event) -> dict:
         "created_at": iso_datetime(event.created_at),
         "object": {"type": event.object_type, "id": event.object_id, "url": _object_url(event)},
     }
+
+
+def event_types_in_schema(viewset):
+    """The viewset with the ``type`` filter's values in its schema: every app's event types,
+    declared by the time the URLs are loaded (django-filter's choices are read per request,
+    which the schema does not see)."""
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "type",
+                    str,
+                    enum=[name for name, _ in _type_names()],
+                    description="Only events of this type.",
+                )
+            ]
+        )
+    )(viewset)
 
 
 class EventViewSet(mixins.ListModelMixin, CustomerScopedViewSet):

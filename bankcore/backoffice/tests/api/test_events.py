@@ -1,6 +1,7 @@
 """GET /api/events: the customer's own events, newest first, filtered and paged."""
 
 import pytest
+import yaml
 
 from accounts.services.bank_accounts import account_freeze, account_open
 from accounts.tests.factories import AccountFactory, UserFactory, fund
@@ -68,3 +69,15 @@ def test_another_customers_events_are_never_listed(customer_client, customer):
 
 def test_events_need_a_signed_in_customer(api_client):
     assert api_client.get("/api/events").status_code == 401
+
+
+def test_the_schema_lists_every_event_type_the_filter_takes(api_client):
+    from bankcore.events import event_types
+
+    schema = yaml.safe_load(api_client.get("/api/schema/").content)
+    parameters = schema["paths"]["/api/events"]["get"]["parameters"]
+    (type_parameter,) = [p for p in parameters if p["name"] == "type"]
+    assert type_parameter["schema"]["enum"] == [t.name for t in event_types()]
+    assert {"transfer.created", "wire.sent", "kyc.approved", "deposit.posted"} <= set(
+        type_parameter["schema"]["enum"]
+    )

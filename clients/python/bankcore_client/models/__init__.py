@@ -19,6 +19,7 @@ from .error import Error
 from .error_fields import ErrorFields
 from .event_object import EventObject
 from .event_output import EventOutput
+from .events_list_type import EventsListType
 from .field_enum import FieldEnum
 from .field_error import FieldError
 from .kyc_document_output import KycDocumentOutput
@@ -81,6 +82,7 @@ __all__ = (
     "ErrorFields",
     "EventObject",
     "EventOutput",
+    "EventsListType",
     "FieldEnum",
     "FieldError",
     "KycDocumentOutput",

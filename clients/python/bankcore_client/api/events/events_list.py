@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.events_list_type import EventsListType
 from ...models.paginated_event_output_list import PaginatedEventOutputList
 from ...types import UNSET, Response, Unset
 
@@ -16,7 +17,7 @@ def _get_kwargs(
     created_after: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    type_: str | Unset = UNSET,
+    type_: EventsListType | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -30,7 +31,11 @@ def _get_kwargs(
 
     params["page_size"] = page_size
 
-    params["type"] = type_
+    json_type_: str | Unset = UNSET
+    if not isinstance(type_, Unset):
+        json_type_ = type_.value
+
+    params["type"] = json_type_
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -98,7 +103,7 @@ def sync_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    type_: str | Unset = UNSET,
+    type_: EventsListType | Unset = UNSET,
 ) -> Response[Any | Error | PaginatedEventOutputList]:
     """Your events, newest first: what happened to your accounts, transfers, wires and KYC
     profile, each written with the change it announces (never for one that was undone).
@@ -108,7 +113,7 @@ def sync_detailed(
         created_after (datetime.datetime | Unset):
         cursor (str | Unset):
         page_size (int | Unset):
-        type_ (str | Unset):
+        type_ (EventsListType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +143,7 @@ def sync(
     created_after: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    type_: str | Unset = UNSET,
+    type_: EventsListType | Unset = UNSET,
 ) -> Any | Error | PaginatedEventOutputList | None:
     """Your events, newest first: what happened to your accounts, transfers, wires and KYC
     profile, each written with the change it announces (never for one that was undone).
@@ -148,7 +153,7 @@ def sync(
         created_after (datetime.datetime | Unset):
         cursor (str | Unset):
         page_size (int | Unset):
-        type_ (str | Unset):
+        type_ (EventsListType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,7 +178,7 @@ async def asyncio_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    type_: str | Unset = UNSET,
+    type_: EventsListType | Unset = UNSET,
 ) -> Response[Any | Error | PaginatedEventOutputList]:
     """Your events, newest first: what happened to your accounts, transfers, wires and KYC
     profile, each written with the change it announces (never for one that was undone).
@@ -183,7 +188,7 @@ async def asyncio_detailed(
         created_after (datetime.datetime | Unset):
         cursor (str | Unset):
         page_size (int | Unset):
-        type_ (str | Unset):
+        type_ (EventsListType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,7 +216,7 @@ async def asyncio(
     created_after: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
-    type_: str | Unset = UNSET,
+    type_: EventsListType | Unset = UNSET,
 ) -> Any | Error | PaginatedEventOutputList | None:
     """Your events, newest first: what happened to your accounts, transfers, wires and KYC
     profile, each written with the change it announces (never for one that was undone).
@@ -221,7 +226,7 @@ async def asyncio(
         created_after (datetime.datetime | Unset):
         cursor (str | Unset):
         page_size (int | Unset):
-        type_ (str | Unset):
+        type_ (EventsListType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
