@@ -2,7 +2,7 @@
 (docs/events.md).
 
 An app declares its event types in its own ``events`` module (``EventType(name,
-object_type, description)``, registered here as they are made: the kernel names no
+object_type, description, route)``, registered here as they are made: the kernel names no
 domain) and publishes one with ``event_publish`` inside the transaction of the change it
 announces: the row is an outbox entry, committed with the change or rolled back with it,
 never written for work that did not happen. Customers read theirs from ``GET

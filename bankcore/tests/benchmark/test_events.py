@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from bankcore.events import EventType, event_type_named, events_publish
+from bankcore import events
+from bankcore.events import EventType, events_publish
 from bankcore.models import Event
 
 
@@ -13,14 +14,21 @@ def someone(db):
     return get_user_model().objects.create_user(email="events-batch@bankcore.test", password="x" * 20)
 
 
-def _type(name: str) -> EventType:
-    return event_type_named(name) or EventType(
-        name=name, object_type="account", description="-", route="account-detail"
-    )
+@pytest.fixture
+def declared(monkeypatch):
+    """Declare event types for this test only: the registry is put back afterwards."""
+    monkeypatch.setattr(events, "_types", dict(events._types))
+
+    def declare(name: str) -> EventType:
+        return EventType(name=name, object_type="account", description="-", route="account-detail")
+
+    return declare
 
 
-def test_events_published_together_are_one_insert_in_their_order(someone, django_assert_num_queries):
-    types = [_type("test.batch_first"), _type("test.batch_second"), _type("test.batch_third")]
+def test_events_published_together_are_one_insert_in_their_order(
+    someone, declared, django_assert_num_queries
+):
+    types = [declared("test.batch_first"), declared("test.batch_second"), declared("test.batch_third")]
     with transaction.atomic(), django_assert_num_queries(1):
         published = events_publish(types=types, customer_id=someone.pk, object_id=9)
     stored = list(Event.objects.order_by("id"))
