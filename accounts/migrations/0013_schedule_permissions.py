@@ -8,16 +8,18 @@ from django.db import migrations
 
 from accounts.roles import roles_grant
 
-ENGINEERING = [
-    "django_celery_beat.view_periodictask",
-    "django_celery_beat.change_periodictask",
-    "django_celery_beat.view_intervalschedule",
-    "django_celery_beat.view_crontabschedule",
-]
+ROLES = {
+    "engineering": [
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.view_crontabschedule",
+    ]
+}
 
 
 def grant_to_engineering(apps, schema_editor):
-    roles_grant(apps, schema_editor, {"engineering": ENGINEERING}, app_labels=["django_celery_beat"])
+    roles_grant(apps, schema_editor, ROLES, app_labels=["django_celery_beat"])
 
 
 class Migration(migrations.Migration):
