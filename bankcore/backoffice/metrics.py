@@ -90,7 +90,7 @@ def task_queue() -> Iterable[Metric]:
         return
     try:
         with celery_app.connection_for_read() as connection:
-            connection.ensure_connection(max_retries=1, timeout=1)
+            connection.ensure_connection(max_retries=0)  # one attempt: a retry sleeps two seconds first
             try:
                 _, messages, consumers = connection.default_channel.queue_declare(
                     queue=celery_app.conf.task_default_queue, passive=True

@@ -48,3 +48,16 @@ def test_health_is_ok_again_when_the_broker_answers(client, broker):
 
 def test_without_a_broker_health_does_not_ask_for_one(client):
     assert "broker" not in client.get("/health").json()["checks"]
+
+
+def test_a_broker_down_is_asked_once_not_again_after_a_sleep(client, broker, monkeypatch, settings):
+    import kombu.utils.functional
+
+    slept = []
+    monkeypatch.setattr(kombu.utils.functional, "sleep", slept.append)
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:1//"
+    broker(settings.CELERY_BROKER_URL)
+    assert client.get("/health").json()["status"] == "degraded"
+    # kombu sleeps two seconds before each retry: /health and /metrics make one attempt.
+    assert "bankcore_task_broker_up 0.0" in client.get("/metrics").content.decode()
+    assert slept == []
