@@ -25,8 +25,17 @@ def row_insert(
 ) -> tuple[str, list]:
     """The INSERT of the unsaved ``obj``, returning its ``id``: each column as the ORM would
     save it, or as the SQL expression (and parameters) ``expressions`` gives for its attname."""
-    expressions = expressions or {}
     fields, head, pk = _insert_shape(type(obj), connection.vendor)
+    values, params = _row_values(obj, fields, expressions or {})
+    # Table and column names are the model's, every value is a parameter.
+    return f"{head} VALUES {values} RETURNING {pk}", params
+
+
+def _row_values(
+    obj: models.Model, fields: list, expressions: Mapping[str, tuple[str, Sequence]]
+) -> tuple[str, list]:
+    """One row's ``(…)`` of an INSERT and its parameters: each column as the ORM would save
+    it, or as the SQL expression ``expressions`` gives for its attname."""
     values, params = [], []
     for f in fields:
         if f.attname in expressions:
@@ -36,8 +45,21 @@ def row_insert(
         else:
             values.append("%s")
             params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-    # Table and column names are the model's, every value is a parameter.
-    return f"{head} VALUES ({', '.join(values)}) RETURNING {pk}", params
+    return f"({', '.join(values)})", params
+
+
+def _left_to_the_orm(objs: Sequence[models.Model]) -> bool:
+    """Whether bankcore's own INSERT would not write what the ORM writes for ``objs`` (all of
+    one model): not PostgreSQL, a primary key given, a database that fills columns of its own
+    or a parent table, save signals with a listener."""
+    model = type(objs[0])
+    return (
+        connection.vendor != "postgresql"
+        or any(obj.pk is not None for obj in objs)
+        or not _plain_insert(model)
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    )
 
 
 def new_row_insert(obj: models.Model) -> None:
@@ -52,14 +74,7 @@ def new_row_insert(obj: models.Model) -> None:
     own (``db_default``, generated fields) or that inherits another's table. As the ORM, it
     refuses a related object that is not saved yet, and an error marks the caller's
     transaction for rollback."""
-    model = type(obj)
-    if (
-        connection.vendor != "postgresql"
-        or obj.pk is not None
-        or not _plain_insert(model)
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-    ):
+    if _left_to_the_orm([obj]):
         obj.save(force_insert=True)
         return
     obj._prepare_related_fields_for_save(operation_name="save")
@@ -72,29 +87,29 @@ def new_row_insert(obj: models.Model) -> None:
 
 def new_rows_insert(objs: Sequence[models.Model]) -> None:
     """Save the new ``objs``, all of one model, in this order, by one INSERT ... VALUES (...),
-    (...) RETURNING on PostgreSQL, as ``new_row_insert`` saves one (and where it would leave
-    the row to the ORM, ``bulk_create`` writes them instead, one statement too)."""
+    (...) RETURNING on PostgreSQL, as ``new_row_insert`` saves one. Where it would leave the
+    row to the ORM, the ORM writes them: one by one when save signals have a listener (which
+    ``bulk_create`` would not send), else by ``bulk_create``, one statement too."""
     if not objs:
         return
     model = type(objs[0])
     if len(objs) == 1:
         new_row_insert(objs[0])
         return
-    if (
-        connection.vendor != "postgresql"
-        or any(obj.pk is not None for obj in objs)
-        or not _plain_insert(model)
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-    ):
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        for obj in objs:  # each saved by the ORM, which sends the signals bulk_create would not
+            obj.save(force_insert=True)
+        return
+    if _left_to_the_orm(objs):
         model._default_manager.bulk_create(objs)
         return
     fields, head, pk = _insert_shape(model, connection.vendor)
     rows, params = [], []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="save")
-        rows.append(f"({', '.join(['%s'] * len(fields))})")
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        values, row_params = _row_values(obj, fields, {})
+        rows.append(values)
+        params += row_params
     # PostgreSQL returns a multi-row VALUES's rows in their order (Django's bulk_create relies
     # on it too).
     sql = f"{head} VALUES {', '.join(rows)} RETURNING {pk}"

@@ -12,6 +12,7 @@ from bankcore.events import (
     event_publish,
     event_type_named,
     event_types,
+    events_publish,
 )
 from bankcore.models import Event
 
@@ -84,3 +85,20 @@ def test_postgresql_refuses_changing_or_removing_an_event(someone):
         with pytest.raises(Exception, match="refused"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     assert Event.objects.get().object_id == 7
+
+
+def test_events_published_together_still_send_save_signals_to_a_listener(someone):
+    from django.db.models.signals import post_save
+
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(listener, sender=Event, dispatch_uid="test-events-listener")
+    try:
+        with transaction.atomic():
+            published = events_publish(types=[CHANGED, CHANGED], customer_id=someone.pk, object_id=7)
+    finally:
+        post_save.disconnect(sender=Event, dispatch_uid="test-events-listener")
+    assert heard == [(published[0].pk, True), (published[1].pk, True)]
