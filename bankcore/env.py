@@ -98,6 +98,11 @@ VARIABLES: dict[str, Variable] = {
         "127.0.0.1,::1",
         "Comma-separated addresses or networks (CIDR) allowed to read /metrics; everyone else gets a 404.",
     ),
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": Variable(
+        None,
+        "Comma-separated addresses or networks (CIDR) a webhook endpoint may be in although they "
+        "are not public (loopback, private, link-local); unset means public addresses only.",
+    ),
     "METRICS_BEARER_TOKEN": Variable(
         None,
         "Secret that also opens /metrics as `Authorization: Bearer <secret>`; unset means addresses only.",

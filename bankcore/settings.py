@@ -451,6 +451,14 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from None
 METRICS_BEARER_TOKEN = env_str("METRICS_BEARER_TOKEN")
+
+# Webhooks (bankcore.webhooks): the networks an endpoint may be in although not public.
+try:
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = [
+        ipaddress.ip_network(address, strict=False) for address in env_list("WEBHOOK_ALLOW_PRIVATE_TARGETS")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"WEBHOOK_ALLOW_PRIVATE_TARGETS: {exc}") from None
 PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 if PROMETHEUS_MULTIPROC_DIR:
     Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)

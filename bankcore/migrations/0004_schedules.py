@@ -23,12 +23,12 @@ SCHEDULES = [
 ]
 
 
-def schedules_add(apps, schema_editor):
+def schedules_add(apps, schema_editor, schedules=SCHEDULES):
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     db = schema_editor.connection.alias
-    for name, task, when, description in SCHEDULES:
+    for name, task, when, description in schedules:
         if PeriodicTask.objects.using(db).filter(task=task).exists():
             continue
         if isinstance(when, int):

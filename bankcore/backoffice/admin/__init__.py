@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.admin_site import Tool
-from bankcore.backoffice.admin import database_report, schedules, system_settings  # noqa: F401
+from bankcore.backoffice.admin import database_report, schedules, system_settings, webhooks  # noqa: F401
 from bankcore.backoffice.permissions import VIEW_CACHE_STATS, VIEW_DATABASE_REPORT, VIEW_PROFILING
 
 admin.site.tool_register(

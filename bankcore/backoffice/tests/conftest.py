@@ -32,3 +32,16 @@ def kyc_storage(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "kyc-documents", "base_url": None},
         },
     }
+
+
+@pytest.fixture
+def receiver(settings):
+    """A webhook receiver on loopback, which endpoints may name (WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
+    import ipaddress
+
+    from bankcore.backoffice.tests.receiver import Receiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = [ipaddress.ip_network("127.0.0.0/8")]
+    receiver = Receiver().start()
+    yield receiver
+    receiver.stop()

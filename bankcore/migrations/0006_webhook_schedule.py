@@ -1,0 +1,24 @@
+from importlib import import_module
+
+from django.db import migrations
+
+_schedules = import_module("bankcore.migrations.0004_schedules")
+
+SCHEDULES = [
+    ("Relay events to webhooks", "webhooks.relay", 5, "Send newly committed events to the webhook endpoints."),
+]
+
+
+def schedules_add(apps, schema_editor):
+    _schedules.schedules_add(apps, schema_editor, SCHEDULES)
+
+
+def schedules_remove(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.using(schema_editor.connection.alias).filter(task="webhooks.relay").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bankcore", "0005_webhooks")]
+
+    operations = [migrations.RunPython(schedules_add, schedules_remove)]
