@@ -56,6 +56,11 @@ VARIABLES: dict[str, Variable] = {
         "RabbitMQ URL for background work (amqp://user:pass@host:5672//); unset means tasks run "
         "in the process that asks for them, with no broker (make run, the tests).",
     ),
+    "CELERY_QUEUE": Variable(
+        "celery",
+        "The queue the app sends its tasks to and the workers take them from (one a deployment "
+        "sharing a broker).",
+    ),
     "WORKER_METRICS_PORT": Variable(
         "0",
         "Port a Celery worker serves its own Prometheus metrics on (task runs and durations); 0: none.",

@@ -143,6 +143,7 @@ HEALTH_PROBE_SECONDS = env_float("HEALTH_PROBE_SECONDS")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 # No broker: each task runs at once where it is asked for (make run, the tests).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE")
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged when it ends, not when a worker takes it: one whose worker dies is
 # given to another. Every task is idempotent, so running one twice is safe.

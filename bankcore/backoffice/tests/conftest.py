@@ -39,7 +39,7 @@ def receiver(settings):
     """A webhook receiver on loopback, which endpoints may name (WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
     import ipaddress
 
-    from bankcore.backoffice.tests.receiver import Receiver
+    from bankcore.tests.receiver import Receiver
 
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = [ipaddress.ip_network("127.0.0.0/8")]
     receiver = Receiver().start()

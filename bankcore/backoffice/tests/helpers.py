@@ -1,13 +1,9 @@
 """What the back office's test modules share."""
 
-import os
-
 from django.contrib.auth.models import Group, Permission
 
 from accounts.tests.factories import UserFactory
-
-# The broker the RabbitMQ tests use (requires_rabbitmq): these machines run one, guest/guest.
-TEST_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+from bankcore.tests.worker import TEST_BROKER_URL  # noqa: F401 - the RabbitMQ tests' broker
 
 URL = "/admin/database-report/"
 

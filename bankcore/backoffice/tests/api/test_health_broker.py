@@ -6,6 +6,7 @@ import pytest
 from bankcore import health
 from bankcore.backoffice.tests.helpers import TEST_BROKER_URL
 from bankcore.celery import app, broker_check
+from bankcore.tests.worker import broker_point
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,7 @@ def broker(monkeypatch):
     saved = app.conf.broker_url
 
     def point(url):
-        app.conf.broker_url = url
-        app.pool.force_close_all()
-        app._pool = None
+        broker_point(url)
         health.health_probe_forget()
 
     yield point

@@ -8,6 +8,7 @@ from django_celery_beat.models import PeriodicTask
 from bankcore.backoffice.tests.helpers import TEST_BROKER_URL
 from bankcore.celery import app
 from bankcore.tests.helpers import scrape, value
+from bankcore.tests.worker import broker_point
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +45,10 @@ def broker(settings):
 
     def point(url):
         settings.CELERY_BROKER_URL = url
-        app.conf.broker_url = url
+        broker_point(url)
 
     yield point
-    app.conf.broker_url = saved
+    broker_point(saved)
 
 
 def test_a_broker_that_does_not_answer_is_down(client, broker):

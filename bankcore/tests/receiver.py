@@ -27,6 +27,7 @@ class Receiver:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0
     received: list[Received] = field(default_factory=list)
+    arrived: list[str] = field(default_factory=list)  # webhook-ids, as each request comes in
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -39,6 +40,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.arrived.append(self.headers.get("webhook-id", ""))
                 if receiver.delay:
                     threading.Event().wait(receiver.delay)
                 receiver.received.append(Received(self.path, dict(self.headers.items()), body))
