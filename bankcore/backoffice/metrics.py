@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from amqp.exceptions import NotFound
 from django.conf import settings
+from django.db.models import Count, Min
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from prometheus_client.core import GaugeMetricFamily, Metric
 
@@ -18,6 +20,7 @@ from audit import actions
 from audit.selectors import audit_event_newest, audit_unsealed_overdue
 from bankcore.celery import app as celery_app
 from bankcore.metrics import review_queue, scrape_family
+from bankcore.models import DeliveryState, WebhookDelivery
 from kyc.models import KycProfile, KycStatus
 
 
@@ -79,6 +82,35 @@ def schedules() -> Iterable[Metric]:
             last_run.add_metric([task], last_run_at.timestamp())
     yield enabled
     yield last_run
+
+
+@scrape_family
+def webhooks() -> Iterable[Metric]:
+    """Webhook deliveries still pending and failed for good, and how long the oldest pending
+    one has waited (bankcore.webhooks): one query, on the deliveries' state index."""
+    deliveries = GaugeMetricFamily(
+        "bankcore_webhook_deliveries", "Webhook deliveries pending or failed, by state.", labels=["state"]
+    )
+    rows = (
+        WebhookDelivery.objects.filter(state__in=[DeliveryState.PENDING, DeliveryState.FAILED])
+        .values_list("state")
+        .annotate(count=Count("id"), oldest=Min("created_at"))
+        .order_by()
+    )
+    counts, oldest = {DeliveryState.PENDING: 0, DeliveryState.FAILED: 0}, None
+    for state, count, created_at in rows:
+        counts[state] = count
+        if state == DeliveryState.PENDING:
+            oldest = created_at
+    for state, count in counts.items():
+        deliveries.add_metric([state], count)
+    yield deliveries
+    waited = 0 if oldest is None else (timezone.now() - oldest).total_seconds()
+    yield GaugeMetricFamily(
+        "bankcore_webhook_oldest_pending_seconds",
+        "Seconds the oldest pending webhook delivery has waited since its event was relayed (0: none).",
+        value=waited,
+    )
 
 
 @scrape_family

@@ -45,7 +45,9 @@ def config_set(*, name: str, value, actor) -> SystemSetting:
 
 # The fewest seconds between two runs of a task that a schedule may ask for: the sealer at
 # most every 30 s, the rest (a full ledger scan, expiries, purges) at most hourly.
-TASK_MINIMUM_SECONDS = {"audit.seal": 30}
+TASK_MINIMUM_SECONDS = {"audit.seal": 30, "webhooks.relay": 5}
+# Tasks that are sent by other tasks, never on a schedule: each takes what it works on.
+UNSCHEDULED = {"webhooks.deliver"}
 DEFAULT_MINIMUM_SECONDS = 3600
 _PERIOD_SECONDS = {"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "microseconds": 1e-6}
 
@@ -54,7 +56,7 @@ def _bankcore_tasks() -> set[str]:
     from bankcore.celery import app
 
     app.loader.import_default_modules()
-    return {name for name in app.tasks if not name.startswith("celery.")}
+    return {name for name in app.tasks if not name.startswith("celery.")} - UNSCHEDULED
 
 
 def _interval_refusal(task: str, interval) -> str | None:

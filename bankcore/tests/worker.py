@@ -11,8 +11,6 @@ from django.conf import settings
 from django.db import connection
 from kombu import pools
 
-from bankcore.celery import app
-
 # The broker the RabbitMQ tests use: these machines run one, guest/guest.
 TEST_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
@@ -25,9 +23,17 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
 
 
+def _app():
+    """bankcore's Celery app (the current one: the project package makes it at import)."""
+    from celery import current_app
+
+    return current_app._get_current_object()
+
+
 def broker_point(url: str) -> None:
     """Send the app's tasks to ``url`` from now on: the connections and producers it pooled
     for the broker before are closed and forgotten."""
+    app = _app()
     app.conf.broker_url = url
     pools.reset()  # kombu's pools of every broker, kept by URL for the process
     app._pool = None
@@ -41,18 +47,18 @@ class BrokerQueue:
     def __init__(self, name: str):
         self.name = name
         self._saved = {
-            key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
+            key: _app().conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
         }
 
     def __enter__(self) -> "BrokerQueue":
-        app.conf.update(task_always_eager=False, task_default_queue=self.name)
+        _app().conf.update(task_always_eager=False, task_default_queue=self.name)
         broker_point(TEST_BROKER_URL)
         return self
 
     def __exit__(self, *exc):
-        with app.connection_for_write() as conn:
+        with _app().connection_for_write() as conn:
             conn.default_channel.queue_delete(self.name)
-        app.conf.update(self._saved)
+        _app().conf.update(self._saved)
         broker_point(self._saved["broker_url"])
 
 

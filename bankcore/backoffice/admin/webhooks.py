@@ -130,6 +130,9 @@ class WebhookAttemptInline(admin.TabularInline):
     extra = 0
     ordering = ["id"]
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("bankcore.view_webhookdelivery")  # a delivery's attempts
+
     def has_add_permission(self, request, obj=None):
         return False
 

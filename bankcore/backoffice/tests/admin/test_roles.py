@@ -38,10 +38,15 @@ READS = {
         "django_celery_beat/periodictask",
         "django_celery_beat/intervalschedule",
         "django_celery_beat/crontabschedule",
+        "bankcore/webhookendpoint",
+        "bankcore/webhookdelivery",
     },
 }
 # The pages each role adds on (through audited services); everything else is superusers' only.
-ADDS = {"compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"}}
+ADDS = {
+    "compliance": {"transfers/wirelimitoverride", "transfers/businessholiday"},
+    "engineering": {"bankcore/webhookendpoint"},
+}
 
 
 def _registered_models() -> list[str]:
@@ -68,6 +73,11 @@ def test_the_roles_migration_made_the_groups_with_their_permissions():
         "django_celery_beat.change_periodictask",
         "django_celery_beat.view_intervalschedule",
         "django_celery_beat.view_crontabschedule",
+        "bankcore.view_webhookendpoint",
+        "bankcore.add_webhookendpoint",
+        "bankcore.change_webhookendpoint",
+        "bankcore.view_webhookdelivery",
+        "bankcore.redeliver_webhookdelivery",
     }
     assert "kyc.review_kyc" in granted["compliance"]
     assert "transfers.review_wire" in granted["compliance"]

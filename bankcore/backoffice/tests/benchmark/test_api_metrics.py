@@ -19,8 +19,8 @@ def test_a_scrape_costs_a_fixed_number_of_queries(
     scrape(client)  # the process has read the database's identity for the cache's keys
     # One each for the KYC reviews waiting, the wires held for review, the audit events left
     # unsealed (the seal margin is a system setting, cached), the newest ledger verification and
-    # the background work's schedules.
-    with django_assert_num_queries(5):
+    # the background work's schedules, and the webhook deliveries pending or failed.
+    with django_assert_num_queries(6):
         samples = scrape(client)
     assert value(samples, "bankcore_kyc_reviews_pending") == 1
     assert value(samples, "bankcore_audit_unsealed_rows") == 0
