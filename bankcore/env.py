@@ -86,6 +86,12 @@ VARIABLES: dict[str, Variable] = {
     "SANCTIONS_MATCH_THRESHOLD": Variable(
         "90", "Score (0-100) at which a name screened against the sanctions list is held for review."
     ),
+    "SANCTIONS_SDN_FILE": Variable(
+        None,
+        "sdn.csv (OFAC SDN CSV format) the daily refresh loads when it changed; unset: the list "
+        "is loaded by hand only (manage.py sanctions_load).",
+    ),
+    "SANCTIONS_ALT_FILE": Variable(None, "alt.csv, the aliases of SANCTIONS_SDN_FILE's parties (optional)."),
     "AUTH_TOKEN_TTL_MINUTES": Variable("480", "Lifetime of a session token."),
     "SILK_ENABLED": Variable("false", "Mount django-silk at /silk/ (superusers and view_profiling only)."),
     "SILK_SAMPLE_PERCENT": Variable("10", "Percent of requests silk records when enabled."),

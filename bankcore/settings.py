@@ -251,6 +251,10 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS")
 TRANSFER_FAILURES_PER_CUSTOMER = env_int("TRANSFER_FAILURES_PER_CUSTOMER")
 TRANSFER_FAILURE_WINDOW_SECONDS = env_int("TRANSFER_FAILURE_WINDOW_SECONDS")
 SANCTIONS_MATCH_THRESHOLD = env_int("SANCTIONS_MATCH_THRESHOLD")
+# The files the daily refresh (kyc.refresh_sanctions) loads: put there by whatever fetches
+# the published list (bankcore itself reaches no outside address).
+SANCTIONS_SDN_FILE = env_str("SANCTIONS_SDN_FILE")
+SANCTIONS_ALT_FILE = env_str("SANCTIONS_ALT_FILE")
 if not 0 <= SANCTIONS_MATCH_THRESHOLD <= 100:
     raise ImproperlyConfigured("SANCTIONS_MATCH_THRESHOLD must be a score from 0 to 100")
 

@@ -27,6 +27,7 @@ SCHEDULED = {
     "transfers.purge_idempotency_keys": ("crontab", "2:00"),
     "accounts.verify_ledger": ("crontab", "3:00"),
     "webhooks.relay": ("interval", 5),
+    "kyc.refresh_sanctions": ("crontab", "4:00"),
 }
 
 

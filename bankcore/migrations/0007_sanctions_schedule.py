@@ -1,0 +1,29 @@
+from importlib import import_module
+
+from django.db import migrations
+
+_schedules = import_module("bankcore.migrations.0004_schedules")
+
+SCHEDULES = [
+    (
+        "Refresh the sanctions list",
+        "kyc.refresh_sanctions",
+        "04:00",
+        "Load SANCTIONS_SDN_FILE (and SANCTIONS_ALT_FILE) when they changed.",
+    ),
+]
+
+
+def schedules_add(apps, schema_editor):
+    _schedules.schedules_add(apps, schema_editor, SCHEDULES)
+
+
+def schedules_remove(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.using(schema_editor.connection.alias).filter(task="kyc.refresh_sanctions").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bankcore", "0006_webhook_schedule")]
+
+    operations = [migrations.RunPython(schedules_add, schedules_remove)]
