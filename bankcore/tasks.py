@@ -24,7 +24,7 @@ def webhooks_relay_task() -> int:
     return made
 
 
-@shared_task(name="webhooks.deliver", bind=True)
+@shared_task(name="webhooks.deliver", bind=True, soft_time_limit=40, time_limit=50)
 def webhooks_deliver_task(self, endpoint_id: int) -> int:
     """Send one endpoint's due deliveries. Safe twice at once: one run holds the endpoint."""
     run = endpoint_deliver(endpoint_id, owner=self.request.id or "")

@@ -20,6 +20,12 @@
 6. runs verify_ledger, verify_audit and
    loadtest/audit_coverage.py.
 
+Beside gunicorn run a Celery worker and beat on RabbitMQ (LOADTEST_BROKER_URL, default the
+local guest/guest broker; empty: none), as in production: beat sends the scheduled work (the
+audit sealer every minute, the webhook relay every 5 s) during the run, and after it the
+sealer is given no margin and the run waits for beat's next seal, so that verify_audit finds
+the chain sealed by beat, not by a seal of its own. Without a broker the run seals it itself.
+
 Exits 0 only when every gate and every check holds.
 
 One setting differs from production, and only for the server under test: every simulated
@@ -82,8 +88,59 @@ def app_environment(database_url: str, redis_url: str) -> dict[str, str]:
         SENTRY_DSN="",
         LOG_LEVEL="WARNING",
         LOGIN_FAILURES_PER_ADDRESS=os.environ.get("LOADTEST_LOGIN_FAILURES_PER_ADDRESS", "100000"),
+        CELERY_BROKER_URL=broker_url(),
+        CELERY_QUEUE="bankcore-loadtest",
     )
     return env
+
+
+def broker_url() -> str:
+    return os.environ.get("LOADTEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+class Background:
+    """A Celery worker (which drops what an earlier run left in the queue) and beat."""
+
+    def __init__(self, env: dict, out: Path):
+        celery = [str(APP_PYTHON), "-m", "celery", "-A", "bankcore"]
+        self.logs = [open(out / "worker.log", "w"), open(out / "beat.log", "w")]  # noqa: SIM115
+        commands = [
+            [*celery, "worker", "--pool", "threads", "--concurrency", "2", "--purge"],
+            [*celery, "beat", "--loglevel", "INFO"],
+        ]
+        self.processes = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            for command, log in zip(commands, self.logs, strict=True)
+        ]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        for process, log in zip(self.processes, self.logs, strict=True):
+            process.wait(timeout=60)
+            log.close()
+
+
+UNSEALED = (
+    "from audit.models import AuditEvent; print(AuditEvent.objects.filter(sequence__isnull=True).count())"
+)
+NO_MARGIN = (
+    "from bankcore.backoffice.operations import config_set; "
+    "config_set(name='audit.seal_margin_seconds', value=0, actor=None)"
+)
+
+
+def sealed_by_beat(env: dict, out: Path, timeout: float = 150) -> bool:
+    """Give the sealer no margin (the run wrote its last event), then wait for beat's next
+    seal to leave nothing unsealed."""
+    manage(env, "shell", "-c", NO_MARGIN, log=out / "verify.log")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = manage(env, "shell", "-c", UNSEALED)
+        if result.returncode == 0 and result.stdout.strip() == "0":
+            return True
+        time.sleep(5)
+    return False
 
 
 def manage(env: dict, *args: str, log: Path | None = None) -> subprocess.CompletedProcess:
@@ -300,11 +357,18 @@ def server_timing_table(server: dict) -> str:
     return "\n".join(lines)
 
 
-def verify(env: dict, out: Path, since: str) -> bool:
-    # Seal everything the run wrote (the sealer's margin would leave the last five minutes
-    # out), so verify_audit checks the run's own events, not an empty chain.
-    commands = [["audit_seal", "--margin-seconds", "0"], ["verify_ledger"], ["verify_audit"]]
+def verify(env: dict, out: Path, since: str, background: "Background | None") -> bool:
+    # Everything the run wrote sealed (the sealer's margin would leave the last five minutes
+    # out), so verify_audit checks the run's own events, not an empty chain: by beat's sealer
+    # where the background tier runs, else by a seal of the run's own.
+    commands = [["verify_ledger"], ["verify_audit"]]
     ok = True
+    if background is None:
+        commands.insert(0, ["audit_seal", "--margin-seconds", "0"])
+    else:
+        sealed = sealed_by_beat(env, out)
+        print(f"beat's sealer: {'every audit event sealed' if sealed else 'events left unsealed (BREACH)'}")
+        ok &= sealed
     for args in commands:
         result = manage(env, *args, log=out / "verify.log")
         print(f"manage.py {' '.join(args)}: {'clean' if result.returncode == 0 else 'BREACH'}")
@@ -389,6 +453,12 @@ def main() -> None:
     fresh_database(database_url, redis_url)
     step(f"seed_load: {options.customers} customers x 2 accounts x 40 entries, KYC approved")
     seed(env, out, options.customers)
+    background = None
+    if env["CELERY_BROKER_URL"]:
+        step(f"a Celery worker and beat on {urlsplit(env['CELERY_BROKER_URL']).hostname}")
+        background = Background(env, out)
+    else:
+        env.pop("CELERY_BROKER_URL")
     step("gunicorn (gunicorn.conf.py) with production settings, silk and Sentry off")
     server = Server(env, out / "gunicorn.log")
     since = datetime.datetime.now(datetime.UTC).isoformat()
@@ -400,7 +470,11 @@ def main() -> None:
     finally:
         server.stop()
     step("verify: the ledger, the audit chain, and an audit event for every money row")
-    verified = verify(env, out, since)
+    try:
+        verified = verify(env, out, since, background)
+    finally:
+        if background is not None:
+            background.stop()
     print(f"\nreports: {out.relative_to(ROOT)}/")
     if not (passed and verified):
         print("RESULT: FAIL" + ("" if passed else " (a gate)") + ("" if verified else " (a verify check)"))

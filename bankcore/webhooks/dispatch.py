@@ -40,6 +40,9 @@ RETRY_DELAYS = [
 ]
 JITTER = 0.2
 LEASE = timedelta(seconds=60)
+# A run starts no attempt after RUN_SECONDS, and an attempt ends within ATTEMPT_SECONDS: a run
+# ends well within its lease, renewed every quarter of it (the task's time limit is the
+# last resort: bankcore.tasks).
 RUN_SECONDS = 20
 BATCH = 50
 
@@ -86,13 +89,15 @@ def endpoints_due() -> list[int]:
     due = WebhookDelivery.objects.filter(
         state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now(), endpoint__enabled=True
     )
-    return sorted(set(due.values_list("endpoint_id", flat=True)))
+    return list(due.order_by("endpoint_id").values_list("endpoint_id", flat=True).distinct())
 
 
 @transaction.atomic
 def attempt_record(delivery: WebhookDelivery, answer: Answer, *, started_at) -> WebhookDelivery:
     """Record an attempt and what follows from it: the delivery succeeded, waits for its next
-    try, or failed for good."""
+    try, or failed for good — unless it changed since the attempt began (staff sent it again,
+    or another run recorded it first): then the attempt is kept on record and the delivery
+    left as the newer change made it."""
     WebhookAttempt.objects.create(
         delivery=delivery,
         started_at=started_at,
@@ -102,6 +107,9 @@ def attempt_record(delivery: WebhookDelivery, answer: Answer, *, started_at) -> 
         response=answer.response,
         succeeded=answer.succeeded,
     )
+    current = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if (current.state, current.attempts) != (DeliveryState.PENDING, delivery.attempts):
+        return current
     now = timezone.now()
     delivery.attempts += 1
     delivery.first_attempt_at = delivery.first_attempt_at or started_at
@@ -149,7 +157,7 @@ def endpoint_deliver(endpoint_id: int, *, owner: str, seconds: float = RUN_SECON
     if not _lease_take(endpoint_id, owner):
         return Run(busy=True)
     deadline = time.monotonic() + seconds
-    renew_at = time.monotonic() + LEASE.total_seconds() / 2
+    renew_at = time.monotonic() + LEASE.total_seconds() / 4
     sent = failed = 0
     sender = None
     try:
@@ -162,7 +170,7 @@ def endpoint_deliver(endpoint_id: int, *, owner: str, seconds: float = RUN_SECON
                 if time.monotonic() > renew_at:
                     if not _lease_take(endpoint_id, owner):
                         return Run(sent=sent, failed=failed, busy=True)
-                    renew_at = time.monotonic() + LEASE.total_seconds() / 2
+                    renew_at = time.monotonic() + LEASE.total_seconds() / 4
                 started_at = timezone.now()
                 if sender is None:
                     try:

@@ -12,12 +12,15 @@ An endpoint receives the events made from the time it was registered on, of the 
 names (every type when it names none), while it is enabled.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from bankcore.models import DeliveryState, Event, WebhookDelivery, WebhookEndpoint, WebhookRelay
+
+logger = logging.getLogger("bankcore.webhooks")
 
 CHUNK = 2000
 
@@ -43,8 +46,19 @@ _COLUMNS = "id, type, object_type, object_id, created_at"
 def _postgresql_batches(state: WebhookRelay, since):
     """The events committed between the state's snapshot and now's; moves the state on."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        (current,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT pg_current_snapshot()::text, "
+            "pg_snapshot_xmax(pg_current_snapshot()) < pg_snapshot_xmin(%s::pg_snapshot)",
+            [state.snapshot or "1:1:"],
+        )
+        current, behind = cursor.fetchone()
+        if state.snapshot and behind:
+            # Transaction ids behind the last run's: a database restored into a new cluster.
+            # Its snapshot means nothing here; start again from the endpoints' time.
+            logger.warning(
+                "the relay's snapshot %s is ahead of the database's; starting again", state.snapshot
+            )
+            state.snapshot = ""
         if state.snapshot:
             where = (
                 "xid >= pg_snapshot_xmin(%s::pg_snapshot) "

@@ -4,8 +4,11 @@ address the target check pinned, with short timeouts, no redirects followed and 
 the answer read than is kept."""
 
 import base64
+import contextlib
 import secrets
+import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +21,9 @@ from bankcore.webhooks.targets import Target
 
 CONNECT_SECONDS = 3
 READ_SECONDS = 5
+# The most an attempt takes, whatever the endpoint does: urllib3's read timeout counts each
+# read alone, and an endpoint that trickles its answer a byte at a time would never reach it.
+ATTEMPT_SECONDS = 10
 USER_AGENT = "bankcore-webhooks/1"
 
 
@@ -61,12 +67,26 @@ class Answer:
         return self.status_code is None or self.status_code >= 500 or self.status_code == 429
 
 
+def _watched(base: type, sender: "Sender") -> type:
+    """``base``, telling ``sender`` which connection sends, so that its watchdog can cut it."""
+
+    class Watched(base):
+        def request(self, *args, **kwargs):
+            sender.sending = self
+            return super().request(*args, **kwargs)
+
+    return Watched
+
+
 class Sender:
     """The connection of one delivery run to one checked target (kept alive between its
-    deliveries when the endpoint lets it)."""
+    deliveries when the endpoint lets it). Each attempt ends within ATTEMPT_SECONDS: a
+    watchdog shuts the connection's socket at the deadline."""
 
     def __init__(self, target: Target):
         self.target = target
+        self.sending = None
+        self.cut = False
         timeout = urllib3.Timeout(connect=CONNECT_SECONDS, read=READ_SECONDS)
         if target.scheme == "https":
             self.pool = urllib3.HTTPSConnectionPool(
@@ -83,6 +103,14 @@ class Sender:
             self.pool = urllib3.HTTPConnectionPool(
                 target.address, target.port, timeout=timeout, retries=False, maxsize=1
             )
+        self.pool.ConnectionCls = _watched(self.pool.ConnectionCls, self)
+
+    def _cut(self) -> None:
+        self.cut = True
+        sock = getattr(self.sending, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def post(self, *, body: bytes, headers: dict[str, str]) -> Answer:
         headers = {
@@ -92,6 +120,9 @@ class Sender:
             **headers,
         }
         started = time.perf_counter()
+        self.cut = False
+        watchdog = threading.Timer(ATTEMPT_SECONDS, self._cut)
+        watchdog.start()
         try:
             response = self.pool.urlopen(
                 "POST",
@@ -110,10 +141,17 @@ class Sender:
                     response.release_conn()
                 else:
                     response.close()
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
+        except Exception as exc:  # whatever the endpoint did, it is a failed attempt, recorded
+            if self.cut:
+                return Answer(False, _ms(started), error=f"no answer within {ATTEMPT_SECONDS} s")
             return Answer(succeeded=False, duration_ms=_ms(started), error=_reason(exc))
+        finally:
+            watchdog.cancel()
+        if self.cut:  # an answer cut short may still parse (headers end at the closed socket)
+            return Answer(False, _ms(started), error=f"no answer within {ATTEMPT_SECONDS} s")
         status = response.status
-        text = kept.decode("utf-8", "replace")[: WebhookAttempt.RESPONSE_KEPT]
+        # Kept as text PostgreSQL takes: no NUL.
+        text = kept.decode("utf-8", "replace").replace("\x00", "\ufffd")[: WebhookAttempt.RESPONSE_KEPT]
         error = "redirects are not followed" if 300 <= status < 400 else ""
         return Answer(
             succeeded=200 <= status < 300,
@@ -133,4 +171,4 @@ def _ms(started: float) -> int:
 
 def _reason(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None) or exc
-    return f"{type(reason).__name__}: {reason}"[:200]
+    return f"{type(reason).__name__}: {reason}".replace("\x00", "")[:200]

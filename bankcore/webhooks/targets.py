@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Not public, though some Python releases' ipaddress says otherwise (fixed in later 3.11s).
+_NEVER = [ipaddress.ip_network(network) for network in ("fec0::/10", "192.0.0.0/24", "64:ff9b:1::/48")]
 
 
 class TargetRefused(ValueError):
@@ -61,7 +63,8 @@ def address_refusal(address: str) -> str | None:
     if _allowed(ip):
         return None
     for candidate in [ip, *_embedded(ip)]:
-        if not candidate.is_global or candidate.is_multicast or candidate.is_reserved:
+        never = any(candidate.version == network.version and candidate in network for network in _NEVER)
+        if never or not candidate.is_global or candidate.is_multicast or candidate.is_reserved:
             return f"{address} is not a public address."
     return None
 
@@ -87,7 +90,10 @@ def target_resolve(url: str) -> Target:
         raise TargetRefused("A webhook URL names a host.")
     if parts.username is not None or parts.password is not None:
         raise TargetRefused("A webhook URL carries no user name or password.")
-    host = parts.hostname
+    try:  # an international name as DNS, TLS and Host take it
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise TargetRefused(f"{parts.hostname} is not a host name.") from None
     port = port or (443 if parts.scheme == "https" else 80)
     addresses = _addresses(host, port)
     refusals = [refusal for refusal in map(address_refusal, addresses) if refusal]

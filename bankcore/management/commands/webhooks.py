@@ -1,3 +1,6 @@
+import os
+import socket
+
 from django.core.management.base import BaseCommand, CommandError
 
 from bankcore.backoffice.webhooks import endpoint_add, endpoint_disable, endpoint_secret_rotate
@@ -69,7 +72,8 @@ class Command(BaseCommand):
     def _deliver(self, **options):
         made = relay()
         sent = failed = 0
+        owner = f"cli {socket.gethostname()} {os.getpid()}"[:64]  # this process's runs, no other's
         for endpoint_id in endpoints_due():
-            run = endpoint_deliver(endpoint_id, owner="manage.py webhooks deliver")
+            run = endpoint_deliver(endpoint_id, owner=owner)
             sent, failed = sent + run.sent, failed + run.failed
         self.stdout.write(f"{made} deliveries made, {sent} sent, {failed} failed")

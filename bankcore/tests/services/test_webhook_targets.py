@@ -50,6 +50,8 @@ def dns(monkeypatch):
         "::ffff:127.0.0.1",  # IPv4-mapped
         "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
         "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "fec0::1",  # site-local (deprecated; some Pythons call it global)
+        "192.0.0.8",  # IETF protocol assignments
     ],
 )
 def test_addresses_that_are_not_public_are_refused(address, settings):
@@ -124,3 +126,11 @@ def test_the_connection_goes_to_the_checked_address_whatever_the_name_resolves_t
     (request,) = receiver.received
     assert request.headers["Host"] == f"rebind.example.test:{receiver.port}"
     assert request.path == "/in"
+
+
+def test_an_international_name_is_resolved_and_sent_as_dns_spells_it(dns):
+    dns["xn--e1afmkfd.xn--p1ai"] = [["93.184.215.14"]]
+    target = target_resolve("https://пример.рф/hook")
+    assert (target.host, target.host_header, target.address) == ("xn--e1afmkfd.xn--p1ai",) * 2 + (
+        "93.184.215.14",
+    )

@@ -261,3 +261,75 @@ def test_an_endpoint_whose_address_is_private_by_now_is_refused_at_delivery(rece
     assert (run.sent, run.failed) == (0, 1)
     assert receiver.received == []
     assert "not a public address" in WebhookAttempt.objects.get().error
+
+
+def test_an_endpoint_that_trickles_its_answer_is_cut_at_the_attempts_deadline(receiver, money, monkeypatch):
+    """urllib3's read timeout counts each read alone: an answer sent a header a second would
+    hold the run for ever but for the watchdog."""
+    import socket
+    import threading
+
+    from bankcore.webhooks import sending
+
+    monkeypatch.setattr(sending, "ATTEMPT_SECONDS", 1.5)
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not stop.wait(0.5):
+                try:
+                    connection.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    return
+
+    threading.Thread(target=trickle, daemon=True).start()
+    try:
+        endpoint = endpoint_add(url=f"http://127.0.0.1:{server.getsockname()[1]}/in", event_types=[]).endpoint
+        money()
+        run = deliver_all(endpoint)
+    finally:
+        stop.set()
+        server.close()
+    assert (run.sent, run.failed) == (0, 1)
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.error == "no answer within 1.5 s"
+    assert attempt.duration_ms < 4000
+
+
+def test_an_answer_with_a_nul_byte_is_recorded_as_text(receiver, money):
+    endpoint = endpoint_add(url=receiver.url, event_types=[]).endpoint
+    money()
+    receiver.answer = b"ok\x00\xff"
+    assert deliver_all(endpoint).sent == 1
+    assert WebhookAttempt.objects.get().response == "ok\ufffd\ufffd"
+
+
+def test_an_attempt_recorded_after_the_delivery_changed_leaves_the_newer_change(receiver, money):
+    from bankcore.webhooks.dispatch import attempt_record
+    from bankcore.webhooks.sending import Answer
+
+    endpoint = endpoint_add(url=receiver.url, event_types=[]).endpoint
+    money()
+    relay()
+    stale = WebhookDelivery.objects.get()
+    # Meanwhile another run delivered it.
+    WebhookDelivery.objects.filter(pk=stale.pk).update(state=DeliveryState.SUCCEEDED, attempts=1)
+    current = attempt_record(stale, Answer(False, 10, error="late"), started_at=timezone.now())
+    assert (current.state, current.attempts) == (DeliveryState.SUCCEEDED, 1)
+    assert WebhookAttempt.objects.get().error == "late"  # the attempt itself stays on record
+    assert endpoint.pk == current.endpoint_id
+
+
+@pytest.mark.requires_postgres("the relay reads PostgreSQL's snapshots")
+def test_a_relay_snapshot_from_another_cluster_starts_the_relay_again(receiver, money):
+    from bankcore.models import WebhookRelay
+
+    endpoint = endpoint_add(url=receiver.url, event_types=[]).endpoint
+    relay()
+    WebhookRelay.objects.update(snapshot="999999999:999999999:")  # as after a restore elsewhere
+    money()
+    assert deliver_all(endpoint).sent == 1
