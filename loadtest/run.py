@@ -124,23 +124,25 @@ class Background:
 UNSEALED = (
     "from audit.models import AuditEvent; print(AuditEvent.objects.filter(sequence__isnull=True).count())"
 )
-NO_MARGIN = (
-    "from bankcore.backoffice.operations import config_set; "
-    "config_set(name='audit.seal_margin_seconds', value=0, actor=None)"
+MARGIN = (
+    "from bankcore.backoffice.operations import config_set; from bankcore.config import DEFAULTS; "
+    "config_set(name='audit.seal_margin_seconds', value={value}, actor=None)"
 )
 
 
 def sealed_by_beat(env: dict, out: Path, timeout: float = 150) -> bool:
-    """Give the sealer no margin (the run wrote its last event), then wait for beat's next
-    seal to leave nothing unsealed."""
-    manage(env, "shell", "-c", NO_MARGIN, log=out / "verify.log")
+    """Give the sealer no margin (the run wrote its last event), wait for beat's next seal to
+    leave nothing unsealed, then give it its margin back (the checks after write events too)."""
+    manage(env, "shell", "-v", "0", "-c", MARGIN.format(value=0), log=out / "verify.log")
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = manage(env, "shell", "-c", UNSEALED)
-        if result.returncode == 0 and result.stdout.strip() == "0":
-            return True
+    sealed = False
+    while not sealed and time.monotonic() < deadline:
         time.sleep(5)
-    return False
+        result = manage(env, "shell", "-v", "0", "-c", UNSEALED)
+        sealed = result.returncode == 0 and result.stdout.strip() == "0"
+    default = "DEFAULTS['audit.seal_margin_seconds'][0]"
+    manage(env, "shell", "-v", "0", "-c", MARGIN.format(value=default), log=out / "verify.log")
+    return sealed
 
 
 def manage(env: dict, *args: str, log: Path | None = None) -> subprocess.CompletedProcess:

@@ -3,6 +3,7 @@ officers for a four-eyes one), support freezes an account, and the audit log sho
 with the right actor."""
 
 import base64
+import ipaddress
 import json
 import re
 import uuid
@@ -25,6 +26,7 @@ from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_seal
 from bankcore.backoffice.operations import config_set
+from bankcore.models import WebhookEndpoint
 from kyc.crypto import normalise_national_id
 from kyc.models import KycProfile, KycStatus
 from kyc.services import review as kyc_services
@@ -39,6 +41,7 @@ ROLE_MIGRATIONS = (
     "accounts.migrations.0008_roles",
     "transfers.migrations.0005_wire_roles",
     "accounts.migrations.0013_schedule_permissions",
+    "accounts.migrations.0014_webhook_permissions",
 )
 
 
@@ -421,7 +424,7 @@ def test_compliance_finds_a_national_id_sees_why_a_wire_is_held_and_raises_limit
     assert (override.per_wire, override.daily, override.monthly) == (250_000_00, 400_000_00, None)
 
 
-def test_engineering_finds_its_tools_on_the_index_and_support_does_not(browser, live_site, shots):
+def test_engineering_finds_its_tools_on_the_index_and_support_does_not(browser, live_site, shots, settings):
     _staff("eli@bankcore.test", "engineering")
     _staff("sam@bankcore.test", "support")
     engineer = _login(browser, live_site, "eli@bankcore.test")
@@ -444,6 +447,22 @@ def test_engineering_finds_its_tools_on_the_index_and_support_does_not(browser, 
     for name in ("Seal the audit chain", "Verify the ledger"):
         assert engineer.get_by_role("link", name=name).is_visible(), name
     shots(engineer, "engineering-schedules", document=True)
+    # A webhook endpoint registered: its secret on the page that made it, once (the receiver
+    # is on loopback, which the check lets through only when listed).
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = [ipaddress.ip_network("127.0.0.0/8")]
+    engineer.goto(f"{live_site}/admin/bankcore/webhookendpoint/add/")
+    engineer.fill("#id_url", "http://127.0.0.1:9/hooks/crm")
+    engineer.fill("#id_description", "CRM: wire outcomes")
+    for event_type in ("wire.sent", "wire.rejected", "wire.cancelled"):
+        engineer.check(f"input[name=event_types][value='{event_type}']")
+    _fold_sidebar(engineer)
+    shots(engineer, "engineering-webhook-add", document=True)
+    engineer.click("input[name=_save]")
+    secret = WebhookEndpoint.objects.get().secret
+    assert engineer.locator("#webhook-secret").inner_text() == secret
+    shots(engineer, "engineering-webhook-secret", document=True)
+    engineer.goto(f"{live_site}/admin/bankcore/webhookendpoint/")
+    assert secret not in engineer.content()
 
     support = _login(browser, live_site, "sam@bankcore.test")
     assert support.locator("div.app-tools").count() == 0
