@@ -23,16 +23,18 @@ from bankcore.models import DeliveryState, WebhookAttempt, WebhookDelivery, Webh
 
 
 def _type_choices() -> list[tuple[str, str]]:
-    return [(event_type.name, f"{event_type.name}: {event_type.description}") for event_type in event_types()]
+    return [(event_type.name, event_type.name) for event_type in event_types()]
 
 
 class WebhookEndpointForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https", label="URL")
+    url = forms.URLField(
+        max_length=2000, assume_scheme="https", label="URL", widget=forms.URLInput(attrs={"size": 80})
+    )
     event_types = forms.MultipleChoiceField(
         choices=_type_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every type, those added later too.",
+        help_text="None ticked: every type, those added later too. What each means: docs/events.md.",
     )
 
     class Meta:
