@@ -201,6 +201,11 @@ VARIABLES: dict[str, Variable] = {
     "LOADTEST_REDIS_URL": Variable(
         "redis://127.0.0.1:6379/9", "Redis database that `make loadtest` flushes and uses."
     ),
+    "LOADTEST_BROKER_URL": Variable(
+        "amqp://guest:guest@127.0.0.1:5672//",
+        "RabbitMQ the Celery worker and beat of `make loadtest` use (its own queue, "
+        "`bankcore-loadtest`); empty: no background tier, and the run seals the audit chain itself.",
+    ),
     "LOADTEST_LOGIN_FAILURES_PER_ADDRESS": Variable(
         "100000",
         "LOGIN_FAILURES_PER_ADDRESS of the server `make loadtest` starts: every simulated customer "

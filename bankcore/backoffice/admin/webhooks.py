@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 
+from bankcore.admin import ReadOnlyAdminMixin
 from bankcore.backoffice.webhooks import (
     delivery_redeliver,
     endpoint_add,
@@ -146,7 +147,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "event_type",
@@ -201,12 +202,3 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_redeliver_permission(self, request):
         return request.user.has_perm("bankcore.redeliver_webhookdelivery")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
