@@ -1,70 +1,83 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-
 from accounts.verification import ledger_verification_record, ledger_verify
 from audit.selectors import audit_verify
+from bankcore.commands import Report, ReportCommand
+
+CHECKS = [
+    ("unbalanced_currencies", "entries of a currency that do not sum to zero", "currency {0}: {1}"),
+    ("unbalanced_postings", "postings whose entries do not sum to zero", "posting {0}: {1}"),
+    (
+        "balance_mismatches",
+        "accounts whose balance differs from their entries",
+        "account {0}: balance {1}, entries {2}",
+    ),
+    (
+        "balance_after_mismatches",
+        "accounts whose balance differs from their newest entry's balance_after",
+        "account {0}: balance {1}, newest balance_after {2}",
+    ),
+    ("negative_customer_accounts", "customer accounts below zero", "account {0}: {1}"),
+]
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = (
-        "Check the ledger's invariants and the audit hash chain over the whole database; exit "
-        "non-zero on any breach. Prints the audit chain head, to be kept outside the database; "
-        "the outcome is kept in the audit log, where /metrics reads it."
+        "Check the ledger's invariants and the audit hash chain over the whole database; exit 1 "
+        "on any breach (2: could not run). Prints the audit chain head, to be kept outside the "
+        "database; the outcome is kept in the audit log, where /metrics reads it. --json: one "
+        "object with the outcome, each check's offenders, the chain and the timing."
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--limit", type=int, default=20, help="Offenders to list per check.")
 
-    def handle(self, *args, limit: int, **options):
+    def report(self, *, limit: int, **options) -> Report:
         start = time.perf_counter()
-        report = ledger_verify(limit=limit)
+        ledger = ledger_verify(limit=limit)
         elapsed = time.perf_counter() - start
-        ledger_verification_record(report=report, seconds=elapsed)
-        self.stdout.write(
-            f"Checked {report.entries} ledger entries on {report.accounts} accounts in {elapsed:.2f} s."
-        )
-        checks = [
-            (
-                "entries of a currency that do not sum to zero",
-                report.unbalanced_currencies,
-                "currency {0}: {1}",
-            ),
-            ("postings whose entries do not sum to zero", report.unbalanced_postings, "posting {0}: {1}"),
-            (
-                "accounts whose balance differs from their entries",
-                report.balance_mismatches,
-                "account {0}: balance {1}, entries {2}",
-            ),
-            (
-                "accounts whose balance differs from their newest entry's balance_after",
-                report.balance_after_mismatches,
-                "account {0}: balance {1}, newest balance_after {2}",
-            ),
-            ("customer accounts below zero", report.negative_customer_accounts, "account {0}: {1}"),
-        ]
-        for title, offenders, line in checks:
-            if offenders:
-                self.stdout.write(self.style.ERROR(f"BREACH: {title}:"))
-                for offender in offenders:
-                    self.stdout.write("  " + line.format(*offender))
-            else:
-                self.stdout.write(f"ok: no {title}")
+        ledger_verification_record(report=ledger, seconds=elapsed)
         chain = audit_verify()
+        result = Report(
+            ok=ledger.ok and chain.ok,
+            data={
+                "entries": ledger.entries,
+                "accounts": ledger.accounts,
+                "checks": {name: [list(row) for row in getattr(ledger, name)] for name, _, _ in CHECKS},
+                "audit_chain": {
+                    "ok": chain.ok,
+                    "checked": chain.checked,
+                    "first_break": chain.first_break,
+                    "unsealed_overdue": chain.unsealed_overdue,
+                    "head": None if chain.head is None else str(chain.head),
+                },
+            },
+            failure="The ledger breaks its invariants (see above)."
+            if not ledger.ok
+            else "The audit chain is broken (see above).",
+        )
+        result.say(
+            f"Checked {ledger.entries} ledger entries on {ledger.accounts} accounts in {elapsed:.2f} s."
+        )
+        for name, title, line in CHECKS:
+            offenders = getattr(ledger, name)
+            if offenders:
+                result.say(f"BREACH: {title}:", "ERROR")
+                for offender in offenders:
+                    result.say("  " + line.format(*offender))
+            else:
+                result.say(f"ok: no {title}")
         if chain.ok:
-            self.stdout.write(f"ok: the audit chain holds ({chain.checked} sealed events)")
+            result.say(f"ok: the audit chain holds ({chain.checked} sealed events)")
         else:
-            self.stdout.write(self.style.ERROR(f"BREACH: the audit chain is broken at {chain.first_break}"))
+            result.say(f"BREACH: the audit chain is broken at {chain.first_break}", "ERROR")
         if chain.unsealed_overdue:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{chain.unsealed_overdue} audit events older than the seal margin are not sealed"
-                )
+            result.say(
+                f"{chain.unsealed_overdue} audit events older than the seal margin are not sealed", "WARNING"
             )
         if chain.head is not None:
-            self.stdout.write(f"Audit chain head (publish it outside the database): {chain.head}")
-        if not report.ok:
-            raise CommandError("The ledger breaks its invariants (see above).")
-        if not chain.ok:
-            raise CommandError("The audit chain is broken (see above).")
-        self.stdout.write(self.style.SUCCESS("The ledger is consistent."))
+            result.say(f"Audit chain head (publish it outside the database): {chain.head}")
+        if result.ok:
+            result.say("The ledger is consistent.", "SUCCESS")
+        return result

@@ -1,18 +1,21 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from audit.selectors import ChainHead, audit_last_checkpoint, audit_verify
 from audit.services import audit_checkpoint_record
+from bankcore.commands import Report, ReportCommand
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = (
-        "Recompute the audit hash chain and report its first broken link (exit 1); print the "
-        "chain head, to be kept outside the database."
+        "Recompute the audit hash chain and report its first broken link (exit 1; 2: could not "
+        "run); print the chain head, to be kept outside the database. --json: one object with "
+        "the outcome, the events checked, the first break, the unsealed overdue and the head."
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         start = parser.add_mutually_exclusive_group()
         start.add_argument(
             "--checkpoint",
@@ -26,7 +29,7 @@ class Command(BaseCommand):
             "the full check remains the authority).",
         )
 
-    def handle(self, *args, checkpoint: str | None, from_last_checkpoint: bool, **options):
+    def report(self, *, checkpoint: str | None, from_last_checkpoint: bool, **options) -> Report:
         start_at = None
         if checkpoint:
             try:
@@ -37,25 +40,36 @@ class Command(BaseCommand):
             last = audit_last_checkpoint()
             start_at = ChainHead(last.sequence, last.hash) if last else None
         started = time.perf_counter()
-        report = audit_verify(checkpoint=start_at)
+        chain = audit_verify(checkpoint=start_at)
         elapsed = time.perf_counter() - started
-        self.stdout.write(
-            f"Checked {report.checked} sealed audit events from sequence {report.start} in {elapsed:.2f} s."
+        result = Report(
+            ok=chain.ok,
+            data={
+                "checked": chain.checked,
+                "start": chain.start,
+                "first_break": chain.first_break,
+                "unsealed_overdue": chain.unsealed_overdue,
+                "head": None if chain.head is None else str(chain.head),
+            },
+            failure="The audit chain is broken (see above).",
         )
-        if not report.ok:
-            self.stdout.write(self.style.ERROR(f"BROKEN LINK at {report.first_break}"))
-            raise CommandError("The audit chain is broken (see above).")
-        if report.unsealed_overdue:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{report.unsealed_overdue} audit events older than the seal margin are not sealed: "
-                    "is audit_seal running?"
-                )
+        result.say(
+            f"Checked {chain.checked} sealed audit events from sequence {chain.start} in {elapsed:.2f} s."
+        )
+        if not chain.ok:
+            result.say(f"BROKEN LINK at {chain.first_break}", "ERROR")
+            return result
+        if chain.unsealed_overdue:
+            result.say(
+                f"{chain.unsealed_overdue} audit events older than the seal margin are not sealed: "
+                "is audit_seal running?",
+                "WARNING",
             )
-        if report.head is None:
-            self.stdout.write("No sealed audit events yet.")
-            return
-        if report.checked:
-            audit_checkpoint_record(head=report.head, events_checked=report.checked)
-        self.stdout.write(self.style.SUCCESS("The audit chain is intact."))
-        self.stdout.write(f"Chain head (publish it outside the database): {report.head}")
+        if chain.head is None:
+            result.say("No sealed audit events yet.")
+            return result
+        if chain.checked:
+            audit_checkpoint_record(head=chain.head, events_checked=chain.checked)
+        result.say("The audit chain is intact.", "SUCCESS")
+        result.say(f"Chain head (publish it outside the database): {chain.head}")
+        return result

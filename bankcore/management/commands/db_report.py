@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from bankcore.backoffice.database_report import Section, database_report
+from bankcore.commands import Report, ReportCommand
 
 
 def section_text(section: Section) -> list[str]:
@@ -25,18 +26,29 @@ def section_text(section: Section) -> list[str]:
     return lines
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = (
         "Print the database report: table and index sizes, index use and unused indexes, sequential "
         "scans on large tables, cache hit ratio, the slowest statements (pg_stat_statements), dead "
-        "rows and vacuum, connections and pool."
+        "rows and vacuum, connections and pool. --json: one object, the sections by title, each "
+        "with its note, columns and rows."
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--limit", type=int, default=15, help="Rows per section (default 15).")
 
-    def handle(self, *args, limit: int, **options):
+    def report(self, *, limit: int, **options) -> Report:
         if limit < 1:
             raise CommandError("--limit must be at least 1")
-        for section in database_report(limit=limit):
-            self.stdout.write("\n".join(section_text(section)) + "\n")
+        sections = database_report(limit=limit)
+        result = Report(
+            data={
+                "sections": [
+                    {"title": s.title, "note": s.note, "columns": s.columns, "rows": s.rows} for s in sections
+                ]
+            }
+        )
+        for section in sections:
+            result.say("\n".join(section_text(section)) + "\n")
+        return result
