@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self) -> None:
+        from audit import checks  # noqa: F401 - registers the deployment check
         from audit.config import config_register
         from bankcore.health import health_detail_register
 

@@ -20,6 +20,7 @@ class BankcoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from bankcore import checks  # noqa: F401 - registers the deployment checks
         from bankcore.backoffice import (
             admin,  # noqa: F401 - the back office's settings, database report and Tools section
             metrics,  # noqa: F401 - registers the cross-app business gauges of /metrics

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 slow_query_logger = logging.getLogger("bankcore.db.slow")
+logger = logging.getLogger("bankcore.observability")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_META = "HTTP_X_REQUEST_ID"
@@ -99,11 +100,22 @@ def client_ip(meta) -> str | None:
     """The client address, trusting X-Forwarded-For only as far as our own proxies."""
     address = meta.get("REMOTE_ADDR")
     proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies and "HTTP_X_FORWARDED_FOR" in meta:
+        _forwarded_untrusted()
     if proxies > 0:
         hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if len(hops) >= proxies:
             address = hops[-proxies]
     return _canonical_address(address)
+
+
+@functools.cache
+def _forwarded_untrusted() -> None:
+    """Once a process: a proxy we do not trust forwarded a request (the bankcore.W015 check)."""
+    from bankcore.checks import forwarded_without_trusted_proxies_seen
+
+    logger.warning("X-Forwarded-For arrived while TRUSTED_PROXY_COUNT is 0: clients count as the proxy")
+    forwarded_without_trusted_proxies_seen()
 
 
 @functools.lru_cache(maxsize=4096)
