@@ -38,16 +38,28 @@ class LedgerReport:
         )
 
 
-def _rows(sql: str) -> list[tuple]:
+def _rows_of(sql: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def ledger_verify(*, limit: int = 20) -> LedgerReport:
-    """Check invariants 1-3; each list holds at most ``limit`` offenders."""
+# The statements ledger_verify runs, each a step of its progress.
+LEDGER_STEPS = 7
+
+
+def ledger_verify(*, limit: int = 20, progress=None) -> LedgerReport:
+    """Check invariants 1-3; each list holds at most ``limit`` offenders. ``progress`` is
+    told of each of its LEDGER_STEPS statements."""
     entry, account = LedgerEntry._meta.db_table, Account._meta.db_table
     report = LedgerReport()
+
+    def _rows(sql):
+        found = _rows_of(sql)
+        if progress is not None:
+            progress(1)
+        return found
+
     report.entries = _rows(f"SELECT COUNT(*) FROM {entry}")[0][0]  # noqa: S608 - table names only
     report.accounts = _rows(f"SELECT COUNT(*) FROM {account}")[0][0]  # noqa: S608
     report.unbalanced_currencies = _rows(

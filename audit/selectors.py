@@ -82,10 +82,11 @@ def audit_last_checkpoint() -> AuditCheckpoint | None:
     return AuditCheckpoint.objects.order_by("-id").first()
 
 
-def audit_verify(*, checkpoint: ChainHead | None = None, chunk: int = 5000) -> ChainReport:
+def audit_verify(*, checkpoint: ChainHead | None = None, chunk: int = 5000, progress=None) -> ChainReport:
     """Recompute the chain from its first event, or from ``checkpoint``, and find the first
     broken link: a missing sequence number, a previous hash that is not its predecessor's,
-    or an event whose contents no longer give its hash."""
+    or an event whose contents no longer give its hash. ``progress`` is told of each chunk
+    of events read."""
     report = ChainReport()
     expected, previous = 1, GENESIS_HASH
     if checkpoint is not None:
@@ -103,6 +104,8 @@ def audit_verify(*, checkpoint: ChainHead | None = None, chunk: int = 5000) -> C
     sealed = AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence")
     while True:
         rows = list(sealed.filter(sequence__gte=expected).values(*CHAINED_FIELDS, "hash")[:chunk])
+        if progress is not None:
+            progress(len(rows))
         for row in rows:
             if row["sequence"] != expected:
                 report.first_break = ChainBreak(
@@ -169,3 +172,8 @@ def audit_object_ids(*, action: str, object_type: str, since) -> set[str]:
             "object_id", flat=True
         )
     )
+
+
+def audit_sealed_from(sequence: int) -> int:
+    """How many sealed events a check from ``sequence`` on reads (its progress's total)."""
+    return AuditEvent.objects.filter(sequence__gte=sequence).count()

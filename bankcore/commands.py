@@ -19,6 +19,8 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from bankcore.progress import Progress, command_progress, progress_arguments
+
 OK, BROKEN, COULD_NOT_RUN = 0, 1, 2
 
 
@@ -40,11 +42,17 @@ class Report:
 class ReportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print one JSON object (exit 0, 1 or 2).")
+        progress_arguments(parser)
 
     def report(self, **options) -> Report:
         raise NotImplementedError
 
+    def progress(self, *, total: int | None, unit: str) -> Progress:
+        """Progress on stderr (stdout is the answer's), as the command's options say."""
+        return command_progress(self, self._options, total=total, unit=unit)
+
     def handle(self, *args, json: bool = False, **options):
+        self._options = options
         started = time.perf_counter()
         try:
             result = self.report(**options)

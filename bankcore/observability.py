@@ -312,7 +312,7 @@ def silk_should_intercept(request) -> bool:
     return random.random() * 100 < settings.SILK_SAMPLE_PERCENT  # noqa: S311 - sampling, not secrecy
 
 
-def silk_profiles_purge(*, older_than: timedelta | None) -> int:
+def silk_profiles_purge(*, older_than: timedelta | None, progress=None) -> int:
     """Delete silk's recorded requests (with their SQL, responses and profiles) started
     before ``older_than`` ago, or all of them when it is None; returns how many requests."""
     from silk.models import Request  # silk is an app only when SILK_ENABLED
@@ -322,11 +322,9 @@ def silk_profiles_purge(*, older_than: timedelta | None) -> int:
         recorded = recorded.filter(start_time__lt=timezone.now() - older_than)
     # In batches: Django's delete loads every cascaded row (SQL queries, profiles) into
     # memory first, and a purge of days of profiles must not.
-    deleted = 0
-    while batch := list(recorded.values_list("pk", flat=True)[:1000]):
-        deleted += len(batch)
-        Request.objects.filter(pk__in=batch).delete()
-    return deleted
+    from bankcore.database.rows import rows_delete_in_batches
+
+    return rows_delete_in_batches(recorded, batch=1000, progress=progress)
 
 
 SENTRY_DENYLIST_EXTRA = [

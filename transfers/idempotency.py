@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from bankcore.database.rows import new_row_insert
+from bankcore.database.rows import new_row_insert, rows_delete_in_batches
 from transfers.errors import IdempotencyKeyInProgress, IdempotencyKeyInvalid, IdempotencyKeyReused
 from transfers.models import IdempotencyKey
 
@@ -208,7 +208,7 @@ def _take_over(existing: IdempotencyKey, *, fingerprint: str, created_at, **unch
     return IdempotencyClaim(current.pk, token)
 
 
-def idempotency_keys_purge(*, older_than: timedelta = KEY_RETENTION) -> int:
-    """Forget keys older than ``older_than``; returns how many were deleted."""
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - older_than).delete()
-    return deleted
+def idempotency_keys_purge(*, older_than: timedelta = KEY_RETENTION, progress=None) -> int:
+    """Forget keys older than ``older_than``, a batch at a time; returns how many were deleted."""
+    expired = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - older_than)
+    return rows_delete_in_batches(expired, progress=progress)

@@ -22,6 +22,7 @@ from accounts.models import RecoveryCodeDevice, User, normalize_email
 from accounts.services.devices import second_factor_match, totp_device_confirm
 from audit import actions
 from audit.services import audit_record
+from bankcore.database.rows import rows_delete_in_batches
 from bankcore.errors import NotPermitted
 from bankcore.observability import client_network
 from bankcore.throttling import FailureLimiter, Reservation
@@ -313,7 +314,7 @@ def auth_token_revoke(*, auth_token: AuthToken, actor: User) -> None:
     audit_record(action=actions.SESSION_REVOKED, actor=actor, target=user, before=before)
 
 
-def auth_tokens_purge_expired() -> int:
-    """Delete session tokens past their expiry (they are already refused); returns how many."""
-    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
-    return deleted
+def auth_tokens_purge_expired(*, progress=None) -> int:
+    """Delete session tokens past their expiry (they are already refused), a batch at a
+    time; returns how many."""
+    return rows_delete_in_batches(AuthToken.objects.filter(expiry__lte=timezone.now()), progress=progress)

@@ -25,24 +25,36 @@ class Section:
     note: str = ""
 
 
-def database_report(*, limit: int = 15) -> list[Section]:
-    """Each section of the report, in order; on SQLite, each says what it cannot report."""
+# The steps of a report on PostgreSQL, each a step of its progress.
+REPORT_STEPS = 9
+
+
+def database_report(*, limit: int = 15, progress=None) -> list[Section]:
+    """Each section of the report, in order; on SQLite, each says what it cannot report.
+    ``progress`` is told of each of its REPORT_STEPS queries."""
     if connection.vendor != "postgresql":
         return [
             Section(title, [], note=f"Not available on {connection.vendor}: {why}")
             for title, why in _UNAVAILABLE_ELSEWHERE
         ]
-    return [
-        _overview(),
-        _table_sizes(limit),
-        _index_usage(limit),
-        _unused_indexes(limit),
-        _sequential_scans(limit),
-        _cache_hit_ratio(),
-        *_statements(limit),
-        _dead_tuples(limit),
-        _connections(),
+    steps = [
+        _overview,
+        lambda: _table_sizes(limit),
+        lambda: _index_usage(limit),
+        lambda: _unused_indexes(limit),
+        lambda: _sequential_scans(limit),
+        _cache_hit_ratio,
+        lambda: _statements(limit),
+        lambda: _dead_tuples(limit),
+        _connections,
     ]
+    sections = []
+    for step in steps:
+        made = step()
+        sections += made if isinstance(made, list) else [made]
+        if progress is not None:
+            progress(1)
+    return sections
 
 
 _UNAVAILABLE_ELSEWHERE = [

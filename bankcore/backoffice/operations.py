@@ -157,13 +157,13 @@ def database_identity_renew(*, actor=None) -> DatabaseIdentity:
 
 
 @transaction.atomic
-def profiles_purge(*, older_than: timedelta | None, actor: User) -> int:
+def profiles_purge(*, older_than: timedelta | None, actor: User, progress=None) -> int:
     """Delete silk's recorded requests started before ``older_than`` ago (all of them when
     None), as ``actor``, an active member of staff holding accounts.purge_profiling; one
     audit event names them, the cut-off and how many went, in the deletion's transaction."""
     if not (actor.is_active and actor.is_staff and actor.has_perm(PURGE_PROFILING)):
         raise NotPermitted(f"Deleting recorded requests needs the {PURGE_PROFILING} permission.")
-    deleted = silk_profiles_purge(older_than=older_than)
+    deleted = silk_profiles_purge(older_than=older_than, progress=progress)
     audit_record(
         action=actions.PROFILES_PURGED,
         actor=actor,

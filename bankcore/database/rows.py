@@ -126,3 +126,20 @@ def _plain_insert(model: type[models.Model]) -> bool:
     """Whether the model's INSERT returns only its primary key and writes one table."""
     meta = model._meta
     return not meta.parents and not any(f.db_returning for f in meta.concrete_fields if not f.primary_key)
+
+
+def rows_delete_in_batches(queryset: models.QuerySet, *, batch: int = 5000, progress=None) -> int:
+    """Delete ``queryset``'s rows ``batch`` at a time, each batch its own short statement (and
+    Django's cascades loaded for one batch only, never for the whole set); returns how many
+    rows of its model went. ``progress`` is told of each batch."""
+    model = queryset.model
+    deleted = 0
+    while keys := list(queryset.values_list("pk", flat=True)[:batch]):
+        _, by_model = model._default_manager.filter(pk__in=keys).delete()
+        gone = by_model.get(model._meta.label, 0)
+        deleted += gone
+        if progress is not None:
+            progress(gone)
+        if not gone:
+            break
+    return deleted

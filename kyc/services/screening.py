@@ -20,12 +20,13 @@ from kyc.services.transitions import review_permission_check, screening_match_tr
 
 
 def sanctions_list_load(
-    *, sdn_path: Path, alt_path: Path | None = None, actor=None
+    *, sdn_path: Path, alt_path: Path | None = None, actor=None, progress=None
 ) -> tuple[SanctionsList, bool]:
     """Load an SDN file (and its aliases) as the newest list version, in one transaction.
 
     Loading the files the newest version came from again changes nothing and returns that
     version with ``False``. A malformed file raises ``SanctionsFileInvalid`` and loads nothing.
+    ``progress`` is told of each thousand entries written.
     """
     files = sanctions_files_read(sdn_path=sdn_path, alt_path=alt_path)
     with transaction.atomic():
@@ -35,10 +36,14 @@ def sanctions_list_load(
         sanctions_list = SanctionsList.objects.create(
             source=files.source, checksum=files.checksum, entry_count=len(files.entries)
         )
-        SanctionsEntry.objects.bulk_create(
-            (SanctionsEntry(sanctions_list=sanctions_list, **entry) for entry in files.entries.values()),
-            batch_size=1000,
-        )
+        entries = list(files.entries.values())
+        for start in range(0, len(entries), 1000):
+            chunk = entries[start : start + 1000]
+            SanctionsEntry.objects.bulk_create(
+                SanctionsEntry(sanctions_list=sanctions_list, **e) for e in chunk
+            )
+            if progress is not None:
+                progress(len(chunk))
         audit_record(
             action=actions.SANCTIONS_LIST_LOADED,
             actor=actor,

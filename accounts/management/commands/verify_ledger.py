@@ -1,7 +1,7 @@
 import time
 
-from accounts.verification import ledger_verification_record, ledger_verify
-from audit.selectors import audit_verify
+from accounts.verification import LEDGER_STEPS, ledger_verification_record, ledger_verify
+from audit.selectors import audit_sealed_from, audit_verify
 from bankcore.commands import Report, ReportCommand
 
 CHECKS = [
@@ -35,10 +35,12 @@ class Command(ReportCommand):
 
     def report(self, *, limit: int, **options) -> Report:
         start = time.perf_counter()
-        ledger = ledger_verify(limit=limit)
+        with self.progress(total=LEDGER_STEPS, unit="checks") as progress:
+            ledger = ledger_verify(limit=limit, progress=progress.update)
         elapsed = time.perf_counter() - start
         ledger_verification_record(report=ledger, seconds=elapsed)
-        chain = audit_verify()
+        with self.progress(total=audit_sealed_from(1), unit="events") as progress:
+            chain = audit_verify(progress=progress.update)
         result = Report(
             ok=ledger.ok and chain.ok,
             data={

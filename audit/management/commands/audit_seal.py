@@ -43,7 +43,8 @@ class Command(ReportCommand):
             raise CommandError("--batch-size must be at least 1.")
         if margin_seconds is not None and margin_seconds < 0:
             raise CommandError("--margin-seconds must be 0 or more.")
-        run = audit_seal(batch_size=batch_size, margin_seconds=margin_seconds)
+        with self.progress(total=None, unit="events") as progress:
+            run = audit_seal(batch_size=batch_size, margin_seconds=margin_seconds, progress=progress.update)
         head = f"sequence {run.head.sequence}, hash {run.head.hash}" if run.head else "none yet"
         busy = " (another sealer holds the chain and seals the rest)" if run.busy else ""
         result = Report(

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import CommandError
 
-from audit.selectors import ChainHead, audit_last_checkpoint, audit_verify
+from audit.selectors import ChainHead, audit_last_checkpoint, audit_sealed_from, audit_verify
 from audit.services import audit_checkpoint_record
 from bankcore.commands import Report, ReportCommand
 
@@ -40,7 +40,9 @@ class Command(ReportCommand):
             last = audit_last_checkpoint()
             start_at = ChainHead(last.sequence, last.hash) if last else None
         started = time.perf_counter()
-        chain = audit_verify(checkpoint=start_at)
+        first = start_at.sequence + 1 if start_at else 1
+        with self.progress(total=audit_sealed_from(first), unit="events") as progress:
+            chain = audit_verify(checkpoint=start_at, progress=progress.update)
         elapsed = time.perf_counter() - started
         result = Report(
             ok=chain.ok,

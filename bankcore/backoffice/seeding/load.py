@@ -62,8 +62,10 @@ def ledger_seed_load(
     chunk_size: int = 500,
     rng: random.Random | None = None,
     wires_per_account: int = 0,
+    progress=None,
 ) -> list[SeededCustomer]:
     """Create load-test customers with funded accounts and history; returns what it made.
+    ``progress`` is told of each chunk of customers made.
 
     Each account gets one opening deposit and about ``transactions_per_account - 1`` more
     entries from transfers with the other new accounts of its chunk (never below half the
@@ -88,6 +90,8 @@ def ledger_seed_load(
             rng=rng,
             wires_per_account=wires_per_account,
         )
+        if progress is not None:
+            progress(count)
     return seeded
 
 

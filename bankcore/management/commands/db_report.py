@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from bankcore.backoffice.database_report import Section, database_report
+from bankcore.backoffice.database_report import REPORT_STEPS, Section, database_report
 from bankcore.commands import Report, ReportCommand
 
 
@@ -41,7 +41,8 @@ class Command(ReportCommand):
     def report(self, *, limit: int, **options) -> Report:
         if limit < 1:
             raise CommandError("--limit must be at least 1")
-        sections = database_report(limit=limit)
+        with self.progress(total=REPORT_STEPS, unit="queries") as progress:
+            sections = database_report(limit=limit, progress=progress.update)
         result = Report(
             data={
                 "sections": [

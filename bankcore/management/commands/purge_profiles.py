@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from bankcore.backoffice.operations import profiles_purge
 from bankcore.errors import DomainError
+from bankcore.progress import command_progress, progress_arguments
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         which.add_argument("--older-than-hours", type=int, metavar="N")
         which.add_argument("--all", action="store_true")
         parser.add_argument("--actor", required=True, metavar="EMAIL", help="who is deleting them")
+        progress_arguments(parser)
 
     def handle(self, *args, **options):
         older_than_hours = options["older_than_hours"]
@@ -32,7 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"No active member of staff has the email {options['actor']}.")
         older_than = None if options["all"] else timedelta(hours=older_than_hours)
         try:
-            deleted = profiles_purge(older_than=older_than, actor=actor)
+            with command_progress(self, options, total=None, unit="requests") as progress:
+                deleted = profiles_purge(older_than=older_than, actor=actor, progress=progress.update)
         except DomainError as refusal:
             raise CommandError(refusal.detail) from None
         self.stdout.write(f"Deleted {deleted} recorded request(s).")

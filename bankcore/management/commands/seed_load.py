@@ -8,6 +8,7 @@ from accounts.verification import ledger_verify
 from bankcore.backoffice.seeding.kyc import KYC_STATES, kyc_seed_load
 from bankcore.backoffice.seeding.load import ledger_seed_load
 from bankcore.money import CURRENCIES, InvalidAmount, parse_amount
+from bankcore.progress import command_progress, progress_arguments
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        progress_arguments(parser)
         parser.add_argument("--customers", type=int, required=True)
         parser.add_argument("--accounts-per-customer", type=int, default=2)
         parser.add_argument("--opening-balance", default="1000.00", help='Decimal string, e.g. "1000.00".')
@@ -51,15 +53,18 @@ class Command(BaseCommand):
             raise CommandError(f"--opening-balance: {exc.detail}") from None
 
         start = time.perf_counter()
-        customers = ledger_seed_load(
-            customers=options["customers"],
-            accounts_per_customer=options["accounts_per_customer"],
-            opening_balance=opening_balance,
-            transactions_per_account=options["transactions_per_account"],
-            password=options["password"],
-            currency=options["currency"],
-            wires_per_account=options["wires_per_account"],
-        )
+        progress = command_progress(self, options, total=options["customers"], unit="customers")
+        with progress:
+            customers = ledger_seed_load(
+                customers=options["customers"],
+                accounts_per_customer=options["accounts_per_customer"],
+                opening_balance=opening_balance,
+                transactions_per_account=options["transactions_per_account"],
+                password=options["password"],
+                currency=options["currency"],
+                wires_per_account=options["wires_per_account"],
+                progress=progress.update,
+            )
         kyc_seed_load(customers=customers, state=options["kyc"])
         elapsed = time.perf_counter() - start
         document = {

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bankcore.progress import command_progress, progress_arguments
 from kyc.errors import SanctionsFileInvalid
 from kyc.services.screening import sanctions_list_load
 
@@ -15,13 +16,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("sdn_file", type=Path, help="sdn.csv: the listed parties")
         parser.add_argument("--alt", type=Path, help="alt.csv: their aliases")
+        progress_arguments(parser)
 
     def handle(self, *args, sdn_file, alt, **options):
         for path in filter(None, [sdn_file, alt]):
             if not path.is_file():
                 raise CommandError(f"{path} is not a readable file.")
         try:
-            sanctions_list, created = sanctions_list_load(sdn_path=sdn_file, alt_path=alt)
+            with command_progress(self, options, total=None, unit="entries") as progress:
+                sanctions_list, created = sanctions_list_load(
+                    sdn_path=sdn_file, alt_path=alt, progress=progress.update
+                )
         except SanctionsFileInvalid as error:
             raise CommandError(error.detail) from None
         if created:
