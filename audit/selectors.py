@@ -97,6 +97,7 @@ def audit_verify(*, checkpoint: ChainHead | None = None, chunk: int = 5000, prog
                 stored[0] if stored else None,
                 "its hash is not the checkpoint's" if stored else "the checkpoint's event is missing",
             )
+            report.start = checkpoint.sequence
             return report
         expected, previous = checkpoint.sequence + 1, checkpoint.hash
         report.head = checkpoint

@@ -10,7 +10,8 @@ and alerts say so where it matters.
 import contextlib
 import ipaddress
 import os
-from urllib.parse import urlsplit
+import re
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -90,17 +91,33 @@ def pg_stat_statements_installed(app_configs, **kwargs):
     ]
 
 
+def _redis_without_password(url: str) -> str | None:
+    """The host a Redis URL reaches off loopback without a password, or None."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or "localhost"
+    except ValueError:
+        return None
+    if parts.scheme == "unix" or parts.password or parse_qs(parts.query).get("password"):
+        return None
+    return None if _is_local(host) else host
+
+
 @register(Tags.security, deploy=True)
 def redis_password_off_loopback(app_configs, **kwargs):
-    url = os.environ.get("REDIS_URL") or ""
-    if not url:
-        return []
-    parts = urlsplit(url)
-    if parts.scheme == "unix" or parts.password or _is_local(parts.hostname or "localhost"):
+    # django-redis takes several servers (a primary and its replicas), comma-separated.
+    hosts = [
+        host
+        for url in re.split(r"[,;]", os.environ.get("REDIS_URL") or "")
+        if url.strip()
+        for host in [_redis_without_password(url)]
+        if host
+    ]
+    if not hosts:
         return []
     return [
         Warning(
-            f"REDIS_URL reaches {parts.hostname} without a password: anyone on that network reads "
+            f"REDIS_URL reaches {', '.join(hosts)} without a password: anyone on that network reads "
             "and writes bankcore's cache (balances, throttles, sessions' tokens).",
             hint="requirepass (or an ACL user) on Redis, and redis://:password@host:6379/0 or rediss://.",
             id="bankcore.W013",

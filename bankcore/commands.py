@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from bankcore.progress import Progress, command_progress, progress_arguments
 
@@ -58,10 +57,13 @@ class ReportCommand(BaseCommand):
             result = self.report(**options)
         except CommandError as exc:  # refused arguments: the command did not run
             self._could_not_run(str(exc), as_json=json, returncode=COULD_NOT_RUN)
-        except (DatabaseError, ConnectionError, OSError) as exc:
-            self._could_not_run(
-                f"{type(exc).__name__}: {exc}".strip(), as_json=json, returncode=COULD_NOT_RUN
-            )
+        except Exception as exc:
+            # The database, the cache, or a bug: it could not run, which is not a broken
+            # invariant (exit 1). --traceback shows the stack, as Django's commands do.
+            if options.get("traceback"):
+                raise
+            reason = f"{type(exc).__name__}: {exc}".strip()
+            self._could_not_run(reason, as_json=json, returncode=COULD_NOT_RUN)
         seconds = round(time.perf_counter() - started, 3)
         if json:
             outcome = "ok" if result.ok else "broken"

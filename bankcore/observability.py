@@ -100,7 +100,7 @@ def client_ip(meta) -> str | None:
     """The client address, trusting X-Forwarded-For only as far as our own proxies."""
     address = meta.get("REMOTE_ADDR")
     proxies = settings.TRUSTED_PROXY_COUNT
-    if not proxies and "HTTP_X_FORWARDED_FOR" in meta:
+    if not proxies and "HTTP_X_FORWARDED_FOR" in meta and time.monotonic() > _forwarded_noted[0]:
         _forwarded_untrusted()
     if proxies > 0:
         hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
@@ -109,11 +109,17 @@ def client_ip(meta) -> str | None:
     return _canonical_address(address)
 
 
-@functools.cache
+# When this process may next note a forwarded request (twice a day at most: the cache's note
+# lasts a day).
+_forwarded_noted = [0.0]
+
+
 def _forwarded_untrusted() -> None:
-    """Once a process: a proxy we do not trust forwarded a request (the bankcore.W015 check)."""
+    """A proxy we do not trust forwarded a request: logged, and noted in the cache for the
+    bankcore.W015 check, at most twice a day a process."""
     from bankcore.checks import forwarded_without_trusted_proxies_seen
 
+    _forwarded_noted[0] = time.monotonic() + 12 * 3600
     logger.warning("X-Forwarded-For arrived while TRUSTED_PROXY_COUNT is 0: clients count as the proxy")
     forwarded_without_trusted_proxies_seen()
 

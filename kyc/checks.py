@@ -1,5 +1,6 @@
 """Deployment checks for KYC (``manage.py check --deploy``): the keys, the sanctions list."""
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,25 +59,35 @@ HAND_LOADED_DAYS = 30
 REFRESH_GRACE = timedelta(hours=26)
 
 
+def _file_checksum() -> str:
+    """The configured files' checksum, as a load computes it (kyc.screening.lists)."""
+    sdn = Path(settings.SANCTIONS_SDN_FILE).read_bytes()
+    alt = Path(settings.SANCTIONS_ALT_FILE).read_bytes() if settings.SANCTIONS_ALT_FILE else b""
+    return hashlib.sha256(sdn + b"\0" + alt).hexdigest()
+
+
 def _sanctions_staleness() -> str | None:
     from kyc.models import SanctionsList
 
-    newest = SanctionsList.objects.order_by("-pk").values_list("loaded_at", flat=True).first()
+    newest = SanctionsList.objects.order_by("-pk").values_list("loaded_at", "checksum").first()
     if newest is None:
         return "No sanctions list is loaded: every screening passes."
+    loaded_at, checksum = newest
     now = timezone.now()
     if settings.SANCTIONS_SDN_FILE:
         try:
             changed = datetime.fromtimestamp(Path(settings.SANCTIONS_SDN_FILE).stat().st_mtime, tz=UTC)
+            current = _file_checksum() == checksum
         except OSError:
             return f"SANCTIONS_SDN_FILE ({settings.SANCTIONS_SDN_FILE}) cannot be read: no refresh loads it."
-        if changed - newest > REFRESH_GRACE:
+        # Rewritten with the same content (a daily fetch of an unchanged list) is current.
+        if not current and now - changed > REFRESH_GRACE:
             return (
                 f"SANCTIONS_SDN_FILE changed on {changed:%Y-%m-%d}, not loaded since: is the refresh running?"
             )
         return None
-    if now - newest > timedelta(days=HAND_LOADED_DAYS):
-        return f"The sanctions list was loaded {(now - newest).days} days ago, by hand, and not since."
+    if now - loaded_at > timedelta(days=HAND_LOADED_DAYS):
+        return f"The sanctions list was loaded {(now - loaded_at).days} days ago, by hand, and not since."
     return None
 
 

@@ -1,3 +1,4 @@
+import dataclasses
 import time
 
 from accounts.verification import LEDGER_STEPS, ledger_verification_record, ledger_verify
@@ -50,7 +51,9 @@ class Command(ReportCommand):
                 "audit_chain": {
                     "ok": chain.ok,
                     "checked": chain.checked,
-                    "first_break": chain.first_break,
+                    "first_break": None
+                    if chain.first_break is None
+                    else dataclasses.asdict(chain.first_break),
                     "unsealed_overdue": chain.unsealed_overdue,
                     "head": None if chain.head is None else str(chain.head),
                 },

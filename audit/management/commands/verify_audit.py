@@ -1,3 +1,4 @@
+import dataclasses
 import time
 
 from django.core.management.base import CommandError
@@ -49,7 +50,7 @@ class Command(ReportCommand):
             data={
                 "checked": chain.checked,
                 "start": chain.start,
-                "first_break": chain.first_break,
+                "first_break": chain.first_break and dataclasses.asdict(chain.first_break),
                 "unsealed_overdue": chain.unsealed_overdue,
                 "head": None if chain.head is None else str(chain.head),
             },

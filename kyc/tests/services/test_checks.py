@@ -60,7 +60,7 @@ def test_a_hand_loaded_list_goes_stale_after_thirty_days(settings):
 
 
 @pytest.mark.django_db
-def test_a_configured_file_newer_than_the_list_is_named(settings, tmp_path):
+def test_a_configured_file_changed_and_not_loaded_for_a_day_is_named(settings, tmp_path):
     import os
     import shutil
     import time
@@ -70,11 +70,14 @@ def test_a_configured_file_newer_than_the_list_is_named(settings, tmp_path):
 
     sdn = tmp_path / "sdn.csv"
     shutil.copy(FIXTURES / "sdn.csv", sdn)
-    settings.SANCTIONS_SDN_FILE = str(sdn)
+    settings.SANCTIONS_SDN_FILE, settings.SANCTIONS_ALT_FILE = str(sdn), None
     call_command("sanctions_load", sdn, stdout=None)
-    assert sanctions_list_current(None) == []  # the file is the one loaded
-    later = time.time() + 3 * 86400  # republished three days on, and never loaded
-    os.utime(sdn, (later, later))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(sdn, (two_days_ago, two_days_ago))
+    assert sanctions_list_current(None) == []  # the file is the one loaded, however old
+    sdn.write_text(sdn.read_text().replace("Gender Male.", "Gender Male; updated.", 1))
+    assert sanctions_list_current(None) == []  # changed just now: the refresh has a day
+    os.utime(sdn, (two_days_ago, two_days_ago))
     assert "not loaded since" in sanctions_list_current(None)[0].msg
     settings.SANCTIONS_SDN_FILE = str(tmp_path / "gone.csv")
     assert "cannot be read" in sanctions_list_current(None)[0].msg

@@ -83,11 +83,19 @@ def test_bad_arguments_are_exit_2(capsys):
     assert "--batch-size" in answer["error"]
 
 
-def test_a_database_that_does_not_answer_is_exit_2_could_not_run():
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/none"}
-    env.pop("REDIS_URL", None)
+@pytest.mark.parametrize(
+    ("command", "environment", "error"),
+    [
+        ("verify_ledger", {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none"}, "OperationalError"),
+        ("cache_stats", {"REDIS_URL": "redis://127.0.0.1:1/0"}, "ConnectionError"),
+    ],
+)
+def test_a_database_or_cache_that_does_not_answer_is_exit_2(command, environment, error):
+    env = {**os.environ, "DEBUG": "true", **environment}
+    if "REDIS_URL" not in environment:
+        env.pop("REDIS_URL", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "verify_ledger", "--json"],
+        [sys.executable, "manage.py", command, "--json", "--quiet"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -97,4 +105,16 @@ def test_a_database_that_does_not_answer_is_exit_2_could_not_run():
     assert result.returncode == 2, result.stderr
     answer = json.loads(result.stdout)
     assert answer["outcome"] == "could_not_run"
-    assert "OperationalError" in answer["error"]
+    assert error in answer["error"]
+
+
+def test_a_failure_of_its_own_is_exit_2_not_a_broken_invariant(capsys, monkeypatch):
+    from bankcore.cache import stats
+
+    def broken():
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(stats, "snapshot", broken)
+    answer, code = run_json(capsys, "cache_stats")
+    assert (answer["outcome"], code) == ("could_not_run", 2)
+    assert "KeyError" in answer["error"]
