@@ -102,8 +102,12 @@ if DATABASE_URL:
     # CONN_HEALTH_CHECKS makes the pool check each connection before handing it out;
     # bankcore's backend (bankcore/database/postgresql) checks without a round trip to PostgreSQL.
     default_database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
-    if default_database["ENGINE"] == "django.db.backends.postgresql":
-        default_database["ENGINE"] = "bankcore.database.postgresql"
+    if default_database["ENGINE"] != "django.db.backends.postgresql":
+        # The options below are PostgreSQL's: another engine would fail at its first query.
+        raise ImproperlyConfigured(
+            "DATABASE_URL names PostgreSQL (postgres://...); for SQLite leave it unset (SQLITE_PATH)."
+        )
+    default_database["ENGINE"] = "bankcore.database.postgresql"
     default_database["OPTIONS"] = {
         "connect_timeout": env_int("DB_CONNECT_TIMEOUT"),
         # Bounded waits: a request never hangs on a lock or a runaway query, and fails with

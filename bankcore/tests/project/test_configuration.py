@@ -242,3 +242,22 @@ def test_a_request_ends_without_closing_the_caches(monkeypatch):
     assert not getattr(settings, "DJANGO_REDIS_CLOSE_CONNECTION", False)
     for alias, options in settings.CACHES.items():
         assert not options.get("OPTIONS", {}).get("CLOSE_CONNECTION"), alias
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_with_the_way_to_sqlite():
+    """The pool, timeouts and lock waits set for DATABASE_URL are PostgreSQL's: a sqlite://
+    URL failed at the first query with a TypeError; it is refused when the settings load."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": "sqlite:////tmp/bankcore-elsewhere.sqlite3"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "bankcore.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL names PostgreSQL" in result.stderr

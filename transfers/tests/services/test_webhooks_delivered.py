@@ -75,12 +75,12 @@ def workers(queue, tmp_path):
 
 
 def beat(until, *, log, timeout: float = 120):
-    """Send the relay as beat does (every second here) until ``until()`` holds."""
+    """Send the relay as beat does (every 0.3 s here: beat's is 5 s) until ``until()`` holds."""
     deadline = time.monotonic() + timeout
     while not until():
         assert time.monotonic() < deadline, f"timed out; the worker's log:\n{log.read_text()}"
         webhooks_relay_task.apply_async()
-        time.sleep(1)
+        time.sleep(0.3)
 
 
 def _of(kind: str, object_id: int):

@@ -86,7 +86,12 @@ def test_bad_arguments_are_exit_2(capsys):
 @pytest.mark.parametrize(
     ("command", "environment", "error"),
     [
-        ("verify_ledger", {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none"}, "OperationalError"),
+        # Nothing listens on port 1; the pool gives up after DB_POOL_TIMEOUT.
+        (
+            "verify_ledger",
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none", "DB_POOL_TIMEOUT": "1"},
+            "OperationalError",
+        ),
         ("cache_stats", {"REDIS_URL": "redis://127.0.0.1:1/0"}, "ConnectionError"),
     ],
 )

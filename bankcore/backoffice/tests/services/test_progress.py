@@ -1,5 +1,5 @@
 """Long commands' progress (bankcore.progress): a bar on a terminal, periodic plain lines
-where no terminal watches, nothing when asked to be quiet — in process, and for a real
+where no terminal watches, nothing when asked to be quiet (in process), and for a real
 command run in a pseudo-terminal and in a pipe."""
 
 import io
