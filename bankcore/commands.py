@@ -44,7 +44,8 @@ class ReportCommand(BaseCommand):
         progress_arguments(parser)
 
     def report(self, **options) -> Report:
-        raise NotImplementedError
+        """The command's work and its result; each command defines its own."""
+        raise NotImplementedError(f"{type(self).__module__} defines no report()")
 
     def progress(self, *, total: int | None, unit: str) -> Progress:
         """Progress on stderr (stdout is the answer's), as the command's options say."""

@@ -122,7 +122,7 @@ class Background:
 
 
 UNSEALED = (
-    "from audit.models import AuditEvent; print(AuditEvent.objects.filter(sequence__isnull=True).count())"
+    "from audit.selectors import audit_unsealed_overdue; print(audit_unsealed_overdue(margin_seconds=0))"
 )
 MARGIN = (
     "from bankcore.backoffice.operations import config_set; from bankcore.config import DEFAULTS; "

@@ -53,10 +53,10 @@ def schedules_add(apps, schema_editor, schedules=SCHEDULES):
         )
 
 
-def schedules_remove(apps, schema_editor):
+def schedules_remove(apps, schema_editor, schedules=SCHEDULES):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTask.objects.using(schema_editor.connection.alias).filter(
-        task__in=[task for _, task, _, _ in SCHEDULES]
+        task__in=[task for _, task, _, _ in schedules]
     ).delete()
 
 

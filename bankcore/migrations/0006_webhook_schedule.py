@@ -14,8 +14,7 @@ def schedules_add(apps, schema_editor):
 
 
 def schedules_remove(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.using(schema_editor.connection.alias).filter(task="webhooks.relay").delete()
+    _schedules.schedules_remove(apps, schema_editor, SCHEDULES)
 
 
 class Migration(migrations.Migration):
